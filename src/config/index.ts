@@ -1,0 +1,117 @@
+import Ajv2020 from 'ajv/dist/2020';
+import schema from '../../schemas/config.schema.json';
+
+export type DeviceAuthMode = 'none' | 'basic' | 'digest' | 'digest-or-basic';
+export type DigestAlgorithm = 'SHA-256' | 'MD5';
+
+export interface Config {
+  mongodbUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  bindAddress: string;
+  cwmpPort: number;
+  apiPort: number;
+  fsPort: number;
+  publicFsUrl: string;
+  logLevel: string;
+  secret?: string;
+  cwmp: {
+    auth: DeviceAuthMode;
+    credential?: { username: string; password: string };
+    realm: string;
+    digestAlgorithms: DigestAlgorithm[];
+    nonceTtlSeconds: number;
+    acceptUnknown: boolean;
+    authFailLimit: number;
+    authFailWindowSeconds: number;
+    sessionTimeoutSeconds: number;
+    maxBodyBytes: number;
+    maxDepth: number;
+    maxRpcsPerSession: number;
+    holdRequests: boolean;
+    maxConcurrent: number;
+    tls?: { certFile: string; keyFile: string; clientCaFile?: string };
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Raw = Record<string, string | number | boolean | undefined>;
+
+const ajv = new Ajv2020({ coerceTypes: true, useDefaults: true, allErrors: true });
+const validate = ajv.compile<Raw>(schema);
+
+/** Names of every variable the configuration schema defines, for documentation and checks. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.properties);
+
+/**
+ * Reads and validates the configuration once at start. Every problem names the variable and
+ * the value it had, so an operator can fix all of them in one go.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Raw = {};
+  for (const name of CONFIG_VARIABLES) {
+    const value = env[name];
+    if (value !== undefined && value !== '') raw[name] = value;
+  }
+  const given = { ...raw };
+  if (!validate(raw)) {
+    const problems = (validate.errors ?? []).map((e) => {
+      const name = e.instancePath.replace(/^\//, '') || String(e.params.missingProperty ?? e.params.property ?? '');
+      const shown = name in given ? ` (got ${JSON.stringify(isSecret(name) ? '***' : given[name])})` : '';
+      return `${name || 'configuration'} ${e.message ?? 'is invalid'}${shown}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const s = (k: string) => raw[k] as string;
+  const n = (k: string) => raw[k] as number;
+  const b = (k: string) => raw[k] as boolean;
+  return {
+    mongodbUrl: s('MONGODB_URL'),
+    redisUrl: s('REDIS_URL'),
+    redisPrefix: s('ACS_REDIS_PREFIX'),
+    bindAddress: s('ACS_BIND_ADDRESS'),
+    cwmpPort: n('ACS_CWMP_PORT'),
+    apiPort: n('ACS_API_PORT'),
+    fsPort: n('ACS_FS_PORT'),
+    publicFsUrl: s('ACS_PUBLIC_FS_URL').replace(/\/+$/, ''),
+    logLevel: s('LOG_LEVEL'),
+    secret: raw.ACS_SECRET as string | undefined,
+    cwmp: {
+      auth: s('ACS_CWMP_AUTH') as DeviceAuthMode,
+      credential:
+        raw.ACS_CWMP_USERNAME !== undefined
+          ? { username: s('ACS_CWMP_USERNAME'), password: s('ACS_CWMP_PASSWORD') }
+          : undefined,
+      realm: s('ACS_CWMP_REALM'),
+      digestAlgorithms: s('ACS_CWMP_DIGEST_ALGORITHMS').split(',') as DigestAlgorithm[],
+      nonceTtlSeconds: n('ACS_CWMP_NONCE_TTL'),
+      acceptUnknown: b('ACS_CWMP_ACCEPT_UNKNOWN'),
+      authFailLimit: n('ACS_CWMP_AUTH_FAIL_LIMIT'),
+      authFailWindowSeconds: n('ACS_CWMP_AUTH_FAIL_WINDOW'),
+      sessionTimeoutSeconds: n('ACS_CWMP_SESSION_TIMEOUT'),
+      maxBodyBytes: n('ACS_CWMP_MAX_BODY'),
+      maxDepth: n('ACS_CWMP_MAX_DEPTH'),
+      maxRpcsPerSession: n('ACS_CWMP_MAX_RPCS'),
+      holdRequests: b('ACS_CWMP_HOLD_REQUESTS'),
+      maxConcurrent: n('ACS_CWMP_MAX_CONCURRENT'),
+      tls:
+        raw.ACS_CWMP_TLS_CERT !== undefined
+          ? {
+              certFile: s('ACS_CWMP_TLS_CERT'),
+              keyFile: s('ACS_CWMP_TLS_KEY'),
+              clientCaFile: raw.ACS_CWMP_TLS_CLIENT_CA as string | undefined,
+            }
+          : undefined,
+    },
+  };
+}
+
+function isSecret(name: string): boolean {
+  return /PASSWORD|SECRET|KEY/.test(name);
+}

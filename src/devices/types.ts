@@ -1,0 +1,71 @@
+import type { DeviceIdStruct, EventStruct, ParamValue, XsdType } from '../cwmp/soap/types';
+
+/**
+ * A learned parameter. Short keys because a phone's model has a thousand of them and every
+ * one is stored in the device document.
+ */
+export interface ParamLeaf {
+  /** value as last reported or successfully set */
+  _v?: ParamValue;
+  /** xsd type of `_v` */
+  _t?: XsdType;
+  /** when `_v` was learned */
+  _ts?: Date;
+  /** writable, from GetParameterNames */
+  _w?: boolean;
+  /** notification (0-6) and access list, from GetParameterAttributes */
+  _n?: number;
+  _a?: string[];
+  /** when the attributes were learned */
+  _ats?: Date;
+}
+
+/** An object node (path ending in "."), learned from GetParameterNames or AddObject. */
+export interface ParamObject {
+  _o: true;
+  _w?: boolean;
+  _ts?: Date;
+}
+
+/**
+ * The device's parameters nested by path segment: `Device.DeviceInfo.SoftwareVersion` is
+ * `params.Device.DeviceInfo.SoftwareVersion`. Nesting lets MongoDB filter and project any
+ * parameter by its dotted path, and a subtree be dropped in one `$unset`.
+ */
+export type ParamTree = { [segment: string]: ParamTree | ParamLeaf | ParamObject | boolean | unknown };
+
+export interface DeviceDoc {
+  /** `OUI-ProductClass-SerialNumber`, see deviceKey() */
+  _id: string;
+  deviceId: DeviceIdStruct;
+  registeredAt: Date;
+  lastInformAt: Date;
+  lastBootAt?: Date;
+  lastBootstrapAt?: Date;
+  /** events of the last Inform, as sent */
+  lastEvents: EventStruct[];
+  /** last time each event code was seen, keyed by escapeKey(code) */
+  eventTimes: Record<string, Date>;
+  /** CWMP version and namespace of the last session */
+  cwmpVersion: string;
+  remoteAddress?: string;
+  /** RetryCount of the last Inform: > 0 means earlier sessions failed */
+  retryCount: number;
+  /** denormalised from the Inform for filters, sorting and connection requests */
+  softwareVersion?: string;
+  hardwareVersion?: string;
+  provisioningCode?: string;
+  parameterKey?: string;
+  connectionRequestUrl?: string;
+  params: ParamTree;
+  tags: string[];
+  /**
+   * Ids of this device's tasks not yet finished, oldest first. The session learns from the
+   * device document alone whether work is waiting, so an idle session never queries `tasks`.
+   */
+  taskQueue: string[];
+  /** per-device CWMP credential (overrides the global one) */
+  credentials?: { username: string; password: string };
+  /** credential the ACS uses for connection requests to this device */
+  connectionRequestAuth?: { username: string; password: string };
+}

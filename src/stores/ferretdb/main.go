@@ -1,0 +1,51 @@
+// Command ferretdb-local runs FerretDB 1.24 with its SQLite backend for the ACS's local
+// stores (development and tests). It embeds FerretDB instead of installing cmd/ferretdb
+// because `go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2` cannot work from the
+// module proxy: the released module lacks build/version/version.txt and its command panics.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	listen := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on")
+	dir := flag.String("sqlite-dir", "data", "directory holding one SQLite file per database")
+	params := flag.String("sqlite-params", "", "query string appended to the SQLite URI, e.g. ?_pragma=synchronous(normal)")
+	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	flag.Parse()
+
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(os.Stderr, "ferretdb-local: bad -log-level %q\n", *logLevel)
+		os.Exit(2)
+	}
+	if err := os.MkdirAll(*dir, 0o700); err != nil {
+		fmt.Fprintf(os.Stderr, "ferretdb-local: %v\n", err)
+		os.Exit(1)
+	}
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + *dir + "/" + *params,
+		Logger:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})),
+	})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "ferretdb-local: %v\n", err)
+		os.Exit(1)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	fmt.Fprintf(os.Stderr, "ferretdb-local: listening on %s, data in %s\n", *listen, *dir)
+	f.Run(ctx)
+}
