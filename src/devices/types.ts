@@ -58,14 +58,26 @@ export interface DeviceDoc {
   parameterKey?: string;
   connectionRequestUrl?: string;
   params: ParamTree;
+  /** methods the device listed in GetRPCMethodsResponse, once asked */
+  rpcMethods?: string[];
   tags: string[];
   /**
    * Ids of this device's tasks not yet finished, oldest first. The session learns from the
    * device document alone whether work is waiting, so an idle session never queries `tasks`.
    */
   taskQueue: string[];
-  /** per-device CWMP credential (overrides the global one) */
-  credentials?: { username: string; password: string };
+  /**
+   * Per-device CWMP credential (overrides the global one), kept only as Digest HA1 values for
+   * the realm they were made for: enough to check Digest and Basic, useless as a password.
+   */
+  credentials?: DeviceCredentials;
   /** credential the ACS uses for connection requests to this device */
   connectionRequestAuth?: { username: string; password: string };
+}
+
+export interface DeviceCredentials {
+  username: string;
+  realm: string;
+  ha1Md5: string;
+  ha1Sha256: string;
 }

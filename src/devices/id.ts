@@ -1,0 +1,44 @@
+import type { DeviceIdStruct } from '../cwmp/soap/types';
+
+/**
+ * Device ids are `OUI-ProductClass-SerialNumber` with every byte outside [A-Za-z0-9_]
+ * percent-encoded inside each part, so `-` only ever separates the parts and the id is safe
+ * in URLs, Redis keys and MongoDB `_id`s. Product classes such as `CP-8851-3PCC` therefore
+ * appear as `CP%2D8851%2D3PCC`.
+ */
+export function deviceKey(id: Pick<DeviceIdStruct, 'oui' | 'productClass' | 'serialNumber'>): string {
+  return `${escapePart(id.oui)}-${escapePart(id.productClass)}-${escapePart(id.serialNumber)}`;
+}
+
+export function escapePart(s: string): string {
+  let out = '';
+  for (const byte of Buffer.from(s, 'utf8')) {
+    const c = String.fromCharCode(byte);
+    out += /[A-Za-z0-9_]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** Inverse of deviceKey(); undefined when the text is not a well-formed device id. */
+export function parseDeviceKey(key: string): { oui: string; productClass: string; serialNumber: string } | undefined {
+  const parts = key.split('-');
+  if (parts.length !== 3 || !parts.every((p) => /^([A-Za-z0-9_]|%[0-9A-F]{2})+$/.test(p))) return undefined;
+  try {
+    const [oui, productClass, serialNumber] = parts.map((p) => decodeURIComponent(p));
+    return { oui, productClass, serialNumber };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * MongoDB field names may not contain `.` or start with `$`; event codes and other
+ * device-chosen strings used as keys go through this.
+ */
+export function escapeKey(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\./g, '%2E').replace(/^\$/, '%24');
+}
+
+export function unescapeKey(s: string): string {
+  return s.replace(/%(25|2E|24)/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}

@@ -1,0 +1,147 @@
+import type { AcsRequest, CpeResponse, Inform, ParameterInfoStruct } from '../cwmp/soap/types';
+import { escapeKey } from './id';
+import { buildTree, fieldOf, isValidPath, parsePath, valueFields } from './params';
+
+/**
+ * What the ACS learns about a device from the messages of a session, as MongoDB updates.
+ * Pure: the repository applies the result.
+ */
+export interface FieldUpdate {
+  set: Record<string, unknown>;
+  unset: string[];
+}
+
+/** A GetParameterNames listing of a subtree; applying it needs what is known there. */
+export interface NamesListing {
+  path: string;
+  nextLevel: boolean;
+  names: ParameterInfoStruct[];
+}
+
+export interface Learned {
+  update: FieldUpdate;
+  listing?: NamesListing;
+}
+
+const emptyUpdate = (): FieldUpdate => ({ set: {}, unset: [] });
+
+/** Inform parameters the ACS keeps as top-level fields, for filters and connection requests. */
+const DENORMALISED: Record<string, string> = {
+  'DeviceInfo.SoftwareVersion': 'softwareVersion',
+  'DeviceInfo.HardwareVersion': 'hardwareVersion',
+  'DeviceInfo.ProvisioningCode': 'provisioningCode',
+  'ManagementServer.ParameterKey': 'parameterKey',
+  'ManagementServer.ConnectionRequestURL': 'connectionRequestUrl',
+};
+
+export interface InformContext {
+  now: Date;
+  cwmpVersion: string;
+  remoteAddress?: string;
+}
+
+export const BOOTSTRAP = '0 BOOTSTRAP';
+export const BOOT = '1 BOOT';
+
+export function hasEvent(inform: Inform, code: string): boolean {
+  return inform.event.some((e) => e.eventCode === code);
+}
+
+/**
+ * The device update for an Inform. A BOOTSTRAP means the device is new to this ACS (factory
+ * reset, or a changed ACS URL): everything learned before is dropped and the tree restarts
+ * from the Inform's parameters.
+ */
+export function learnFromInform(inform: Inform, ctx: InformContext): { update: FieldUpdate; setOnInsert: Record<string, unknown>; skipped: string[] } {
+  const { now } = ctx;
+  const update = emptyUpdate();
+  const set = update.set;
+  set.deviceId = inform.deviceId;
+  set.lastInformAt = now;
+  set.lastEvents = inform.event;
+  set.cwmpVersion = ctx.cwmpVersion;
+  set.retryCount = inform.retryCount;
+  if (ctx.remoteAddress) set.remoteAddress = ctx.remoteAddress;
+  for (const e of inform.event) set[`eventTimes.${escapeKey(e.eventCode)}`] = now;
+  if (hasEvent(inform, BOOT)) set.lastBootAt = now;
+
+  const valid = inform.parameterList.filter((p) => isValidPath(p.name) && !p.name.endsWith('.'));
+  const skipped = inform.parameterList.filter((p) => !valid.includes(p)).map((p) => p.name);
+  for (const p of valid) {
+    const suffix = p.name.replace(/^(Device|InternetGatewayDevice)\./, '');
+    const field = DENORMALISED[suffix];
+    if (field) set[field] = typeof p.value === 'string' ? p.value : String(p.value);
+  }
+  if (hasEvent(inform, BOOTSTRAP)) {
+    set.lastBootstrapAt = now;
+    set.params = buildTree(valid, now);
+    update.unset.push('rpcMethods');
+  } else {
+    for (const p of valid) Object.assign(set, valueFields(p.name, p.value, p.type, now));
+  }
+  return { update, setOnInsert: { registeredAt: now, tags: [], taskQueue: [] }, skipped };
+}
+
+/** What a successful response teaches about the device. */
+export function learnFromResponse(rpc: AcsRequest, response: CpeResponse, now: Date): Learned {
+  const update = emptyUpdate();
+  const set = update.set;
+  switch (response.method) {
+    case 'GetParameterValuesResponse':
+      for (const p of response.parameterList) if (isValidPath(p.name)) Object.assign(set, valueFields(p.name, p.value, p.type, now));
+      break;
+    case 'SetParameterValuesResponse':
+      if (rpc.method === 'SetParameterValues') {
+        for (const p of rpc.parameterList) Object.assign(set, valueFields(p.name, p.value, p.type, now));
+        set.parameterKey = rpc.parameterKey;
+      }
+      break;
+    case 'GetParameterNamesResponse':
+      if (rpc.method === 'GetParameterNames') {
+        if (rpc.parameterPath === '' || rpc.parameterPath.endsWith('.')) {
+          return { update, listing: { path: rpc.parameterPath, nextLevel: rpc.nextLevel, names: response.parameterList } };
+        }
+        for (const p of response.parameterList) if (isValidPath(p.name)) set[`${fieldOf(p.name)}._w`] = p.writable;
+      }
+      break;
+    case 'GetParameterAttributesResponse':
+      for (const p of response.parameterList) {
+        if (!isValidPath(p.name) || p.name.endsWith('.')) continue;
+        const f = fieldOf(p.name);
+        set[`${f}._n`] = p.notification;
+        set[`${f}._a`] = p.accessList;
+        set[`${f}._ats`] = now;
+      }
+      break;
+    case 'SetParameterAttributesResponse':
+      if (rpc.method === 'SetParameterAttributes') {
+        for (const p of rpc.parameterList) {
+          if (p.name.endsWith('.')) continue;
+          const f = fieldOf(p.name);
+          if (p.notificationChange) set[`${f}._n`] = p.notification;
+          if (p.accessListChange) set[`${f}._a`] = p.accessList;
+          if (p.notificationChange || p.accessListChange) set[`${f}._ats`] = now;
+        }
+      }
+      break;
+    case 'AddObjectResponse':
+      if (rpc.method === 'AddObject') {
+        const object = `${parsePath(rpc.objectName).segments.join('.')}.${response.instanceNumber}.`;
+        set[fieldOf(object)] = { _o: true, _ts: now };
+        set.parameterKey = rpc.parameterKey;
+      }
+      break;
+    case 'DeleteObjectResponse':
+      if (rpc.method === 'DeleteObject') {
+        update.unset.push(fieldOf(rpc.objectName));
+        set.parameterKey = rpc.parameterKey;
+      }
+      break;
+    case 'GetRPCMethodsResponse':
+      set.rpcMethods = response.methodList;
+      break;
+    default:
+      break;
+  }
+  return { update };
+}

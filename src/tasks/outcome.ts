@@ -1,0 +1,43 @@
+import type { CpeResponse, Fault, TransferComplete } from '../cwmp/soap/types';
+import type { TaskFault, TransferResult } from './types';
+
+/** Where a task stands after the device answered it. Pure. */
+export type Outcome =
+  | { status: 'done'; result: CpeResponse | TransferResult }
+  | { status: 'fault'; fault: TaskFault; result?: CpeResponse }
+  | { status: 'awaiting'; result: CpeResponse };
+
+/**
+ * A transfer answered with Status 1 (or a ScheduleDownload, which has no status) is only
+ * accepted: the task finishes when the matching TransferComplete arrives.
+ */
+export function outcomeOfResponse(response: CpeResponse): Outcome {
+  switch (response.method) {
+    case 'DownloadResponse':
+    case 'UploadResponse':
+      return response.status === 1 ? { status: 'awaiting', result: response } : { status: 'done', result: response };
+    case 'ScheduleDownloadResponse':
+      return { status: 'awaiting', result: response };
+    default:
+      return { status: 'done', result: response };
+  }
+}
+
+export function outcomeOfFault(fault: Fault): Outcome {
+  const detail = fault.detail;
+  return {
+    status: 'fault',
+    fault: {
+      code: detail.faultCode,
+      message: detail.faultString || fault.faultstring,
+      ...(detail.setParameterValuesFault.length ? { setParameterValuesFault: detail.setParameterValuesFault } : {}),
+    },
+  };
+}
+
+export function outcomeOfTransfer(tc: TransferComplete): Outcome {
+  if (tc.faultStruct.faultCode === 0) {
+    return { status: 'done', result: { method: 'TransferComplete', startTime: tc.startTime, completeTime: tc.completeTime } };
+  }
+  return { status: 'fault', fault: { code: tc.faultStruct.faultCode, message: tc.faultStruct.faultString } };
+}

@@ -1,0 +1,118 @@
+import type { Inform } from '../../../src/cwmp/soap/types';
+import { learnFromInform, learnFromResponse } from '../../../src/devices/learn';
+
+const now = new Date('2026-03-01T10:00:00Z');
+
+function inform(events: string[], params: Inform['parameterList'] = []): Inform {
+  return {
+    method: 'Inform',
+    deviceId: { manufacturer: 'Cisco Systems, Inc.', oui: '00562B', productClass: 'CP-8851-3PCC', serialNumber: 'FCH1' },
+    event: events.map((eventCode) => ({ eventCode, commandKey: '' })),
+    maxEnvelopes: 1,
+    currentTime: '2026-03-01T10:00:00Z',
+    retryCount: 2,
+    parameterList: params,
+  };
+}
+
+const swVersion = { name: 'Device.DeviceInfo.SoftwareVersion', value: 'sip88xx.12-0-1MPP', type: 'xsd:string' as const };
+const crUrl = { name: 'Device.ManagementServer.ConnectionRequestURL', value: 'http://10.0.0.5:7547/x', type: 'xsd:string' as const };
+
+describe('learnFromInform', () => {
+  it('records a periodic Inform field by field, keeping the rest of the tree', () => {
+    const { update, setOnInsert, skipped } = learnFromInform(inform(['2 PERIODIC'], [swVersion, crUrl]), { now, cwmpVersion: '1.2', remoteAddress: '10.0.0.5' });
+    expect(update.set).toMatchObject({
+      lastInformAt: now,
+      retryCount: 2,
+      cwmpVersion: '1.2',
+      remoteAddress: '10.0.0.5',
+      'eventTimes.2 PERIODIC': now,
+      softwareVersion: 'sip88xx.12-0-1MPP',
+      connectionRequestUrl: 'http://10.0.0.5:7547/x',
+      'params.Device.DeviceInfo.SoftwareVersion._v': 'sip88xx.12-0-1MPP',
+      'params.Device.DeviceInfo.SoftwareVersion._ts': now,
+    });
+    expect(update.set).not.toHaveProperty('params');
+    expect(update.set).not.toHaveProperty('lastBootAt');
+    expect(update.unset).toEqual([]);
+    expect(setOnInsert).toEqual({ registeredAt: now, tags: [], taskQueue: [] });
+    expect(skipped).toEqual([]);
+  });
+
+  it('on BOOTSTRAP replaces everything known with the Inform parameters', () => {
+    const { update } = learnFromInform(inform(['0 BOOTSTRAP', '1 BOOT'], [swVersion]), { now, cwmpVersion: '1.0' });
+    expect(update.set.params).toEqual({ Device: { DeviceInfo: { SoftwareVersion: { _v: 'sip88xx.12-0-1MPP', _t: 'xsd:string', _ts: now } } } });
+    expect(update.set.lastBootstrapAt).toBe(now);
+    expect(update.set.lastBootAt).toBe(now);
+    expect(update.unset).toContain('rpcMethods');
+    expect(Object.keys(update.set).some((k) => k.startsWith('params.'))).toBe(false);
+  });
+
+  it('escapes event codes used as keys and skips unusable parameter names', () => {
+    const { update, skipped } = learnFromInform(
+      inform(['M X 00562B a.b'], [{ name: 'Device.$bad', value: 'x', type: 'xsd:string' }, swVersion]),
+      { now, cwmpVersion: '1.2' },
+    );
+    expect(update.set).toHaveProperty(['eventTimes.M X 00562B a%2Eb']);
+    expect(skipped).toEqual(['Device.$bad']);
+  });
+});
+
+describe('learnFromResponse', () => {
+  it('stores reported values', () => {
+    const { update } = learnFromResponse(
+      { method: 'GetParameterValues', parameterNames: ['Device.DeviceInfo.'] },
+      { method: 'GetParameterValuesResponse', parameterList: [{ name: 'Device.DeviceInfo.UpTime', value: 42, type: 'xsd:unsignedInt' }] },
+      now,
+    );
+    expect(update.set).toEqual({ 'params.Device.DeviceInfo.UpTime._v': 42, 'params.Device.DeviceInfo.UpTime._t': 'xsd:unsignedInt', 'params.Device.DeviceInfo.UpTime._ts': now });
+  });
+
+  it('stores set values and the parameter key once the device accepted them', () => {
+    const { update } = learnFromResponse(
+      { method: 'SetParameterValues', parameterKey: 'rev7', parameterList: [{ name: 'Device.ManagementServer.PeriodicInformInterval', value: 3600, type: 'xsd:unsignedInt' }] },
+      { method: 'SetParameterValuesResponse', status: 0 },
+      now,
+    );
+    expect(update.set).toMatchObject({ parameterKey: 'rev7', 'params.Device.ManagementServer.PeriodicInformInterval._v': 3600 });
+  });
+
+  it('turns a subtree listing into a merge and a leaf listing into writability', () => {
+    const names = [{ name: 'Device.DeviceInfo.', writable: false }];
+    expect(learnFromResponse({ method: 'GetParameterNames', parameterPath: 'Device.', nextLevel: true }, { method: 'GetParameterNamesResponse', parameterList: names }, now).listing).toEqual({
+      path: 'Device.',
+      nextLevel: true,
+      names,
+    });
+    const leaf = learnFromResponse(
+      { method: 'GetParameterNames', parameterPath: 'Device.DeviceInfo.UpTime', nextLevel: false },
+      { method: 'GetParameterNamesResponse', parameterList: [{ name: 'Device.DeviceInfo.UpTime', writable: false }] },
+      now,
+    );
+    expect(leaf.listing).toBeUndefined();
+    expect(leaf.update.set).toEqual({ 'params.Device.DeviceInfo.UpTime._w': false });
+  });
+
+  it('records attributes, new and deleted instances', () => {
+    const attrs = learnFromResponse(
+      { method: 'GetParameterAttributes', parameterNames: ['Device.A.B'] },
+      { method: 'GetParameterAttributesResponse', parameterList: [{ name: 'Device.A.B', notification: 2, accessList: ['Subscriber'] }] },
+      now,
+    );
+    expect(attrs.update.set).toEqual({ 'params.Device.A.B._n': 2, 'params.Device.A.B._a': ['Subscriber'], 'params.Device.A.B._ats': now });
+    const setAttrs = learnFromResponse(
+      { method: 'SetParameterAttributes', parameterList: [{ name: 'Device.A.B', notificationChange: true, notification: 1, accessListChange: false, accessList: [] }] },
+      { method: 'SetParameterAttributesResponse' },
+      now,
+    );
+    expect(setAttrs.update.set).toEqual({ 'params.Device.A.B._n': 1, 'params.Device.A.B._ats': now });
+    const added = learnFromResponse({ method: 'AddObject', objectName: 'Device.X.Line.', parameterKey: 'k' }, { method: 'AddObjectResponse', instanceNumber: 3, status: 0 }, now);
+    expect(added.update.set).toEqual({ 'params.Device.X.Line.3': { _o: true, _ts: now }, parameterKey: 'k' });
+    const deleted = learnFromResponse({ method: 'DeleteObject', objectName: 'Device.X.Line.3.', parameterKey: 'k2' }, { method: 'DeleteObjectResponse', status: 0 }, now);
+    expect(deleted.update).toEqual({ set: { parameterKey: 'k2' }, unset: ['params.Device.X.Line.3'] });
+  });
+
+  it('remembers the methods a device supports', () => {
+    expect(learnFromResponse({ method: 'GetRPCMethods' }, { method: 'GetRPCMethodsResponse', methodList: ['Inform', 'Reboot'] }, now).update.set).toEqual({ rpcMethods: ['Inform', 'Reboot'] });
+  });
+});
