@@ -1,0 +1,27 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The checkout this module belongs to: the nearest folder above it holding package.json.
+ * Walking up (rather than a fixed `../..`) keeps it right from `src/` under ts and from
+ * `dist/src/` once built.
+ */
+export function repoRoot(from: string = __dirname): string {
+  for (let dir = from, i = 0; i < 64; i++) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  throw new Error(`no package.json above ${from}`);
+}
+
+/** Local state of this checkout (FerretDB build and data, local-stores.json); git-ignored. */
+export function defaultDataDir(): string {
+  return path.join(repoRoot(), '.data');
+}
+
+/** The Go wrapper module that embeds FerretDB; sources only, never copied to dist. */
+export function ferretdbModuleDir(): string {
+  return path.join(repoRoot(), 'src', 'stores', 'ferretdb');
+}
