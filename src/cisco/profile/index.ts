@@ -1,0 +1,17 @@
+/**
+ * The Cisco XML flat-profile codec and its validation against the parameter catalogue.
+ *
+ *   const p = parseProfile(xml);                 // { entries, duplicates, wrappers }
+ *   validateProfile(p.entries);                  // [{ name, code, message }]
+ *   renderProfile(p.entries, { device: true });  // ASCII-only XML
+ */
+export { parseProfile, profileValues } from './parse';
+export { renderProfile, renderValues, escapeText, type RenderOptions } from './render';
+export { validateProfile, validateValue, type ValidationIssue } from './validate';
+export {
+  ProfileParseError,
+  ProfileRenderError,
+  type ProfileEntry,
+  type ParsedProfile,
+  type ParseLimits,
+} from './types';

@@ -1,0 +1,56 @@
+/**
+ * Checks profile values against the catalogue. Messages name the parameter and the rule:
+ * `Proxy_1_: FQDN longer than 63 characters`, `SIP_Port_1_: Port 70000 out of range 1..65535`,
+ * `Foo_Bar: unknown parameter`.
+ */
+import { checkCharacters, checkValue, loadCatalogue, type ParameterCatalogue } from '../catalogue';
+import type { ProfileEntry } from './types';
+
+export interface ValidationIssue {
+  name: string;
+  code: 'unknown-parameter' | 'characters' | 'type';
+  message: string;
+}
+
+const lowerIndex = new WeakMap<ParameterCatalogue, Map<string, string>>();
+
+/** Near miss for an unknown name: same letters ignoring case, spaces and underscores. */
+function suggestion(name: string, catalogue: ParameterCatalogue): string | undefined {
+  let index = lowerIndex.get(catalogue);
+  if (!index) {
+    index = new Map(catalogue.entries.map((e) => [e.name.toLowerCase().replace(/[\s_]/g, ''), e.name]));
+    lowerIndex.set(catalogue, index);
+  }
+  return index.get(name.toLowerCase().replace(/[\s_]/g, ''));
+}
+
+export function validateValue(name: string, value: string, catalogue: ParameterCatalogue = loadCatalogue()): ValidationIssue | undefined {
+  const entry = catalogue.get(name);
+  if (!entry) {
+    const near = suggestion(name, catalogue);
+    return { name, code: 'unknown-parameter', message: `${name}: unknown parameter${near ? ` (did you mean ${near}?)` : ''}` };
+  }
+  const chars = checkCharacters(value);
+  if (chars) return { name, code: 'characters', message: `${name}: ${chars}` };
+  let problem = checkValue(entry.type, value);
+  if (!problem) return undefined;
+  // Messages end up in logs and API answers: never echo a secret.
+  if (entry.secret && value !== '') problem = problem.split(value).join('***');
+  return { name, code: 'type', message: `${name}: ${problem}` };
+}
+
+export function validateProfile(
+  entries: Iterable<ProfileEntry> | Record<string, string>,
+  catalogue: ParameterCatalogue = loadCatalogue(),
+): ValidationIssue[] {
+  const pairs: Array<[string, string]> =
+    Symbol.iterator in entries
+      ? [...(entries as Iterable<ProfileEntry>)].map((e) => [e.name, e.value])
+      : Object.entries(entries as Record<string, string>);
+  const issues: ValidationIssue[] = [];
+  for (const [name, value] of pairs) {
+    const issue = validateValue(name, value, catalogue);
+    if (issue) issues.push(issue);
+  }
+  return issues;
+}

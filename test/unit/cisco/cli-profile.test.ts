@@ -1,0 +1,125 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { main } from '../../../src/cli/main';
+import { parseProfile, profileValues } from '../../../src/cisco/profile';
+
+const fixture = (name: string) => path.join(__dirname, '..', '..', 'fixtures', 'cisco', name);
+const VP = 'Device.Services.VoiceService.1.VoiceProfile';
+
+async function acs(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += chunk.toString();
+    return true;
+  });
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += chunk.toString();
+    return true;
+  });
+  try {
+    const code = await main(['node', 'acs', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe('acs profile validate', () => {
+  it('exits 0 for a valid profile', async () => {
+    const r = await acs('profile', 'validate', fixture('profile-valid.xml'));
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toBe(`${fixture('profile-valid.xml')}: 11 parameters valid\n`);
+  });
+
+  it('lists every error and exits 1', async () => {
+    const r = await acs('profile', 'validate', fixture('profile-invalid.xml'));
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual([
+      'SIP_Port_1_: Port 70000 out of range 1..65535',
+      'Foo_Bar: unknown parameter',
+      'Upgrade_Rule: ProvisioningRuleSyntax: at character 2: expected no URL options here',
+    ]);
+    expect(r.stderr).toContain('warning: GPP_A appears more than once; the last one wins');
+    expect(r.stderr).toContain('profile-invalid.xml: 3 invalid parameters');
+  });
+
+  it('prints JSON with --json', async () => {
+    const r = await acs('profile', 'validate', '--json', fixture('profile-invalid.xml'));
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ valid: false, duplicates: ['GPP_A'] });
+    expect(report.issues.map((i: { name: string; code: string }) => [i.name, i.code])).toEqual([
+      ['SIP_Port_1_', 'type'],
+      ['Foo_Bar', 'unknown-parameter'],
+      ['Upgrade_Rule', 'type'],
+    ]);
+  });
+
+  it('names the position of malformed XML and refuses missing files', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'acs-profile-'));
+    const bad = path.join(dir, 'bad.xml');
+    writeFileSync(bad, '<flat-profile>\n<GPP_A>1</GPP_B>\n</flat-profile>');
+    const r = await acs('profile', 'validate', bad);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/bad\.xml: line 2, column \d+: Unexpected close tag/);
+    const missing = await acs('profile', 'validate', path.join(dir, 'none.xml'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/acs: cannot read .*none\.xml/);
+  });
+});
+
+describe('acs profile convert', () => {
+  it('turns an XML profile into a SetParameterValues list and lists the unmapped parameters', async () => {
+    const r = await acs('profile', 'convert', fixture('profile-valid.xml'));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([
+      { name: `${VP}.1.Line.1.Enable`, value: 'Enabled', type: 'xsd:string' },
+      { name: `${VP}.1.Line.1.SIP.URI`, value: '4085551000', type: 'xsd:string' },
+      { name: `${VP}.1.Line.1.SIP.AuthUserName`, value: 'auth1000', type: 'xsd:string' },
+      { name: `${VP}.1.SIP.ProxyServer`, value: 'sip.example.net', type: 'xsd:string' },
+      { name: `${VP}.1.SIP.ProxyServerPort`, value: 5062, type: 'xsd:unsignedInt' },
+      { name: `${VP}.1.SIP.UserAgentPort`, value: 5060, type: 'xsd:unsignedInt' },
+      { name: 'Device.ManagementServer.PeriodicInformEnable', value: true, type: 'xsd:boolean' },
+    ]);
+    expect(r.stderr).toBe(
+      'no TR-069 path (deliver in a configuration file): SIP_Transport_1_, Dial_Plan_1_, Profile_Rule, Resync_Periodic, Speed_Dial_2_Name\n',
+    );
+  });
+
+  it('applies the product class overrides and prints JSON', async () => {
+    const r = await acs('profile', 'convert', '--json', '--product-class', 'CP-8851-3PCC', '--overrides', fixture('overrides.json'), fixture('profile-valid.xml'));
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.productClass).toBe('CP-8851-3PCC');
+    expect(result.parameterList).toContainEqual({ name: `${VP}.1.DigitMap`, value: '(*xx|[2-9]xxxxxx|1xxx[2-9]xxxxxxS0)', type: 'xsd:string' });
+    expect(result.parameterList).toContainEqual({ name: 'Device.X_CISCO_Provisioning.ProfileRule', value: '[--key $SA] https://prov.example.net/cfg/$MA.xml', type: 'xsd:string' });
+    expect(result.unmapped).toEqual(['Auth_ID_1_', 'SIP_Transport_1_', 'Resync_Periodic', 'Speed_Dial_2_Name']);
+  });
+
+  it('turns a SetParameterValues list back into an XML profile', async () => {
+    const r = await acs('profile', 'convert', fixture('spv.json'));
+    expect(r.code).toBe(0);
+    expect(profileValues(parseProfile(r.stdout))).toEqual({
+      User_ID_2_: '4085552000',
+      Periodic_Inform_Enable: 'Yes',
+      Proxy_2_: 'sip.example.net:5070',
+    });
+    expect(r.stderr).toBe('no Cisco XML parameter for: Device.DeviceInfo.SoftwareVersion\n');
+  });
+
+  it('refuses an invalid profile, bad JSON and a bad --to', async () => {
+    expect((await acs('profile', 'convert', fixture('profile-invalid.xml'))).code).toBe(1);
+    const dir = mkdtempSync(path.join(tmpdir(), 'acs-profile-'));
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, '[{"name": 1}]');
+    const r = await acs('profile', 'convert', bad);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/item 0 needs a string "name"/);
+    const to = await acs('profile', 'convert', '--to', 'yaml', fixture('spv.json'));
+    expect(to.code).toBe(2);
+    expect(to.stderr).toContain('--to must be tr069 or xml, not "yaml"');
+  });
+});
