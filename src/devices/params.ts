@@ -111,7 +111,12 @@ export function mergeNames(
   const result: ParamTree = {};
   for (const { name, writable } of names) {
     const { segments, isObject } = parsePath(name);
-    if (segments.length <= base.length || base.some((s, i) => s !== segments[i])) continue;
+    if (segments.length < base.length || base.some((s, i) => s !== segments[i])) continue;
+    if (segments.length === base.length) {
+      // The listed object itself (GetParameterNames includes the path it was asked for).
+      if (isObject) Object.assign(result, { _o: true, _w: writable, _ts: ts });
+      continue;
+    }
     const rel = segments.slice(base.length);
     let node = result;
     let knownNode = known;

@@ -7,6 +7,9 @@ export type Outcome =
   | { status: 'fault'; fault: TaskFault; result?: CpeResponse }
   | { status: 'awaiting'; result: CpeResponse };
 
+/** An outcome that ends the task. */
+export type FinalOutcome = Exclude<Outcome, { status: 'awaiting' }>;
+
 /**
  * A transfer answered with Status 1 (or a ScheduleDownload, which has no status) is only
  * accepted: the task finishes when the matching TransferComplete arrives.
@@ -35,7 +38,7 @@ export function outcomeOfFault(fault: Fault): Outcome {
   };
 }
 
-export function outcomeOfTransfer(tc: TransferComplete): Outcome {
+export function outcomeOfTransfer(tc: TransferComplete): FinalOutcome {
   if (tc.faultStruct.faultCode === 0) {
     return { status: 'done', result: { method: 'TransferComplete', startTime: tc.startTime, completeTime: tc.completeTime } };
   }

@@ -149,6 +149,20 @@ describe('what the code relies on in the MongoDB server (FerretDB or mongod)', (
     expect(await coll.find({ n: { $lt: 0 } }).toArray()).toEqual([{ _id: 'dev-42', n: -42 }]);
   });
 
+  it('matches an _id filter with further conditions only when all of them hold', async () => {
+    const coll = stores.db.collection<{ _id: string; status: string; n: number }>('cas');
+    await coll.insertMany([
+      { _id: 'a', status: 'pending', n: 1 },
+      { _id: 'b', status: 'sent', n: 1 },
+    ]);
+    expect(await coll.findOne({ _id: 'a', status: 'pending' })).toMatchObject({ n: 1 });
+    expect(await coll.findOne({ _id: 'a', status: 'sent' })).toBeNull();
+    expect(await coll.findOne({ _id: 'a', $or: [{ status: 'sent' }, { n: 1 }] })).toMatchObject({ _id: 'a' });
+    expect((await coll.updateOne({ _id: 'b', status: 'pending' }, { $set: { n: 2 } })).matchedCount).toBe(0);
+    expect((await coll.updateOne({ _id: 'b', status: 'sent', n: { $lt: 5 } }, { $set: { n: 2 } })).modifiedCount).toBe(1);
+    expect(await coll.findOneAndUpdate({ _id: 'b', status: 'sent' }, { $set: { status: 'done' } }, { returnDocument: 'after' })).toMatchObject({ status: 'done', n: 2 });
+  });
+
   it('rejects a second insert of the same _id with code 11000 (locks and the secret depend on it)', async () => {
     const coll = stores.db.collection<{ _id: string }>('unique');
     await coll.insertOne({ _id: 'x' });

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { promisify } from 'node:util';
+import { promisify, TextDecoder } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import getRawBody from 'raw-body';
 

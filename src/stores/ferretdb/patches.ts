@@ -27,6 +27,26 @@ const WRITE_LOCK_WHY =
 
 export const FERRETDB_PATCHES: readonly SourcePatch[] = [
   {
+    file: 'internal/backends/sqlite/collection.go',
+    original:
+      '\tif params.Filter.Len() == 1 {\n' +
+      '\t\tv, _ := params.Filter.Get("_id")\n' +
+      '\t\tswitch v.(type) {\n' +
+      '\t\tcase string, types.ObjectID:\n' +
+      '\t\t\twhereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)\n',
+    replacement:
+      '\tif params.Filter.Len() >= 1 {\n' +
+      '\t\tv, _ := params.Filter.Get("_id")\n' +
+      '\t\tswitch v.(type) {\n' +
+      '\t\tcase string, types.ObjectID:\n' +
+      '\t\t\twhereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)\n',
+    why:
+      'Query pushed an exact _id down to SQLite only when _id was the whole filter, so a ' +
+      'compare-and-set such as {_id, status} scanned the entire collection. Top-level filter ' +
+      'keys are ANDed and the handler filters every row again in Go, so narrowing to the one ' +
+      '_id row first is always correct (Explain keeps its own, unchanged logic).',
+  },
+  {
     file: 'internal/backends/sqlite/metadata/metadata.go',
     original: `IDColumn = DefaultColumn + "->'$._id'"`,
     replacement: `IDColumn = DefaultColumn + "->'_id'"`,

@@ -80,6 +80,10 @@ describe('mergeNames (GetParameterNames listings)', () => {
     expect(merged['2']).toBeUndefined();
   });
 
+  it('records the attributes of the listed object itself', () => {
+    expect(mergeNames(undefined, `${base}Line.`, [{ name: `${base}Line.`, writable: true }], true, t1)).toEqual({ _o: true, _w: true, _ts: t1 });
+  });
+
   it('ignores names outside the listed path', () => {
     expect(mergeNames(undefined, base, [{ name: 'Device.Other.X', writable: true }], false, t1)).toEqual({});
   });

@@ -1,0 +1,108 @@
+import type { Config } from '../../config';
+import type { DeviceCredentials } from '../../devices/types';
+import { makeCredentials } from '../../devices/repository';
+import type { AuthStore } from '../session/store';
+import { baseAlgorithm, digestEquals, expectedResponse, formatChallenge, ha1, type NonceIssuer, parseDigestAuthorization } from './digest';
+
+export interface AuthRequest {
+  authorization?: string;
+  /** HTTP method and request-target, which a Digest response covers */
+  method: string;
+  uri: string;
+  source: string;
+}
+
+export type AuthVerdict =
+  | { ok: true; username?: string }
+  | { ok: false; status: 401; challenge: string[]; reason: string; counted: boolean };
+
+/**
+ * Checks a device's HTTP credentials (Basic and/or Digest per configuration) against its own
+ * credential or the global one. Failed attempts are counted per source address; a source over
+ * the limit is refused before any check. Secrets never leave this module: verdicts carry
+ * reasons, not values.
+ */
+export class DeviceAuthenticator {
+  private readonly global?: DeviceCredentials;
+
+  constructor(
+    private readonly config: Config['cwmp'],
+    private readonly nonces: NonceIssuer,
+    private readonly store: AuthStore,
+  ) {
+    if (config.credential) this.global = makeCredentials(config.credential.username, config.credential.password, config.realm);
+  }
+
+  get required(): boolean {
+    return this.config.auth !== 'none';
+  }
+
+  challenge(stale = false): string[] {
+    const out: string[] = [];
+    if (this.config.auth === 'digest' || this.config.auth === 'digest-or-basic') {
+      for (const algorithm of this.config.digestAlgorithms) {
+        out.push(formatChallenge({ realm: this.config.realm, nonce: this.nonces.issue(), algorithm, stale }));
+      }
+    }
+    if (this.config.auth === 'basic' || this.config.auth === 'digest-or-basic') out.push(`Basic realm="${this.config.realm}", charset="UTF-8"`);
+    return out;
+  }
+
+  async blocked(source: string): Promise<boolean> {
+    return (await this.store.failures(source)) >= this.config.authFailLimit;
+  }
+
+  /** `own` is the device's stored credential, if it has one. */
+  async verify(req: AuthRequest, own: DeviceCredentials | undefined): Promise<AuthVerdict> {
+    if (!this.required) return { ok: true };
+    const expected = own && own.realm === this.config.realm ? own : this.global;
+    if (!expected) return this.fail(req, 'no credential is configured for this device');
+    const header = req.authorization ?? '';
+    if (/^\s*Basic\s/i.test(header) && this.config.auth !== 'digest') return this.checkBasic(req, header, expected);
+    if (/^\s*Digest\s/i.test(header) && this.config.auth !== 'basic') return this.checkDigest(req, header, expected);
+    return this.fail(req, header ? 'authorization scheme not accepted' : 'no authorization', !!header);
+  }
+
+  private async checkBasic(req: AuthRequest, header: string, expected: DeviceCredentials): Promise<AuthVerdict> {
+    const decoded = Buffer.from(header.trim().slice(6).trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return this.fail(req, 'malformed Basic credentials');
+    const username = decoded.slice(0, colon);
+    const password = decoded.slice(colon + 1);
+    const ok = username === expected.username && digestEquals(ha1('MD5', username, expected.realm, password), expected.ha1Md5);
+    return ok ? { ok: true, username } : this.fail(req, 'wrong Basic credentials');
+  }
+
+  private async checkDigest(req: AuthRequest, header: string, expected: DeviceCredentials): Promise<AuthVerdict> {
+    const c = parseDigestAuthorization(header);
+    if (!c) return this.fail(req, 'malformed Digest credentials');
+    if (!this.config.digestAlgorithms.includes(baseAlgorithm(c.algorithm))) return this.fail(req, 'Digest algorithm not offered');
+    if (c.realm !== this.config.realm || c.username !== expected.username) return this.fail(req, 'wrong Digest credentials');
+    if (!sameTarget(c.uri, req.uri)) return this.fail(req, 'Digest uri does not match the request');
+    const nonceState = this.nonces.check(c.nonce);
+    if (nonceState === 'invalid') return this.fail(req, 'unknown Digest nonce');
+    const stored = baseAlgorithm(c.algorithm) === 'SHA-256' ? expected.ha1Sha256 : expected.ha1Md5;
+    if (!digestEquals(expectedResponse(c, req.method, stored), c.response)) return this.fail(req, 'wrong Digest credentials');
+    // A correct answer to an expired nonce is no failure: the device just needs a fresh one.
+    if (nonceState === 'stale') return { ok: false, status: 401, challenge: this.challenge(true), reason: 'stale Digest nonce', counted: false };
+    const nc = c.nc ? parseInt(c.nc, 16) : 0;
+    if (!(await this.store.acceptNonceCount(c.nonce, nc, this.config.nonceTtlSeconds * 1000))) return this.fail(req, 'replayed Digest nonce count');
+    return { ok: true, username: c.username };
+  }
+
+  private async fail(req: AuthRequest, reason: string, count = true): Promise<AuthVerdict> {
+    if (count) await this.store.countFailure(req.source, this.config.authFailWindowSeconds);
+    return { ok: false, status: 401, challenge: this.challenge(), reason, counted: count };
+  }
+}
+
+/** Digest `uri` is the request-target; some clients send the absolute URL instead. */
+function sameTarget(digestUri: string, requestUri: string): boolean {
+  if (digestUri === requestUri) return true;
+  try {
+    const u = new URL(digestUri);
+    return u.pathname + u.search === requestUri;
+  } catch {
+    return false;
+  }
+}

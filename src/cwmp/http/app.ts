@@ -1,0 +1,94 @@
+import Koa from 'koa';
+import type { Config } from '../../config';
+import { observability } from '../../http/observability';
+import type { Logger } from '../../log';
+import { metrics } from '../../metrics';
+import type { CwmpReply, SessionEngine } from '../session/engine';
+import { BodyError, readCwmpBody, sessionCookie } from './body';
+
+export interface CwmpAppDeps {
+  engine: SessionEngine;
+  config: Config['cwmp'];
+  log: Logger;
+  ready: () => Promise<boolean>;
+  /** true when served over TLS, so cookies get the Secure flag */
+  secure: boolean;
+}
+
+/**
+ * The CWMP endpoint: POST on any path. Transport concerns only (limits, decompression,
+ * charsets, cookies, overload); the protocol is the engine's. No request can take the process
+ * down: anything unexpected is logged once and answered 500.
+ */
+export function createCwmpApp(deps: CwmpAppDeps): Koa {
+  const app = new Koa();
+  let inflight = 0;
+  // CPEs that ignore cookies keep one connection for the whole session (TR-069 asks for
+  // persistent connections); the socket then identifies their session on this process. Not
+  // behind a proxy: it may carry several devices' requests over one upstream connection.
+  const socketSessions = new WeakMap<object, string>();
+  app.use(observability(deps.ready));
+  app.use(async (ctx) => {
+    if (ctx.method !== 'POST') {
+      ctx.status = 405;
+      ctx.set('Allow', 'POST');
+      ctx.body = 'CWMP endpoint: POST only\n';
+      return;
+    }
+    const sessionId = sessionCookie(ctx.get('Cookie') || undefined);
+    const proxied = !!(ctx.get('X-Forwarded-For') || ctx.get('Forwarded'));
+    const connectionSessionId = proxied ? undefined : socketSessions.get(ctx.req.socket);
+    // Shed new sessions, never running ones: a device in session holds a lock and tasks.
+    if (!sessionId && inflight >= deps.config.maxConcurrent) {
+      metrics.cwmpSessions.inc({ outcome: 'overloaded' });
+      ctx.status = 503;
+      ctx.set('Retry-After', '60');
+      ctx.body = 'ACS overloaded, retry later\n';
+      return;
+    }
+    inflight += 1;
+    metrics.cwmpInflightRequests.inc();
+    try {
+      const body = await readCwmpBody(ctx.req, deps.config.maxBodyBytes);
+      const reply = await deps.engine.handle({
+        body,
+        sessionId,
+        connectionSessionId,
+        authorization: ctx.get('Authorization') || undefined,
+        uri: ctx.url,
+        source: ctx.ip || ctx.socket.remoteAddress || 'unknown',
+      });
+      if (reply.setSession) socketSessions.set(ctx.req.socket, reply.setSession);
+      send(ctx, reply, deps.secure);
+    } catch (err) {
+      if (err instanceof BodyError) {
+        metrics.cwmpRequests.inc({ kind: 'rejected' });
+        deps.log.warn({ event: 'cwmp.bad_body', status: err.status, reason: err.message, source: ctx.ip }, 'CWMP body refused');
+        ctx.status = err.status;
+        ctx.body = `${err.message}\n`;
+        ctx.set('Connection', 'close');
+        return;
+      }
+      deps.log.error({ event: 'cwmp.internal_error', err, source: ctx.ip }, 'CWMP request failed');
+      ctx.status = 500;
+      ctx.body = 'Internal error\n';
+    } finally {
+      inflight -= 1;
+      metrics.cwmpInflightRequests.dec();
+    }
+  });
+  return app;
+}
+
+function send(ctx: Koa.Context, reply: CwmpReply, secure: boolean): void {
+  ctx.status = reply.status;
+  for (const [name, value] of Object.entries(reply.headers ?? {})) ctx.set(name, value);
+  if (reply.setSession) ctx.set('Set-Cookie', `session=${reply.setSession}; Path=/; HttpOnly${secure ? '; Secure' : ''}`);
+  if (reply.close) ctx.set('Connection', 'close');
+  if (reply.body !== undefined && reply.status !== 204) {
+    ctx.type = reply.contentType ?? 'text/plain';
+    ctx.body = reply.body;
+  } else {
+    ctx.body = null;
+  }
+}

@@ -1,0 +1,35 @@
+import type { AcsRequest, CwmpNamespace } from '../soap/types';
+
+/**
+ * A CWMP session as kept in Redis under its cookie, so that any replica can serve the next
+ * request of any session.
+ *
+ * - `cpe`: after InformResponse, the device may send its own requests;
+ * - `acs`: after the device's empty POST, the ACS sends its requests one at a time;
+ * - `ended`: the ACS answered 204; the state lingers briefly so that requests the device held
+ *   back (HoldRequests) and late messages get a precise answer.
+ */
+export type SessionPhase = 'cpe' | 'acs' | 'ended';
+
+export interface InflightRpc {
+  taskId: string;
+  /** cwmp:ID of the request; the response must echo it (or send none) */
+  rpcId: string;
+  rpc: AcsRequest;
+}
+
+export interface SessionState {
+  id: string;
+  deviceId: string;
+  namespace: CwmpNamespace;
+  cwmpVersion: string;
+  remoteAddress: string;
+  startedAt: number;
+  phase: SessionPhase;
+  /** ids of the device's queued tasks not yet looked at in this session */
+  queue: string[];
+  inflight?: InflightRpc;
+  /** ACS requests sent so far */
+  rpcCount: number;
+  holdRequests: boolean;
+}

@@ -1,0 +1,197 @@
+import type { Redis } from 'ioredis';
+import type { SessionState } from './state';
+
+/**
+ * Redis keys of the CWMP sessions. Each operation that must be atomic is one Lua script, so a
+ * request costs one round trip per step and a session that lost its lock (it idled past the
+ * timeout and the device started another) can no longer write.
+ */
+const SCRIPTS = {
+  /** KEYS: lock, session. ARGV: sid, state, ttlMs. Returns 0 or the lock's remaining ms (negative: taken now). */
+  acsOpenSession: {
+    numberOfKeys: 2,
+    lua: `
+      if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[3]) then
+        redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+        return -1
+      end
+      local ttl = redis.call('PTTL', KEYS[1])
+      if ttl < 1 then ttl = 1 end
+      return ttl`,
+  },
+  /** KEYS: lock, session, inflight. ARGV: sid, state, ttlMs, addMember, deadline, removeMember. */
+  acsSaveSession: {
+    numberOfKeys: 3,
+    lua: `
+      if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+      redis.call('PEXPIRE', KEYS[1], ARGV[3])
+      redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+      if ARGV[6] ~= '' then redis.call('ZREM', KEYS[3], ARGV[6]) end
+      if ARGV[4] ~= '' then redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4]) end
+      return 1`,
+  },
+  /** KEYS: lock, session, inflight. ARGV: sid, state, graceMs, removeMember. */
+  acsEndSession: {
+    numberOfKeys: 3,
+    lua: `
+      if ARGV[4] ~= '' then redis.call('ZREM', KEYS[3], ARGV[4]) end
+      if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+      redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+      return 1`,
+  },
+  /** KEYS: lock, session. ARGV: sid, state, ttlMs. Re-takes the lock of an ended session. */
+  acsReopenSession: {
+    numberOfKeys: 2,
+    lua: `
+      if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[3]) or redis.call('GET', KEYS[1]) == ARGV[1] then
+        redis.call('PEXPIRE', KEYS[1], ARGV[3])
+        redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+        return 1
+      end
+      return 0`,
+  },
+  /** KEYS: counter. ARGV: nc, ttlMs. 1 when nc is higher than any seen with this nonce. */
+  acsNonceCount: {
+    numberOfKeys: 1,
+    lua: `
+      local seen = tonumber(redis.call('GET', KEYS[1]) or '-1')
+      local nc = tonumber(ARGV[1])
+      if nc <= seen then return 0 end
+      redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+      return 1`,
+  },
+  /** KEYS: counter. ARGV: windowSeconds. Counts a failure; returns the count. */
+  acsCountFailure: {
+    numberOfKeys: 1,
+    lua: `
+      local n = redis.call('INCR', KEYS[1])
+      if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+      return n`,
+  },
+} as const;
+
+type ScriptName = keyof typeof SCRIPTS;
+type ScriptRedis = Redis & { [K in ScriptName]: (...args: Array<string | number>) => Promise<number> };
+
+export function withScripts(redis: Redis): ScriptRedis {
+  for (const [name, s] of Object.entries(SCRIPTS)) {
+    if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: s.numberOfKeys, lua: s.lua });
+  }
+  return redis as ScriptRedis;
+}
+
+/** An in-flight task as remembered for the sweeper: which task, held by which session. */
+export function inflightMember(taskId: string, sessionId: string): string {
+  return `${taskId} ${sessionId}`;
+}
+
+export class SessionStore {
+  private readonly redis: ScriptRedis;
+
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+    readonly ttlMs: number,
+  ) {
+    this.redis = withScripts(redis);
+  }
+
+  private sessionKey(id: string) {
+    return `${this.prefix}cwmp:session:${id}`;
+  }
+  lockKey(deviceId: string) {
+    return `${this.prefix}cwmp:lock:${deviceId}`;
+  }
+  get inflightKey() {
+    return `${this.prefix}cwmp:inflight`;
+  }
+
+  async load(id: string): Promise<SessionState | null> {
+    if (!/^[0-9a-f]{32}$/.test(id)) return null;
+    const raw = await this.redis.get(this.sessionKey(id));
+    return raw ? (JSON.parse(raw) as SessionState) : null;
+  }
+
+  /** Takes the device's lock and stores the new session; otherwise the ms the lock still holds. */
+  async open(state: SessionState): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
+    const r = await this.redis.acsOpenSession(this.lockKey(state.deviceId), this.sessionKey(state.id), state.id, JSON.stringify(state), this.ttlMs);
+    return r < 0 ? { ok: true } : { ok: false, retryAfterMs: r };
+  }
+
+  /**
+   * Stores the state and extends the lock; false when the session lost its lock. `previous`
+   * is the in-flight task of the state as loaded, so the sweeper's record follows the state.
+   */
+  async save(state: SessionState, previousInflightTask?: string): Promise<boolean> {
+    const add = state.inflight ? inflightMember(state.inflight.taskId, state.id) : '';
+    const remove = previousInflightTask && previousInflightTask !== state.inflight?.taskId ? inflightMember(previousInflightTask, state.id) : '';
+    const r = await this.redis.acsSaveSession(
+      this.lockKey(state.deviceId),
+      this.sessionKey(state.id),
+      this.inflightKey,
+      state.id,
+      JSON.stringify(state),
+      this.ttlMs,
+      add,
+      Date.now() + this.ttlMs,
+      remove,
+    );
+    return r === 1;
+  }
+
+  /** Releases the lock; the ended state stays readable for one more timeout. */
+  async end(state: SessionState, previousInflightTask?: string): Promise<void> {
+    const remove = previousInflightTask ? inflightMember(previousInflightTask, state.id) : '';
+    await this.redis.acsEndSession(this.lockKey(state.deviceId), this.sessionKey(state.id), this.inflightKey, state.id, JSON.stringify(state), this.ttlMs, remove);
+  }
+
+  async reopen(state: SessionState): Promise<boolean> {
+    return (await this.redis.acsReopenSession(this.lockKey(state.deviceId), this.sessionKey(state.id), state.id, JSON.stringify(state), this.ttlMs)) === 1;
+  }
+
+  /** In-flight tasks whose session has not been heard from before `now`. */
+  async overdueInflight(now: number, limit: number): Promise<Array<{ taskId: string; sessionId: string; member: string }>> {
+    const members = await this.redis.zrangebyscore(this.inflightKey, '-inf', now, 'LIMIT', 0, limit);
+    return members.map((member) => {
+      const [taskId, sessionId] = member.split(' ');
+      return { taskId, sessionId, member };
+    });
+  }
+
+  async forgetInflight(member: string): Promise<void> {
+    await this.redis.zrem(this.inflightKey, member);
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.redis.exists(this.sessionKey(id))) === 1;
+  }
+}
+
+/** Redis-side state of device authentication: Digest nonce counts and failed-login counters. */
+export class AuthStore {
+  private readonly redis: ScriptRedis;
+
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+  ) {
+    this.redis = withScripts(redis);
+  }
+
+  /** True when `nc` is fresh for this nonce (replay protection). */
+  async acceptNonceCount(nonce: string, nc: number, ttlMs: number): Promise<boolean> {
+    return (await this.redis.acsNonceCount(`${this.prefix}cwmp:nc:${nonce}`, nc, ttlMs)) === 1;
+  }
+
+  async failures(source: string): Promise<number> {
+    return Number((await this.redis.get(this.failureKey(source))) ?? 0);
+  }
+
+  async countFailure(source: string, windowSeconds: number): Promise<number> {
+    return this.redis.acsCountFailure(this.failureKey(source), windowSeconds);
+  }
+
+  private failureKey(source: string) {
+    return `${this.prefix}cwmp:authfail:${source}`;
+  }
+}

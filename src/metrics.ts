@@ -1,0 +1,49 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** One Prometheus registry per process; every HTTP role serves it at GET /metrics. */
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: 'acs_' });
+
+export const metrics = {
+  cwmpRequests: new Counter({
+    name: 'acs_cwmp_requests_total',
+    help: 'CWMP HTTP requests by kind (inform, empty, cpe_request, response, fault, rejected)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  }),
+  cwmpSessions: new Counter({
+    name: 'acs_cwmp_sessions_total',
+    help: 'CWMP sessions by how they ended (completed, refused, busy)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  }),
+  cwmpSessionSeconds: new Histogram({
+    name: 'acs_cwmp_session_duration_seconds',
+    help: 'Duration of completed CWMP sessions, Inform to 204',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  }),
+  cwmpRpcs: new Counter({
+    name: 'acs_cwmp_rpcs_total',
+    help: 'ACS requests answered by devices, by method and outcome (done, fault, awaiting)',
+    labelNames: ['method', 'outcome'] as const,
+    registers: [registry],
+  }),
+  cwmpAuthFailures: new Counter({
+    name: 'acs_cwmp_auth_failures_total',
+    help: 'Failed device logins, and requests refused because their source failed too often',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  }),
+  cwmpInflightRequests: new Gauge({
+    name: 'acs_cwmp_inflight_requests',
+    help: 'CWMP requests being processed by this process',
+    registers: [registry],
+  }),
+  mongoCommands: new Counter({
+    name: 'acs_mongo_commands_total',
+    help: 'MongoDB commands sent, by command name',
+    labelNames: ['command'] as const,
+    registers: [registry],
+  }),
+};

@@ -1,0 +1,39 @@
+import { DeviceAuthenticator } from '../cwmp/auth/device-auth';
+import { NonceIssuer } from '../cwmp/auth/digest';
+import { createCwmpApp } from '../cwmp/http/app';
+import { SessionEngine } from '../cwmp/session/engine';
+import { AuthStore, SessionStore } from '../cwmp/session/store';
+import { InflightSweeper } from '../cwmp/session/sweeper';
+import { DeviceRepository } from '../devices/repository';
+import { TaskRepository } from '../tasks/repository';
+import type { AppContext } from './context';
+import { listen, type RunningRole } from './http';
+
+/** The CWMP endpoint devices talk to, with the sweeper that recovers tasks of dead sessions. */
+export async function startCwmp(ctx: AppContext): Promise<RunningRole> {
+  const { config, log, db, redis } = ctx;
+  const cwmp = config.cwmp;
+  const ttlMs = cwmp.sessionTimeoutSeconds * 1000;
+  const sessions = new SessionStore(redis, config.redisPrefix, ttlMs);
+  const tasks = new TaskRepository(db);
+  const engine = new SessionEngine({
+    config: cwmp,
+    devices: new DeviceRepository(db),
+    tasks,
+    sessions,
+    auth: new DeviceAuthenticator(cwmp, new NonceIssuer(ctx.secret, cwmp.nonceTtlSeconds * 1000), new AuthStore(redis, config.redisPrefix)),
+    log: log.child({ role: 'cwmp' }),
+  });
+  if (cwmp.auth === 'basic' && !cwmp.tls) log.warn({ event: 'cwmp.basic_over_http' }, 'devices send passwords in clear: Basic auth without TLS');
+  const app = createCwmpApp({ engine, config: cwmp, log, ready: ctx.ready, secure: !!cwmp.tls });
+  const running = await listen('cwmp', app, { host: config.bindAddress, port: config.cwmpPort, tls: cwmp.tls, keepAliveMs: ttlMs });
+  const sweeper = new InflightSweeper(sessions, tasks, log);
+  sweeper.start(Math.max(1000, ttlMs / 3));
+  return {
+    ...running,
+    close: async () => {
+      sweeper.stop();
+      await running.close();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type Koa from 'koa';
+
+export interface RunningRole {
+  name: string;
+  /** base URL the role listens on; none for roles without a port */
+  url?: string;
+  close(): Promise<void>;
+}
+
+export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
+  clientCaFile?: string;
+}
+
+export interface ListenOptions {
+  host: string;
+  port: number;
+  tls?: TlsFiles;
+  /** how long an idle keep-alive connection stays open (CWMP sessions span several requests) */
+  keepAliveMs?: number;
+}
+
+/** Serves a Koa app over HTTP or HTTPS and closes it gracefully. */
+export async function listen(name: string, app: Koa, options: ListenOptions): Promise<RunningRole & { server: http.Server }> {
+  const server = options.tls
+    ? https.createServer(
+        {
+          cert: readFileSync(options.tls.certFile),
+          key: readFileSync(options.tls.keyFile),
+          ...(options.tls.clientCaFile ? { ca: readFileSync(options.tls.clientCaFile), requestCert: true, rejectUnauthorized: false } : {}),
+        },
+        app.callback(),
+      )
+    : http.createServer(app.callback());
+  server.keepAliveTimeout = options.keepAliveMs ?? 5000;
+  server.headersTimeout = Math.max(server.keepAliveTimeout + 1000, 10_000);
+  server.requestTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    name,
+    server,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,33 @@
+import type { AppContext } from './context';
+import { startCwmp } from './cwmp';
+import type { RunningRole } from './http';
+
+export type { AppContext } from './context';
+export { openContext } from './context';
+export type { RunningRole } from './http';
+
+/** Every role a process can run, in start order. */
+export const ROLES: Record<string, (ctx: AppContext) => Promise<RunningRole>> = {
+  cwmp: startCwmp,
+};
+
+export function parseRoles(text: string): string[] {
+  const roles = [...new Set(text.split(',').map((r) => r.trim()).filter(Boolean))];
+  const unknown = roles.filter((r) => !(r in ROLES));
+  if (!roles.length || unknown.length) {
+    throw new Error(`unknown role ${JSON.stringify(unknown[0] ?? text)}: choose from ${Object.keys(ROLES).join(', ')}`);
+  }
+  return roles;
+}
+
+/** Starts the roles; if one fails, those already started are closed again. */
+export async function startRoles(ctx: AppContext, roles: string[]): Promise<RunningRole[]> {
+  const running: RunningRole[] = [];
+  try {
+    for (const role of roles) running.push(await ROLES[role](ctx));
+    return running;
+  } catch (err) {
+    await Promise.allSettled(running.map((r) => r.close()));
+    throw err;
+  }
+}

@@ -1,0 +1,61 @@
+import { createLogger } from '../../src/log';
+import { openContext, startRoles, type AppContext, type RunningRole } from '../../src/roles';
+import { openTestStores, type TestStores } from './stores';
+
+/** An ACS running in this test process against the test file's own stores. */
+export interface TestAcs {
+  stores: TestStores;
+  ctx: AppContext;
+  /** base URL of the CWMP role */
+  cwmpUrl: string;
+  close(): Promise<void>;
+}
+
+export const CPE_USERNAME = 'cpe';
+export const CPE_PASSWORD = 'cpe-secret';
+
+export interface TestAcsOptions {
+  roles?: string[];
+  /** collect every log record here (as parsed JSON) instead of discarding logs */
+  logs?: Array<Record<string, unknown>>;
+  /** share another test ACS's stores, as a second replica would */
+  stores?: TestStores;
+}
+
+/** Starts the given roles on free loopback ports; configuration overrides are env variables. */
+export async function startTestAcs(overrides: Record<string, string> = {}, options: TestAcsOptions = {}): Promise<TestAcs> {
+  const roles = options.roles ?? ['cwmp'];
+  const ownStores = !options.stores;
+  const stores = options.stores ?? (await openTestStores());
+  const config = stores.config({
+    ACS_BIND_ADDRESS: '127.0.0.1',
+    ACS_CWMP_PORT: '0',
+    ACS_API_PORT: '0',
+    ACS_FS_PORT: '0',
+    ACS_CWMP_USERNAME: CPE_USERNAME,
+    ACS_CWMP_PASSWORD: CPE_PASSWORD,
+    ...(options.logs ? { LOG_LEVEL: 'info' } : {}),
+    ...overrides,
+  });
+  const logs = options.logs;
+  const log = logs ? createLogger(config.logLevel, { write: (line: string) => void logs.push(JSON.parse(line)) }) : createLogger(config.logLevel);
+  const ctx = await openContext(config, log, { migrate: false });
+  let running: RunningRole[] = [];
+  try {
+    running = await startRoles(ctx, roles);
+  } catch (err) {
+    await ctx.close();
+    if (ownStores) await stores.close();
+    throw err;
+  }
+  return {
+    stores,
+    ctx,
+    cwmpUrl: running.find((r) => r.name === 'cwmp')?.url ?? '',
+    async close() {
+      await Promise.allSettled(running.map((r) => r.close()));
+      await ctx.close();
+      if (ownStores) await stores.close();
+    },
+  };
+}
