@@ -1,5 +1,5 @@
 import type { CpeResponse, Fault, TransferComplete } from '../cwmp/soap/types';
-import type { TaskFault, TransferResult } from './types';
+import type { TaskDoc, TaskFault, TransferResult } from './types';
 
 /** Where a task stands after the device answered it. Pure. */
 export type Outcome =
@@ -38,9 +38,18 @@ export function outcomeOfFault(fault: Fault): Outcome {
   };
 }
 
-export function outcomeOfTransfer(tc: TransferComplete): FinalOutcome {
-  if (tc.faultStruct.faultCode === 0) {
-    return { status: 'done', result: { method: 'TransferComplete', startTime: tc.startTime, completeTime: tc.completeTime } };
+/**
+ * A TransferComplete's verdict on its task. A transfer the device calls successful still fails
+ * when the task expected a software version the device does not report (a firmware image
+ * that did not take).
+ */
+export function outcomeOfTransfer(tc: TransferComplete, expected: TaskDoc['expect'], reportedSoftwareVersion: string | undefined): FinalOutcome {
+  if (tc.faultStruct.faultCode !== 0) {
+    return { status: 'fault', fault: { code: tc.faultStruct.faultCode, message: tc.faultStruct.faultString } };
   }
-  return { status: 'fault', fault: { code: tc.faultStruct.faultCode, message: tc.faultStruct.faultString } };
+  const want = expected?.softwareVersion;
+  if (want !== undefined && reportedSoftwareVersion !== want) {
+    return { status: 'fault', fault: { code: 'version_mismatch', message: `device reports software version ${JSON.stringify(reportedSoftwareVersion ?? '')}, expected ${JSON.stringify(want)}` } };
+  }
+  return { status: 'done', result: { method: 'TransferComplete', startTime: tc.startTime, completeTime: tc.completeTime } };
 }

@@ -14,6 +14,7 @@ export class UnknownDeviceError extends Error {
 export interface QueueOptions {
   expiresAt?: Date;
   jobId?: string;
+  expect?: TaskDoc['expect'];
   now?: Date;
 }
 
@@ -49,6 +50,7 @@ export class TaskRepository {
       attempts: 0,
       ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
       ...(options.jobId ? { jobId: options.jobId } : {}),
+      ...(options.expect ? { expect: options.expect } : {}),
     };
     await this.collection.insertOne(task);
     if (!(await this.devices.enqueueTask(deviceId, task._id))) {

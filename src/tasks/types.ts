@@ -36,6 +36,11 @@ export interface TaskDoc {
   completedAt?: Date;
   /** the bulk job that created the task, if any */
   jobId?: string;
+  /**
+   * What must hold once the device reports the transfer done: a firmware Download succeeds
+   * only when the device then reports this SoftwareVersion.
+   */
+  expect?: { softwareVersion?: string };
 }
 
 export interface TransferResult {

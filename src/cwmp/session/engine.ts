@@ -118,6 +118,7 @@ export class SessionEngine {
       namespace: env.namespace,
       cwmpVersion: versionOf(env.namespace),
       remoteAddress: req.source,
+      softwareVersion: reportedSoftwareVersion(inform),
       startedAt: Date.now(),
       phase: 'cpe',
       queue,
@@ -205,7 +206,7 @@ export class SessionEngine {
       if (!task?.awaiting) continue;
       const sent = requestFor(task.rpc, task._id);
       if (!('commandKey' in sent) || sent.commandKey !== tc.commandKey) continue;
-      const outcome = outcomeOfTransfer(tc);
+      const outcome = outcomeOfTransfer(tc, task.expect, state.softwareVersion);
       if (await this.d.tasks.completeTransfer(id, outcome, now)) await this.d.devices.dequeueTasks(state.deviceId, [id]);
       metrics.cwmpRpcs.inc({ method: task.rpc.method, outcome: outcome.status });
       return;
@@ -366,6 +367,11 @@ const CPE_RESPONSE_METHODS = new Set<string>([
   'GetQueuedTransfersResponse',
   'GetAllQueuedTransfersResponse',
 ]);
+
+function reportedSoftwareVersion(inform: Inform): string | undefined {
+  const p = inform.parameterList.find((x) => /^(Device|InternetGatewayDevice)\.DeviceInfo\.SoftwareVersion$/.test(x.name));
+  return p === undefined ? undefined : String(p.value);
+}
 
 function isCpeResponse(msg: CwmpMessage): msg is CpeResponse {
   return CPE_RESPONSE_METHODS.has(msg.method);

@@ -24,6 +24,8 @@ export interface SessionState {
   namespace: CwmpNamespace;
   cwmpVersion: string;
   remoteAddress: string;
+  /** SoftwareVersion the device reported in this session's Inform */
+  softwareVersion?: string;
   startedAt: number;
   phase: SessionPhase;
   /** ids of the device's queued tasks not yet looked at in this session */

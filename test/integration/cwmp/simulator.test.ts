@@ -138,6 +138,15 @@ describe('downloads', () => {
     expect((await device(d))?.softwareVersion).toMatch(/12-0-2MPP-1$/);
   });
 
+  it('a firmware task fails when the phone comes back on another version', async () => {
+    const [d] = (await fleet({ serialPrefix: 'FWVER' })).devices;
+    await session(d);
+    const task = await tasks.queue(d.deviceId, download(`${base}/sip88xx.12-0-3MPP-1.loads`), { expect: { softwareVersion: 'sip88xx.12-0-9MPP-9' } });
+    await session(d);
+    await d.nextSession((o) => o.transferCompletes > 0, 20_000);
+    expect(await tasks.get(task._id)).toMatchObject({ status: 'fault', fault: { code: 'version_mismatch' } });
+  });
+
   it('a missing file fails the task with the device\'s fault code', async () => {
     const [d] = (await fleet({ serialPrefix: 'FW404' })).devices;
     await session(d);

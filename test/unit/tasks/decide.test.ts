@@ -54,9 +54,20 @@ describe('outcomes', () => {
     expect(o).toEqual({ status: 'fault', fault: { code: 9003, message: 'Invalid arguments', setParameterValuesFault: [{ parameterName: 'Device.X', faultCode: 9007, faultString: 'bad' }] } });
   });
 
+  const tc = { method: 'TransferComplete' as const, commandKey: 'k', startTime: 's', completeTime: 'c' };
+  const ok = { ...tc, faultStruct: { faultCode: 0, faultString: '' } };
+
   it('a TransferComplete with a fault code fails the task', () => {
-    const tc = { method: 'TransferComplete' as const, commandKey: 'k', startTime: 's', completeTime: 'c' };
-    expect(outcomeOfTransfer({ ...tc, faultStruct: { faultCode: 0, faultString: '' } })).toEqual({ status: 'done', result: { method: 'TransferComplete', startTime: 's', completeTime: 'c' } });
-    expect(outcomeOfTransfer({ ...tc, faultStruct: { faultCode: 9010, faultString: 'download failed' } })).toEqual({ status: 'fault', fault: { code: 9010, message: 'download failed' } });
+    expect(outcomeOfTransfer(ok, undefined, undefined)).toEqual({ status: 'done', result: { method: 'TransferComplete', startTime: 's', completeTime: 'c' } });
+    expect(outcomeOfTransfer({ ...tc, faultStruct: { faultCode: 9010, faultString: 'download failed' } }, undefined, 'v1')).toEqual({ status: 'fault', fault: { code: 9010, message: 'download failed' } });
+  });
+
+  it('a firmware transfer succeeds only when the device reports the expected version', () => {
+    expect(outcomeOfTransfer(ok, { softwareVersion: 'sip88xx.12-0-2MPP' }, 'sip88xx.12-0-2MPP').status).toBe('done');
+    expect(outcomeOfTransfer(ok, { softwareVersion: 'sip88xx.12-0-2MPP' }, 'sip88xx.12-0-1MPP')).toEqual({
+      status: 'fault',
+      fault: { code: 'version_mismatch', message: 'device reports software version "sip88xx.12-0-1MPP", expected "sip88xx.12-0-2MPP"' },
+    });
+    expect(outcomeOfTransfer(ok, { softwareVersion: 'x' }, undefined).status).toBe('fault');
   });
 });
