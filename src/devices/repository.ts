@@ -1,6 +1,7 @@
 import type { Collection, Db, UpdateFilter } from 'mongodb';
 import { ha1 } from '../cwmp/auth/digest';
 import type { FieldUpdate, NamesListing } from './learn';
+import { WriteBatcher } from './write-batcher';
 import { mergeNames, parsePath, subtree } from './params';
 import type { DeviceCredentials, DeviceDoc, ParamTree } from './types';
 
@@ -13,9 +14,11 @@ export type DeviceSessionView = Pick<DeviceDoc, '_id' | 'taskQueue' | 'credentia
  */
 export class DeviceRepository {
   readonly collection: Collection<DeviceDoc>;
+  private readonly informWrites: WriteBatcher<DeviceDoc>;
 
   constructor(db: Db) {
     this.collection = db.collection<DeviceDoc>('devices');
+    this.informWrites = new WriteBatcher(this.collection);
   }
 
   sessionView(id: string): Promise<DeviceSessionView | null> {
@@ -26,9 +29,14 @@ export class DeviceRepository {
     return this.collection.findOne({ _id: id }, projection ? { projection } : {});
   }
 
-  /** Applies an Inform's update, creating the device at its first contact. */
-  async applyInform(id: string, update: FieldUpdate, setOnInsert: Record<string, unknown>): Promise<void> {
-    await this.collection.updateOne({ _id: id }, { ...toMongo(update), $setOnInsert: setOnInsert } as UpdateFilter<DeviceDoc>, { upsert: true });
+  /**
+   * Applies an Inform's update, creating the device at its first contact. Concurrent Informs
+   * share one bulk write (the hot path of every periodic session).
+   */
+  applyInform(id: string, update: FieldUpdate, setOnInsert: Record<string, unknown>): Promise<void> {
+    return this.informWrites.write({
+      updateOne: { filter: { _id: id }, update: { ...toMongo(update), $setOnInsert: setOnInsert } as UpdateFilter<DeviceDoc>, upsert: true },
+    });
   }
 
   /** Applies learned fields and removes finished tasks from the device's queue, in one write. */

@@ -35,6 +35,9 @@ export function connectRedis(url: string, options: RedisConnectOptions = {}): Re
     lazyConnect: options.lazyConnect ?? false,
     // Reconnect forever, backing off to one attempt every 2 s.
     retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
+    // Commands issued in the same tick leave in one write: concurrent sessions share syscalls.
+    // (Blocking clients gain nothing from it.)
+    enableAutoPipelining: !options.blocking,
   };
   return new Redis(url, redisOptions);
 }

@@ -9,6 +9,8 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/http"
+	_ "net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -21,7 +23,16 @@ func main() {
 	dir := flag.String("sqlite-dir", "data", "directory holding one SQLite file per database")
 	params := flag.String("sqlite-params", "", "query string appended to the SQLite URI, e.g. ?_pragma=synchronous(normal)")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	pprofAddr := flag.String("pprof-addr", "", "serve Go's pprof profiles on this address (e.g. 127.0.0.1:6060) to see where FerretDB spends time")
 	flag.Parse()
+
+	if *pprofAddr != "" {
+		go func() {
+			if err := http.ListenAndServe(*pprofAddr, nil); err != nil {
+				fmt.Fprintf(os.Stderr, "ferretdb-local: pprof: %v\n", err)
+			}
+		}()
+	}
 
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
