@@ -1,5 +1,6 @@
 import type { AcsRequest, CpeResponse, Inform, ParameterInfoStruct } from '../cwmp/soap/types';
 import { escapeKey } from './id';
+import type { Tr111Identity } from './types';
 import { buildTree, fieldOf, isValidPath, parsePath, valueFields } from './params';
 
 /**
@@ -72,6 +73,7 @@ export function learnFromInform(inform: Inform, ctx: InformContext): { update: F
     const field = DENORMALISED[suffix];
     if (field) set[field] = typeof p.value === 'string' ? p.value : String(p.value);
   }
+  Object.assign(set, tr111Associations(valid));
   if (hasEvent(inform, BOOTSTRAP)) {
     set.lastBootstrapAt = now;
     set.params = buildTree(valid, now);
@@ -82,6 +84,37 @@ export function learnFromInform(inform: Inform, ctx: InformContext): { update: F
   return { update, setOnInsert: { registeredAt: now, tags: [], taskQueue: [] }, skipped };
 }
 
+const GATEWAY_INFO = /^(?:Device|InternetGatewayDevice)\.GatewayInfo\.(ManufacturerOUI|SerialNumber|ProductClass)$/;
+const MANAGEABLE = /^(?:Device|InternetGatewayDevice)\.ManagementServer\.ManageableDevice\.(\d+)\.(ManufacturerOUI|SerialNumber|ProductClass)$/;
+const IDENTITY_FIELD = { ManufacturerOUI: 'oui', SerialNumber: 'serialNumber', ProductClass: 'productClass' } as const;
+
+/**
+ * The TR-111 associations among the parameters: the gateway a LAN device sits behind, and the
+ * LAN devices a gateway manages. Only complete identities count; an empty GatewayInfo (no
+ * gateway seen in DHCP) records nothing.
+ */
+export function tr111Associations(params: Array<{ name: string; value: unknown }>): { gateway?: Tr111Identity; manageableDevices?: Tr111Identity[] } {
+  const gateway: Partial<Tr111Identity> = {};
+  const managed = new Map<string, Partial<Tr111Identity>>();
+  for (const p of params) {
+    const value = String(p.value ?? '');
+    const g = GATEWAY_INFO.exec(p.name);
+    if (g) gateway[IDENTITY_FIELD[g[1] as keyof typeof IDENTITY_FIELD]] = value;
+    const m = MANAGEABLE.exec(p.name);
+    if (m) {
+      const entry = managed.get(m[1]) ?? {};
+      entry[IDENTITY_FIELD[m[2] as keyof typeof IDENTITY_FIELD]] = value;
+      managed.set(m[1], entry);
+    }
+  }
+  const complete = (x: Partial<Tr111Identity>): x is Tr111Identity => !!(x.oui && x.serialNumber);
+  const out: { gateway?: Tr111Identity; manageableDevices?: Tr111Identity[] } = {};
+  if (complete(gateway)) out.gateway = { oui: gateway.oui, serialNumber: gateway.serialNumber, productClass: gateway.productClass ?? '' };
+  const devices = [...managed.entries()].sort(([a], [b]) => Number(a) - Number(b)).map(([, d]) => d).filter(complete);
+  if (devices.length) out.manageableDevices = devices.map((d) => ({ oui: d.oui, serialNumber: d.serialNumber, productClass: d.productClass ?? '' }));
+  return out;
+}
+
 /** What a successful response teaches about the device. */
 export function learnFromResponse(rpc: AcsRequest, response: CpeResponse, now: Date): Learned {
   const update = emptyUpdate();
@@ -89,6 +122,7 @@ export function learnFromResponse(rpc: AcsRequest, response: CpeResponse, now: D
   switch (response.method) {
     case 'GetParameterValuesResponse':
       for (const p of response.parameterList) if (isValidPath(p.name)) Object.assign(set, valueFields(p.name, p.value, p.type, now));
+      Object.assign(set, tr111Associations(response.parameterList));
       break;
     case 'SetParameterValuesResponse':
       if (rpc.method === 'SetParameterValues') {

@@ -57,6 +57,15 @@ export interface DeviceDoc {
   provisioningCode?: string;
   parameterKey?: string;
   connectionRequestUrl?: string;
+  /** 12 lower-case hex digits; phones are found by it on the fs role (see provisioning/mac-directory.ts) */
+  mac?: string;
+  /**
+   * TR-111 gateway association: the gateway a LAN device (a phone) reports in
+   * Device.GatewayInfo (learned from DHCP option 125), and the LAN devices a gateway reports in
+   * ManagementServer.ManageableDevice.{i}.
+   */
+  gateway?: Tr111Identity;
+  manageableDevices?: Tr111Identity[];
   params: ParamTree;
   /** methods the device listed in GetRPCMethodsResponse, once asked */
   rpcMethods?: string[];
@@ -80,4 +89,11 @@ export interface DeviceCredentials {
   realm: string;
   ha1Md5: string;
   ha1Sha256: string;
+}
+
+/** A device as TR-111 names it: OUI, serial number and product class. */
+export interface Tr111Identity {
+  oui: string;
+  serialNumber: string;
+  productClass: string;
 }

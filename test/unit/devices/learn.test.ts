@@ -116,3 +116,46 @@ describe('learnFromResponse', () => {
     expect(learnFromResponse({ method: 'GetRPCMethods' }, { method: 'GetRPCMethodsResponse', methodList: ['Inform', 'Reboot'] }, now).update.set).toEqual({ rpcMethods: ['Inform', 'Reboot'] });
   });
 });
+
+describe('TR-111 gateway association', () => {
+  it('records the gateway a phone reports and the devices a gateway manages', () => {
+    const { update } = learnFromInform(
+      inform(['2 PERIODIC'], [
+        { name: 'Device.GatewayInfo.ManufacturerOUI', value: 'A0B1C2', type: 'xsd:string' },
+        { name: 'Device.GatewayInfo.SerialNumber', value: 'GW123', type: 'xsd:string' },
+        { name: 'Device.GatewayInfo.ProductClass', value: 'ISR4321', type: 'xsd:string' },
+      ]),
+      { now, cwmpVersion: '1.2' },
+    );
+    expect(update.set.gateway).toEqual({ oui: 'A0B1C2', serialNumber: 'GW123', productClass: 'ISR4321' });
+    const gw = learnFromResponse(
+      { method: 'GetParameterValues', parameterNames: ['InternetGatewayDevice.ManagementServer.ManageableDevice.'] },
+      {
+        method: 'GetParameterValuesResponse',
+        parameterList: [
+          { name: 'InternetGatewayDevice.ManagementServer.ManageableDevice.2.ManufacturerOUI', value: '00562B', type: 'xsd:string' },
+          { name: 'InternetGatewayDevice.ManagementServer.ManageableDevice.2.SerialNumber', value: 'FCH2', type: 'xsd:string' },
+          { name: 'InternetGatewayDevice.ManagementServer.ManageableDevice.1.ManufacturerOUI', value: '00562B', type: 'xsd:string' },
+          { name: 'InternetGatewayDevice.ManagementServer.ManageableDevice.1.SerialNumber', value: 'FCH1', type: 'xsd:string' },
+          { name: 'InternetGatewayDevice.ManagementServer.ManageableDevice.1.ProductClass', value: 'CP-8851-3PCC', type: 'xsd:string' },
+        ],
+      },
+      now,
+    );
+    expect(gw.update.set.manageableDevices).toEqual([
+      { oui: '00562B', serialNumber: 'FCH1', productClass: 'CP-8851-3PCC' },
+      { oui: '00562B', serialNumber: 'FCH2', productClass: '' },
+    ]);
+  });
+
+  it('records nothing for an empty GatewayInfo', () => {
+    const { update } = learnFromInform(
+      inform(['2 PERIODIC'], [
+        { name: 'Device.GatewayInfo.ManufacturerOUI', value: '', type: 'xsd:string' },
+        { name: 'Device.GatewayInfo.SerialNumber', value: '', type: 'xsd:string' },
+      ]),
+      { now, cwmpVersion: '1.2' },
+    );
+    expect(update.set).not.toHaveProperty('gateway');
+  });
+});
