@@ -21,8 +21,11 @@ export class DeviceRepository {
     this.informWrites = new WriteBatcher(this.collection);
   }
 
-  sessionView(id: string): Promise<DeviceSessionView | null> {
-    return this.collection.findOne({ _id: id }, { projection: { taskQueue: 1, credentials: 1 } }) as Promise<DeviceSessionView | null>;
+  /** The one read of a session: queue and credential, plus any fields a reconciler needs. */
+  sessionView(id: string, extraFields: readonly string[] = []): Promise<(DeviceSessionView & Partial<DeviceDoc>) | null> {
+    const projection: Record<string, 1> = { taskQueue: 1, credentials: 1 };
+    for (const f of extraFields) projection[f] = 1;
+    return this.collection.findOne({ _id: id }, { projection }) as Promise<(DeviceSessionView & Partial<DeviceDoc>) | null>;
   }
 
   get(id: string, projection?: Record<string, 0 | 1>): Promise<DeviceDoc | null> {
@@ -77,6 +80,52 @@ export class DeviceRepository {
       : { $unset: { credentials: '' } };
     const r = await this.collection.updateOne({ _id: id }, update);
     return r.matchedCount === 1;
+  }
+
+  // ------------------------------------------------------------------ operator actions
+
+  /**
+   * Announces tasks on the device's queue. Idempotent: ids already queued are not added again,
+   * so a release replayed after a crash changes nothing. False when the device does not exist.
+   */
+  async announceTasks(id: string, taskIds: string[]): Promise<boolean> {
+    const r = await this.collection.updateOne({ _id: id }, { $addToSet: { taskQueue: { $each: taskIds } } });
+    return r.matchedCount === 1;
+  }
+
+  /** `announceTasks` for many devices in one bulk write; returns how many devices exist. */
+  async announceMany(entries: Array<{ deviceId: string; taskIds: string[] }>): Promise<number> {
+    if (!entries.length) return 0;
+    const r = await this.collection.bulkWrite(
+      entries.map((e) => ({ updateOne: { filter: { _id: e.deviceId }, update: { $addToSet: { taskQueue: { $each: e.taskIds } } } } })),
+      { ordered: false },
+    );
+    return r.matchedCount;
+  }
+
+  /** `dequeueTasks` for many devices in one bulk write. */
+  async dequeueMany(entries: Array<{ deviceId: string; taskIds: string[] }>): Promise<void> {
+    const ops = entries.filter((e) => e.taskIds.length).map((e) => ({ updateOne: { filter: { _id: e.deviceId }, update: { $pullAll: { taskQueue: e.taskIds } } } }));
+    if (ops.length) await this.collection.bulkWrite(ops, { ordered: false });
+  }
+
+  async remove(id: string): Promise<boolean> {
+    return (await this.collection.deleteOne({ _id: id })).deletedCount === 1;
+  }
+
+  /** Adds a tag (once); false when the device does not exist. */
+  async addTag(id: string, tag: string): Promise<boolean> {
+    return (await this.collection.updateOne({ _id: id }, { $addToSet: { tags: tag } })).matchedCount === 1;
+  }
+
+  async removeTag(id: string, tag: string): Promise<boolean> {
+    return (await this.collection.updateOne({ _id: id }, { $pullAll: { tags: [tag] } })).matchedCount === 1;
+  }
+
+  /** Sets (or with null, removes) the credential the ACS uses for connection requests to the device. */
+  async setConnectionRequestAuth(id: string, auth: { username: string; password: string } | null): Promise<boolean> {
+    const update: UpdateFilter<DeviceDoc> = auth ? { $set: { connectionRequestAuth: auth } } : { $unset: { connectionRequestAuth: '' } };
+    return (await this.collection.updateOne({ _id: id }, update)).matchedCount === 1;
   }
 }
 

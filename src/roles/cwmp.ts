@@ -2,6 +2,7 @@ import { DeviceAuthenticator } from '../cwmp/auth/device-auth';
 import { NonceIssuer } from '../cwmp/auth/digest';
 import { createCwmpApp } from '../cwmp/http/app';
 import { SessionEngine } from '../cwmp/session/engine';
+import type { Reconciler } from '../cwmp/session/reconciler';
 import { AuthStore, SessionStore } from '../cwmp/session/store';
 import { InflightSweeper } from '../cwmp/session/sweeper';
 import { DeviceRepository } from '../devices/repository';
@@ -9,8 +10,13 @@ import { TaskRepository } from '../tasks/repository';
 import type { AppContext } from './context';
 import { listen, type RunningRole } from './http';
 
+export interface CwmpRoleOptions {
+  /** what brings devices to their desired state; none means devices only run queued tasks */
+  reconciler?: Reconciler;
+}
+
 /** The CWMP endpoint devices talk to, with the sweeper that recovers tasks of dead sessions. */
-export async function startCwmp(ctx: AppContext): Promise<RunningRole> {
+export async function startCwmp(ctx: AppContext, options: CwmpRoleOptions = {}): Promise<RunningRole> {
   const { config, log, db, redis } = ctx;
   const cwmp = config.cwmp;
   const ttlMs = cwmp.sessionTimeoutSeconds * 1000;
@@ -23,6 +29,7 @@ export async function startCwmp(ctx: AppContext): Promise<RunningRole> {
     sessions,
     auth: new DeviceAuthenticator(cwmp, new NonceIssuer(ctx.secret, cwmp.nonceTtlSeconds * 1000), new AuthStore(redis, config.redisPrefix)),
     log: log.child({ role: 'cwmp' }),
+    reconciler: options.reconciler,
   });
   if (cwmp.auth === 'basic' && !cwmp.tls) log.warn({ event: 'cwmp.basic_over_http' }, 'devices send passwords in clear: Basic auth without TLS');
   const app = createCwmpApp({ engine, config: cwmp, log, ready: ctx.ready, secure: !!cwmp.tls });

@@ -11,6 +11,7 @@ import type { TaskRepository } from '../../tasks/repository';
 import type { DeviceAuthenticator } from '../auth/device-auth';
 import { acsFault, CwmpDecodeError, decodeEnvelope, encodeEnvelope, versionOf } from '../soap';
 import type { CpeRequest, CpeResponse, CwmpMessage, CwmpNamespace, Envelope, EnvelopeHeader, Fault, Inform, TransferComplete } from '../soap/types';
+import { NO_RECONCILER, type Reconciler } from './reconciler';
 import type { SessionState } from './state';
 import type { SessionStore } from './store';
 
@@ -51,6 +52,8 @@ export interface EngineDeps {
   sessions: SessionStore;
   auth: DeviceAuthenticator;
   log: Logger;
+  /** brings devices to their desired state after the operator's tasks */
+  reconciler?: Reconciler;
 }
 
 /**
@@ -59,7 +62,11 @@ export interface EngineDeps {
  * lock) and MongoDB (devices, tasks).
  */
 export class SessionEngine {
-  constructor(private readonly d: EngineDeps) {}
+  private readonly reconciler: Reconciler;
+
+  constructor(private readonly d: EngineDeps) {
+    this.reconciler = d.reconciler ?? NO_RECONCILER;
+  }
 
   async handle(req: CwmpRequest): Promise<CwmpReply> {
     const cookieState = req.sessionId ? await this.d.sessions.load(req.sessionId) : null;
@@ -98,7 +105,7 @@ export class SessionEngine {
     if (!inform.deviceId.oui || !inform.deviceId.serialNumber) return this.refuse(env, 8003, 'Inform DeviceId lacks OUI or SerialNumber', null, req);
 
     const deviceId = deviceKey(inform.deviceId);
-    const device = await this.d.devices.sessionView(deviceId);
+    const device = await this.d.devices.sessionView(deviceId, this.reconciler.viewFields);
     const verdict = await this.d.auth.verify({ authorization: req.authorization, method: 'POST', uri: req.uri, source: req.source }, device?.credentials);
     if (!verdict.ok) {
       metrics.cwmpAuthFailures.inc({ result: verdict.counted ? 'failed' : 'challenged' });
@@ -125,6 +132,7 @@ export class SessionEngine {
       rpcCount: 0,
       holdRequests: this.d.config.holdRequests && queue.length > 0,
     };
+    state.reconcile = this.reconciler.begin(device ?? { _id: deviceId }, inform, { deviceId, sessionId: state.id, now: new Date() });
     const opened = await this.d.sessions.open(state);
     if (!opened.ok) {
       metrics.cwmpSessions.inc({ outcome: 'busy' });
@@ -229,20 +237,28 @@ export class SessionEngine {
 
     const now = new Date();
     const outcome: Outcome = msg.method === 'Fault' ? outcomeOfFault(msg) : outcomeOfResponse(msg);
-    const settled = await this.d.tasks.settle(inflight.taskId, state.id, outcome, now);
-    const finished = settled && outcome.status !== 'awaiting' ? [inflight.taskId] : [];
+    metrics.cwmpRpcs.inc({ method: inflight.rpc.method, outcome: outcome.status });
+    let finished: string[] = [];
+    if (inflight.taskId) {
+      const settled = await this.d.tasks.settle(inflight.taskId, state.id, outcome, now);
+      if (settled && outcome.status !== 'awaiting') finished = [inflight.taskId];
+      if (!settled) this.d.log.info({ event: 'cwmp.task_not_settled', deviceId: state.deviceId, taskId: inflight.taskId }, 'answer to a task no longer held by this session');
+    }
+    // What the device reported is true whether or not the task was cancelled meanwhile.
     if (msg.method === 'Fault') {
       await this.d.devices.dequeueTasks(state.deviceId, finished);
     } else {
-      // What the device reported is true whether or not the task was cancelled meanwhile.
       const learned = learnFromResponse(inflight.rpc, msg, now);
       if (learned.listing) await this.d.devices.applyListing(state.deviceId, learned.listing, now);
       await this.d.devices.apply(state.deviceId, learned.update, finished);
     }
-    metrics.cwmpRpcs.inc({ method: inflight.rpc.method, outcome: outcome.status });
-    if (!settled) this.d.log.info({ event: 'cwmp.task_not_settled', deviceId: state.deviceId, taskId: inflight.taskId }, 'answer to a task no longer held by this session');
+    if (!inflight.taskId) state.reconcile = await this.reconciler.answer(state.reconcile, inflight.rpc, msg, this.reconcileContext(state, now));
     state.inflight = undefined;
     return this.next(state, inflight.taskId);
+  }
+
+  private reconcileContext(state: SessionState, now: Date) {
+    return { deviceId: state.deviceId, sessionId: state.id, now };
   }
 
   // ---------------------------------------------------------------------------- ACS requests
@@ -253,10 +269,11 @@ export class SessionEngine {
     const previous = state.inflight?.taskId;
     if (state.inflight) {
       // The device gave up on our request without answering: retry it in a later session.
-      await this.d.tasks.release(state.inflight.taskId, state.id, new Date());
+      if (state.inflight.taskId) await this.d.tasks.release(state.inflight.taskId, state.id, new Date());
       this.d.log.info({ event: 'cwmp.request_unanswered', deviceId: state.deviceId, method: state.inflight.rpc.method }, 'empty POST while a request was in flight');
       state.inflight = undefined;
       state.queue = [];
+      state.reconcile = undefined;
     }
     state.phase = 'acs';
     return this.next(state, previous);
@@ -288,7 +305,17 @@ export class SessionEngine {
     } finally {
       await this.d.devices.dequeueTasks(state.deviceId, gone);
     }
-    await this.d.sessions.end({ ...state, phase: 'ended', inflight: undefined }, previousInflight);
+    if (state.reconcile !== undefined && state.rpcCount < this.d.config.maxRpcsPerSession) {
+      const step = await this.reconciler.next(state.reconcile, this.reconcileContext(state, now));
+      state.reconcile = step.rpc ? step.state : undefined;
+      if (step.rpc) {
+        state.rpcCount += 1;
+        state.inflight = { rpcId: `${state.id.slice(0, 8)}-${state.rpcCount}`, rpc: step.rpc };
+        if (!(await this.d.sessions.save(state, previousInflight))) return this.lost(state);
+        return this.soap(state.namespace, { id: state.inflight.rpcId }, step.rpc);
+      }
+    }
+    await this.d.sessions.end({ ...state, phase: 'ended', inflight: undefined, reconcile: undefined }, previousInflight);
     metrics.cwmpSessions.inc({ outcome: 'completed' });
     metrics.cwmpSessionSeconds.observe((Date.now() - state.startedAt) / 1000);
     return { status: 204 };

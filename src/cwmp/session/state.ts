@@ -12,7 +12,8 @@ import type { AcsRequest, CwmpNamespace } from '../soap/types';
 export type SessionPhase = 'cpe' | 'acs' | 'ended';
 
 export interface InflightRpc {
-  taskId: string;
+  /** the operator task this request carries; absent for a request of the reconciler's plan */
+  taskId?: string;
   /** cwmp:ID of the request; the response must echo it (or send none) */
   rpcId: string;
   rpc: AcsRequest;
@@ -31,6 +32,8 @@ export interface SessionState {
   /** ids of the device's queued tasks not yet looked at in this session */
   queue: string[];
   inflight?: InflightRpc;
+  /** the reconciler's plan, while the device is not yet in its desired state */
+  reconcile?: unknown;
   /** ACS requests sent so far */
   rpcCount: number;
   holdRequests: boolean;

@@ -123,7 +123,7 @@ export class SessionStore {
    * is the in-flight task of the state as loaded, so the sweeper's record follows the state.
    */
   async save(state: SessionState, previousInflightTask?: string): Promise<boolean> {
-    const add = state.inflight ? inflightMember(state.inflight.taskId, state.id) : '';
+    const add = state.inflight?.taskId ? inflightMember(state.inflight.taskId, state.id) : '';
     const remove = previousInflightTask && previousInflightTask !== state.inflight?.taskId ? inflightMember(previousInflightTask, state.id) : '';
     const r = await this.redis.acsSaveSession(
       this.lockKey(state.deviceId),
