@@ -32,6 +32,9 @@ export async function startCwmp(ctx: AppContext, options: CwmpRoleOptions = {}):
     reconciler: options.reconciler,
   });
   if (cwmp.auth === 'basic' && !cwmp.tls) log.warn({ event: 'cwmp.basic_over_http' }, 'devices send passwords in clear: Basic auth without TLS');
+  if (cwmp.auth !== 'none' && !cwmp.credential) {
+    log.warn({ event: 'cwmp.no_global_credential' }, 'no ACS_CWMP_USERNAME/ACS_CWMP_PASSWORD: only devices with their own credential can open sessions');
+  }
   const app = createCwmpApp({ engine, config: cwmp, log, ready: ctx.ready, secure: !!cwmp.tls });
   const running = await listen('cwmp', app, { host: config.bindAddress, port: config.cwmpPort, tls: cwmp.tls, keepAliveMs: ttlMs });
   const sweeper = new InflightSweeper(sessions, tasks, log);
