@@ -5,7 +5,7 @@ const migration: Migration = {
   id: 1,
   name: 'initial',
   async up(db) {
-    for (const name of ['devices', 'tasks', 'settings']) await ensureCollection(db, name);
+    for (const name of ['devices', 'device_params', 'tasks', 'settings']) await ensureCollection(db, name);
     await db.collection('devices').createIndexes([
       { key: { 'deviceId.productClass': 1 } },
       { key: { 'deviceId.oui': 1 } },

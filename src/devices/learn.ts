@@ -1,11 +1,12 @@
 import type { AcsRequest, CpeResponse, Inform, ParameterInfoStruct } from '../cwmp/soap/types';
 import { escapeKey } from './id';
-import type { Tr111Identity } from './types';
+import type { InformValue, Tr111Identity } from './types';
 import { buildTree, fieldOf, isValidPath, parsePath, valueFields } from './params';
 
 /**
- * What the ACS learns about a device from the messages of a session, as MongoDB updates.
- * Pure: the repository applies the result.
+ * What the ACS learns about a device from the messages of a session, as MongoDB updates of
+ * the device document (`summary`) and of its learned parameter tree in `device_params`
+ * (`params`, fields `params.<path>...`). Pure: the repository applies the result.
  */
 export interface FieldUpdate {
   set: Record<string, unknown>;
@@ -19,9 +20,17 @@ export interface NamesListing {
   names: ParameterInfoStruct[];
 }
 
-export interface Learned {
-  update: FieldUpdate;
+export interface DeviceUpdate {
+  summary: FieldUpdate;
+  params: FieldUpdate;
+}
+
+export interface Learned extends DeviceUpdate {
   listing?: NamesListing;
+}
+
+export function isEmpty(update: FieldUpdate): boolean {
+  return !Object.keys(update.set).length && !update.unset.length;
 }
 
 const emptyUpdate = (): FieldUpdate => ({ set: {}, unset: [] });
@@ -51,12 +60,19 @@ export function hasEvent(inform: Inform, code: string): boolean {
 /**
  * The device update for an Inform. A BOOTSTRAP means the device is new to this ACS (factory
  * reset, or a changed ACS URL): everything learned before is dropped and the tree restarts
- * from the Inform's parameters.
+ * from the Inform's parameters. Otherwise the tree changes only where a reported value differs
+ * from what the previous Inform reported (`known`), so a periodic session writes nothing but
+ * the small device document.
  */
-export function learnFromInform(inform: Inform, ctx: InformContext): { update: FieldUpdate; setOnInsert: Record<string, unknown>; skipped: string[] } {
+export function learnFromInform(
+  inform: Inform,
+  ctx: InformContext,
+  known?: Record<string, InformValue>,
+): DeviceUpdate & { setOnInsert: Record<string, unknown>; skipped: string[] } {
   const { now } = ctx;
-  const update = emptyUpdate();
-  const set = update.set;
+  const summary = emptyUpdate();
+  const params = emptyUpdate();
+  const set = summary.set;
   set.deviceId = inform.deviceId;
   set.lastInformAt = now;
   set.lastEvents = inform.event;
@@ -68,20 +84,33 @@ export function learnFromInform(inform: Inform, ctx: InformContext): { update: F
 
   const valid = inform.parameterList.filter((p) => isValidPath(p.name) && !p.name.endsWith('.'));
   const skipped = inform.parameterList.filter((p) => !valid.includes(p)).map((p) => p.name);
+  const reported: Record<string, InformValue> = {};
   for (const p of valid) {
+    reported[escapeKey(p.name)] = { v: p.value, t: p.type };
     const suffix = p.name.replace(/^(Device|InternetGatewayDevice)\./, '');
     const field = DENORMALISED[suffix];
     if (field) set[field] = typeof p.value === 'string' ? p.value : String(p.value);
   }
   Object.assign(set, tr111Associations(valid));
-  if (hasEvent(inform, BOOTSTRAP)) {
+  const bootstrap = hasEvent(inform, BOOTSTRAP);
+  if (bootstrap) {
     set.lastBootstrapAt = now;
-    set.params = buildTree(valid, now);
-    update.unset.push('rpcMethods');
+    params.set.params = buildTree(valid, now);
+    summary.unset.push('rpcMethods');
   } else {
-    for (const p of valid) Object.assign(set, valueFields(p.name, p.value, p.type, now));
+    for (const p of valid) {
+      const before = known?.[escapeKey(p.name)];
+      if (!before || before.v !== p.value || before.t !== p.type) Object.assign(params.set, valueFields(p.name, p.value, p.type, now));
+    }
   }
-  return { update, setOnInsert: { registeredAt: now, tags: [], taskQueue: [] }, skipped };
+  if (bootstrap || !isEmpty(params) || !sameKeys(known, reported)) set.informValues = reported;
+  return { summary, params, setOnInsert: { registeredAt: now, tags: [], taskQueue: [] }, skipped };
+}
+
+function sameKeys(a: Record<string, unknown> | undefined, b: Record<string, unknown>): boolean {
+  if (!a) return false;
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => k in b);
 }
 
 const GATEWAY_INFO = /^(?:Device|InternetGatewayDevice)\.GatewayInfo\.(ManufacturerOUI|SerialNumber|ProductClass)$/;
@@ -117,23 +146,24 @@ export function tr111Associations(params: Array<{ name: string; value: unknown }
 
 /** What a successful response teaches about the device. */
 export function learnFromResponse(rpc: AcsRequest, response: CpeResponse, now: Date): Learned {
-  const update = emptyUpdate();
-  const set = update.set;
+  const summary = emptyUpdate();
+  const params = emptyUpdate();
+  const set = params.set;
   switch (response.method) {
     case 'GetParameterValuesResponse':
       for (const p of response.parameterList) if (isValidPath(p.name)) Object.assign(set, valueFields(p.name, p.value, p.type, now));
-      Object.assign(set, tr111Associations(response.parameterList));
+      Object.assign(summary.set, tr111Associations(response.parameterList));
       break;
     case 'SetParameterValuesResponse':
       if (rpc.method === 'SetParameterValues') {
         for (const p of rpc.parameterList) Object.assign(set, valueFields(p.name, p.value, p.type, now));
-        set.parameterKey = rpc.parameterKey;
+        summary.set.parameterKey = rpc.parameterKey;
       }
       break;
     case 'GetParameterNamesResponse':
       if (rpc.method === 'GetParameterNames') {
         if (rpc.parameterPath === '' || rpc.parameterPath.endsWith('.')) {
-          return { update, listing: { path: rpc.parameterPath, nextLevel: rpc.nextLevel, names: response.parameterList } };
+          return { summary, params, listing: { path: rpc.parameterPath, nextLevel: rpc.nextLevel, names: response.parameterList } };
         }
         for (const p of response.parameterList) if (isValidPath(p.name)) set[`${fieldOf(p.name)}._w`] = p.writable;
       }
@@ -162,20 +192,20 @@ export function learnFromResponse(rpc: AcsRequest, response: CpeResponse, now: D
       if (rpc.method === 'AddObject') {
         const object = `${parsePath(rpc.objectName).segments.join('.')}.${response.instanceNumber}.`;
         set[fieldOf(object)] = { _o: true, _ts: now };
-        set.parameterKey = rpc.parameterKey;
+        summary.set.parameterKey = rpc.parameterKey;
       }
       break;
     case 'DeleteObjectResponse':
       if (rpc.method === 'DeleteObject') {
-        update.unset.push(fieldOf(rpc.objectName));
-        set.parameterKey = rpc.parameterKey;
+        params.unset.push(fieldOf(rpc.objectName));
+        summary.set.parameterKey = rpc.parameterKey;
       }
       break;
     case 'GetRPCMethodsResponse':
-      set.rpcMethods = response.methodList;
+      summary.set.rpcMethods = response.methodList;
       break;
     default:
       break;
   }
-  return { update };
+  return { summary, params };
 }

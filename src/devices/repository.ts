@@ -1,29 +1,35 @@
 import type { Collection, Db, UpdateFilter } from 'mongodb';
 import { ha1 } from '../cwmp/auth/digest';
-import type { FieldUpdate, NamesListing } from './learn';
-import { WriteBatcher } from './write-batcher';
+import { isEmpty, type DeviceUpdate, type FieldUpdate, type NamesListing } from './learn';
 import { mergeNames, parsePath, subtree } from './params';
-import type { DeviceCredentials, DeviceDoc, ParamTree } from './types';
+import type { DeviceCredentials, DeviceDoc, DeviceParamsDoc, DeviceWithParams, ParamTree } from './types';
+import { WriteBatcher } from './write-batcher';
 
 /** What a session needs to know about a device before it answers the Inform. */
-export type DeviceSessionView = Pick<DeviceDoc, '_id' | 'taskQueue' | 'credentials'>;
+export type DeviceSessionView = Pick<DeviceDoc, '_id' | 'taskQueue' | 'credentials' | 'informValues'>;
 
 /**
- * MongoDB access for device documents. Every write addresses one device by `_id` only
- * (the one filter FerretDB turns into an index lookup).
+ * MongoDB access for devices: the device document in `devices` (small, read and written by
+ * every session) and its learned parameter tree in `device_params` (written when an RPC or a
+ * changed Inform value teaches something). Every write addresses one device by `_id` only (the
+ * one filter FerretDB turns into an index lookup).
  */
 export class DeviceRepository {
   readonly collection: Collection<DeviceDoc>;
+  readonly paramsCollection: Collection<DeviceParamsDoc>;
   private readonly informWrites: WriteBatcher<DeviceDoc>;
+  private readonly paramWrites: WriteBatcher<DeviceParamsDoc>;
 
   constructor(db: Db) {
     this.collection = db.collection<DeviceDoc>('devices');
+    this.paramsCollection = db.collection<DeviceParamsDoc>('device_params');
     this.informWrites = new WriteBatcher(this.collection);
+    this.paramWrites = new WriteBatcher(this.paramsCollection);
   }
 
-  /** The one read of a session: queue and credential, plus any fields a reconciler needs. */
+  /** The one read of a session: queue, credential and last Inform values, plus what a reconciler needs. */
   sessionView(id: string, extraFields: readonly string[] = []): Promise<(DeviceSessionView & Partial<DeviceDoc>) | null> {
-    const projection: Record<string, 1> = { taskQueue: 1, credentials: 1 };
+    const projection: Record<string, 1> = { taskQueue: 1, credentials: 1, informValues: 1 };
     for (const f of extraFields) projection[f] = 1;
     return this.collection.findOne({ _id: id }, { projection }) as Promise<(DeviceSessionView & Partial<DeviceDoc>) | null>;
   }
@@ -32,21 +38,36 @@ export class DeviceRepository {
     return this.collection.findOne({ _id: id }, projection ? { projection } : {});
   }
 
-  /**
-   * Applies an Inform's update, creating the device at its first contact. Concurrent Informs
-   * share one bulk write (the hot path of every periodic session).
-   */
-  applyInform(id: string, update: FieldUpdate, setOnInsert: Record<string, unknown>): Promise<void> {
-    return this.informWrites.write({
-      updateOne: { filter: { _id: id }, update: { ...toMongo(update), $setOnInsert: setOnInsert } as UpdateFilter<DeviceDoc>, upsert: true },
-    });
+  /** The device with its learned parameters (`paramsProjection` narrows the tree, e.g. `{ 'params.Device.DeviceInfo': 1 }`). */
+  async getWithParams(id: string, paramsProjection?: Record<string, 1>): Promise<DeviceWithParams | null> {
+    const [device, params] = await Promise.all([
+      this.collection.findOne({ _id: id }),
+      this.paramsCollection.findOne({ _id: id }, paramsProjection ? { projection: paramsProjection } : {}),
+    ]);
+    return device ? { ...device, params: params?.params ?? {} } : null;
   }
 
-  /** Applies learned fields and removes finished tasks from the device's queue, in one write. */
-  async apply(id: string, update: FieldUpdate, finishedTasks: string[] = []): Promise<void> {
-    const mongo = toMongo(update) as UpdateFilter<DeviceDoc> & Record<string, unknown>;
-    if (finishedTasks.length) mongo.$pullAll = { taskQueue: finishedTasks };
-    if (Object.keys(mongo).length) await this.collection.updateOne({ _id: id }, mongo);
+  /**
+   * Applies an Inform, creating the device at its first contact. Concurrent Informs share one
+   * bulk write per collection; the parameter tree is written only when the Inform changed it.
+   */
+  async applyInform(id: string, update: DeviceUpdate, setOnInsert: Record<string, unknown>): Promise<void> {
+    const summary = this.informWrites.write({
+      updateOne: { filter: { _id: id }, update: { ...toMongo(update.summary), $setOnInsert: setOnInsert } as UpdateFilter<DeviceDoc>, upsert: true },
+    });
+    await Promise.all([summary, this.writeParams(id, update.params)]);
+  }
+
+  /** Applies what a response taught and removes finished tasks from the device's queue. */
+  async apply(id: string, update: DeviceUpdate, finishedTasks: string[] = []): Promise<void> {
+    const summary = toMongo(update.summary) as UpdateFilter<DeviceDoc> & Record<string, unknown>;
+    if (finishedTasks.length) summary.$pullAll = { taskQueue: finishedTasks };
+    await Promise.all([Object.keys(summary).length ? this.collection.updateOne({ _id: id }, summary) : undefined, this.writeParams(id, update.params)]);
+  }
+
+  private async writeParams(id: string, update: FieldUpdate): Promise<void> {
+    if (isEmpty(update)) return;
+    await this.paramWrites.write({ updateOne: { filter: { _id: id }, update: toMongo(update) as UpdateFilter<DeviceParamsDoc>, upsert: true } });
   }
 
   /**
@@ -57,10 +78,10 @@ export class DeviceRepository {
   async applyListing(id: string, listing: NamesListing, now: Date): Promise<void> {
     const segments = listing.path === '' ? [] : parsePath(listing.path).segments;
     const field = ['params', ...segments].join('.');
-    const doc = await this.collection.findOne({ _id: id }, { projection: { [field]: 1 } });
+    const doc = await this.paramsCollection.findOne({ _id: id }, { projection: { [field]: 1 } });
     const known = subtree(doc?.params as ParamTree | undefined, segments);
     const merged = mergeNames(known, listing.path, listing.names, listing.nextLevel, now);
-    await this.collection.updateOne({ _id: id }, { $set: { [field]: merged } } as UpdateFilter<DeviceDoc>);
+    await this.paramsCollection.updateOne({ _id: id }, { $set: { [field]: merged } } as UpdateFilter<DeviceParamsDoc>, { upsert: true });
   }
 
   /** Adds a queued task id; false when the device does not exist. */
@@ -82,7 +103,13 @@ export class DeviceRepository {
     return r.matchedCount === 1;
   }
 
-  // ------------------------------------------------------------------ operator actions
+  /** Forgets a device and what was learned about it; false when there was none. */
+  async delete(id: string): Promise<boolean> {
+    const [device] = await Promise.all([this.collection.deleteOne({ _id: id }), this.paramsCollection.deleteOne({ _id: id })]);
+    return device.deletedCount === 1;
+  }
+
+  // ------------------------------------------------------------------ operator actions (API, jobs)
 
   /**
    * Announces tasks on the device's queue. Idempotent: ids already queued are not added again,
@@ -107,10 +134,6 @@ export class DeviceRepository {
   async dequeueMany(entries: Array<{ deviceId: string; taskIds: string[] }>): Promise<void> {
     const ops = entries.filter((e) => e.taskIds.length).map((e) => ({ updateOne: { filter: { _id: e.deviceId }, update: { $pullAll: { taskQueue: e.taskIds } } } }));
     if (ops.length) await this.collection.bulkWrite(ops, { ordered: false });
-  }
-
-  async remove(id: string): Promise<boolean> {
-    return (await this.collection.deleteOne({ _id: id })).deletedCount === 1;
   }
 
   /** Adds a tag (once); false when the device does not exist. */

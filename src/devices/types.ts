@@ -34,6 +34,29 @@ export interface ParamObject {
  */
 export type ParamTree = { [segment: string]: ParamTree | ParamLeaf | ParamObject | boolean | unknown };
 
+/**
+ * Everything the ACS learned about a device's data model, in the `device_params` collection
+ * under the device's id. Kept apart from the device document so that a periodic session reads
+ * and writes a small document whatever the size of the device's data model.
+ */
+export interface DeviceParamsDoc {
+  _id: string;
+  params: ParamTree;
+}
+
+/** A device document with its learned parameters, as the API shows it. */
+export type DeviceWithParams = DeviceDoc & { params: ParamTree };
+
+export interface InformValue {
+  v: ParamValue;
+  t: XsdType;
+}
+
+/**
+ * The device document (`devices`): identity, session bookkeeping and what filters need. The
+ * learned parameter tree lives in `device_params` (DeviceParamsDoc), so that a session's read
+ * and write stay small whatever the size of the device's data model.
+ */
 export interface DeviceDoc {
   /** `OUI-ProductClass-SerialNumber`, see deviceKey() */
   _id: string;
@@ -66,7 +89,11 @@ export interface DeviceDoc {
    */
   gateway?: Tr111Identity;
   manageableDevices?: Tr111Identity[];
-  params: ParamTree;
+  /**
+   * The values the last Inform reported, keyed by escapeKey(path): a session compares the new
+   * Inform against them and touches the parameter tree only when one changed.
+   */
+  informValues?: Record<string, InformValue>;
   /** methods the device listed in GetRPCMethodsResponse, once asked */
   rpcMethods?: string[];
   tags: string[];

@@ -42,7 +42,7 @@ async function indexKeys(db: Db, collection: string): Promise<string[]> {
 describe('migrations', () => {
   it('created the collections and indexes of 001-initial and record it as applied', async () => {
     const names = (await stores.db.listCollections().toArray()).map((c) => c.name);
-    expect(names).toEqual(expect.arrayContaining(['devices', 'tasks', 'settings', 'migrations']));
+    expect(names).toEqual(expect.arrayContaining(['devices', 'device_params', 'tasks', 'settings', 'migrations']));
     expect(await indexKeys(stores.db, 'devices')).toEqual(
       expect.arrayContaining([
         '{"deviceId.productClass":1}',

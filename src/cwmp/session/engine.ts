@@ -141,10 +141,10 @@ export class SessionEngine {
     }
     try {
       const now = new Date();
-      const learned = learnFromInform(inform, { now, cwmpVersion: state.cwmpVersion, remoteAddress: req.source });
+      const learned = learnFromInform(inform, { now, cwmpVersion: state.cwmpVersion, remoteAddress: req.source }, device?.informValues);
       if (learned.skipped.length) this.d.log.warn({ event: 'cwmp.bad_parameter_names', deviceId, count: learned.skipped.length }, 'Inform parameters with invalid names ignored');
       if (hasEvent(inform, BOOTSTRAP) && queue.length) await this.abandonTransfers(deviceId, queue, now);
-      await this.d.devices.applyInform(deviceId, learned.update, learned.setOnInsert);
+      await this.d.devices.applyInform(deviceId, learned, learned.setOnInsert);
     } catch (err) {
       await this.d.sessions.end({ ...state, phase: 'ended' });
       throw err;
@@ -185,11 +185,11 @@ export class SessionEngine {
         response = { method: 'TransferCompleteResponse' };
         break;
       case 'AutonomousTransferComplete':
-        await this.d.devices.apply(state.deviceId, { set: { lastAutonomousTransfer: { ...msg, receivedAt: now } }, unset: [] });
+        await this.d.devices.apply(state.deviceId, summaryOnly({ lastAutonomousTransfer: { ...msg, receivedAt: now } }));
         response = { method: 'AutonomousTransferCompleteResponse' };
         break;
       case 'RequestDownload':
-        await this.d.devices.apply(state.deviceId, { set: { lastRequestDownload: { fileType: msg.fileType, fileTypeArg: msg.fileTypeArg, receivedAt: now } }, unset: [] });
+        await this.d.devices.apply(state.deviceId, summaryOnly({ lastRequestDownload: { fileType: msg.fileType, fileTypeArg: msg.fileTypeArg, receivedAt: now } }));
         response = { method: 'RequestDownloadResponse' };
         break;
       case 'Kicked':
@@ -250,7 +250,7 @@ export class SessionEngine {
     } else {
       const learned = learnFromResponse(inflight.rpc, msg, now);
       if (learned.listing) await this.d.devices.applyListing(state.deviceId, learned.listing, now);
-      await this.d.devices.apply(state.deviceId, learned.update, finished);
+      await this.d.devices.apply(state.deviceId, learned, finished);
     }
     if (!inflight.taskId) state.reconcile = await this.reconciler.answer(state.reconcile, inflight.rpc, msg, this.reconcileContext(state, now));
     state.inflight = undefined;
@@ -394,6 +394,10 @@ const CPE_RESPONSE_METHODS = new Set<string>([
   'GetQueuedTransfersResponse',
   'GetAllQueuedTransfersResponse',
 ]);
+
+function summaryOnly(set: Record<string, unknown>) {
+  return { summary: { set, unset: [] }, params: { set: {}, unset: [] } };
+}
 
 function reportedSoftwareVersion(inform: Inform): string | undefined {
   const p = inform.parameterList.find((x) => /^(Device|InternetGatewayDevice)\.DeviceInfo\.SoftwareVersion$/.test(x.name));

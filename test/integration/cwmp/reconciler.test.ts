@@ -1,5 +1,6 @@
 import type { CommandStartedEvent } from 'mongodb';
 import type { Reconciler } from '../../../src/cwmp/session/reconciler';
+import { DeviceRepository } from '../../../src/devices/repository';
 import { Fleet, type FleetDevice } from '../../../src/sim';
 import { startCwmp } from '../../../src/roles/cwmp';
 import type { RunningRole } from '../../../src/roles';
@@ -25,7 +26,7 @@ const reconciler: Reconciler = {
     if (s.step !== 'set') return { state };
     return { state: { step: 'sent' }, rpc: { method: 'SetParameterValues', parameterKey: 'rev-1', parameterList: [{ name: INTERVAL, value: 3600, type: 'xsd:unsignedInt' }] } };
   },
-  async answer(state, _rpc, reply) {
+  async answer(_state, _rpc, reply) {
     calls.push(`answer ${reply.method}`);
     return { step: 'done' };
   },
@@ -53,7 +54,7 @@ it('runs the operator tasks first, then the plan; a reconciled device then costs
   expect((await device.runSession()).acsRequests).toEqual(['SetParameterValues']);
   expect(device.model.get(INTERVAL)).toBe(3600);
   expect(calls).toEqual(['begin tags=null key=', 'next set', 'answer SetParameterValuesResponse', 'next done']);
-  const stored = await acs.stores.db.collection('devices').findOne({ _id: device.deviceId as never });
+  const stored = await new DeviceRepository(acs.stores.db).getWithParams(device.deviceId);
   expect(stored).toMatchObject({ parameterKey: 'rev-1', params: { Device: { ManagementServer: { PeriodicInformInterval: { _v: 3600 } } } } });
 
   await acs.stores.db.collection('devices').updateOne({ _id: device.deviceId as never }, { $set: { tags: ['lobby'] } });

@@ -1,4 +1,5 @@
 import { deviceKey } from '../../../src/devices/id';
+import { DeviceRepository } from '../../../src/devices/repository';
 import { TaskRepository } from '../../../src/tasks/repository';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../../support/acs';
 import { inform, ManualCpe } from '../../support/cwmp-client';
@@ -32,7 +33,7 @@ it('runs Inform → empty POST → queued GetParameterValues → 204 over HTTP',
   expect(done.status).toBe(204);
   const stored = await new TaskRepository(acs.stores.db).get(task._id);
   expect(stored).toMatchObject({ status: 'done', attempts: 1 });
-  const device = await acs.stores.db.collection('devices').findOne({ _id: id as never });
-  expect(device?.params.Device.DeviceInfo.UpTime._v).toBe(77);
+  const device = await new DeviceRepository(acs.stores.db).getWithParams(id);
+  expect(device?.params).toMatchObject({ Device: { DeviceInfo: { UpTime: { _v: 77 } } } });
   expect(device?.taskQueue).toEqual([]);
 });
