@@ -19,13 +19,17 @@ export class ManualCpe {
   private challengeHeaders?: string[];
   private nc = 0;
   /** A device has its own connections; sharing a pool among devices is what proxies do. */
-  private readonly dispatcher = new Agent({ keepAliveTimeout: 1000, connections: 1 });
+  private readonly dispatcher: Agent;
 
   constructor(
     readonly url: string,
     readonly credentials?: { username: string; password: string },
     readonly namespace: CwmpNamespace = 'urn:dslforum-org:cwmp-1-2',
-  ) {}
+    /** TLS: the CA to trust, and a client certificate to present */
+    tls?: { ca?: string; cert?: string; key?: string },
+  ) {
+    this.dispatcher = new Agent({ keepAliveTimeout: 1000, connections: 1, connect: tls });
+  }
 
   /** POSTs a raw body with this CPE's cookie and, once challenged, its Digest credentials. */
   async post(body: string | Buffer, headers: Record<string, string> = {}): Promise<RawReply> {

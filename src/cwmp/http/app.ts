@@ -1,3 +1,5 @@
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import Koa from 'koa';
 import type { Config } from '../../config';
 import { observability } from '../../http/observability';
@@ -57,6 +59,7 @@ export function createCwmpApp(deps: CwmpAppDeps): Koa {
         authorization: ctx.get('Authorization') || undefined,
         uri: ctx.url,
         source: ctx.ip || ctx.socket.remoteAddress || 'unknown',
+        clientCertificateNames: verifiedCertificateNames(ctx.req.socket),
       });
       if (reply.setSession) socketSessions.set(ctx.req.socket, reply.setSession);
       send(ctx, reply, deps.secure);
@@ -78,6 +81,17 @@ export function createCwmpApp(deps: CwmpAppDeps): Koa {
     }
   });
   return app;
+}
+
+/** Subject CN and subjectAltNames of a client certificate the TLS layer verified, if any. */
+function verifiedCertificateNames(socket: Socket): string[] | undefined {
+  const tls = socket as TLSSocket;
+  if (!tls.encrypted || !tls.authorized) return undefined;
+  const cert = tls.getPeerCertificate();
+  if (!cert || !Object.keys(cert).length) return undefined;
+  const names = (cert.subjectaltname ?? '').split(',').map((n) => n.trim().replace(/^[A-Za-z ]+:/, ''));
+  const cn = cert.subject?.CN;
+  return [...(Array.isArray(cn) ? cn : cn ? [cn] : []), ...names].filter(Boolean);
 }
 
 function send(ctx: Koa.Context, reply: CwmpReply, secure: boolean): void {

@@ -26,6 +26,11 @@ export interface CwmpRequest {
   /** request-target (path and query), which Digest covers */
   uri: string;
   source: string;
+  /**
+   * Names (subject CN and subjectAltNames) of a TLS client certificate that verified against
+   * the configured CAs. A certificate naming the device's serial number authenticates it.
+   */
+  clientCertificateNames?: string[];
 }
 
 export interface CwmpReply {
@@ -80,7 +85,7 @@ export class SessionEngine {
     if (!cookieState && (await this.d.auth.blocked(req.source))) return this.tooManyFailures(req);
     // Nothing but an Inform may open a session, and an Inform without credentials only earns a
     // challenge: no need to parse what an unauthenticated client sent.
-    if (!state && this.d.auth.required && !req.authorization) return this.challenge();
+    if (!state && this.d.auth.required && !req.authorization && !req.clientCertificateNames?.length) return this.challenge();
     let env: Envelope;
     try {
       env = decodeEnvelope(req.body, { maxDepth: this.d.config.maxDepth });
@@ -106,7 +111,9 @@ export class SessionEngine {
 
     const deviceId = deviceKey(inform.deviceId);
     const device = await this.d.devices.sessionView(deviceId, this.reconciler.viewFields);
-    const verdict = await this.d.auth.verify({ authorization: req.authorization, method: 'POST', uri: req.uri, source: req.source }, device?.credentials);
+    const verdict = certificateNames(req, inform.deviceId.serialNumber)
+      ? ({ ok: true } as const)
+      : await this.d.auth.verify({ authorization: req.authorization, method: 'POST', uri: req.uri, source: req.source }, device?.credentials);
     if (!verdict.ok) {
       metrics.cwmpAuthFailures.inc({ result: verdict.counted ? 'failed' : 'challenged' });
       if (verdict.counted) this.d.log.warn({ event: 'cwmp.auth_failed', deviceId, source: req.source, reason: verdict.reason }, 'device authentication failed');
@@ -394,6 +401,16 @@ const CPE_RESPONSE_METHODS = new Set<string>([
   'GetQueuedTransfersResponse',
   'GetAllQueuedTransfersResponse',
 ]);
+
+/**
+ * TR-069 lets a verified TLS client certificate stand in for HTTP authentication. It counts
+ * only for the device it names: one of its names must contain the Inform's serial number, so
+ * a certificate cannot speak for another device.
+ */
+function certificateNames(req: CwmpRequest, serialNumber: string): boolean {
+  const serial = serialNumber.toUpperCase();
+  return !!serial && !!req.clientCertificateNames?.some((n) => n.toUpperCase().includes(serial));
+}
 
 function summaryOnly(set: Record<string, unknown>) {
   return { summary: { set, unset: [] }, params: { set: {}, unset: [] } };
