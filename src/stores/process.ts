@@ -137,11 +137,19 @@ export function startService(name: string, cmd: string, args: string[], cwd: str
       stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      // The child is unref'd so it never holds the process open; while we wait for it, it must,
+      // or a caller with nothing else pending (jest's global teardown) exits early with code 0.
+      child.ref();
       child.kill('SIGTERM');
-      const grace = sleep(10_000, 'timeout', { ref: false });
-      if ((await Promise.race([exited, grace])) === 'timeout') {
-        child.kill('SIGKILL');
-        await exited;
+      const graceOver = new AbortController();
+      const grace = sleep(10_000, 'timeout', { signal: graceOver.signal }).catch(() => 'exited');
+      try {
+        if ((await Promise.race([exited, grace])) === 'timeout') {
+          child.kill('SIGKILL');
+          await exited;
+        }
+      } finally {
+        graceOver.abort();
       }
     },
   };
