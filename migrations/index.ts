@@ -1,5 +1,8 @@
 import type { Migration } from '../src/stores/migration';
 import initial from './001-initial';
+import apiAndJobs from './002-api-and-jobs';
+import filesAndProvisioning from './003-files-and-provisioning';
+import profilesAndFirmware from './004-profiles-and-firmware';
 
 /** Every migration, in the order they apply. Append new ones; never edit or reorder applied ones. */
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, apiAndJobs, filesAndProvisioning, profilesAndFirmware];

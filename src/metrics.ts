@@ -40,6 +40,23 @@ export const metrics = {
     help: 'CWMP requests being processed by this process',
     registers: [registry],
   }),
+  fsRequests: new Counter({
+    name: 'acs_fs_requests_total',
+    help: 'File service requests by resource (file, profile, report, unknown) and HTTP status',
+    labelNames: ['resource', 'status'] as const,
+    registers: [registry],
+  }),
+  fsBytes: new Counter({
+    name: 'acs_fs_bytes_total',
+    help: 'Body bytes the file service sent (download) or received (upload)',
+    labelNames: ['direction'] as const,
+    registers: [registry],
+  }),
+  fsLogDropped: new Counter({
+    name: 'acs_fs_log_dropped_total',
+    help: 'Transfer log entries lost because MongoDB did not keep up or failed',
+    registers: [registry],
+  }),
   mongoCommands: new Counter({
     name: 'acs_mongo_commands_total',
     help: 'MongoDB commands sent, by command name',

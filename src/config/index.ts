@@ -12,6 +12,7 @@ export interface Config {
   cwmpPort: number;
   apiPort: number;
   fsPort: number;
+  workerPort: number;
   publicFsUrl: string;
   logLevel: string;
   secret?: string;
@@ -30,6 +31,40 @@ export interface Config {
     maxRpcsPerSession: number;
     holdRequests: boolean;
     maxConcurrent: number;
+    tls?: { certFile: string; keyFile: string; clientCaFile?: string };
+  };
+  api: {
+    maxBodyBytes: number;
+    /** where the CLI finds the API, and the token it sends */
+    url: string;
+    token?: string;
+  };
+  tasks: {
+    /** default expiry of tasks queued through the API */
+    expirySeconds: number;
+  };
+  connectionRequests: {
+    timeoutMs: number;
+    attempts: number;
+    concurrency: number;
+    /** used for devices without their own `connectionRequestAuth` */
+    credential?: { username: string; password: string };
+    allowBasic: boolean;
+  };
+  worker: {
+    reconcileIntervalSeconds: number;
+  };
+  provisioning: {
+    /** known values older than this are read again before a reconciliation compares them */
+    valueMaxAgeSeconds: number;
+    /** how often each process checks whether profiles or firmware policies changed */
+    pollMs: number;
+  };
+  fs: {
+    urlWindowSeconds: number;
+    maxFileBytes: number;
+    maxReportBytes: number;
+    caFileType: string;
     tls?: { certFile: string; keyFile: string; clientCaFile?: string };
   };
 }
@@ -79,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cwmpPort: n('ACS_CWMP_PORT'),
     apiPort: n('ACS_API_PORT'),
     fsPort: n('ACS_FS_PORT'),
+    workerPort: n('ACS_WORKER_PORT'),
     publicFsUrl: s('ACS_PUBLIC_FS_URL').replace(/\/+$/, ''),
     logLevel: s('LOG_LEVEL'),
     secret: raw.ACS_SECRET as string | undefined,
@@ -109,9 +145,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             }
           : undefined,
     },
+    api: {
+      maxBodyBytes: n('ACS_API_MAX_BODY'),
+      url: s('ACS_API_URL').replace(/\/+$/, ''),
+      token: raw.ACS_API_TOKEN as string | undefined,
+    },
+    tasks: { expirySeconds: n('ACS_TASK_EXPIRY') },
+    connectionRequests: {
+      timeoutMs: n('ACS_CR_TIMEOUT_MS'),
+      attempts: n('ACS_CR_ATTEMPTS'),
+      concurrency: n('ACS_CR_CONCURRENCY'),
+      credential: raw.ACS_CR_USERNAME !== undefined ? { username: s('ACS_CR_USERNAME'), password: s('ACS_CR_PASSWORD') } : undefined,
+      allowBasic: b('ACS_CR_ALLOW_BASIC'),
+    },
+    worker: { reconcileIntervalSeconds: n('ACS_RECONCILE_INTERVAL') },
+    provisioning: { valueMaxAgeSeconds: n('ACS_PROVISIONING_VALUE_MAX_AGE'), pollMs: n('ACS_PROVISIONING_POLL_MS') },
+    fs: {
+      urlWindowSeconds: n('ACS_FS_URL_WINDOW'),
+      maxFileBytes: n('ACS_FS_MAX_FILE'),
+      maxReportBytes: n('ACS_FS_MAX_REPORT'),
+      caFileType: s('ACS_CA_FILE_TYPE'),
+      tls:
+        raw.ACS_FS_TLS_CERT !== undefined
+          ? { certFile: s('ACS_FS_TLS_CERT'), keyFile: s('ACS_FS_TLS_KEY'), clientCaFile: raw.ACS_FS_TLS_CLIENT_CA as string | undefined }
+          : undefined,
+    },
   };
 }
 
 function isSecret(name: string): boolean {
-  return /PASSWORD|SECRET|KEY/.test(name);
+  return /PASSWORD|SECRET|KEY|TOKEN/.test(name);
 }

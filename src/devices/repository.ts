@@ -6,7 +6,7 @@ import type { DeviceCredentials, DeviceDoc, DeviceParamsDoc, DeviceWithParams, P
 import { WriteBatcher } from './write-batcher';
 
 /** What a session needs to know about a device before it answers the Inform. */
-export type DeviceSessionView = Pick<DeviceDoc, '_id' | 'taskQueue' | 'credentials' | 'informValues'>;
+export type DeviceSessionView = Pick<DeviceDoc, '_id' | 'taskQueue' | 'credentials' | 'informValues' | 'mac'>;
 
 /**
  * MongoDB access for devices: the device document in `devices` (small, read and written by
@@ -29,7 +29,7 @@ export class DeviceRepository {
 
   /** The one read of a session: queue, credential and last Inform values, plus what a reconciler needs. */
   sessionView(id: string, extraFields: readonly string[] = []): Promise<(DeviceSessionView & Partial<DeviceDoc>) | null> {
-    const projection: Record<string, 1> = { taskQueue: 1, credentials: 1, informValues: 1 };
+    const projection: Record<string, 1> = { taskQueue: 1, credentials: 1, informValues: 1, mac: 1 };
     for (const f of extraFields) projection[f] = 1;
     return this.collection.findOne({ _id: id }, { projection }) as Promise<(DeviceSessionView & Partial<DeviceDoc>) | null>;
   }

@@ -80,7 +80,7 @@ export interface DeviceDoc {
   provisioningCode?: string;
   parameterKey?: string;
   connectionRequestUrl?: string;
-  /** 12 lower-case hex digits; phones are found by it on the fs role (see provisioning/mac-directory.ts) */
+  /** 12 lower-case hex digits; phones are found by it on the fs role (see mac-directory.ts) */
   mac?: string;
   /**
    * TR-111 gateway association: the gateway a LAN device (a phone) reports in

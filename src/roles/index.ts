@@ -1,5 +1,8 @@
+import { startApi } from '../api/role';
+import { startWorker } from '../workers/role';
 import type { AppContext } from './context';
 import { startCwmp } from './cwmp';
+import { startFs } from './fs';
 import type { RunningRole } from './http';
 
 export type { AppContext } from './context';
@@ -9,6 +12,9 @@ export type { RunningRole } from './http';
 /** Every role a process can run, in start order. */
 export const ROLES: Record<string, (ctx: AppContext) => Promise<RunningRole>> = {
   cwmp: startCwmp,
+  api: startApi,
+  fs: startFs,
+  worker: startWorker,
 };
 
 export function parseRoles(text: string): string[] {

@@ -1,8 +1,10 @@
-import { ObjectId, type Collection, type Db } from 'mongodb';
+import { MongoBulkWriteError, ObjectId, type Collection, type Db, type UpdateFilter } from 'mongodb';
 import type { AcsRequest } from '../cwmp/soap/types';
 import { DeviceRepository } from '../devices/repository';
 import type { FinalOutcome, Outcome } from './outcome';
-import type { TaskDoc, TaskStatus } from './types';
+import type { ConnectionRequestState, TaskDoc, TaskFault, TaskStatus } from './types';
+
+const DUPLICATE_KEY = 11000;
 
 export class UnknownDeviceError extends Error {
   constructor(readonly deviceId: string) {
@@ -15,6 +17,8 @@ export interface QueueOptions {
   expiresAt?: Date;
   jobId?: string;
   expect?: TaskDoc['expect'];
+  /** who queued it (an API token's name, or the ACS part that did) */
+  createdBy?: string;
   now?: Date;
 }
 
@@ -51,6 +55,7 @@ export class TaskRepository {
       ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
       ...(options.jobId ? { jobId: options.jobId } : {}),
       ...(options.expect ? { expect: options.expect } : {}),
+      ...(options.createdBy ? { createdBy: options.createdBy } : {}),
     };
     await this.collection.insertOne(task);
     if (!(await this.devices.enqueueTask(deviceId, task._id))) {
@@ -62,6 +67,16 @@ export class TaskRepository {
 
   get(id: string): Promise<TaskDoc | null> {
     return this.collection.findOne({ _id: id });
+  }
+
+  /**
+   * Records an RPC the ACS sent on its own (not as a task) that the device refused, as a task
+   * already in fault: it shows in the fault lists, and retrying it queues the same RPC.
+   */
+  async recordFault(deviceId: string, rpc: AcsRequest, fault: TaskFault, now: Date, createdBy: string): Promise<TaskDoc> {
+    const task: TaskDoc = { _id: new ObjectId().toHexString(), deviceId, rpc, status: 'fault', createdAt: now, updatedAt: now, completedAt: now, attempts: 1, sentAt: now, fault, createdBy };
+    await this.collection.insertOne(task);
+    return task;
   }
 
   /** Takes a task for a session: pending, or left in flight by a session that died. */
@@ -116,6 +131,98 @@ export class TaskRepository {
       { status: 'fault', fault: { code: 'transfer_lost', message: reason } },
       now,
     );
+  }
+
+  // ------------------------------------------------------------------ held tasks (API, jobs)
+
+  /**
+   * Persists tasks without announcing them on their devices (see `releasedAt`). Ids already
+   * stored are skipped, so replaying a batch after a crash inserts nothing twice. Returns how
+   * many were new.
+   */
+  async insertHeld(tasks: TaskDoc[]): Promise<number> {
+    if (!tasks.length) return 0;
+    try {
+      return (await this.collection.insertMany(tasks, { ordered: false })).insertedCount;
+    } catch (err) {
+      const writeErrors = err instanceof MongoBulkWriteError ? [err.writeErrors].flat() : [];
+      if (writeErrors.length && writeErrors.every((e) => e.code === DUPLICATE_KEY)) return (err as MongoBulkWriteError).insertedCount;
+      throw err;
+    }
+  }
+
+  /**
+   * Marks tasks announced on their devices' queues (call after `DeviceRepository.announceTasks`);
+   * with `connectionRequest`, a connection request is recorded as queued for them.
+   */
+  async markReleased(ids: string[], now: Date, connectionRequest = false): Promise<void> {
+    if (!ids.length) return;
+    const set: Record<string, unknown> = { releasedAt: now, updatedAt: now };
+    if (connectionRequest) set.connectionRequest = { status: 'queued', queuedAt: now, attempts: 0 } satisfies ConnectionRequestState;
+    await this.collection.bulkWrite(
+      ids.map((id) => ({ updateOne: { filter: { _id: id, status: 'pending' as TaskStatus, releasedAt: { $exists: false } }, update: { $set: set } } })),
+      { ordered: false },
+    );
+  }
+
+  /** Records where a connection request for these tasks stands. */
+  async recordConnectionRequest(ids: string[], state: Omit<ConnectionRequestState, 'queuedAt'>): Promise<void> {
+    if (!ids.length) return;
+    const set: Record<string, unknown> = { 'connectionRequest.status': state.status, 'connectionRequest.attempts': state.attempts };
+    if (state.at) set['connectionRequest.at'] = state.at;
+    const update: UpdateFilter<TaskDoc> = state.message ? { $set: { ...set, 'connectionRequest.message': state.message } } : { $set: set, $unset: { 'connectionRequest.message': '' as const } };
+    await this.collection.bulkWrite(
+      ids.map((id) => ({ updateOne: { filter: { _id: id, connectionRequest: { $exists: true } }, update } })),
+      { ordered: false },
+    );
+  }
+
+  /** pending → cancelled; the cancelled task, or null when it was not pending. */
+  cancel(id: string, now: Date): Promise<TaskDoc | null> {
+    return this.collection.findOneAndUpdate(
+      { _id: id, status: 'pending' },
+      { $set: { status: 'cancelled', completedAt: now, updatedAt: now } },
+      { returnDocument: 'after' },
+    );
+  }
+
+  /**
+   * fault → pending, for another attempt: the fault moves to `previousFaults` and the task must
+   * be announced again. Null when the task is not (or no longer) in fault.
+   */
+  async retry(id: string, now: Date, options: { expiresAt?: Date; connectionRequest?: boolean } = {}): Promise<TaskDoc | null> {
+    const task = await this.collection.findOne({ _id: id, status: 'fault' });
+    if (!task) return null;
+    const set: Partial<TaskDoc> = { status: 'pending', updatedAt: now };
+    if (options.expiresAt) set.expiresAt = options.expiresAt;
+    if (options.connectionRequest) set.connectionRequest = { status: 'queued', queuedAt: now, attempts: 0 };
+    const unset: Record<string, ''> = { fault: '', result: '', completedAt: '', faultCleared: '', releasedAt: '' };
+    if (!options.connectionRequest) unset.connectionRequest = '';
+    return this.collection.findOneAndUpdate(
+      { _id: id, status: 'fault', updatedAt: task.updatedAt },
+      { $set: set, $unset: unset, $inc: { retries: 1 }, ...(task.fault ? { $push: { previousFaults: task.fault } } : {}) },
+      { returnDocument: 'after' },
+    );
+  }
+
+  /** Hides a fault from the fault lists; false when the task is not an uncleared fault. */
+  async clearFault(id: string, now: Date): Promise<boolean> {
+    const r = await this.collection.updateOne({ _id: id, status: 'fault', faultCleared: { $ne: true } }, { $set: { faultCleared: true, updatedAt: now } });
+    return r.modifiedCount === 1;
+  }
+
+  /** Cancels every pending task of a device (it is being deleted); returns how many. */
+  async cancelPendingOfDevice(deviceId: string, now: Date): Promise<number> {
+    const r = await this.collection.updateMany({ deviceId, status: 'pending' }, { $set: { status: 'cancelled', completedAt: now, updatedAt: now } });
+    return r.modifiedCount;
+  }
+
+  /** How many of a job's tasks are in each status. */
+  async countByStatus(jobId: string): Promise<Record<TaskStatus, number>> {
+    const counts: Record<TaskStatus, number> = { pending: 0, sent: 0, done: 0, fault: 0, expired: 0, cancelled: 0 };
+    const groups = await this.collection.aggregate<{ _id: TaskStatus; n: number }>([{ $match: { jobId } }, { $group: { _id: '$status', n: { $sum: 1 } } }]).toArray();
+    for (const g of groups) counts[g._id] = g.n;
+    return counts;
   }
 
   private async finish(filter: Record<string, unknown>, outcome: FinalOutcome, now: Date): Promise<boolean> {

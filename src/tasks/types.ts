@@ -41,6 +41,36 @@ export interface TaskDoc {
    * only when the device then reports this SoftwareVersion.
    */
   expect?: { softwareVersion?: string };
+  /**
+   * When the task was announced on its device's `taskQueue`. A bulk job persists its tasks
+   * first and releases them at its rate; until then no session can see them.
+   */
+  releasedAt?: Date;
+  /** the connection request sent to wake the device for this task, if one was asked for */
+  connectionRequest?: ConnectionRequestState;
+  /** name of the API token that queued the task */
+  createdBy?: string;
+  /** an operator cleared the fault from the fault lists */
+  faultCleared?: boolean;
+  /** times an operator retried the task after a fault; earlier faults, oldest first */
+  retries?: number;
+  previousFaults?: TaskFault[];
+}
+
+/**
+ * queued: not tried yet, or being retried; woke: the device accepted it; unreachable: no
+ * answer, refused or busy after every attempt; auth_refused: the device refused the
+ * credentials; no_url: the device never reported a ConnectionRequestURL.
+ */
+export type ConnectionRequestStatus = 'queued' | 'woke' | 'unreachable' | 'auth_refused' | 'no_url';
+
+export interface ConnectionRequestState {
+  status: ConnectionRequestStatus;
+  queuedAt: Date;
+  attempts: number;
+  /** when the last attempt ended */
+  at?: Date;
+  message?: string;
 }
 
 export interface TransferResult {

@@ -1,3 +1,4 @@
+import { TokenRepository, type ApiRole } from '../../src/auth';
 import { createLogger } from '../../src/log';
 import { openContext, startRoles, type AppContext, type RunningRole } from '../../src/roles';
 import { openTestStores, type TestStores } from './stores';
@@ -8,6 +9,12 @@ export interface TestAcs {
   ctx: AppContext;
   /** base URL of the CWMP role */
   cwmpUrl: string;
+  /** base URL of the fs role ('' unless it runs) */
+  fsUrl: string;
+  /** base URL of the api role ('' unless it runs); the API itself is under `${apiUrl}/api/v1` */
+  apiUrl: string;
+  /** a fresh API token with this role, as `acs token create` makes them */
+  token(role: ApiRole, name?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -32,6 +39,7 @@ export async function startTestAcs(overrides: Record<string, string> = {}, optio
     ACS_CWMP_PORT: '0',
     ACS_API_PORT: '0',
     ACS_FS_PORT: '0',
+    ACS_WORKER_PORT: '0',
     ACS_CWMP_USERNAME: CPE_USERNAME,
     ACS_CWMP_PASSWORD: CPE_PASSWORD,
     ...(options.logs ? { LOG_LEVEL: 'info' } : {}),
@@ -52,6 +60,9 @@ export async function startTestAcs(overrides: Record<string, string> = {}, optio
     stores,
     ctx,
     cwmpUrl: running.find((r) => r.name === 'cwmp')?.url ?? '',
+    fsUrl: running.find((r) => r.name === 'fs')?.url ?? '',
+    apiUrl: running.find((r) => r.name === 'api')?.url ?? '',
+    token: async (role, name = `test-${role}`) => (await new TokenRepository(stores.db).create({ name, role, createdBy: 'test' })).token,
     async close() {
       await Promise.allSettled(running.map((r) => r.close()));
       await ctx.close();

@@ -1,0 +1,120 @@
+/**
+ * Device-list benchmark (issue 3): GET /api/v1/devices pages over N devices already in the
+ * database, through the API over loopback HTTP, with the indexes of migration 002. Each query
+ * runs --runs times after one warm-up; median, p95 and max are reported. The store's own
+ * explanation of the first page's query is printed too (on FerretDB it shows that nothing but
+ * an exact `_id` is pushed down to SQLite).
+ *
+ *   node -r @swc-node/register bench/api.bench.ts --devices 100000 --runs 15
+ *
+ * Stores: --mongodb-url, else FerretDB in a temporary directory; the database is dropped at the end.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { encodeCursor } from '../src/api/pagination';
+import { TokenRepository } from '../src/auth';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/log';
+import { openContext, startRoles } from '../src/roles';
+import { ensureLocalStores, withDatabase } from '../src/stores';
+import { seedDevices } from './api-seed';
+
+const CLASSES = ['CP-8851-3PCC', 'CP-7841-3PCC', 'CP-8865-3PCC'];
+const VERSIONS = ['sip88xx.12-0-1MPP-2', 'sip88xx.11-3-7MPP', 'sip78xx.12-0-1MPP-2', 'sip78xx.11-3-7MPP', 'sip8865.12-0-1MPP'];
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { devices: { type: 'string', default: '100000' }, runs: { type: 'string', default: '15' }, 'mongodb-url': { type: 'string' } } });
+  const devices = Number(values.devices);
+  const runs = Number(values.runs);
+  const storageDir = mkdtempSync(path.join(os.tmpdir(), 'acs-bench-api-'));
+  const mongodbUrl = values['mongodb-url'];
+  const stores = await ensureLocalStores({ storageDir, env: mongodbUrl ? { ...process.env, MONGODB_URL: mongodbUrl } : process.env });
+  const id = randomBytes(4).toString('hex');
+  const config = loadConfig({ MONGODB_URL: withDatabase(stores.mongodbUrl, `bench_api_${id}`), REDIS_URL: stores.redisUrl, ACS_REDIS_PREFIX: `bench:${id}:`, ACS_BIND_ADDRESS: '127.0.0.1', ACS_API_PORT: '0', LOG_LEVEL: 'warn' });
+  const ctx = await openContext(config, createLogger(config.logLevel), { migrate: true });
+  const roles = await startRoles(ctx, ['api']);
+  try {
+    const t0 = Date.now();
+    const base = Date.parse('2025-06-01T00:00:00Z');
+    const ids = await seedDevices(
+      ctx.db,
+      Array.from({ length: devices }, (_, i) => ({
+        serialNumber: `LIST${String(i).padStart(7, '0')}`,
+        productClass: CLASSES[i % 3],
+        softwareVersion: VERSIONS[i % 5],
+        tags: [`floor-${i % 100}`],
+        lastInformAt: new Date(base + ((i * 7919) % 86_400) * 1000),
+        params: { 'Device.DeviceInfo.ModelName': CLASSES[i % 3].slice(0, 7) },
+      })),
+      2000,
+    );
+    const seedMs = Date.now() - t0;
+    const { token } = await new TokenRepository(ctx.db).create({ name: 'bench', role: 'viewer', createdBy: 'bench' });
+    const apiUrl = `${roles[0].url}/api/v1`;
+    const get = async (p: string) => {
+      const res = await fetch(`${apiUrl}${p}`, { headers: { authorization: `Bearer ${token}` } });
+      const body = (await res.json()) as { items: unknown[]; nextCursor: string | null };
+      if (res.status !== 200) throw new Error(`${p}: ${res.status} ${JSON.stringify(body)}`);
+      return body;
+    };
+    // the cursor a client holds after paging halfway through the id order
+    const deepCursor = encodeCursor([ids.sort()[Math.floor(devices / 2)]]);
+    const queries: Record<string, string> = {
+      'first page (sort id)': '/devices?limit=50',
+      'deep page (cursor at the middle)': `/devices?limit=50&cursor=${deepCursor}`,
+      'productClass (1/3 match)': '/devices?limit=50&productClass=CP-7841-3PCC',
+      'tag (1 % match)': '/devices?limit=50&tag=floor-42',
+      'softwareVersion + sort -lastInformAt': `/devices?limit=50&softwareVersion=${VERSIONS[1]}&sort=-lastInformAt`,
+      'lastInform range (1 h)': `/devices?limit=50&lastInformAfter=${new Date(base + 3600_000).toISOString()}&lastInformBefore=${new Date(base + 7200_000).toISOString()}`,
+      'first page + 1 parameter': '/devices?limit=50&fields=Device.DeviceInfo.ModelName',
+      'page of 1000': '/devices?limit=1000',
+      'parameter filter (scan=true)': '/devices?limit=50&param=Device.DeviceInfo.ModelName=CP-8865&scan=true',
+    };
+    const results: Record<string, { medianMs: number; p95Ms: number; maxMs: number; items: number }> = {};
+    for (const [name, q] of Object.entries(queries)) {
+      const times: number[] = [];
+      let items = 0;
+      for (let i = 0; i <= runs; i++) {
+        const t = process.hrtime.bigint();
+        items = (await get(q)).items.length;
+        if (i > 0) times.push(Number(process.hrtime.bigint() - t) / 1e6);
+      }
+      times.sort((x, y) => x - y);
+      results[name] = { medianMs: round(times[Math.floor(times.length / 2)]), p95Ms: round(times[Math.min(times.length - 1, Math.ceil(times.length * 0.95) - 1)]), maxMs: round(times[times.length - 1]), items };
+    }
+    const explain = await ctx.db.collection('devices').find({ tags: 'floor-42' }).sort({ _id: 1 }).limit(51).explain();
+    process.stdout.write(
+      `${JSON.stringify(
+        {
+          machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+          store: mongodbUrl ? 'MongoDB (--mongodb-url)' : 'FerretDB 1.24 (SQLite)',
+          devices,
+          seedMs,
+          runs,
+          results,
+          explainTagPage: { plan: explain.queryPlanner, filterPushdown: explain.filterPushdown, sortPushdown: explain.sortPushdown, limitPushdown: explain.limitPushdown },
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  } finally {
+    await Promise.allSettled(roles.map((r) => r.close()));
+    await ctx.db.dropDatabase().catch(() => undefined);
+    await ctx.close();
+    await stores.stop();
+    rmSync(storageDir, { recursive: true, force: true });
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});

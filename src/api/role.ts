@@ -1,0 +1,53 @@
+import { AuditLog } from '../audit';
+import { TokenRepository } from '../auth';
+import { DeviceRepository } from '../devices/repository';
+import { TaskDispatcher } from '../jobs/dispatcher';
+import { JobCounter } from '../jobs/progress';
+import { JobQueues } from '../jobs/queues';
+import { JobRepository } from '../jobs/repository';
+import type { Logger } from '../log';
+import type { AppContext } from '../roles/context';
+import { listen, type RunningRole } from '../roles/http';
+import { TaskRepository } from '../tasks/repository';
+import { createApiApp } from './app';
+import type { ApiServices } from './services';
+
+/** The services route modules get; `services.queues` must be closed by the caller. */
+export function apiServices(ctx: AppContext, log: Logger): ApiServices {
+  const devices = new DeviceRepository(ctx.db);
+  const tasks = new TaskRepository(ctx.db);
+  const queues = new JobQueues(ctx.config, log);
+  return {
+    config: ctx.config,
+    log,
+    db: ctx.db,
+    redis: ctx.redis,
+    devices,
+    tasks,
+    jobs: new JobRepository(ctx.db),
+    tokens: new TokenRepository(ctx.db),
+    audit: new AuditLog(ctx.db),
+    queues,
+    dispatcher: new TaskDispatcher({ tasks, devices, queues, log }),
+    jobCounter: new JobCounter(tasks),
+  };
+}
+
+/** The operator API role (port ACS_API_PORT, default 7557). */
+export async function startApi(ctx: AppContext): Promise<RunningRole> {
+  const services = apiServices(ctx, ctx.log.child({ role: 'api' }));
+  const { app } = createApiApp(services, ctx.ready);
+  try {
+    const running = await listen('api', app, { host: ctx.config.bindAddress, port: ctx.config.apiPort });
+    return {
+      ...running,
+      close: async () => {
+        await running.close();
+        await services.queues.close();
+      },
+    };
+  } catch (err) {
+    await services.queues.close();
+    throw err;
+  }
+}

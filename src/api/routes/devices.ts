@@ -1,0 +1,289 @@
+import type { Filter } from 'mongodb';
+import { deviceQuery, unindexedFields, type DeviceFilter } from '../../devices/filter';
+import { matchingDevices } from '../../devices/matching';
+import { isValidPath, parsePath } from '../../devices/params';
+import type { DeviceDoc, ParamTree } from '../../devices/types';
+import { decodeCursor, toPage } from '../pagination';
+import { invalidField, notFound } from '../problem';
+import { defineRoute, parameters, type RouteModule } from '../route';
+import { ref } from '../schemas';
+import { deviceView } from '../views';
+import { cursorSchema, deviceIdSchema, limitSchema, NOT_FOUND } from './common';
+
+interface ListQuery {
+  id?: string[];
+  productClass?: string;
+  oui?: string;
+  serialNumber?: string;
+  softwareVersion?: string;
+  tag?: string[];
+  lastInformAfter?: string;
+  lastInformBefore?: string;
+  param?: string[];
+  scan: boolean;
+  sort: keyof typeof SORTS;
+  limit: number;
+  cursor?: string;
+  fields?: string;
+}
+
+/** Sort orders of the list; each is served by an index on (field, _id) from migration 002. */
+const SORTS = {
+  id: { field: '_id', dir: 1 },
+  lastInformAt: { field: 'lastInformAt', dir: 1 },
+  '-lastInformAt': { field: 'lastInformAt', dir: -1 },
+  registeredAt: { field: 'registeredAt', dir: 1 },
+  '-registeredAt': { field: 'registeredAt', dir: -1 },
+} as const;
+
+/** Top-level fields of a device in lists (its parameters only when asked for). */
+const SUMMARY: Record<string, 1> = Object.fromEntries(
+  [
+    'deviceId',
+    'registeredAt',
+    'lastInformAt',
+    'lastBootAt',
+    'lastBootstrapAt',
+    'lastEvents',
+    'cwmpVersion',
+    'remoteAddress',
+    'softwareVersion',
+    'hardwareVersion',
+    'provisioningCode',
+    'parameterKey',
+    'connectionRequestUrl',
+    'tags',
+    'taskQueue',
+    'connectionRequestAuth.username',
+  ].map((f) => [f, 1]),
+);
+
+const fieldsSchema = { type: 'string', maxLength: 4096, description: 'comma-separated parameter names or paths ending in `.` to include' };
+const idParams = parameters({ id: deviceIdSchema }, ['id']);
+
+export const deviceRoutes: RouteModule = (s) => {
+  /** A page (plus one row) of devices in the list's sort order; an index range on MongoDB. */
+  const pageByDevices = (filter: DeviceFilter, q: ListQuery): Promise<DeviceDoc[]> => {
+    const sort = SORTS[q.sort];
+    const conditions: Filter<DeviceDoc>[] = [deviceQuery(filter)];
+    if (q.cursor) conditions.push(after(sort, decodeCursor(q.cursor, sort.field === '_id' ? ['string'] : ['date', 'string'])));
+    const order: Record<string, 1 | -1> = sort.field === '_id' ? { _id: sort.dir } : { [sort.field]: sort.dir, _id: sort.dir };
+    return s.devices.collection
+      .find(conditions.length === 1 ? conditions[0] : { $and: conditions }, { projection: SUMMARY })
+      .sort(order)
+      .limit(q.limit + 1)
+      .toArray();
+  };
+  /** The same with conditions on parameters: `device_params` is read in id order until the page is full. */
+  const pageByParams = async (filter: DeviceFilter, q: ListQuery): Promise<DeviceDoc[]> => {
+    if (q.sort !== 'id') throw invalidField('query', 'sort', 'must be "id" when filtering on parameters');
+    const rows: DeviceDoc[] = [];
+    const afterId = q.cursor ? (decodeCursor(q.cursor, ['string'])[0] as string) : '';
+    for await (const docs of matchingDevices(s.devices, filter, { after: afterId, batchSize: 1000, projection: SUMMARY })) {
+      rows.push(...docs);
+      if (rows.length > q.limit) break;
+    }
+    return rows.slice(0, q.limit + 1);
+  };
+  /** The asked-for parameters of a page's devices, read by `_id` (an index lookup everywhere). */
+  const loadParams = async (ids: string[], fields: string[]): Promise<Map<string, ParamTree>> => {
+    const projection = paramsProjection(fields);
+    const out = new Map<string, ParamTree>();
+    for (let i = 0; i < ids.length; i += 50) {
+      const docs = await Promise.all(ids.slice(i, i + 50).map((id) => s.devices.paramsCollection.findOne({ _id: id }, { projection })));
+      for (const d of docs) if (d) out.set(d._id, d.params);
+    }
+    return out;
+  };
+  return [
+    defineRoute<Record<string, never>, ListQuery>({
+      method: 'GET',
+      path: '/devices',
+      operationId: 'listDevices',
+      summary: 'List devices matching a filter, one page at a time',
+      description:
+        'Conditions combine with AND. Every condition except `param` uses an index; `param` needs `scan=true` because it reads every device. ' +
+        'Pages follow `nextCursor`; a cursor is only valid with the filter and sort that produced it.',
+      tag: 'devices',
+      role: 'viewer',
+      query: parameters({
+        id: { type: 'array', maxItems: 100, items: deviceIdSchema, description: 'device ids (repeat the parameter)' },
+        productClass: { type: 'string', minLength: 1, maxLength: 64 },
+        oui: { type: 'string', minLength: 1, maxLength: 6 },
+        serialNumber: { type: 'string', minLength: 1, maxLength: 64 },
+        softwareVersion: { type: 'string', minLength: 1, maxLength: 128 },
+        tag: { type: 'array', maxItems: 16, items: ref('common', 'Tag'), description: 'devices carrying every one of these tags' },
+        lastInformAfter: { ...ref('common', 'Timestamp'), description: 'last Inform at or after' },
+        lastInformBefore: { ...ref('common', 'Timestamp'), description: 'last Inform before' },
+        param: { type: 'array', maxItems: 16, items: { type: 'string', pattern: '^[^=]{1,256}=', maxLength: 1300 }, description: '`NAME=VALUE`: the parameter\'s last reported value (no index: needs scan=true)' },
+        scan: { type: 'boolean', default: false, description: 'allow conditions that read every device' },
+        sort: { enum: Object.keys(SORTS), default: 'id' },
+        limit: limitSchema,
+        cursor: cursorSchema,
+        fields: fieldsSchema,
+      }),
+      responses: { 200: { description: 'A page of devices.', schema: ref('devices', 'DevicePage') } },
+      async handle({ query }) {
+        const filter = listFilter(query);
+        const unindexed = unindexedFields(filter);
+        if (unindexed.length && !query.scan) {
+          throw invalidField('query', 'param', `(${unindexed[0].replace(/^params\./, '')}) has no index and would read every device; add scan=true to do that anyway`);
+        }
+        const sort = SORTS[query.sort];
+        const fields = parseFields(query.fields);
+        const rows = filter.params ? await pageByParams(filter, query) : await pageByDevices(filter, query);
+        const shown = rows.slice(0, query.limit);
+        const params = fields?.length ? await loadParams(shown.map((d) => d._id), fields) : new Map<string, ParamTree>();
+        const key = (d: DeviceDoc): unknown[] => (sort.field === '_id' ? [d._id] : [d[sort.field as 'lastInformAt'], d._id]);
+        return { body: toPage(rows, query.limit, (d) => deviceView(d, params.get(d._id), fields ?? []), key) };
+      },
+    }),
+
+    defineRoute<{ id: string }, { fields?: string }>({
+      method: 'GET',
+      path: '/devices/{id}',
+      operationId: 'getDevice',
+      summary: 'One device with its learned parameters',
+      tag: 'devices',
+      role: 'viewer',
+      params: idParams,
+      query: parameters({ fields: fieldsSchema }),
+      responses: { 200: { description: 'The device.', schema: ref('devices', 'Device') }, 404: NOT_FOUND },
+      async handle({ params, query }) {
+        const fields = parseFields(query.fields);
+        const doc = await s.devices.getWithParams(params.id, fields ? paramsProjection(fields) : undefined);
+        if (!doc) throw notFound(`device ${params.id}`);
+        return { body: deviceView(doc, doc.params, fields) };
+      },
+    }),
+
+    defineRoute<{ id: string }>({
+      method: 'DELETE',
+      path: '/devices/{id}',
+      operationId: 'deleteDevice',
+      summary: 'Forget a device; its pending tasks are cancelled',
+      tag: 'devices',
+      role: 'admin',
+      audit: 'device.delete',
+      params: idParams,
+      responses: { 204: { description: 'Deleted.' }, 404: NOT_FOUND },
+      async handle({ params }) {
+        if (!(await s.devices.delete(params.id))) throw notFound(`device ${params.id}`);
+        const cancelled = await s.tasks.cancelPendingOfDevice(params.id, new Date());
+        return { audit: { details: { cancelledTasks: cancelled } } };
+      },
+    }),
+
+    defineRoute<{ id: string; tag: string }>({
+      method: 'PUT',
+      path: '/devices/{id}/tags/{tag}',
+      operationId: 'tagDevice',
+      summary: 'Add a tag to a device',
+      tag: 'devices',
+      role: 'operator',
+      audit: 'device.tag',
+      params: parameters({ id: deviceIdSchema, tag: ref('common', 'Tag') }, ['id', 'tag']),
+      responses: { 204: { description: 'The device carries the tag.' }, 404: NOT_FOUND },
+      async handle({ params }) {
+        if (!(await s.devices.addTag(params.id, params.tag))) throw notFound(`device ${params.id}`);
+        return { audit: { details: { tag: params.tag } } };
+      },
+    }),
+
+    defineRoute<{ id: string; tag: string }>({
+      method: 'DELETE',
+      path: '/devices/{id}/tags/{tag}',
+      operationId: 'untagDevice',
+      summary: 'Remove a tag from a device',
+      tag: 'devices',
+      role: 'operator',
+      audit: 'device.untag',
+      params: parameters({ id: deviceIdSchema, tag: ref('common', 'Tag') }, ['id', 'tag']),
+      responses: { 204: { description: 'The device no longer carries the tag.' }, 404: NOT_FOUND },
+      async handle({ params }) {
+        if (!(await s.devices.removeTag(params.id, params.tag))) throw notFound(`device ${params.id}`);
+        return { audit: { details: { tag: params.tag } } };
+      },
+    }),
+
+    defineRoute<{ id: string }, Record<string, never>, { username: string; password: string }>({
+      method: 'PUT',
+      path: '/devices/{id}/connection-request-auth',
+      operationId: 'setConnectionRequestAuth',
+      summary: "Set the credential the ACS uses for the device's connection requests",
+      description: 'Overrides ACS_CR_USERNAME/ACS_CR_PASSWORD for this device. The password is stored for use and never shown.',
+      tag: 'devices',
+      role: 'admin',
+      audit: 'device.set_connection_request_auth',
+      params: idParams,
+      body: { schema: ref('devices', 'ConnectionRequestAuth') },
+      responses: { 204: { description: 'Stored.' }, 404: NOT_FOUND },
+      async handle({ params, body }) {
+        if (!(await s.devices.setConnectionRequestAuth(params.id, body))) throw notFound(`device ${params.id}`);
+        return { audit: { details: { username: body.username } } };
+      },
+    }),
+
+    defineRoute<{ id: string }>({
+      method: 'DELETE',
+      path: '/devices/{id}/connection-request-auth',
+      operationId: 'clearConnectionRequestAuth',
+      summary: "Drop the device's own connection-request credential (the default applies again)",
+      tag: 'devices',
+      role: 'admin',
+      audit: 'device.clear_connection_request_auth',
+      params: idParams,
+      responses: { 204: { description: 'Dropped.' }, 404: NOT_FOUND },
+      async handle({ params }) {
+        if (!(await s.devices.setConnectionRequestAuth(params.id, null))) throw notFound(`device ${params.id}`);
+        return {};
+      },
+    }),
+  ];
+};
+
+function listFilter(q: ListQuery): DeviceFilter {
+  const filter: DeviceFilter = {};
+  if (q.id?.length) filter.ids = q.id;
+  if (q.productClass !== undefined) filter.productClass = q.productClass;
+  if (q.oui !== undefined) filter.oui = q.oui;
+  if (q.serialNumber !== undefined) filter.serialNumber = q.serialNumber;
+  if (q.softwareVersion !== undefined) filter.softwareVersion = q.softwareVersion;
+  if (q.tag?.length) filter.tags = q.tag;
+  if (q.lastInformAfter) filter.lastInformAfter = q.lastInformAfter;
+  if (q.lastInformBefore) filter.lastInformBefore = q.lastInformBefore;
+  for (const [i, entry] of (q.param ?? []).entries()) {
+    const at = entry.indexOf('=');
+    const name = entry.slice(0, at);
+    if (!isValidPath(name) || name.endsWith('.')) throw invalidField('query', `param.${i}`, `names no parameter: ${JSON.stringify(name.slice(0, 80))}`);
+    (filter.params ??= {})[name] = entry.slice(at + 1);
+  }
+  return filter;
+}
+
+/** Parameter paths asked for with `fields`; undefined when the parameter was not given. */
+function parseFields(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const fields = text
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  if (fields.length > 100) throw invalidField('query', 'fields', 'lists more than 100 parameters');
+  for (const f of fields) if (!isValidPath(f)) throw invalidField('query', 'fields', `contains ${JSON.stringify(f.slice(0, 80))}, which is not a parameter path`);
+  return fields;
+}
+
+/** Projection of the parameter subtrees asked for, without paths nested in others (MongoDB refuses those). */
+function paramsProjection(fields: string[]): Record<string, 1> {
+  const paths = [...new Set(fields.map((f) => ['params', ...parsePath(f).segments].join('.')))].sort();
+  const kept = paths.filter((p) => !paths.some((q) => q !== p && p.startsWith(`${q}.`)));
+  return Object.fromEntries(kept.map((p) => [p, 1]));
+}
+
+/** Devices after the cursor's key in the sort order. */
+function after(sort: (typeof SORTS)[keyof typeof SORTS], key: unknown[]): Filter<DeviceDoc> {
+  const op = sort.dir === 1 ? '$gt' : '$lt';
+  if (sort.field === '_id') return { _id: { [op]: key[0] as string } };
+  const [value, id] = key;
+  return { $or: [{ [sort.field]: { [op]: value } }, { [sort.field]: value, _id: { [op]: id as string } }] } as Filter<DeviceDoc>;
+}

@@ -1,0 +1,13 @@
+import type { RouteModule } from '../route';
+import { adminRoutes } from './admin';
+import { ciscoRoutes } from './cisco';
+import { deviceRoutes } from './devices';
+import { faultRoutes } from './faults';
+import { fileRoutes } from './files';
+import { firmwareRoutes } from './firmware';
+import { jobRoutes } from './jobs';
+import { profileRoutes } from './profiles';
+import { taskRoutes } from './tasks';
+
+/** Every route module of the API, one per concern. Add yours here (see ../README.md). */
+export const ROUTE_MODULES: readonly RouteModule[] = [deviceRoutes, taskRoutes, faultRoutes, jobRoutes, adminRoutes, fileRoutes, ciscoRoutes, profileRoutes, firmwareRoutes];

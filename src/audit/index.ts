@@ -1,0 +1,1 @@
+export { AuditLog, type AuditDoc, type AuditQuery } from './log';

@@ -1,0 +1,56 @@
+import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
+import type { Actor } from '../auth';
+
+/** One operator action: who, what, when, on what, and how it ended. */
+export interface AuditDoc {
+  /** ObjectId hex: ordered by time, the key of keyset pagination */
+  _id: string;
+  at: Date;
+  actor: Actor;
+  /** e.g. `device.delete`, `job.create` */
+  action: string;
+  /** the device, task, job or token acted on */
+  target?: string;
+  method: string;
+  path: string;
+  /** HTTP status of the answer */
+  status: number;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditQuery {
+  actor?: string;
+  action?: string;
+  target?: string;
+  /** entries older than this id (the previous page's last) */
+  before?: string;
+  limit: number;
+}
+
+/**
+ * The audit log in MongoDB. Entries are written before the API answers, never updated, and
+ * read newest first.
+ */
+export class AuditLog {
+  readonly collection: Collection<AuditDoc>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<AuditDoc>('audit');
+  }
+
+  async record(entry: Omit<AuditDoc, '_id' | 'at'>, now = new Date()): Promise<AuditDoc> {
+    const doc: AuditDoc = { _id: new ObjectId().toHexString(), at: now, ...entry };
+    await this.collection.insertOne(doc);
+    return doc;
+  }
+
+  /** A page, newest first; `limit + 1` rows are read so the caller knows whether more follow. */
+  list(q: AuditQuery): Promise<AuditDoc[]> {
+    const filter: Filter<AuditDoc> = {};
+    if (q.actor) filter['actor.tokenId'] = q.actor;
+    if (q.action) filter.action = q.action;
+    if (q.target) filter.target = q.target;
+    if (q.before) filter._id = { $lt: q.before };
+    return this.collection.find(filter).sort({ _id: -1 }).limit(q.limit + 1).toArray();
+  }
+}

@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { request } from 'undici';
+import { loadConfig } from '../../config';
+import { UsageError } from '../errors';
+
+export interface ApiTarget {
+  url: string;
+  token: string;
+}
+
+export interface ApiFlags {
+  apiUrl?: string;
+  token?: string;
+}
+
+/** `--api-url` and `--token` on a command that talks to the API. */
+export function withApiOptions(cmd: Command): Command {
+  return cmd
+    .option('--api-url <url>', 'operator API base URL (default ACS_API_URL, http://127.0.0.1:7557)')
+    .option('--token <token>', 'API token (default ACS_API_TOKEN); create one with `acs token create`');
+}
+
+export function apiTarget(flags: ApiFlags, env: NodeJS.ProcessEnv = process.env): ApiTarget {
+  const config = loadConfig(env);
+  const url = (flags.apiUrl ?? config.api.url).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/]+/.test(url)) throw new UsageError(`--api-url must be an http(s) URL, got ${JSON.stringify(url)}`);
+  const token = flags.token ?? config.api.token;
+  if (!token) throw new UsageError('an API token is required: pass --token or set ACS_API_TOKEN (create one with `acs token create`)');
+  return { url, token };
+}
+
+/** An answer of the API that is a problem document: printed as the API worded it. */
+export class ApiProblem extends UsageError {
+  constructor(
+    readonly status: number,
+    readonly problem: { title?: string; detail?: string; errors?: Array<{ field: string; message: string }> },
+  ) {
+    const fields = (problem.errors ?? []).slice(1, 5).map((e) => `\n  ${e.field}: ${e.message}`).join('');
+    super(`${problem.detail ?? problem.title ?? 'request failed'} (HTTP ${status})${fields}`);
+  }
+}
+
+/** One API call; JSON in and out. Problems become ApiProblem, an unreachable API a UsageError. */
+export async function callApi<T = unknown>(target: ApiTarget, method: string, path: string, body?: unknown): Promise<T> {
+  let res;
+  try {
+    res = await request(`${target.url}/api/v1${path}`, {
+      method: method as 'GET',
+      headers: { authorization: `Bearer ${target.token}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      headersTimeout: 30_000,
+      bodyTimeout: 30_000,
+    });
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? (err as Error).message;
+    throw new UsageError(`cannot reach the API at ${target.url}: ${code}`);
+  }
+  const text = await res.body.text();
+  const parsed = text ? safeJson(text) : undefined;
+  if (res.statusCode >= 400) throw new ApiProblem(res.statusCode, (parsed as object) ?? { detail: text.slice(0, 200) });
+  return parsed as T;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A device id as a URL path segment. */
+export function devicePath(id: string): string {
+  return `/devices/${encodeURIComponent(id)}`;
+}

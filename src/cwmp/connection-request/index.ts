@@ -1,0 +1,1 @@
+export { sendConnectionRequest, type WakeOptions, type WakeResult } from './client';

@@ -1,0 +1,113 @@
+import type { DeviceFilter } from '../devices/filter';
+import { matchingDevices } from '../devices/matching';
+import type { TaskDoc } from '../tasks/types';
+import { LEASE_MS, type JobDeps } from './deps';
+import { jobTaskId } from './ids';
+import { loadTarget } from './target';
+import { CHUNK_SIZE, type JobDoc } from './types';
+
+/**
+ * Planning: finds the job's devices once, in one pass over the device collection, and
+ * persists a chunk of device ids plus one held task per device and RPC for every thousand.
+ * Nothing is announced to devices yet, so planning can be replayed from scratch after a
+ * crash; task ids are derived from (job, device, RPC), so a replay never doubles a task.
+ */
+export async function planJob(deps: JobDeps, jobId: string, owner: string): Promise<void> {
+  const leased = await deps.jobs.acquireLease(jobId, owner, LEASE_MS, ['planning']);
+  if (!leased) return;
+  try {
+    const job = await deps.jobs.startPlanning(jobId, owner);
+    if (!job) return;
+    if (job.planAttempts > 1) {
+      // An earlier attempt died part-way: its chunks and tasks may cover devices that no
+      // longer match. None of its tasks was announced, so they can simply go.
+      await deps.jobs.dropChunks(jobId);
+      await deps.tasks.collection.deleteMany({ jobId, releasedAt: { $exists: false } });
+    }
+    const started = Date.now();
+    let seq = 0;
+    let devices = 0;
+    for await (const batch of prefetched(deviceBatches(deps, job))) {
+      const now = new Date();
+      await deps.jobs.saveChunk(jobId, seq, batch);
+      await deps.tasks.insertHeld(jobTasks(job, batch, now));
+      seq += 1;
+      devices += batch.length;
+      if (!(await deps.jobs.renewLease(jobId, owner, LEASE_MS, 'planning'))) {
+        deps.log.info({ event: 'job.planning_stopped', jobId }, 'job no longer planning (cancelled or taken over)');
+        return;
+      }
+    }
+    const planned = await deps.jobs.finishPlanning(jobId, owner, { devices, chunks: seq });
+    if (!planned) return;
+    deps.log.info({ event: 'job.planned', jobId, devices, tasks: devices * job.rpcs.length, ms: Date.now() - started }, 'job planned');
+    if (!planned.paused) await deps.queues.release(jobId, 0, Date.now());
+  } finally {
+    await deps.jobs.dropLease(jobId, owner);
+  }
+}
+
+/** One task per device and RPC, held until released. */
+export function jobTasks(job: JobDoc, deviceIds: string[], now: Date): TaskDoc[] {
+  return deviceIds.flatMap((deviceId) =>
+    job.rpcs.map((rpc, index) => ({
+      _id: jobTaskId(job._id, deviceId, index),
+      deviceId,
+      rpc,
+      status: 'pending' as const,
+      createdAt: now,
+      updatedAt: now,
+      attempts: 0,
+      jobId: job._id,
+      createdBy: job.createdBy,
+      ...(job.expiresAt ? { expiresAt: job.expiresAt } : {}),
+      ...(job.expect ? { expect: job.expect } : {}),
+    })),
+  );
+}
+
+/** The job's devices in batches of exactly CHUNK_SIZE (the last one shorter): release positions map onto chunks. */
+async function* deviceBatches(deps: JobDeps, job: JobDoc): AsyncGenerator<string[]> {
+  let batch: string[] = [];
+  for await (const ids of matches(deps, job)) {
+    for (const id of ids) {
+      batch.push(id);
+      if (batch.length === CHUNK_SIZE) {
+        yield batch;
+        batch = [];
+      }
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+/**
+ * The next batch is read while the current one is written: on FerretDB reading the devices
+ * (a scan) and writing the tasks take about as long as each other.
+ */
+async function* prefetched<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
+  let next = source.next();
+  try {
+    for (;;) {
+      const current = await next;
+      if (current.done) return;
+      next = source.next();
+      // Its failure surfaces when awaited; until then it must not count as unhandled.
+      next.catch(() => undefined);
+      yield current.value;
+    }
+  } finally {
+    await source.return(undefined);
+  }
+}
+
+async function* matches(deps: JobDeps, job: JobDoc): AsyncGenerator<string[]> {
+  // A listed device deleted since the API checked the list is found out at release.
+  if (job.target.deviceIds) {
+    yield job.target.deviceIds;
+    return;
+  }
+  const target = loadTarget(job.target);
+  const filter: DeviceFilter = target.tag !== undefined ? { tags: [target.tag] } : (target.filter ?? {});
+  for await (const docs of matchingDevices(deps.devices, filter, { batchSize: CHUNK_SIZE })) yield docs.map((d) => d._id);
+}

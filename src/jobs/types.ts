@@ -1,0 +1,59 @@
+import type { AcsRequest } from '../cwmp/soap/types';
+import type { TaskDoc, TaskStatus } from '../tasks/types';
+import type { StoredTarget } from './target';
+
+/**
+ * planning: finding the devices and persisting one task per device and RPC;
+ * releasing: announcing the tasks to their devices at the job's rate;
+ * released: every task announced, outcomes still coming in;
+ * done: every task final; cancelling → cancelled: pending tasks are being cancelled.
+ */
+export type JobState = 'planning' | 'releasing' | 'released' | 'cancelling' | 'cancelled' | 'done';
+
+
+export interface JobDoc {
+  /** ObjectId hex */
+  _id: string;
+  name?: string;
+  rpcs: AcsRequest[];
+  /** exactly one of a list, a tag or a filter (see target.ts for how a filter is stored) */
+  target: StoredTarget;
+  /** the filter may use fields without an index */
+  scan: boolean;
+  /** devices released per second */
+  rate: number;
+  connectionRequest: boolean;
+  expiresAt?: Date;
+  expect?: TaskDoc['expect'];
+  state: JobState;
+  /** no further device is released while set */
+  paused: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  createdBy: string;
+  /** what planning found; set when it ends */
+  plan?: { devices: number; chunks: number };
+  /** times planning started (a restart after a crash cleans up the attempt before) */
+  planAttempts: number;
+  /** devices released so far, in plan order */
+  release: { position: number; updatedAt: Date };
+  /** the worker driving a step that must not run twice at once (planning, cancelling) */
+  lease?: { owner: string; until: Date };
+  finishedAt?: Date;
+  /** task counts by status, frozen when the job ends */
+  counts?: Record<TaskStatus, number>;
+}
+
+/**
+ * The planned devices of a job, in release order, a thousand per document. Chunks are read by
+ * `_id` only, which is an index lookup even on FerretDB, where any other query scans.
+ */
+export interface JobChunkDoc {
+  /** `<jobId>-<seq, 6 digits>` */
+  _id: string;
+  jobId: string;
+  seq: number;
+  deviceIds: string[];
+}
+
+export const CHUNK_SIZE = 1000;

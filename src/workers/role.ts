@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Worker, type Job } from 'bullmq';
+import Koa from 'koa';
+import { DeviceRepository } from '../devices/repository';
+import { cancelJob } from '../jobs/canceller';
+import type { JobDeps } from '../jobs/deps';
+import { TaskDispatcher } from '../jobs/dispatcher';
+import { planJob } from '../jobs/planner';
+import { bullConnection, bullPrefix, JobQueues, QUEUES, type JobStep, type WakeData } from '../jobs/queues';
+import { Reconciler } from '../jobs/reconciler';
+import { Releaser } from '../jobs/releaser';
+import { JobRepository } from '../jobs/repository';
+import type { AppContext } from '../roles/context';
+import { observability } from '../http/observability';
+import { listen, type RunningRole } from '../roles/http';
+import { TaskRepository } from '../tasks/repository';
+import { workerMetrics } from './metrics';
+import { repeat, rested } from './pacing';
+import { wakeProcessor } from './wake';
+
+/**
+ * The worker role: BullMQ workers for bulk-job steps, connection requests and task expiry,
+ * plus the reconciler that rebuilds the queues from MongoDB. Any number may run. It serves no
+ * API, only /healthz, /readyz and /metrics on ACS_WORKER_PORT, so that Kubernetes can probe it
+ * and Prometheus can scrape its counters like the other roles'.
+ */
+export async function startWorker(ctx: AppContext): Promise<RunningRole> {
+  const { config } = ctx;
+  const log = ctx.log.child({ role: 'worker' });
+  const queues = new JobQueues(config, log);
+  const deps: JobDeps = { jobs: new JobRepository(ctx.db), tasks: new TaskRepository(ctx.db), devices: new DeviceRepository(ctx.db), queues, log };
+  const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const intervalMs = config.worker.reconcileIntervalSeconds * 1000;
+  const releaser = new Releaser(deps);
+  const reconciler = new Reconciler(deps, new TaskDispatcher(deps), Math.max(3 * intervalMs, 5_000));
+  const base = { connection: bullConnection(config), prefix: bullPrefix(config) };
+
+  const runStep = async (job: Job<JobStep>): Promise<void> => {
+    const step = job.data;
+    try {
+      if (step.step === 'plan') await planJob(deps, step.jobId, owner);
+      else if (step.step === 'release') await releaser.tick(step.jobId, step.position, step.due);
+      else await cancelJob(deps, step.jobId, owner);
+      workerMetrics.jobSteps.inc({ step: step.step, result: 'ok' });
+    } catch (err) {
+      workerMetrics.jobSteps.inc({ step: step.step, result: 'error' });
+      throw err;
+    }
+  };
+  const workers = [
+    // Steps are short (a release tick handles at most a thousand devices); a dead worker's
+    // step is taken over quickly.
+    new Worker<JobStep>(QUEUES.jobs, runStep, { ...base, concurrency: 8, lockDuration: 15_000, stalledInterval: 5_000, maxStalledCount: 5 }),
+    new Worker<WakeData>(
+      QUEUES.wake,
+      wakeProcessor({ devices: deps.devices, tasks: deps.tasks, config: config.connectionRequests, log }),
+      { ...base, concurrency: config.connectionRequests.concurrency, lockDuration: 15_000, stalledInterval: 5_000 },
+    ),
+    // The schedule fires every interval; a sweep that took long makes the next ones wait.
+    new Worker(
+      QUEUES.housekeeping,
+      rested(async () => {
+        const report = await reconciler.sweepTasks();
+        if (report.announced || report.wakes) log.info({ event: 'worker.swept', ...report }, 'sweep queued unfinished tasks again');
+        return report;
+      }),
+      { ...base, concurrency: 1 },
+    ),
+  ];
+  for (const w of workers) {
+    w.on('error', (err) => log.warn({ event: 'worker.error', queue: w.name, err: err.message }, 'BullMQ worker error'));
+    w.on('failed', (job, err) => {
+      if (err.name !== 'RetryWake') log.warn({ event: 'worker.job_failed', queue: w.name, job: job?.id, attempts: job?.attemptsMade, err: err.message }, 'queued step failed');
+    });
+  }
+  await queues.wake.setGlobalConcurrency(config.connectionRequests.concurrency);
+
+  const reconciling = repeat(
+    intervalMs,
+    async () => {
+      // The sweep's schedule lives in Redis: set it again in case Redis lost it.
+      await queues.housekeeping.upsertJobScheduler('sweep-tasks', { every: intervalMs }, { name: 'sweep' });
+      const report = await reconciler.passJobs();
+      if (report.steps) log.info({ event: 'worker.reconciled', ...report }, 'reconciler queued job steps again');
+    },
+    (err) => log.warn({ event: 'worker.reconcile_failed', err: (err as Error).message }, 'reconciler pass failed'),
+  );
+  const stopWorking = async () => {
+    await reconciling.stop();
+    await Promise.allSettled(workers.map((w) => w.close()));
+    await queues.close();
+  };
+  const probes = new Koa();
+  probes.use(observability(ctx.ready));
+  const served = await listen('worker', probes, { host: config.bindAddress, port: config.workerPort }).catch(async (err: unknown) => {
+    await stopWorking();
+    throw err;
+  });
+  log.info({ event: 'worker.started', owner, url: served.url }, 'worker started');
+  return {
+    name: 'worker',
+    url: served.url,
+    close: async () => {
+      await served.close();
+      await stopWorking();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { deviceQuery, paramsQuery, unindexedFields } from '../../../src/devices/filter';
+
+/** Device filters: what runs on an index, what would read every device. */
+it('turns indexed conditions into a query on devices', () => {
+  expect(
+    deviceQuery({ ids: ['A-B-C', 'A-B-D'], productClass: 'CP-8851-3PCC', softwareVersion: 'sip88xx.12', tags: ['x', 'y'], lastInformAfter: '2025-01-01T00:00:00Z', lastInformBefore: '2025-02-01T00:00:00Z' }),
+  ).toEqual({
+    _id: { $in: ['A-B-C', 'A-B-D'] },
+    'deviceId.productClass': 'CP-8851-3PCC',
+    softwareVersion: 'sip88xx.12',
+    tags: { $all: ['x', 'y'] },
+    lastInformAt: { $gte: new Date('2025-01-01T00:00:00Z'), $lt: new Date('2025-02-01T00:00:00Z') },
+  });
+  expect(deviceQuery({ ids: ['A-B-C'], tags: ['x'] })).toEqual({ _id: 'A-B-C', tags: 'x' });
+  expect(deviceQuery({})).toEqual({});
+});
+
+it('puts parameter conditions on device_params; a text value also matches the number or boolean it spells', () => {
+  expect(paramsQuery({ productClass: 'x' })).toBeUndefined();
+  expect(paramsQuery({ params: { 'Device.ManagementServer.PeriodicInformInterval': '60', 'Device.X.Enable': 'true', 'Device.DeviceInfo.ModelName': 'CP-8851', 'Device.X.N': 7 } })).toEqual({
+    'params.Device.ManagementServer.PeriodicInformInterval._v': { $in: ['60', 60] },
+    'params.Device.X.Enable._v': { $in: ['true', true] },
+    'params.Device.DeviceInfo.ModelName._v': 'CP-8851',
+    'params.Device.X.N._v': 7,
+  });
+});
+
+it('names the conditions that have no index', () => {
+  expect(unindexedFields({ productClass: 'a', tags: ['b'], lastInformAfter: '2025-01-01T00:00:00Z' })).toEqual([]);
+  expect(unindexedFields({ productClass: 'a', params: { 'Device.A': 1, 'Device.B': 2 } })).toEqual(['params.Device.A', 'params.Device.B']);
+});
