@@ -23,6 +23,7 @@ import type {
   TransferFault,
   Upload,
 } from '../cwmp/soap/types';
+import type { Tr111Identity } from '../devices/types';
 import { checkValue, DataModel, UNKNOWN_TIME, type FactorySettings, type ModelTree, type ParamAttributes } from './datamodel';
 import { EVENT, EventQueue } from './events';
 
@@ -70,6 +71,13 @@ export const PARAM = {
   SOFTWARE_VERSION: 'Device.DeviceInfo.SoftwareVersion',
 } as const;
 
+/** Device.GatewayInfo parameters and the TR-111 identity field each holds. */
+const GATEWAY_INFO: ReadonlyArray<[string, keyof Tr111Identity]> = [
+  ['Device.GatewayInfo.ManufacturerOUI', 'oui'],
+  ['Device.GatewayInfo.ProductClass', 'productClass'],
+  ['Device.GatewayInfo.SerialNumber', 'serialNumber'],
+];
+
 export type TransferMethod = 'Download' | 'ScheduleDownload' | 'Upload';
 
 /** A file transfer the ACS asked for, from request to acknowledged TransferComplete. */
@@ -102,6 +110,8 @@ export interface DeviceConfig {
   factory: FactorySettings;
   /** also serve Upload, ScheduleInform, ScheduleDownload, CancelTransfer, Get(All)QueuedTransfers */
   fullCwmp?: boolean;
+  /** the TR-111 gateway the DHCP lease names (option 125) */
+  gateway?: Tr111Identity;
   /** epoch ms; injectable for tests */
   clock?: () => number;
 }
@@ -124,6 +134,11 @@ export class Device {
   /** consecutive failed sessions: the next Inform's RetryCount */
   retryCount = 0;
   bootedAt: number;
+  /**
+   * Vendor settings with no TR-069 parameter (Cisco XML names -> values), as a configuration
+   * file or the phone's own channel set them; a factory reset clears them.
+   */
+  readonly vendorStore = new Map<string, string>();
   private transfers: Transfer[] = [];
   private scheduled: ScheduledInform[] = [];
   private changed = new Map<string, number>();
@@ -132,16 +147,19 @@ export class Device {
   private rebootKeys: string[] = [];
   private resetPending = false;
   private readonly clock: () => number;
+  private readonly gateway: Tr111Identity | undefined;
 
   constructor(config: DeviceConfig) {
     this.clock = config.clock ?? Date.now;
     this.fullCwmp = config.fullCwmp ?? false;
+    this.gateway = config.gateway;
     this.bootedAt = this.clock();
     this.model = new DataModel(config.tree, config.factory, (kind) =>
       kind === 'upTime' ? Math.floor((this.clock() - this.bootedAt) / 1000) : isoSeconds(this.clock()),
     );
     this.events.add(EVENT.BOOTSTRAP);
     this.events.add(EVENT.BOOT);
+    this.learnGateway();
   }
 
   get rpcMethods(): string[] {
@@ -240,6 +258,7 @@ export class Device {
 
   factoryReset(): void {
     this.model.reset();
+    this.vendorStore.clear();
     this.events.clear();
     this.changed.clear();
     this.transfers = [];
@@ -250,6 +269,16 @@ export class Device {
     this.bootedAt = this.clock();
     this.events.add(EVENT.BOOTSTRAP);
     this.events.add(EVENT.BOOT);
+    this.learnGateway();
+  }
+
+  /**
+   * The lease's gateway fills Device.GatewayInfo whenever the phone starts from factory state
+   * (it asks DHCP again); forced active notification reports it as a value change.
+   */
+  private learnGateway(): void {
+    if (!this.gateway) return;
+    for (const [name, field] of GATEWAY_INFO) this.setLocal(name, this.gateway[field]);
   }
 
   // ------------------------------------------------------------ transfers and schedules

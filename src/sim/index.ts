@@ -12,3 +12,4 @@ export { NO_QUIRKS, type DeviceProfile, type Quirks } from './profile';
 export { summarize, type StatsSummary, type LatencySummary } from './stats';
 export { retryDelayMs, retryWindowSeconds } from './retry';
 export { DataModel, PRODUCTS, DEFAULT_PRODUCT_CLASS, productTree, deriveIdentity, UNKNOWN_TIME } from './datamodel';
+export { ciscoConfigHooks, applyCiscoProfile, ciscoReport, type CiscoConfigOptions, type AppliedProfile } from './cisco-config';

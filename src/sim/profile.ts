@@ -1,3 +1,4 @@
+import type { Tr111Identity } from '../devices/types';
 import { DEFAULT_FIRMWARE_RELEASE, DEFAULT_PRODUCT_CLASS } from './datamodel';
 import type { AuthScheme } from './http/client-auth';
 import type { CwmpVersion } from './session';
@@ -37,6 +38,8 @@ export interface DeviceProfile {
   failDownloads: boolean;
   /** also serve Upload, ScheduleInform, ScheduleDownload, CancelTransfer, Get(All)QueuedTransfers */
   fullCwmp: boolean;
+  /** the TR-111 gateway the phone's DHCP lease names (option 125), reported in Device.GatewayInfo */
+  gateway?: Tr111Identity;
 }
 
 /** A complete profile from partial options: a CP-8851-3PCC on CWMP 1.2 without auth or quirks. */
@@ -55,5 +58,6 @@ export function deviceProfile(options: Partial<Omit<DeviceProfile, 'quirks'>> & 
     quirks: { ...NO_QUIRKS, ...options.quirks },
     failDownloads: options.failDownloads ?? false,
     fullCwmp: options.fullCwmp ?? false,
+    gateway: options.gateway,
   };
 }

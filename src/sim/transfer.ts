@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { answerChallenge, pickChallenge } from '../cwmp/auth/digest';
 import type { TransferFault } from '../cwmp/soap/types';
+import { versionOfLoadName } from '../files/firmware';
 import { FILE_TYPES, type Device, type SessionEffects, type Transfer } from './device';
 import { basicAuthorization } from './http/client-auth';
 import { headerList, readLimitedBuffer } from './http/transport';
@@ -52,7 +53,6 @@ export interface TransferOptions {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
-const CISCO_LOAD = /^(sip[0-9a-z]+\.[\w.-]+?)(?:\.(?:loads|zip|bin|tar|tgz|sbn))?$/i;
 
 /** Runs a queued transfer to its end and records the outcome on the device. */
 export async function performTransfer(device: Device, t: Transfer, opts: TransferOptions): Promise<SessionEffects> {
@@ -104,7 +104,7 @@ async function upload(device: Device, t: Transfer, opts: TransferOptions): Promi
 /** The default firmware hook: a Cisco load name ("sip88xx.12-0-2MPP-1.loads") is the version. */
 export function firmwareVersionFromName(file: Pick<DownloadedFile, 'url' | 'targetFileName'>): string | undefined {
   const name = file.targetFileName || decodeURIComponent(new URL(file.url).pathname.split('/').pop() ?? '');
-  return CISCO_LOAD.exec(name)?.[1];
+  return versionOfLoadName(name);
 }
 
 function configDump(device: Device): string {

@@ -167,6 +167,13 @@ export function ciscoMppModel(product: ProductSpec): ObjectSpec {
       X_CISCO_VoiceObjectInit: rw.bool(true),
       X_CISCO_DHCPOptionInit: rw.bool(true),
     }),
+    // TR-111 Part 1: the gateway named in the DHCP lease's option 125. TR-106 gives these forced
+    // active notification, so the ACS hears of a new gateway at once.
+    GatewayInfo: object({
+      ManufacturerOUI: ro.string('', { notify: 'forceEnabled' }),
+      ProductClass: ro.string('', { notify: 'forceEnabled' }),
+      SerialNumber: ro.string('', { notify: 'forceEnabled' }),
+    }),
     Time: object({
       Enable: rw.bool(true),
       Status: ro.string('Synchronized'),

@@ -1,0 +1,50 @@
+/**
+ * Cisco provisioning with stores: the desired Cisco parameters of each device and the profile
+ * rendered from them, the Download flows (firmware, configuration, CA), the phones' own
+ * resync and report channel, the MAC directory, mapping overrides and data-model discovery.
+ */
+import type { Db } from 'mongodb';
+import { EffectiveDesiredConfig, profilesFromDb } from '../reconcile/effective';
+import type { ProfilesView } from '../reconcile/snapshot';
+import type { DesiredConfigSource } from './desired';
+
+/**
+ * Where the fs role and the flows read desired state from: the effective desired state of
+ * each device (profiles, its own parameters, its variables; reconcile/effective.ts). Processes
+ * that keep profiles in memory pass their snapshot; without one, profiles are read per call.
+ */
+export function desiredConfigSource(db: Db, snapshot?: { readonly profiles: ProfilesView }): DesiredConfigSource {
+  return new EffectiveDesiredConfig(db, snapshot ? async () => snapshot.profiles : profilesFromDb(db));
+}
+
+export {
+  StoredDesiredConfig,
+  DesiredConfigError,
+  DEFAULT_DELIVERY,
+  checkEntries,
+  redactEntries,
+  type DesiredConfig,
+  type DesiredConfigSource,
+  type DesiredChange,
+  type DeliverySettings,
+} from './desired';
+export { renderDeviceProfile, renderPlain, sealProfile, ProfileRenderer, deviceMacros, desiredValues, type DeviceFacts, type RenderedProfile, type PlainProfile } from './render';
+export { MacDirectory, normaliseMac, macFromParameters, type MacSource } from '../devices/mac-directory';
+export { parseUserAgent, certificateIdentity, macCandidatesInPath } from './identity';
+export { PhoneChannel, type PhoneRequest, type PhoneReply } from './phone-channel';
+export { ReportStore, ReportError, readReport, parsePostedValues, type ReportKind, type ReportedState } from './reports';
+export { matchProfileRule, matchReportRule, PROFILE_RULES } from './rule-match';
+export {
+  queueFirmwareDownload,
+  queueConfigDownload,
+  queueCaDownload,
+  DownloadFlowError,
+  FILE_TYPE,
+  DEFAULT_TASK_LIFETIME_MS,
+  type DownloadFlowDeps,
+  type TaskQueue,
+  type DownloadOptions,
+} from './downloads';
+export { MappingOverrideStore, MappingOverrideError, checkOverrides } from './mapping-overrides';
+export { DataModelDiscovery, DataModelError, dataModelKey, type DataModelSummary } from './datamodel';
+export { planDelivery, type DeliveryPlan } from './delivery-plan';

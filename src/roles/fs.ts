@@ -1,0 +1,67 @@
+import { DeviceAuthenticator } from '../cwmp/auth/device-auth';
+import { NonceIssuer } from '../cwmp/auth/digest';
+import { AuthStore } from '../cwmp/session/store';
+import { DeviceRepository } from '../devices/repository';
+import { createFsApp, FileStore, TransferLog, UrlSigner } from '../files';
+import { desiredConfigSource, MacDirectory, PhoneChannel, ProfileRenderer, ReportStore } from '../provisioning';
+import { ChangeMarker, ProvisioningSnapshot } from '../reconcile/snapshot';
+import type { AppContext } from './context';
+import { listen, type RunningRole } from './http';
+
+/** MAC lookups the phones' channel may answer from memory (a moved MAC is re-checked against the device anyway). */
+const MAC_CACHE_MS = 5000;
+
+/** The file service: signed downloads for Download RPCs, and the phones' own resync and report channel. */
+export async function startFs(ctx: AppContext): Promise<RunningRole> {
+  const { config, db, redis } = ctx;
+  const log = ctx.log.child({ role: 'fs' });
+  // Profiles in memory, as the CWMP role keeps them: a resync is answered without reading them.
+  const profiles = new ProvisioningSnapshot(db, new ChangeMarker(redis, config.redisPrefix), log);
+  await profiles.start(config.provisioning.pollMs);
+  const desired = desiredConfigSource(db, profiles);
+  const renderer = new ProfileRenderer();
+  const transfers = new TransferLog(db, log);
+  // --uid/--pwd of a phone's rule: Digest or Basic, whichever the phone answers (001 L1760).
+  const auth = new DeviceAuthenticator(
+    { ...config.cwmp, auth: 'digest-or-basic', credential: undefined },
+    new NonceIssuer(ctx.secret, config.cwmp.nonceTtlSeconds * 1000),
+    new AuthStore(redis, config.redisPrefix),
+  );
+  const phones = new PhoneChannel({
+    db,
+    macs: new MacDirectory(db, MAC_CACHE_MS),
+    desired,
+    reports: new ReportStore(db),
+    auth,
+    realm: config.cwmp.realm,
+    maxReportBytes: config.fs.maxReportBytes,
+    renderer,
+  });
+  const fs = createFsApp({
+    files: new FileStore(db, config.fs.maxFileBytes),
+    signer: new UrlSigner(ctx.secret, config.publicFsUrl),
+    desired,
+    devices: new DeviceRepository(db),
+    phones,
+    renderer,
+    transfers,
+    log,
+    ready: ctx.ready,
+    maxReportBytes: config.fs.maxReportBytes,
+    certificateRequired: !!config.fs.tls?.clientCaFile,
+  });
+  const running = await listen('fs', fs.app, { host: config.bindAddress, port: config.fsPort, tls: config.fs.tls }).catch(async (err: unknown) => {
+    await profiles.stop();
+    throw err;
+  });
+  return {
+    ...running,
+    close: async () => {
+      await running.close();
+      // Handlers whose client already left may still be writing; their log entries count too.
+      await fs.idle(5000);
+      await transfers.close();
+      await profiles.stop();
+    },
+  };
+}
