@@ -6,6 +6,12 @@
  *
  *   npm run build && node dist/bench/cwmp-sessions.js --phones 2000 --sessions 3 --concurrency 100
  *
+ * With `--profiles N` (issue 5) the ACS first gets N provisioning profiles of which exactly 3
+ * match each phone (its product class, a software-version range, and a list of serial numbers
+ * that holds it), and the phones' BOOTSTRAP sessions reconcile them into that state for real
+ * (GetParameterValues, SetParameterValues, a configuration-file Download from the fs role and
+ * its TransferComplete). The periodic sessions measured after are those of up-to-date phones.
+ *
  * Without --acs-url it starts its own stores (FerretDB in a temporary directory, or the MongoDB
  * of --mongodb-url; the machine's Redis under a fresh prefix) and `acs serve --roles cwmp` as a
  * child process, so the ACS and the simulator are separate processes sharing the machine's
@@ -16,8 +22,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Fleet } from '../src/sim';
-import { ensureLocalStores } from '../src/stores';
+import type { Db } from 'mongodb';
+import { ProfileStore } from '../src/profiles/store';
+import { MappingOverrideStore } from '../src/provisioning/mapping-overrides';
+import { ChangeMarker } from '../src/reconcile/snapshot';
+import { ciscoConfigHooks, DEFAULT_PRODUCT_CLASS, Fleet } from '../src/sim';
+import { connectMongo, connectRedis, ensureLocalStores } from '../src/stores';
 import { freePort } from '../src/stores/process';
 
 const USERNAME = 'bench';
@@ -30,6 +40,8 @@ interface Options {
   acsUrl?: string;
   mongodbUrl?: string;
   acsProcesses: number;
+  /** provisioning profiles to load (3 match each phone); 0: none */
+  profiles: number;
 }
 
 function options(): Options {
@@ -41,6 +53,7 @@ function options(): Options {
       'acs-url': { type: 'string' },
       'mongodb-url': { type: 'string' },
       'acs-processes': { type: 'string', default: '1' },
+      profiles: { type: 'string', default: '0' },
     },
   });
   const int = (name: string, v: string) => {
@@ -55,7 +68,28 @@ function options(): Options {
     acsUrl: values['acs-url'],
     mongodbUrl: values['mongodb-url'],
     acsProcesses: int('acs-processes', values['acs-processes']!),
+    profiles: values.profiles === '0' ? 0 : int('profiles', values.profiles!),
   };
+}
+
+const MIN_PROFILES = 3;
+
+/**
+ * N profiles, 3 of which match every phone: one for the product class, one for a range of
+ * software versions, and one of N - 2 that lists the serial numbers of a group of phones.
+ */
+async function loadProfiles(db: Db, marker: ChangeMarker, count: number, serials: string[]): Promise<void> {
+  if (count < MIN_PROFILES) throw new Error(`--profiles must be at least ${MIN_PROFILES} (3 match each phone)`);
+  await new MappingOverrideStore(db).replace(DEFAULT_PRODUCT_CLASS, { Periodic_Inform_Interval: 'Device.ManagementServer.PeriodicInformInterval' });
+  const store = new ProfileStore(db);
+  await store.create('model', { precedence: 1, match: { productClasses: [DEFAULT_PRODUCT_CLASS] }, parameters: [{ name: 'Station_Name', value: 'Bench $SN' }, { name: 'Primary_NTP_Server', value: 'ntp.example.net' }] });
+  await store.create('firmware-12', { precedence: 2, match: { softwareVersion: { min: 'sip88xx.12-0-0MPP', below: 'sip88xx.13-0-0MPP' } }, parameters: [{ name: 'Periodic_Inform_Interval', value: '3600' }] });
+  const groups = count - 2;
+  for (let g = 0; g < groups; g++) {
+    const members = serials.filter((_, i) => i % groups === g);
+    await store.create(`group-${g}`, { precedence: 3, match: { serialNumbers: members.length ? members : [`NOBODY${g}`] }, parameters: [{ name: 'Display_Name_1_', value: `Group ${g}` }] });
+  }
+  await marker.bump('profiles');
 }
 
 async function metric(base: string, name: string, label?: string): Promise<number> {
@@ -89,9 +123,11 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   const opts = options();
+  if (opts.profiles && opts.acsUrl) throw new Error('--profiles needs the stores this script starts (no --acs-url)');
   const cleanup: Array<() => Promise<void> | void> = [];
   try {
     const urls: string[] = [];
+    let started: { mongodbUrl: string; redisUrl: string; prefix: string } | undefined;
     if (opts.acsUrl) {
       urls.push(opts.acsUrl.replace(/\/+$/, ''));
     } else {
@@ -100,10 +136,14 @@ async function main(): Promise<void> {
       const stores = await ensureLocalStores({ storageDir: dir, env: opts.mongodbUrl ? { MONGODB_URL: opts.mongodbUrl } : {}, log: () => undefined });
       cleanup.push(() => stores.stop());
       const prefix = `bench:${process.pid}:`;
+      started = { mongodbUrl: stores.mongodbUrl, redisUrl: stores.redisUrl, prefix };
       for (let i = 0; i < opts.acsProcesses; i++) {
         const port = await freePort();
+        const fsPort = await freePort();
         const nodeArgs = process.env.ACS_BENCH_NODE_ARGS ? process.env.ACS_BENCH_NODE_ARGS.split(' ') : [];
-        const child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, '../src/cli/main.js'), 'serve', '--roles', 'cwmp'], {
+        // With profiles, the fs role serves the configuration files of the reconciliation.
+        const roles = opts.profiles ? 'cwmp,fs' : 'cwmp';
+        const child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, '../src/cli/main.js'), 'serve', '--roles', roles], {
           env: {
             ...process.env,
             MONGODB_URL: stores.mongodbUrl,
@@ -111,6 +151,9 @@ async function main(): Promise<void> {
             ACS_REDIS_PREFIX: prefix,
             ACS_BIND_ADDRESS: '127.0.0.1',
             ACS_CWMP_PORT: String(port),
+            ACS_FS_PORT: String(fsPort),
+            ACS_PUBLIC_FS_URL: `http://127.0.0.1:${fsPort}`,
+            ACS_PROVISIONING_POLL_MS: '200',
             ACS_CWMP_USERNAME: USERNAME,
             ACS_CWMP_PASSWORD: PASSWORD,
             LOG_LEVEL: 'warn',
@@ -136,6 +179,7 @@ async function main(): Promise<void> {
           password: PASSWORD,
           concurrency: opts.concurrency,
           retry: false,
+          hooks: ciscoConfigHooks(),
         }),
     );
     for (const f of fleets) {
@@ -143,8 +187,26 @@ async function main(): Promise<void> {
       cleanup.unshift(() => f.stop(2000));
     }
     const perFleet = Math.max(1, Math.floor(opts.concurrency / fleets.length));
+    let provisioned: number | undefined;
     const t0 = Date.now();
-    await Promise.all(fleets.map((f) => f.runSessions(1, perFleet)));
+    if (opts.profiles && started) {
+      const { client, db } = await connectMongo(started.mongodbUrl);
+      const redis = connectRedis(started.redisUrl, { name: 'acs-bench' });
+      cleanup.unshift(async () => {
+        redis.disconnect();
+        await client.close();
+      });
+      await loadProfiles(db, new ChangeMarker(redis, started.prefix), opts.profiles, fleets.flatMap((f) => f.devices.map((d) => d.serialNumber)));
+      // The ACS checks the marker every ACS_PROVISIONING_POLL_MS (200 ms here).
+      await new Promise((r) => setTimeout(r, 1000));
+      // Bootstrap: each phone is reconciled, then reports its configuration file's transfer.
+      const reports = fleets.flatMap((f) => f.devices.map((d) => d.nextSession((o) => o.transferCompletes > 0, 600_000)));
+      await Promise.all(fleets.map((f) => f.runSessions(1, perFleet)));
+      await Promise.all(reports);
+      provisioned = await db.collection('devices').countDocuments({ 'provision.applied': { $exists: true } });
+    } else {
+      await Promise.all(fleets.map((f) => f.runSessions(1, perFleet)));
+    }
     const bootstrapSeconds = (Date.now() - t0) / 1000;
     const bootstrapped = fleets.reduce((n, f) => n + f.latencies.length, 0);
 
@@ -164,6 +226,7 @@ async function main(): Promise<void> {
       acsProcesses: urls.length,
       concurrency: opts.concurrency,
       bootstrap: { sessions: bootstrapped, perSecond: Math.round(bootstrapped / bootstrapSeconds) },
+      ...(opts.profiles ? { profiles: { loaded: opts.profiles, matchingEach: 3, phonesInDesiredState: provisioned } } : {}),
       periodic: {
         sessions: latencies.length,
         failed,

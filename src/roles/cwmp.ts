@@ -5,18 +5,30 @@ import { SessionEngine } from '../cwmp/session/engine';
 import type { Reconciler } from '../cwmp/session/reconciler';
 import { AuthStore, SessionStore } from '../cwmp/session/store';
 import { InflightSweeper } from '../cwmp/session/sweeper';
+import { MacDirectory } from '../devices/mac-directory';
 import { DeviceRepository } from '../devices/repository';
+import { startProvisioning, type Provisioning } from '../reconcile';
 import { TaskRepository } from '../tasks/repository';
 import type { AppContext } from './context';
 import { listen, type RunningRole } from './http';
 
 export interface CwmpRoleOptions {
-  /** what brings devices to their desired state; none means devices only run queued tasks */
+  /** what brings devices to their desired state (default: profiles and firmware policies, reconcile/) */
   reconciler?: Reconciler;
 }
 
 /** The CWMP endpoint devices talk to, with the sweeper that recovers tasks of dead sessions. */
 export async function startCwmp(ctx: AppContext, options: CwmpRoleOptions = {}): Promise<RunningRole> {
+  const provisioning = options.reconciler ? undefined : await startProvisioning(ctx);
+  try {
+    return await serveCwmp(ctx, options.reconciler ?? provisioning!.reconciler, provisioning);
+  } catch (err) {
+    await provisioning?.close();
+    throw err;
+  }
+}
+
+async function serveCwmp(ctx: AppContext, reconciler: Reconciler, provisioning: Provisioning | undefined): Promise<RunningRole> {
   const { config, log, db, redis } = ctx;
   const cwmp = config.cwmp;
   const ttlMs = cwmp.sessionTimeoutSeconds * 1000;
@@ -29,7 +41,8 @@ export async function startCwmp(ctx: AppContext, options: CwmpRoleOptions = {}):
     sessions,
     auth: new DeviceAuthenticator(cwmp, new NonceIssuer(ctx.secret, cwmp.nonceTtlSeconds * 1000), new AuthStore(redis, config.redisPrefix)),
     log: log.child({ role: 'cwmp' }),
-    reconciler: options.reconciler,
+    reconciler,
+    macs: new MacDirectory(db),
   });
   if (cwmp.auth === 'basic' && !cwmp.tls) log.warn({ event: 'cwmp.basic_over_http' }, 'devices send passwords in clear: Basic auth without TLS');
   if (cwmp.auth !== 'none' && !cwmp.credential) {
@@ -44,6 +57,7 @@ export async function startCwmp(ctx: AppContext, options: CwmpRoleOptions = {}):
     close: async () => {
       sweeper.stop();
       await running.close();
+      await provisioning?.close();
     },
   };
 }

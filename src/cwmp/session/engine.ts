@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config';
 import { deviceKey } from '../../devices/id';
+import { macFromParameters, type MacDirectory, type MacSource } from '../../devices/mac-directory';
 import { BOOTSTRAP, hasEvent, learnFromInform, learnFromResponse } from '../../devices/learn';
 import type { DeviceRepository } from '../../devices/repository';
 import type { Logger } from '../../log';
@@ -11,7 +12,8 @@ import type { TaskRepository } from '../../tasks/repository';
 import type { DeviceAuthenticator } from '../auth/device-auth';
 import { acsFault, CwmpDecodeError, decodeEnvelope, encodeEnvelope, versionOf } from '../soap';
 import type { CpeRequest, CpeResponse, CwmpMessage, CwmpNamespace, Envelope, EnvelopeHeader, Fault, Inform, TransferComplete } from '../soap/types';
-import { NO_RECONCILER, type Reconciler } from './reconciler';
+import type { TaskDoc } from '../../tasks/types';
+import { NO_RECONCILER, type ReconcileContext, type Reconciler } from './reconciler';
 import type { SessionState } from './state';
 import type { SessionStore } from './store';
 
@@ -59,6 +61,8 @@ export interface EngineDeps {
   log: Logger;
   /** brings devices to their desired state after the operator's tasks */
   reconciler?: Reconciler;
+  /** MAC -> device, for the phones' own provisioning channel */
+  macs: MacDirectory;
 }
 
 /**
@@ -133,6 +137,7 @@ export class SessionEngine {
       cwmpVersion: versionOf(env.namespace),
       remoteAddress: req.source,
       softwareVersion: reportedSoftwareVersion(inform),
+      mac: device?.mac,
       startedAt: Date.now(),
       phase: 'cpe',
       queue,
@@ -150,8 +155,9 @@ export class SessionEngine {
       const now = new Date();
       const learned = learnFromInform(inform, { now, cwmpVersion: state.cwmpVersion, remoteAddress: req.source }, device?.informValues);
       if (learned.skipped.length) this.d.log.warn({ event: 'cwmp.bad_parameter_names', deviceId, count: learned.skipped.length }, 'Inform parameters with invalid names ignored');
-      if (hasEvent(inform, BOOTSTRAP) && queue.length) await this.abandonTransfers(deviceId, queue, now);
+      if (hasEvent(inform, BOOTSTRAP) && queue.length) await this.abandonTransfers(deviceId, queue, { deviceId, sessionId: state.id, now });
       await this.d.devices.applyInform(deviceId, learned, learned.setOnInsert);
+      await this.learnMac(state, inform.parameterList, 'inform');
     } catch (err) {
       await this.d.sessions.end({ ...state, phase: 'ended' });
       throw err;
@@ -164,13 +170,15 @@ export class SessionEngine {
   }
 
   /** After a factory reset the device will never report transfers it had accepted. */
-  private async abandonTransfers(deviceId: string, queue: string[], now: Date): Promise<void> {
-    const lost: string[] = [];
+  private async abandonTransfers(deviceId: string, queue: string[], ctx: ReconcileContext): Promise<void> {
+    const reason = 'the device bootstrapped before reporting the transfer';
+    const lost: TaskDoc[] = [];
     for (const id of queue) {
       const task = await this.d.tasks.get(id);
-      if (task?.awaiting && (await this.d.tasks.abandonTransfer(id, 'the device bootstrapped before reporting the transfer', now))) lost.push(id);
+      if (task?.awaiting && (await this.d.tasks.abandonTransfer(id, reason, ctx.now))) lost.push(task);
     }
-    await this.d.devices.dequeueTasks(deviceId, lost);
+    await this.d.devices.dequeueTasks(deviceId, lost.map((t) => t._id));
+    for (const task of lost) await this.reconciler.settled?.(task, { status: 'fault', fault: { code: 'transfer_lost', message: reason } }, ctx);
   }
 
   // ---------------------------------------------------------------------------- device requests
@@ -222,7 +230,10 @@ export class SessionEngine {
       const sent = requestFor(task.rpc, task._id);
       if (!('commandKey' in sent) || sent.commandKey !== tc.commandKey) continue;
       const outcome = outcomeOfTransfer(tc, task.expect, state.softwareVersion);
-      if (await this.d.tasks.completeTransfer(id, outcome, now)) await this.d.devices.dequeueTasks(state.deviceId, [id]);
+      if (await this.d.tasks.completeTransfer(id, outcome, now)) {
+        await this.d.devices.dequeueTasks(state.deviceId, [id]);
+        await this.reconciler.settled?.(task, outcome, this.reconcileContext(state, now));
+      }
       metrics.cwmpRpcs.inc({ method: task.rpc.method, outcome: outcome.status });
       return;
     }
@@ -258,10 +269,19 @@ export class SessionEngine {
       const learned = learnFromResponse(inflight.rpc, msg, now);
       if (learned.listing) await this.d.devices.applyListing(state.deviceId, learned.listing, now);
       await this.d.devices.apply(state.deviceId, learned, finished);
+      if (msg.method === 'GetParameterValuesResponse') await this.learnMac(state, msg.parameterList, 'parameters');
     }
-    if (!inflight.taskId) state.reconcile = await this.reconciler.answer(state.reconcile, inflight.rpc, msg, this.reconcileContext(state, now));
+    if (!inflight.taskId || inflight.planned) state.reconcile = await this.reconciler.answer(state.reconcile, inflight.rpc, msg, this.reconcileContext(state, now));
     state.inflight = undefined;
     return this.next(state, inflight.taskId);
+  }
+
+  /** Records a MAC the device reported, when it differs from the one the ACS knew. */
+  private async learnMac(state: SessionState, params: Array<{ name: string; value: unknown }>, source: MacSource): Promise<void> {
+    const mac = macFromParameters(params);
+    if (!mac || mac === state.mac) return;
+    await this.d.macs.assign(state.deviceId, mac, source);
+    state.mac = mac;
   }
 
   private reconcileContext(state: SessionState, now: Date) {
@@ -314,8 +334,23 @@ export class SessionEngine {
     }
     if (state.reconcile !== undefined && state.rpcCount < this.d.config.maxRpcsPerSession) {
       const step = await this.reconciler.next(state.reconcile, this.reconcileContext(state, now));
-      state.reconcile = step.rpc ? step.state : undefined;
-      if (step.rpc) {
+      state.reconcile = step.rpc || step.task ? step.state : undefined;
+      if (step.task) {
+        const claimed = await this.d.tasks.claim(step.task, state.id, now);
+        if (claimed) {
+          const rpc = requestFor(claimed.rpc, claimed._id);
+          state.rpcCount += 1;
+          state.inflight = { taskId: claimed._id, rpcId: `${state.id.slice(0, 8)}-${state.rpcCount}`, rpc, planned: true };
+          if (!(await this.d.sessions.save(state, previousInflight))) {
+            await this.d.tasks.release(claimed._id, state.id, now);
+            return this.lost(state);
+          }
+          return this.soap(state.namespace, { id: state.inflight.rpcId }, rpc);
+        }
+        // Taken or cancelled between queueing and sending: it stays for a later session, the plan ends here.
+        this.d.log.info({ event: 'cwmp.plan_task_not_claimed', deviceId: state.deviceId, taskId: step.task._id }, 'task of the plan could not be claimed');
+        state.reconcile = undefined;
+      } else if (step.rpc) {
         state.rpcCount += 1;
         state.inflight = { rpcId: `${state.id.slice(0, 8)}-${state.rpcCount}`, rpc: step.rpc };
         if (!(await this.d.sessions.save(state, previousInflight))) return this.lost(state);

@@ -1,4 +1,6 @@
 import type { DeviceDoc } from '../../devices/types';
+import type { FinalOutcome } from '../../tasks/outcome';
+import type { TaskDoc } from '../../tasks/types';
 import type { AcsRequest, CpeResponse, Fault, Inform } from '../soap/types';
 
 /** A device as a reconciler sees it at Inform: the fields it asked for, from the session's one read. */
@@ -8,6 +10,18 @@ export interface ReconcileContext {
   deviceId: string;
   sessionId: string;
   now: Date;
+}
+
+/**
+ * The next step of a plan. `rpc` is sent as is; `task` is a task the reconciler queued for this
+ * device (recorded, visible in the API like any other), which the engine claims and sends now,
+ * so that its answer settles it and a later TransferComplete closes it through the usual
+ * matching. Neither: the plan is over.
+ */
+export interface ReconcileStep {
+  state: unknown;
+  rpc?: AcsRequest;
+  task?: TaskDoc;
 }
 
 /**
@@ -26,9 +40,14 @@ export interface Reconciler {
    */
   begin(view: ReconcileView, inform: Inform, ctx: ReconcileContext): unknown;
   /** The next request of the plan, or no request when the device is reconciled. */
-  next(state: unknown, ctx: ReconcileContext): Promise<{ state: unknown; rpc?: AcsRequest }>;
-  /** The device's answer (response or fault) to the last request `next` returned. */
+  next(state: unknown, ctx: ReconcileContext): Promise<ReconcileStep>;
+  /** The device's answer (response or fault) to the last request or task `next` returned. */
   answer(state: unknown, rpc: AcsRequest, reply: CpeResponse | Fault, ctx: ReconcileContext): Promise<unknown>;
+  /**
+   * A transfer task became final after its session: TransferComplete, or lost when the device
+   * bootstrapped. Called for every such task; the reconciler picks out its own.
+   */
+  settled?(task: TaskDoc, outcome: FinalOutcome, ctx: ReconcileContext): Promise<void>;
 }
 
 /** For deployments without provisioning: every device is always up to date. */

@@ -12,8 +12,10 @@ import type { AcsRequest, CwmpNamespace } from '../soap/types';
 export type SessionPhase = 'cpe' | 'acs' | 'ended';
 
 export interface InflightRpc {
-  /** the operator task this request carries; absent for a request of the reconciler's plan */
+  /** the task this request carries; absent for a request of the reconciler's plan */
   taskId?: string;
+  /** the task was queued by the reconciler's plan, which gets the answer too */
+  planned?: true;
   /** cwmp:ID of the request; the response must echo it (or send none) */
   rpcId: string;
   rpc: AcsRequest;
@@ -27,6 +29,8 @@ export interface SessionState {
   remoteAddress: string;
   /** SoftwareVersion the device reported in this session's Inform */
   softwareVersion?: string;
+  /** the device's MAC as the ACS knows it, so a reported one is recorded only when it changed */
+  mac?: string;
   startedAt: number;
   phase: SessionPhase;
   /** ids of the device's queued tasks not yet looked at in this session */

@@ -218,6 +218,35 @@ describe('sessions', () => {
     expect((await acs.stores.db.collection('devices').findOne({ _id: idOf('NS14') as never }))?.cwmpVersion).toBe('1.4');
   });
 
+  it('learns the MAC a device reports, writing the MAC directory only when it changes', async () => {
+    const macParam = (mac: string) => [{ name: 'Device.Ethernet.Interface.1.MACAddress', value: mac, type: 'xsd:string' as const }];
+    const first = new ManualCpe(acs.cwmpUrl, creds);
+    await first.exchange(inform('MACPHONE', ['0 BOOTSTRAP', '1 BOOT'], macParam('00:56:2B:AA:BB:01')));
+    await first.post('');
+    const macs = acs.stores.db.collection('device_macs');
+    expect(await macs.findOne({ _id: '00562baabb01' as never })).toMatchObject({ deviceId: idOf('MACPHONE'), source: 'inform' });
+    expect(await acs.stores.db.collection('devices').findOne({ _id: idOf('MACPHONE') as never })).toMatchObject({ mac: '00562baabb01' });
+
+    const commands: string[] = [];
+    const seen = (e: CommandStartedEvent) => commands.push(e.commandName);
+    acs.ctx.mongo.on('commandStarted', seen);
+    try {
+      const again = new ManualCpe(acs.cwmpUrl, creds);
+      await again.exchange(inform('MACPHONE', ['2 PERIODIC'], macParam('00:56:2B:AA:BB:01')));
+      await again.post('');
+    } finally {
+      acs.ctx.mongo.off('commandStarted', seen);
+    }
+    expect(commands).toEqual(['find', 'update']);
+
+    await tasks.queue(idOf('MACPHONE'), { method: 'GetParameterValues', parameterNames: ['Device.Ethernet.Interface.1.MACAddress'] });
+    const moved = new ManualCpe(acs.cwmpUrl, creds);
+    await moved.exchange(inform('MACPHONE'));
+    await drain(moved, await moved.post(''), () => ({ method: 'GetParameterValuesResponse', parameterList: macParam('00-56-2B-AA-BB-02') }));
+    expect(await macs.findOne({ _id: '00562baabb02' as never })).toMatchObject({ deviceId: idOf('MACPHONE'), source: 'parameters' });
+    expect(await macs.findOne({ _id: '00562baabb01' as never })).toBeNull();
+  });
+
   it('a periodic session with nothing to do costs at most two MongoDB round trips', async () => {
     await register('CHEAP');
     const commands: string[] = [];

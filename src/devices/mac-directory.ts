@@ -1,0 +1,91 @@
+import type { Collection, Db } from 'mongodb';
+import { leaves } from './params';
+import { DeviceRepository } from './repository';
+import type { DeviceDoc, ParamTree } from './types';
+
+export interface MacEntry {
+  /** 12 lower-case hex digits */
+  _id: string;
+  deviceId: string;
+  source: MacSource;
+  updatedAt: Date;
+}
+
+export type MacSource = 'api' | 'inform' | 'parameters' | 'report';
+
+export const MAC_COLLECTION = 'device_macs';
+
+/** `00:0E:08:AA:BB:CC`, `000e.08aa.bbcc`, `000E08AABBCC` -> `000e08aabbcc`; undefined if not a MAC. */
+export function normaliseMac(text: string): string | undefined {
+  const hex = text.trim().replace(/[:.-]/g, '').toLowerCase();
+  return /^[0-9a-f]{12}$/.test(hex) && hex !== '000000000000' ? hex : undefined;
+}
+
+/** TR-181 / TR-098 parameters that carry the device's own MAC address. */
+const MAC_PARAMETER = /^(Device\.Ethernet\.Interface\.\d+\.MACAddress|Device\.LAN\.MACAddress|InternetGatewayDevice\.LANDevice\.\d+\.LANEthernetInterfaceConfig\.\d+\.MACAddress)$/;
+
+/** The device's MAC among reported parameter values (an Inform's or a GetParameterValues answer's). */
+export function macFromParameters(list: Iterable<{ name: string; value: unknown }>): string | undefined {
+  for (const p of list) if (MAC_PARAMETER.test(p.name) && typeof p.value === 'string') return normaliseMac(p.value);
+  return undefined;
+}
+
+/**
+ * MAC address -> device. On FerretDB only `_id` lookups are indexed, so phones identified by
+ * their MAC are found through this small collection keyed by the MAC rather than by scanning
+ * `devices`. The device document keeps its MAC too (`mac`), and a lookup only counts when both
+ * agree, so an entry left behind by a MAC that moved to another device is harmless.
+ */
+export class MacDirectory {
+  readonly collection: Collection<MacEntry>;
+  private readonly devices: Collection<DeviceDoc>;
+  private readonly cache = new Map<string, { deviceId: string; until: number }>();
+
+  constructor(
+    private readonly db: Db,
+    /** how long a lookup may be answered from memory (the fs role serves hundreds a second) */
+    private readonly cacheMs = 0,
+  ) {
+    this.collection = db.collection<MacEntry>(MAC_COLLECTION);
+    this.devices = db.collection<DeviceDoc>('devices');
+  }
+
+  /** The device that has this MAC, by the directory; the caller checks the device's own `mac`. */
+  async lookup(mac: string): Promise<string | undefined> {
+    const now = Date.now();
+    const cached = this.cache.get(mac);
+    if (cached && cached.until > now) return cached.deviceId;
+    const entry = await this.collection.findOne({ _id: mac });
+    if (!entry) return undefined;
+    if (this.cacheMs > 0) {
+      if (this.cache.size > 100_000) this.cache.clear();
+      this.cache.set(mac, { deviceId: entry.deviceId, until: now + this.cacheMs });
+    }
+    return entry.deviceId;
+  }
+
+  /**
+   * Records the device's MAC: on the device document and in the directory. A MAC the device
+   * had before is released. False when the device does not exist.
+   */
+  async assign(deviceId: string, mac: string, source: MacSource, now = new Date()): Promise<boolean> {
+    const normal = normaliseMac(mac);
+    if (!normal) throw new RangeError(`${JSON.stringify(mac.slice(0, 40))} is not a MAC address`);
+    // No projection: FerretDB does not implement one on findAndModify.
+    const before = await this.devices.findOneAndUpdate({ _id: deviceId }, { $set: { mac: normal } });
+    if (!before) return false;
+    await this.collection.updateOne({ _id: normal }, { $set: { deviceId, source, updatedAt: now } }, { upsert: true });
+    if (before.mac && before.mac !== normal) await this.collection.deleteOne({ _id: before.mac, deviceId });
+    this.cache.delete(normal);
+    return true;
+  }
+
+  /** Records the MAC found among the device's stored parameters, if any; returns it. */
+  async learnFromDevice(deviceId: string): Promise<string | undefined> {
+    const doc = await new DeviceRepository(this.db).getWithParams(deviceId);
+    if (!doc) return undefined;
+    const found = macFromParameters([...leaves(doc.params as ParamTree)].map(([name, leaf]) => ({ name, value: leaf._v })));
+    if (found && found !== doc.mac) await this.assign(deviceId, found, 'parameters');
+    return found ?? doc.mac;
+  }
+}

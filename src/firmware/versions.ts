@@ -1,0 +1,55 @@
+import { tryCompare } from '../profiles/selector';
+
+/**
+ * Upgrade paths: which load a device installs next on its way to the target. Pure.
+ *
+ * - `stages`: loads a device must pass through (load A must go through B): a device below a
+ *   stage that lies below the target installs the lowest such stage first, then moves on.
+ * - `floor`: no load below it is ever installed (checked when the policy is saved, for the
+ *   target and every stage).
+ * - A device above the target is downgraded only when the policy allows it, straight to the
+ *   target.
+ */
+export interface UpgradePath {
+  target: string;
+  stages: readonly string[];
+  floor?: string;
+  allowDowngrade: boolean;
+}
+
+export type Hop = { install: string } | { none: 'at-target' | 'above-target' | 'unknown-version' | 'not-comparable' };
+
+export function nextHop(current: string | undefined, path: UpgradePath): Hop {
+  if (current === undefined || current === '') return { none: 'unknown-version' };
+  if (current === path.target) return { none: 'at-target' };
+  const c = tryCompare(current, path.target);
+  if (c === undefined) return { none: 'not-comparable' };
+  if (c === 0) return { none: 'at-target' };
+  if (c > 0) return path.allowDowngrade ? { install: path.target } : { none: 'above-target' };
+  const stage = path.stages
+    .filter((s) => tryCompare(current, s) === -1 && tryCompare(s, path.target) === -1)
+    .sort((a, b) => tryCompare(a, b) ?? 0)[0];
+  return { install: stage ?? path.target };
+}
+
+/** Problems of a path as an operator wrote it (versions that do not parse, compare or respect the floor). */
+export function checkUpgradePath(path: UpgradePath): string[] {
+  const problems: string[] = [];
+  const all = [path.target, ...path.stages, ...(path.floor !== undefined ? [path.floor] : [])];
+  for (const v of all) if (tryCompare(v, v) === undefined) problems.push(`"${v.slice(0, 80)}" is not a firmware version like sip88xx.12-0-1MPP`);
+  if (problems.length) return problems;
+  for (const s of path.stages) {
+    const c = tryCompare(s, path.target);
+    if (c === undefined) problems.push(`stage ${s} and target ${path.target} are of different series`);
+    else if (c >= 0) problems.push(`stage ${s} is not below the target ${path.target}`);
+  }
+  if (new Set(path.stages).size !== path.stages.length) problems.push('a stage is listed twice');
+  if (path.floor !== undefined) {
+    for (const v of [path.target, ...path.stages]) {
+      const c = tryCompare(v, path.floor);
+      if (c === undefined) problems.push(`${v} and the floor ${path.floor} are of different series`);
+      else if (c < 0) problems.push(`${v} is below the downgrade floor ${path.floor}`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,188 @@
+import type { Collection, Db } from 'mongodb';
+import { potentialConflicts, type PotentialConflict } from './conflicts';
+import { normaliseParameters, type ParameterInput, type ParameterProblem } from './parameters';
+import { checkSelector } from './selector';
+import { PROFILE_NAME, type ProfileContent, type ProfileDoc, type ProfileRevisionDoc, type Selector } from './types';
+
+export const PROFILES_COLLECTION = 'profiles';
+export const PROFILE_REVISIONS_COLLECTION = 'profile_revisions';
+
+/** A profile refused or not found; `status` is the HTTP status the API answers with. */
+export class ProfileError extends Error {
+  override name = 'ProfileError';
+  constructor(
+    readonly status: 400 | 404 | 409 | 422,
+    message: string,
+    readonly problems: ParameterProblem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** A profile as operators send it (parameters by XML name or TR-069 path). */
+export interface ProfileInput {
+  description?: string;
+  precedence: number;
+  match: Selector;
+  parameters: ParameterInput[];
+}
+
+export interface SavedProfile {
+  profile: ProfileDoc;
+  /** conflicts with other profiles this save created or left in place */
+  conflicts: PotentialConflict[];
+}
+
+const MAX_DESCRIPTION = 1024;
+const RESERVED = new Set(['conflicts', 'import']);
+const MAX_PRECEDENCE = 1_000_000;
+
+/** Checks a profile and converts it to the stored (XML) model; throws ProfileError naming every problem. */
+export function checkProfile(name: string, input: ProfileInput): ProfileContent {
+  if (!PROFILE_NAME.test(name)) throw new ProfileError(400, `${JSON.stringify(name.slice(0, 70))} is not a profile name (letters, digits, _ . -, at most 64)`);
+  if (RESERVED.has(name)) throw new ProfileError(400, `"${name}" is reserved (it names an API path under /profiles)`);
+  const problems: ParameterProblem[] = [];
+  if (!Number.isInteger(input.precedence) || Math.abs(input.precedence) > MAX_PRECEDENCE) {
+    problems.push({ name: 'precedence', code: 'form', message: `precedence must be an integer between -${MAX_PRECEDENCE} and ${MAX_PRECEDENCE}` });
+  }
+  if (input.description !== undefined && input.description.length > MAX_DESCRIPTION) problems.push({ name: 'description', code: 'form', message: `description longer than ${MAX_DESCRIPTION} characters` });
+  const selector = checkSelector(input.match ?? {});
+  problems.push(...selector.problems.map((message) => ({ name: 'match', code: 'form' as const, message })));
+  const parameters = normaliseParameters(input.parameters ?? []);
+  problems.push(...parameters.problems);
+  if (problems.length) {
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+    throw new ProfileError(422, `profile ${name} refused: ${problems[0].message}${more}`, problems);
+  }
+  return { ...(input.description ? { description: input.description } : {}), precedence: input.precedence, match: selector.selector, parameters: parameters.entries };
+}
+
+/**
+ * Profiles in two collections: the current state of each (`profiles`, what every process
+ * caches) and every saved revision (`profile_revisions`, immutable). A save writes the revision
+ * first, then moves the head with a compare-and-set on its revision, so concurrent saves of
+ * one profile are serialised and the head never names a revision that does not exist.
+ * `changed` runs after every successful write (it tells caches everywhere).
+ */
+export class ProfileStore {
+  readonly heads: Collection<ProfileDoc>;
+  readonly revisions: Collection<ProfileRevisionDoc>;
+
+  constructor(
+    db: Db,
+    private readonly changed: () => Promise<void> = async () => undefined,
+  ) {
+    this.heads = db.collection<ProfileDoc>(PROFILES_COLLECTION);
+    this.revisions = db.collection<ProfileRevisionDoc>(PROFILE_REVISIONS_COLLECTION);
+  }
+
+  /** Every live profile (a scan: profiles are few, and every process holds them all anyway). */
+  async list(): Promise<ProfileDoc[]> {
+    const docs = await this.heads.find({}).toArray();
+    return docs.filter((d) => !d.deleted).sort((a, b) => a._id.localeCompare(b._id));
+  }
+
+  async get(name: string): Promise<ProfileDoc | undefined> {
+    const doc = await this.heads.findOne({ _id: name });
+    return doc && !doc.deleted ? doc : undefined;
+  }
+
+  async create(name: string, input: ProfileInput, by?: string): Promise<SavedProfile> {
+    const content = checkProfile(name, input);
+    const head = await this.heads.findOne({ _id: name });
+    if (head && !head.deleted) throw new ProfileError(409, `profile ${name} exists (revision ${head.revision}); replace it with PUT`);
+    return this.save(name, content, head ?? undefined, by);
+  }
+
+  /** Replaces a live profile; with `ifRevision`, only if that is still its revision. */
+  async replace(name: string, input: ProfileInput, by?: string, ifRevision?: number): Promise<SavedProfile> {
+    const content = checkProfile(name, input);
+    const head = await this.get(name);
+    if (!head) throw new ProfileError(404, `profile ${name} does not exist`);
+    if (ifRevision !== undefined && head.revision !== ifRevision) throw new ProfileError(409, `profile ${name} is at revision ${head.revision}, not ${ifRevision}`);
+    return this.save(name, content, head, by);
+  }
+
+  async delete(name: string, by?: string): Promise<ProfileDoc> {
+    const head = await this.get(name);
+    if (!head) throw new ProfileError(404, `profile ${name} does not exist`);
+    const now = new Date();
+    const revision = head.revision + 1;
+    await this.revisions.insertOne({ ...revisionOf(name, revision, head, now, by), deleted: true });
+    const moved = await this.heads.updateOne({ _id: name, revision: head.revision }, { $set: { revision, deleted: true, updatedAt: now, ...(by ? { updatedBy: by } : {}) } });
+    if (moved.modifiedCount !== 1) {
+      await this.revisions.deleteOne({ _id: revisionId(name, revision) });
+      throw new ProfileError(409, `profile ${name} changed while it was being deleted; try again`);
+    }
+    await this.changed();
+    return head;
+  }
+
+  /** Saved revisions of a profile, newest first (a scan of the revisions; an API read). */
+  async history(name: string): Promise<ProfileRevisionDoc[]> {
+    const docs = await this.revisions.find({ name }, { projection: { parameters: 0 } }).toArray();
+    return docs.sort((a, b) => b.revision - a.revision);
+  }
+
+  async revision(name: string, revision: number): Promise<ProfileRevisionDoc | undefined> {
+    return (await this.revisions.findOne({ _id: revisionId(name, revision) })) ?? undefined;
+  }
+
+  /** Conflicts among all live profiles, or those involving one. */
+  async conflicts(subject?: string): Promise<PotentialConflict[]> {
+    return potentialConflicts((await this.list()).map((p) => ({ name: p._id, precedence: p.precedence, match: p.match, parameters: p.parameters })), subject);
+  }
+
+  private async save(name: string, content: ProfileContent, head: ProfileDoc | undefined, by: string | undefined): Promise<SavedProfile> {
+    const now = new Date();
+    const revision = (head?.revision ?? 0) + 1;
+    await this.revisions.insertOne(revisionOf(name, revision, content, now, by)).catch((err: { code?: number }) => {
+      if (err.code === 11000) throw new ProfileError(409, `profile ${name} is being saved by someone else; try again`);
+      throw err;
+    });
+    const doc: ProfileDoc = {
+      _id: name,
+      revision,
+      ...(content.description ? { description: content.description } : {}),
+      precedence: content.precedence,
+      match: content.match,
+      parameters: content.parameters,
+      createdAt: head && !head.deleted ? head.createdAt : now,
+      updatedAt: now,
+      ...(by ? { updatedBy: by } : {}),
+    };
+    const moved = head
+      ? (await this.heads.replaceOne({ _id: name, revision: head.revision }, doc)).modifiedCount === 1
+      : await this.heads.insertOne(doc).then(
+          () => true,
+          (err: { code?: number }) => {
+            if (err.code === 11000) return false;
+            throw err;
+          },
+        );
+    if (!moved) {
+      await this.revisions.deleteOne({ _id: revisionId(name, revision) });
+      throw new ProfileError(409, `profile ${name} changed while it was being saved; try again`);
+    }
+    await this.changed();
+    return { profile: doc, conflicts: await this.conflicts(name) };
+  }
+}
+
+export function revisionId(name: string, revision: number): string {
+  return `${name}@${revision}`;
+}
+
+function revisionOf(name: string, revision: number, content: ProfileContent, at: Date, by: string | undefined): ProfileRevisionDoc {
+  return {
+    _id: revisionId(name, revision),
+    name,
+    revision,
+    ...(content.description ? { description: content.description } : {}),
+    precedence: content.precedence,
+    match: content.match,
+    parameters: content.parameters,
+    savedAt: at,
+    ...(by ? { savedBy: by } : {}),
+  };
+}
