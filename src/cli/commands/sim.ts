@@ -1,4 +1,6 @@
 import { CommanderError, type Command } from 'commander';
+import type { Tr111Identity } from '../../devices/types';
+import { BBF_ENTERPRISE, DhcpDecodeError, cwmpBlock, decodeOption125, readTr111Identity, type VendorBlock } from '../../dhcp';
 import { AUTH_SCHEMES, CWMP_VERSIONS, DEFAULT_PRODUCT_CLASS, Fleet, PRODUCTS, type AuthScheme, type CwmpVersion, type FleetOptions, type Quirks, type StatsSummary } from '../../sim';
 import { UsageError } from '../errors';
 
@@ -22,6 +24,7 @@ export interface RawSimOptions {
   quirks?: string;
   failDownloads?: boolean;
   fullCwmp?: boolean;
+  dhcpOption125?: string;
   json?: boolean;
 }
 
@@ -50,6 +53,41 @@ function oneOf<T extends string>(flag: string, value: string | undefined, allowe
   if (value === undefined) return undefined;
   if (!allowed.includes(value as T)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
   return value as T;
+}
+
+const OPTION_125 = '--dhcp-option125';
+const GATEWAY_TEXT = /^[\x20-\x7e]{1,64}$/;
+
+/**
+ * The TR-111 gateway identity (enterprise 3561, sub-options 4-6) in option 125 data of a lease,
+ * given as hex the way udhcpc's $opt125 or `acs dhcp --format hex` print it.
+ */
+export function parseGatewayOption125(hex: string): Tr111Identity {
+  const digits = hex.trim().replace(/:/g, '');
+  if (!/^([0-9a-fA-F]{2})+$/.test(digits)) {
+    throw new UsageError(`${OPTION_125} must be hex bytes, optionally colon-separated, got ${JSON.stringify(hex)}`);
+  }
+  let blocks: VendorBlock[];
+  try {
+    blocks = decodeOption125(Buffer.from(digits, 'hex'));
+  } catch (err) {
+    if (err instanceof DhcpDecodeError) throw new UsageError(`${OPTION_125}: ${err.message}`);
+    throw err;
+  }
+  const block = cwmpBlock(blocks);
+  if (!block) throw new UsageError(`${OPTION_125} has no block of enterprise ${BBF_ENTERPRISE} (TR-111)`);
+  const id = readTr111Identity(block, 'v4');
+  if (id.gatewayManufacturerOUI === undefined || id.gatewaySerialNumber === undefined) {
+    throw new UsageError(`${OPTION_125} names no gateway: TR-111 sub-options 4 (OUI) and 5 (serial number) under enterprise ${BBF_ENTERPRISE} are both required`);
+  }
+  const gateway = { oui: id.gatewayManufacturerOUI, serialNumber: id.gatewaySerialNumber, productClass: id.gatewayProductClass ?? '' };
+  if (!/^[0-9A-Fa-f]{6}$/.test(gateway.oui)) throw new UsageError(`${OPTION_125}: gateway OUI ${JSON.stringify(gateway.oui)} must be 6 hex digits`);
+  for (const [what, value] of [['serial number', gateway.serialNumber], ['product class', gateway.productClass]] as const) {
+    if (value !== '' && !GATEWAY_TEXT.test(value)) {
+      throw new UsageError(`${OPTION_125}: gateway ${what} ${JSON.stringify(value)} must be 1 to 64 printable ASCII characters`);
+    }
+  }
+  return gateway;
 }
 
 /** Checks every option and builds the fleet's configuration; a bad value is a UsageError naming it. */
@@ -103,6 +141,7 @@ export function parseSimOptions(raw: RawSimOptions): SimRun {
       quirks,
       failDownloads: raw.failDownloads ?? false,
       fullCwmp: raw.fullCwmp ?? false,
+      gateway: raw.dhcpOption125 === undefined ? undefined : parseGatewayOption125(raw.dhcpOption125),
       concurrency,
       periodic: !bench,
       bootOnStart: !bench,
@@ -134,6 +173,7 @@ export function register(program: Command): void {
     .option('--quirks <list>', `misbehave on purpose: ${QUIRK_NAMES.join(', ')}`)
     .option('--fail-downloads', 'every Download fails with 9010')
     .option('--full-cwmp', 'also serve Upload, ScheduleInform, ScheduleDownload, CancelTransfer, Get(All)QueuedTransfers')
+    .option(`${OPTION_125} <hex>`, 'option 125 of the phones\' DHCP lease: its TR-111 gateway identity fills Device.GatewayInfo')
     .option('--sessions <k>', 'benchmark: every phone runs k sessions back to back, then exit')
     .option('--concurrency <c>', 'sessions in flight at once', '100')
     .option('--duration <s>', 'stop after this many seconds')
