@@ -151,6 +151,9 @@ async function startOnFreePort(
   }
 }
 
+/** Connections per client to the FerretDB (SQLite) this module starts. */
+export const FERRETDB_POOL_SIZE = 4;
+
 async function startMongo(dataDir: string, storageDir: string | undefined, log: StoreLog, started: Service[]): Promise<string> {
   const mongod = findExecutable('mongod');
   if (mongod) {
@@ -182,7 +185,9 @@ async function startMongo(dataDir: string, storageDir: string | undefined, log: 
         dir,
         log,
       ),
-      url: `mongodb://127.0.0.1:${port}/${DEFAULT_DATABASE}`,
+      // SQLite takes one writer at a time: more connections only queue on its lock, where
+      // busy-waiting is unfair and some sessions wait seconds (bench/RESULTS.md, pool size).
+      url: `mongodb://127.0.0.1:${port}/${DEFAULT_DATABASE}?maxPoolSize=${FERRETDB_POOL_SIZE}`,
     }),
     (url) => mongoAnswers(url),
   );

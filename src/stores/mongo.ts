@@ -18,6 +18,7 @@ export function redactMongoUrl(url: string): string {
 export interface MongoConnectOptions {
   /** how long to look for a reachable server before giving up (default 10 s) */
   timeoutMs?: number;
+  /** default 50, unless the URL sets `maxPoolSize` itself */
   maxPoolSize?: number;
   /** emit commandStarted/Succeeded/Failed events on the client (for metrics) */
   monitorCommands?: boolean;
@@ -30,7 +31,8 @@ export interface MongoConnectOptions {
 export async function connectMongo(url: string, options: MongoConnectOptions = {}): Promise<{ client: MongoClient; db: Db }> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const clientOptions: MongoClientOptions = {
-    maxPoolSize: options.maxPoolSize ?? 50,
+    // Options given to the client win over the URL's, so a pool size in the URL must not be overridden.
+    ...(options.maxPoolSize !== undefined || !urlSetsPoolSize(url) ? { maxPoolSize: options.maxPoolSize ?? 50 } : {}),
     serverSelectionTimeoutMS: timeoutMs,
     connectTimeoutMS: timeoutMs,
     appName: 'cwmp-acs',
@@ -50,6 +52,14 @@ export async function connectMongo(url: string, options: MongoConnectOptions = {
   } catch (err) {
     await client.close().catch(() => undefined);
     throw new StoreError(`MongoDB at ${redactMongoUrl(url)} is unreachable: ${(err as Error).message}`);
+  }
+}
+
+function urlSetsPoolSize(url: string): boolean {
+  try {
+    return [...new ConnectionString(url).searchParams.keys()].some((key) => key.toLowerCase() === 'maxpoolsize');
+  } catch {
+    return false;
   }
 }
 

@@ -257,6 +257,24 @@ describe('connectMongo', () => {
     expect((err as Error).message).toContain(`127.0.0.1:${port}/acs`);
     expect((err as Error).message).not.toContain('hunter2');
   });
+
+  it('keeps a pool size the URL sets, else uses the caller\'s or 50', async () => {
+    const url = new URL(stores.mongodbUrl);
+    url.searchParams.delete('maxPoolSize');
+    const withPool = new URL(url);
+    withPool.searchParams.set('maxPoolSize', '3');
+    const cases: Array<[string, number | undefined, number]> = [
+      [withPool.href, undefined, 3],
+      [url.href, undefined, 50],
+      [url.href, 7, 7],
+      [withPool.href, 7, 7],
+    ];
+    for (const [target, asked, expected] of cases) {
+      const { client } = await connectMongo(target, { maxPoolSize: asked });
+      await client.close();
+      expect([target, asked, client.options.maxPoolSize]).toEqual([target, asked, expected]);
+    }
+  });
 });
 
 describe('test harness', () => {
