@@ -40,28 +40,33 @@ function maskResult(result: TaskDoc['result']): TaskDoc['result'] {
   return result;
 }
 
+/** Device fields shown as they are stored. */
+const COPIED_DEVICE_FIELDS = [
+  'deviceId',
+  'registeredAt',
+  'lastInformAt',
+  'lastBootAt',
+  'lastBootstrapAt',
+  'lastEvents',
+  'cwmpVersion',
+  'remoteAddress',
+  'softwareVersion',
+  'hardwareVersion',
+  'provisioningCode',
+  'parameterKey',
+  'connectionRequestUrl',
+] as const;
+
+/** What `deviceView` reads of a device document, for a projection. */
+export const DEVICE_VIEW_FIELDS: readonly string[] = [...COPIED_DEVICE_FIELDS, 'tags', 'taskQueue', 'connectionRequestAuth.username'];
+
 /**
  * A device with the parameters of `params` (its `device_params` tree, possibly projected);
  * `fields` lists the paths to show (a path ending in `.` shows its subtree), undefined all.
  */
 export function deviceView(doc: Partial<DeviceDoc> & { _id: string }, params: ParamTree | undefined, fields?: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = { id: doc._id };
-  const copy = [
-    'deviceId',
-    'registeredAt',
-    'lastInformAt',
-    'lastBootAt',
-    'lastBootstrapAt',
-    'lastEvents',
-    'cwmpVersion',
-    'remoteAddress',
-    'softwareVersion',
-    'hardwareVersion',
-    'provisioningCode',
-    'parameterKey',
-    'connectionRequestUrl',
-  ] as const;
-  for (const key of copy) if (doc[key] !== undefined) out[key] = doc[key];
+  for (const key of COPIED_DEVICE_FIELDS) if (doc[key] !== undefined) out[key] = doc[key];
   if (doc.connectionRequestAuth) out.connectionRequestAuth = { username: doc.connectionRequestAuth.username };
   out.tags = doc.tags ?? [];
   out.queuedTasks = doc.taskQueue ?? [];

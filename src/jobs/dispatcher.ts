@@ -1,5 +1,5 @@
-import { ObjectId } from 'mongodb';
 import type { AcsRequest } from '../cwmp/soap/types';
+import { newTask } from '../tasks/new-task';
 import { UnknownDeviceError } from '../tasks/repository';
 import type { TaskDoc } from '../tasks/types';
 import type { JobDeps } from './deps';
@@ -22,20 +22,7 @@ export class TaskDispatcher {
   constructor(private readonly deps: Pick<JobDeps, 'tasks' | 'devices' | 'queues' | 'log'>) {}
 
   async queue(deviceId: string, rpc: AcsRequest, options: DispatchOptions): Promise<TaskDoc> {
-    const now = new Date();
-    const task: TaskDoc = {
-      _id: new ObjectId().toHexString(),
-      deviceId,
-      rpc,
-      status: 'pending',
-      createdAt: now,
-      updatedAt: now,
-      attempts: 0,
-      expiresAt: options.expiresAt,
-      createdBy: options.createdBy,
-      ...(options.expect ? { expect: options.expect } : {}),
-      ...(options.connectionRequest ? { connectionRequest: { status: 'queued' as const, queuedAt: now, attempts: 0 } } : {}),
-    };
+    const task = newTask(deviceId, rpc, options);
     await this.deps.tasks.insertHeld([task]);
     if (!(await this.deps.devices.announceTasks(deviceId, [task._id]))) {
       await this.deps.tasks.collection.deleteOne({ _id: task._id });

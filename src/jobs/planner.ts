@@ -1,5 +1,6 @@
 import type { DeviceFilter } from '../devices/filter';
 import { matchingDevices } from '../devices/matching';
+import { newTask } from '../tasks/new-task';
 import type { TaskDoc } from '../tasks/types';
 import { LEASE_MS, type JobDeps } from './deps';
 import { jobTaskId } from './ids';
@@ -50,19 +51,9 @@ export async function planJob(deps: JobDeps, jobId: string, owner: string): Prom
 /** One task per device and RPC, held until released. */
 export function jobTasks(job: JobDoc, deviceIds: string[], now: Date): TaskDoc[] {
   return deviceIds.flatMap((deviceId) =>
-    job.rpcs.map((rpc, index) => ({
-      _id: jobTaskId(job._id, deviceId, index),
-      deviceId,
-      rpc,
-      status: 'pending' as const,
-      createdAt: now,
-      updatedAt: now,
-      attempts: 0,
-      jobId: job._id,
-      createdBy: job.createdBy,
-      ...(job.expiresAt ? { expiresAt: job.expiresAt } : {}),
-      ...(job.expect ? { expect: job.expect } : {}),
-    })),
+    job.rpcs.map((rpc, index) =>
+      newTask(deviceId, rpc, { id: jobTaskId(job._id, deviceId, index), now, jobId: job._id, createdBy: job.createdBy, expiresAt: job.expiresAt, expect: job.expect }),
+    ),
   );
 }
 

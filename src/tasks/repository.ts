@@ -1,6 +1,7 @@
 import { MongoBulkWriteError, ObjectId, type Collection, type Db, type UpdateFilter } from 'mongodb';
 import type { AcsRequest } from '../cwmp/soap/types';
 import { DeviceRepository } from '../devices/repository';
+import { newTask, type QueueOptions } from './new-task';
 import type { FinalOutcome, Outcome } from './outcome';
 import type { ConnectionRequestState, TaskDoc, TaskFault, TaskStatus } from './types';
 
@@ -11,15 +12,6 @@ export class UnknownDeviceError extends Error {
     super(`unknown device ${deviceId}`);
     this.name = 'UnknownDeviceError';
   }
-}
-
-export interface QueueOptions {
-  expiresAt?: Date;
-  jobId?: string;
-  expect?: TaskDoc['expect'];
-  /** who queued it (an API token's name, or the ACS part that did) */
-  createdBy?: string;
-  now?: Date;
 }
 
 /**
@@ -43,20 +35,7 @@ export class TaskRepository {
    * the reverse order could announce a task that does not exist.
    */
   async queue(deviceId: string, rpc: AcsRequest, options: QueueOptions = {}): Promise<TaskDoc> {
-    const now = options.now ?? new Date();
-    const task: TaskDoc = {
-      _id: new ObjectId().toHexString(),
-      deviceId,
-      rpc,
-      status: 'pending',
-      createdAt: now,
-      updatedAt: now,
-      attempts: 0,
-      ...(options.expiresAt ? { expiresAt: options.expiresAt } : {}),
-      ...(options.jobId ? { jobId: options.jobId } : {}),
-      ...(options.expect ? { expect: options.expect } : {}),
-      ...(options.createdBy ? { createdBy: options.createdBy } : {}),
-    };
+    const task = newTask(deviceId, rpc, options);
     await this.collection.insertOne(task);
     if (!(await this.devices.enqueueTask(deviceId, task._id))) {
       await this.collection.deleteOne({ _id: task._id });

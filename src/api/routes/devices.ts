@@ -7,7 +7,7 @@ import { decodeCursor, toPage } from '../pagination';
 import { invalidField, notFound } from '../problem';
 import { defineRoute, parameters, type RouteModule } from '../route';
 import { ref } from '../schemas';
-import { deviceView } from '../views';
+import { DEVICE_VIEW_FIELDS, deviceView } from '../views';
 import { cursorSchema, deviceIdSchema, limitSchema, NOT_FOUND } from './common';
 
 interface ListQuery {
@@ -37,26 +37,7 @@ const SORTS = {
 } as const;
 
 /** Top-level fields of a device in lists (its parameters only when asked for). */
-const SUMMARY: Record<string, 1> = Object.fromEntries(
-  [
-    'deviceId',
-    'registeredAt',
-    'lastInformAt',
-    'lastBootAt',
-    'lastBootstrapAt',
-    'lastEvents',
-    'cwmpVersion',
-    'remoteAddress',
-    'softwareVersion',
-    'hardwareVersion',
-    'provisioningCode',
-    'parameterKey',
-    'connectionRequestUrl',
-    'tags',
-    'taskQueue',
-    'connectionRequestAuth.username',
-  ].map((f) => [f, 1]),
-);
+const SUMMARY: Record<string, 1> = Object.fromEntries(DEVICE_VIEW_FIELDS.map((f) => [f, 1]));
 
 const fieldsSchema = { type: 'string', maxLength: 4096, description: 'comma-separated parameter names or paths ending in `.` to include' };
 const idParams = parameters({ id: deviceIdSchema }, ['id']);
