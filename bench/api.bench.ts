@@ -2,8 +2,8 @@
  * Device-list benchmark (issue 3): GET /api/v1/devices pages over N devices already in the
  * database, through the API over loopback HTTP, with the indexes of migration 002. Each query
  * runs --runs times after one warm-up; median, p95 and max are reported. The store's own
- * explanation of the first page's query is printed too (on FerretDB it shows that nothing but
- * an exact `_id` is pushed down to SQLite).
+ * explanation of the tag page's query is printed too (on FerretDB: the SQLite plan, and that
+ * the `_id` order is pushed down while the tag is filtered in Go).
  *
  *   node -r @swc-node/register bench/api.bench.ts --devices 100000 --runs 15
  *

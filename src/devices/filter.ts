@@ -58,6 +58,14 @@ export function deviceQuery(filter: DeviceFilter): Filter<DeviceDoc> {
 }
 
 /**
+ * `query` and a condition on `_id`, kept at the top level when `query` has none: FerretDB
+ * uses its `_id` index only for a top-level `_id` (a page's cursor, a batch of ids).
+ */
+export function andId<T>(query: Filter<T>, condition: Filter<T>['_id']): Filter<T> {
+  return '_id' in query ? ({ $and: [query, { _id: condition }] } as Filter<T>) : ({ ...query, _id: condition } as Filter<T>);
+}
+
+/**
  * The filter on `device_params` for the parameter conditions, or undefined when there are
  * none. Parameter names must be valid paths (the API schema checks them).
  */

@@ -1,5 +1,5 @@
 import type { Filter } from 'mongodb';
-import { deviceQuery, paramsQuery, type DeviceFilter } from './filter';
+import { andId, deviceQuery, paramsQuery, type DeviceFilter } from './filter';
 import type { DeviceRepository } from './repository';
 import type { DeviceDoc } from './types';
 
@@ -22,16 +22,16 @@ export async function* matchingDevices(repo: DeviceRepository, filter: DeviceFil
   const projection = { _id: 1, ...options.projection };
   const ordered = options.after !== undefined;
   if (!onParams) {
-    const query: Filter<DeviceDoc> = ordered ? { $and: [onDevices, { _id: { $gt: options.after! } }] } : onDevices;
+    const query: Filter<DeviceDoc> = ordered ? andId(onDevices, { $gt: options.after! }) : onDevices;
     const cursor = repo.collection.find(query, { projection }).batchSize(options.batchSize);
     if (ordered) cursor.sort({ _id: 1 });
     yield* batches(cursor, options.batchSize);
     return;
   }
-  const cursor = repo.paramsCollection.find(ordered ? { $and: [onParams, { _id: { $gt: options.after! } }] } : onParams, { projection: { _id: 1 } }).batchSize(options.batchSize);
+  const cursor = repo.paramsCollection.find(ordered ? andId(onParams, { $gt: options.after! }) : onParams, { projection: { _id: 1 } }).batchSize(options.batchSize);
   if (ordered) cursor.sort({ _id: 1 });
   for await (const ids of batches(cursor, options.batchSize)) {
-    const found = repo.collection.find({ $and: [onDevices, { _id: { $in: ids.map((d) => d._id) } }] }, { projection });
+    const found = repo.collection.find(andId(onDevices, { $in: ids.map((d) => d._id) }), { projection });
     if (ordered) found.sort({ _id: 1 });
     const docs = await found.toArray();
     if (docs.length) yield docs as DeviceDoc[];

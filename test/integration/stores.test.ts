@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MongoServerError, type Db } from 'mongodb';
+import { MongoServerError, ObjectId, type Db } from 'mongodb';
 import { ensureLocalStores, findRunningLocalStores } from '../../src/stores/local';
 import { migrate } from '../../src/stores/migrate';
 import { ensureCollection, type Migration } from '../../src/stores/migration';
@@ -151,6 +151,46 @@ describe('what the code relies on in the MongoDB server (FerretDB or mongod)', (
     expect(await coll.findOne({ _id: 'dev-5000' })).toBeNull();
     await coll.updateOne({ _id: 'dev-42' }, { $set: { n: -42 } });
     expect(await coll.find({ n: { $lt: 0 } }).toArray()).toEqual([{ _id: 'dev-42', n: -42 }]);
+  });
+
+  it('pages through string _ids in order both ways, with cursors, ranges, $in and other conditions', async () => {
+    // Shaped like device ids (URL-encoded product class); a multiplier coprime with 100,000 mixes the insertion order.
+    const ids = Array.from({ length: 3000 }, (_, i) => `00562B-CP%2D88${i % 7}1-SN${String((i * 7919) % 100_000).padStart(5, '0')}`);
+    const coll = stores.db.collection<{ _id: string; tag: string }>('pages');
+    await coll.insertMany(ids.map((_id, i) => ({ _id, tag: i % 3 === 0 ? 'a' : 'b' })));
+    const ascending = [...ids].sort();
+    const inA = new Set(ids.filter((_, i) => i % 3 === 0));
+    const tagged = ascending.filter((id) => inA.has(id));
+    const pages = async (dir: 1 | -1, tag?: string) => {
+      const seen: string[] = [];
+      for (let last: string | undefined; ; ) {
+        const cursor = last === undefined ? {} : { _id: { [dir === 1 ? '$gt' : '$lt']: last } };
+        const page = await coll.find({ ...cursor, ...(tag ? { tag } : {}) }).sort({ _id: dir }).limit(101).toArray();
+        seen.push(...page.map((d) => d._id));
+        if (page.length < 101) return seen;
+        last = page.at(-1)!._id;
+      }
+    };
+    expect(await pages(1)).toEqual(ascending);
+    expect(await pages(-1)).toEqual([...ascending].reverse());
+    expect(await pages(1, 'a')).toEqual(tagged);
+    expect(await pages(-1, 'a')).toEqual([...tagged].reverse());
+    const [low, high] = [ascending[500], ascending[520]];
+    expect((await coll.find({ _id: { $gte: low, $lt: high } }).sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual(ascending.slice(500, 520));
+    expect((await coll.find({ _id: { $lte: low } }).sort({ _id: -1 }).limit(3).toArray()).map((d) => d._id)).toEqual([ascending[500], ascending[499], ascending[498]]);
+    const some = [ascending[7], ascending[2999], 'no-such-id', ascending[1234]];
+    expect((await coll.find({ _id: { $in: some }, tag: { $in: ['a', 'b'] } }).sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual([ascending[7], ascending[1234], ascending[2999]]);
+    expect(await coll.countDocuments({ _id: { $in: some, $nin: [ascending[7]] } })).toBe(2);
+    expect(await coll.countDocuments({ _id: { $gt: ascending[2990] }, tag: 'b' })).toBe(ascending.slice(2991).filter((id) => !inA.has(id)).length);
+  });
+
+  it('sorts ObjectId _ids by their bytes, as a page of tasks or audit entries needs', async () => {
+    const ids = Array.from({ length: 300 }, () => new ObjectId());
+    const coll = stores.db.collection<{ _id: ObjectId }>('object_ids');
+    await coll.insertMany([...ids].reverse().map((_id) => ({ _id })));
+    const hex = ids.map((id) => id.toHexString()).sort();
+    expect((await coll.find().sort({ _id: 1 }).toArray()).map((d) => d._id.toHexString())).toEqual(hex);
+    expect((await coll.find({ _id: { $lt: new ObjectId(hex[100]) } }).sort({ _id: -1 }).limit(5).toArray()).map((d) => d._id.toHexString())).toEqual(hex.slice(95, 100).reverse());
   });
 
   it('matches an _id filter with further conditions only when all of them hold', async () => {

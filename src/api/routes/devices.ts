@@ -1,5 +1,5 @@
 import type { Filter } from 'mongodb';
-import { deviceQuery, unindexedFields, type DeviceFilter } from '../../devices/filter';
+import { andId, deviceQuery, unindexedFields, type DeviceFilter } from '../../devices/filter';
 import { matchingDevices } from '../../devices/matching';
 import { isValidPath, parsePath } from '../../devices/params';
 import type { DeviceDoc, ParamTree } from '../../devices/types';
@@ -46,11 +46,10 @@ export const deviceRoutes: RouteModule = (s) => {
   /** A page (plus one row) of devices in the list's sort order; an index range on MongoDB. */
   const pageByDevices = (filter: DeviceFilter, q: ListQuery): Promise<DeviceDoc[]> => {
     const sort = SORTS[q.sort];
-    const conditions: Filter<DeviceDoc>[] = [deviceQuery(filter)];
-    if (q.cursor) conditions.push(after(sort, decodeCursor(q.cursor, sort.field === '_id' ? ['string'] : ['date', 'string'])));
+    const query = deviceQuery(filter);
     const order: Record<string, 1 | -1> = sort.field === '_id' ? { _id: sort.dir } : { [sort.field]: sort.dir, _id: sort.dir };
     return s.devices.collection
-      .find(conditions.length === 1 ? conditions[0] : { $and: conditions }, { projection: SUMMARY })
+      .find(q.cursor ? after(query, sort, decodeCursor(q.cursor, sort.field === '_id' ? ['string'] : ['date', 'string'])) : query, { projection: SUMMARY })
       .sort(order)
       .limit(q.limit + 1)
       .toArray();
@@ -262,9 +261,10 @@ function paramsProjection(fields: string[]): Record<string, 1> {
 }
 
 /** Devices after the cursor's key in the sort order. */
-function after(sort: (typeof SORTS)[keyof typeof SORTS], key: unknown[]): Filter<DeviceDoc> {
+/** `query` restricted to the rows after a page's cursor key in the sort order. */
+function after(query: Filter<DeviceDoc>, sort: (typeof SORTS)[keyof typeof SORTS], key: unknown[]): Filter<DeviceDoc> {
   const op = sort.dir === 1 ? '$gt' : '$lt';
-  if (sort.field === '_id') return { _id: { [op]: key[0] as string } };
+  if (sort.field === '_id') return andId(query, { [op]: key[0] as string });
   const [value, id] = key;
-  return { $or: [{ [sort.field]: { [op]: value } }, { [sort.field]: value, _id: { [op]: id as string } }] } as Filter<DeviceDoc>;
+  return { $and: [query, { $or: [{ [sort.field]: { [op]: value } }, { [sort.field]: value, _id: { [op]: id as string } }] }] } as Filter<DeviceDoc>;
 }

@@ -25,6 +25,15 @@ const WRITE_LOCK_WHY =
   'its write (per _id when the filter names one document, else per collection), so ' +
   'single-document changes are atomic as on MongoDB.';
 
+const ID_ORDER_WHY =
+  'find sorted by _id read, decoded and sorted every document of the collection in Go, so a ' +
+  'page of 50 devices out of 100,000 took 20-50 s. A sort on _id alone is now an ORDER BY on ' +
+  'the indexed _id expression, the handler skips its own sort, and its filter and limit stay ' +
+  'lazy: a page reads rows until it is full. SQLite orders the sjson texts of the _ids, which ' +
+  'is their own order when a collection holds only ObjectIds, or only strings of characters ' +
+  'above \'"\' that JSON does not escape; every collection the ACS sorts by _id is like that ' +
+  '(a stores test pins it).';
+
 export const FERRETDB_PATCHES: readonly SourcePatch[] = [
   {
     file: 'internal/backends/sqlite/collection.go',
@@ -45,6 +54,128 @@ export const FERRETDB_PATCHES: readonly SourcePatch[] = [
       'compare-and-set such as {_id, status} scanned the entire collection. Top-level filter ' +
       'keys are ANDed and the handler filters every row again in Go, so narrowing to the one ' +
       '_id row first is always correct (Explain keeps its own, unchanged logic).',
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    original: '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}\n\t\t}\n\t}\n\n\tq += whereClause\n',
+    replacement:
+      '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}\n' +
+      '\t\tcase *types.Document:\n' +
+      '\t\t\twhereClause, args = acsIDConditions(v.(*types.Document))\n' +
+      '\t\t}\n\t}\n\n\tq += whereClause\n',
+    why:
+      'Only an exact _id reached SQLite: the cursor of a page ({_id: {$gt: last}}) and a batch ' +
+      'read by ids ({_id: {$in: [...]}}) scanned the whole collection. Range operators and $in ' +
+      'of strings or ObjectIds now use the _id index (_overlay/internal/backends/sqlite/' +
+      'acs_id_pushdown.go); the handler still filters every row in Go, so this only narrows.',
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    original:
+      '\tif params.Filter.Len() == 1 {\n' +
+      '\t\tv, _ := params.Filter.Get("_id")\n' +
+      '\t\tswitch v.(type) {\n' +
+      '\t\tcase string, types.ObjectID:\n' +
+      '\t\t\tfilterPushdown = true\n' +
+      '\t\t\twhereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)\n' +
+      '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}\n' +
+      '\t\t}\n\t}\n',
+    replacement:
+      '\tif params.Filter.Len() >= 1 {\n' +
+      '\t\tv, _ := params.Filter.Get("_id")\n' +
+      '\t\tswitch v.(type) {\n' +
+      '\t\tcase string, types.ObjectID:\n' +
+      '\t\t\tfilterPushdown = params.Filter.Len() == 1\n' +
+      '\t\t\twhereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)\n' +
+      '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}\n' +
+      '\t\tcase *types.Document:\n' +
+      '\t\t\twhereClause, args = acsIDConditions(v.(*types.Document))\n' +
+      '\t\t}\n\t}\n',
+    why:
+      'explain shows the statement find runs, with the _id pushdowns above (filterPushdown stays ' +
+      'true only when the exact _id was the whole filter, as before).',
+  },
+  {
+    file: 'internal/handler/msg_explain.go',
+    original: '\tcase params.Sort.Len() == 1:\n\t\tif params.Sort.Keys()[0] != "$natural" {\n',
+    replacement:
+      '\tcase params.Sort.Len() == 1 && params.Sort.Keys()[0] == "_id":\n' +
+      '\t\tqp.Sort = params.Sort\n' +
+      '\tcase params.Sort.Len() == 1:\n\t\tif params.Sort.Keys()[0] != "$natural" {\n',
+    why: ID_ORDER_WHY,
+  },
+  {
+    file: 'internal/backends/collection.go',
+    original:
+      '\t\tsortValue := params.Sort.Map()["$natural"].(int64)\n\n' +
+      '\t\tif sortValue != -1 && sortValue != 1 {\n' +
+      '\t\t\tpanic("sort value must be 1 (for ascending) or -1 (for descending)")\n' +
+      '\t\t}\n\t}\n\n\tres, err := cc.c.Explain(ctx, params)\n',
+    replacement:
+      '\t\tsortValue, natural := params.Sort.Map()["$natural"].(int64)\n' +
+      '\t\tif !natural {\n' +
+      '\t\t\tsortValue = params.Sort.Map()["_id"].(int64)\n' +
+      '\t\t}\n\n' +
+      '\t\tif sortValue != -1 && sortValue != 1 {\n' +
+      '\t\t\tpanic("sort value must be 1 (for ascending) or -1 (for descending)")\n' +
+      '\t\t}\n\t}\n\n\tres, err := cc.c.Explain(ctx, params)\n',
+    why: ID_ORDER_WHY,
+  },
+  {
+    file: 'internal/backends/sqlite/query.go',
+    original: '\tv := must.NotFail(sort.Get("$natural"))\n\tvar order string\n',
+    replacement:
+      '\tcolumn := metadata.RecordIDColumn\n' +
+      '\tv, err := sort.Get("$natural")\n' +
+      '\tif err != nil {\n' +
+      '\t\tcolumn = metadata.IDColumn\n' +
+      '\t\tv = must.NotFail(sort.Get("_id"))\n' +
+      '\t}\n\n' +
+      '\tvar order string\n',
+    why: ID_ORDER_WHY,
+  },
+  {
+    file: 'internal/backends/sqlite/query.go',
+    original: '\treturn fmt.Sprintf(" ORDER BY %s%s", metadata.RecordIDColumn, order)\n',
+    replacement: '\treturn fmt.Sprintf(" ORDER BY %s%s", column, order)\n',
+    why: ID_ORDER_WHY,
+  },
+  {
+    file: 'internal/backends/collection.go',
+    original:
+      '\t\tsortValue := params.Sort.Map()["$natural"].(int64)\n\n' +
+      '\t\tif sortValue != -1 && sortValue != 1 {\n' +
+      '\t\t\tpanic("sort value must be 1 (for ascending) or -1 (for descending)")\n' +
+      '\t\t}\n\t}\n\n\tres, err := cc.c.Query(ctx, params)\n',
+    replacement:
+      '\t\tsortValue, natural := params.Sort.Map()["$natural"].(int64)\n' +
+      '\t\tif !natural {\n' +
+      '\t\t\tsortValue = params.Sort.Map()["_id"].(int64)\n' +
+      '\t\t}\n\n' +
+      '\t\tif sortValue != -1 && sortValue != 1 {\n' +
+      '\t\t\tpanic("sort value must be 1 (for ascending) or -1 (for descending)")\n' +
+      '\t\t}\n\t}\n\n\tres, err := cc.c.Query(ctx, params)\n',
+    why: ID_ORDER_WHY,
+  },
+  {
+    file: 'internal/handler/msg_find.go',
+    original: '\tcase params.Sort.Len() == 1:\n\t\tif params.Sort.Keys()[0] != "$natural" {\n',
+    replacement:
+      '\tcase params.Sort.Len() == 1 && params.Sort.Keys()[0] == "_id":\n' +
+      '\t\tqp.Sort = params.Sort\n' +
+      '\tcase params.Sort.Len() == 1:\n\t\tif params.Sort.Keys()[0] != "$natural" {\n',
+    why: ID_ORDER_WHY,
+  },
+  {
+    file: 'internal/handler/msg_find.go',
+    original: '\titer, err := common.SortIterator(iter, closer, params.Sort)\n',
+    replacement:
+      '\tsortDoc := params.Sort\n' +
+      '\tif !h.DisablePushdown && sortDoc.Len() == 1 && sortDoc.Keys()[0] == "_id" {\n' +
+      '\t\tsortDoc = nil\n' +
+      '\t}\n\n' +
+      '\titer, err := common.SortIterator(iter, closer, sortDoc)\n',
+    why: ID_ORDER_WHY,
   },
   {
     file: 'internal/backends/sqlite/metadata/metadata.go',

@@ -1,4 +1,5 @@
-import { deviceQuery, paramsQuery, unindexedFields } from '../../../src/devices/filter';
+import { andId, deviceQuery, paramsQuery, unindexedFields } from '../../../src/devices/filter';
+import type { DeviceDoc } from '../../../src/devices/types';
 
 /** Device filters: what runs on an index, what would read every device. */
 it('turns indexed conditions into a query on devices', () => {
@@ -28,4 +29,15 @@ it('puts parameter conditions on device_params; a text value also matches the nu
 it('names the conditions that have no index', () => {
   expect(unindexedFields({ productClass: 'a', tags: ['b'], lastInformAfter: '2025-01-01T00:00:00Z' })).toEqual([]);
   expect(unindexedFields({ productClass: 'a', params: { 'Device.A': 1, 'Device.B': 2 } })).toEqual(['params.Device.A', 'params.Device.B']);
+});
+
+describe('andId', () => {
+  it('puts the _id condition at the top level, where FerretDB can use its index', () => {
+    expect(andId<DeviceDoc>({ tags: 'floor-3' }, { $gt: 'a' })).toEqual({ tags: 'floor-3', _id: { $gt: 'a' } });
+    expect(andId<DeviceDoc>({}, { $in: ['a', 'b'] })).toEqual({ _id: { $in: ['a', 'b'] } });
+  });
+
+  it('keeps both when the query already has an _id condition', () => {
+    expect(andId<DeviceDoc>({ _id: { $in: ['a', 'b'] } }, { $gt: 'a' })).toEqual({ $and: [{ _id: { $in: ['a', 'b'] } }, { _id: { $gt: 'a' } }] });
+  });
 });
