@@ -184,6 +184,34 @@ describe('what the code relies on in the MongoDB server (FerretDB or mongod)', (
     expect(await coll.countDocuments({ _id: { $gt: ascending[2990] }, tag: 'b' })).toBe(ascending.slice(2991).filter((id) => !inA.has(id)).length);
   });
 
+  it('matches strings in fields and arrays exactly as MongoDB does, whatever else the documents hold', async () => {
+    type Doc = { _id: string; [field: string]: unknown };
+    const coll = stores.db.collection<Doc>('fields');
+    await coll.insertMany([
+      { _id: 'd1', tags: ['floor-3', 'lobby'], status: 'pending', "it's": 'x' },
+      { _id: 'd2', tags: 'floor-3', status: 'sent' },
+      { _id: 'd3', tags: [{ name: 'floor-3' }], status: 'pending' },
+      { _id: 'd4', tags: ['Floor-3', 'floor-30'], status: 3 },
+      { _id: 'd5', status: { nested: 'pending' }, "it's": 'y' },
+      { _id: 'd6', tags: [], status: null },
+      { _id: 'd7', tags: ['floor-3', 7], status: 'pend\u00e9ing "q"' },
+    ]);
+    const ids = async (filter: Record<string, unknown>) => (await coll.find(filter).sort({ _id: 1 }).toArray()).map((d) => d._id);
+    expect(await ids({ tags: 'floor-3' })).toEqual(['d1', 'd2', 'd7']);
+    expect(await ids({ tags: { $in: ['lobby', 'floor-30'] } })).toEqual(['d1', 'd4']);
+    expect(await ids({ tags: { $all: ['floor-3', 'lobby'] } })).toEqual(['d1']);
+    expect(await ids({ tags: { $all: ['floor-3'] }, status: { $in: ['pending', 'sent'] } })).toEqual(['d1', 'd2']);
+    expect(await ids({ status: 'pending', _id: { $gt: 'd1' } })).toEqual(['d3']);
+    expect(await ids({ status: 'pend\u00e9ing "q"' })).toEqual(['d7']);
+    expect(await ids({ "it's": 'y' })).toEqual(['d5']);
+    expect(await ids({ tags: 7 })).toEqual(['d7']);
+    expect(await ids({ status: { $in: [3, 'sent'] } })).toEqual(['d2', 'd4']);
+    expect(await ids({ tags: { $in: ['nowhere'] } })).toEqual([]);
+    expect((await coll.updateMany({ tags: 'floor-3', status: 'pending' }, { $set: { seen: true } })).modifiedCount).toBe(1);
+    expect((await coll.deleteMany({ tags: { $all: ['floor-3', 'lobby'] } })).deletedCount).toBe(1);
+    expect(await ids({ tags: 'floor-3' })).toEqual(['d2', 'd7']);
+  });
+
   it('sorts ObjectId _ids by their bytes, as a page of tasks or audit entries needs', async () => {
     const ids = Array.from({ length: 300 }, () => new ObjectId());
     const coll = stores.db.collection<{ _id: ObjectId }>('object_ids');

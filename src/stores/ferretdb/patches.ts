@@ -60,14 +60,16 @@ export const FERRETDB_PATCHES: readonly SourcePatch[] = [
     original: '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}\n\t\t}\n\t}\n\n\tq += whereClause\n',
     replacement:
       '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}\n' +
-      '\t\tcase *types.Document:\n' +
-      '\t\t\twhereClause, args = acsIDConditions(v.(*types.Document))\n' +
-      '\t\t}\n\t}\n\n\tq += whereClause\n',
+      '\t\t}\n\n' +
+      '\t\twhereClause, args = acsWhere(params.Filter, whereClause, args)\n' +
+      '\t}\n\n\tq += whereClause\n',
     why:
       'Only an exact _id reached SQLite: the cursor of a page ({_id: {$gt: last}}) and a batch ' +
-      'read by ids ({_id: {$in: [...]}}) scanned the whole collection. Range operators and $in ' +
-      'of strings or ObjectIds now use the _id index (_overlay/internal/backends/sqlite/' +
-      'acs_id_pushdown.go); the handler still filters every row in Go, so this only narrows.',
+      'read by ids ({_id: {$in: [...]}}) scanned the whole collection, and every document was ' +
+      'decoded in Go before a tag or a status was tested. _id ranges and $in now use the _id ' +
+      'index, and equality, $in and $all of strings on top-level fields are tested by SQLite ' +
+      '(_overlay/internal/backends/sqlite/acs_id_pushdown.go); the handler still filters every ' +
+      'row in Go, so this only narrows.',
   },
   {
     file: 'internal/backends/sqlite/collection.go',
@@ -88,9 +90,9 @@ export const FERRETDB_PATCHES: readonly SourcePatch[] = [
       '\t\t\tfilterPushdown = params.Filter.Len() == 1\n' +
       '\t\t\twhereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)\n' +
       '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}\n' +
-      '\t\tcase *types.Document:\n' +
-      '\t\t\twhereClause, args = acsIDConditions(v.(*types.Document))\n' +
-      '\t\t}\n\t}\n',
+      '\t\t}\n\n' +
+      '\t\twhereClause, args = acsWhere(params.Filter, whereClause, args)\n' +
+      '\t}\n',
     why:
       'explain shows the statement find runs, with the _id pushdowns above (filterPushdown stays ' +
       'true only when the exact _id was the whole filter, as before).',

@@ -13,8 +13,15 @@ import (
 	"github.com/FerretDB/FerretDB/internal/util/must"
 )
 
-// acsIDOperators are the _id operators pushed down to SQLite, with their SQL operator.
+// The handler filters every row SQLite returns again in Go, so what is pushed down here only
+// has to keep every row the filter can match; it exists to stop SQLite from handing over (and
+// Go from decoding) rows that cannot. Conditions it does not understand are left out.
+
+// acsIDOperators are the _id operators pushed down, with their SQL operator.
 var acsIDOperators = map[string]string{"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
+
+// acsMaxList bounds the values of one $in or $all pushed down.
+const acsMaxList = 10000
 
 // acsIDScalar reports whether v is an _id value whose sjson text SQLite may compare: a string
 // or an ObjectId (stored as its hex string).
@@ -27,53 +34,111 @@ func acsIDScalar(v any) bool {
 	}
 }
 
-// acsIDConditions turns the operators of an _id condition document into SQL conditions on
-// the indexed _id expression: $in of strings or ObjectIds, and $gt/$gte/$lt/$lte of one.
-// Operators it does not know are left out; the handler filters every row again in Go, so
-// the result only narrows what SQLite returns. Comparisons are between sjson texts, which
-// order like the values themselves for ObjectIds and for strings of characters above '"'
-// that JSON does not escape: the _ids of every collection the ACS pages through.
-func acsIDConditions(cond *types.Document) (string, []any) {
+// acsWhere returns where (a " WHERE ..." clause or "") and args, extended with what SQLite can
+// check of the filter's top-level conditions:
+//   - on _id: $gt/$gte/$lt/$lte of a string or ObjectId, and $in of those, on the _id index.
+//     Comparisons are between sjson texts, which order like the values themselves for
+//     ObjectIds and for strings of characters above '"' that JSON does not escape: the _ids
+//     of every collection the ACS pages through.
+//   - on other fields: equality with a string, $in and $all of strings. SQLite's json_each
+//     yields the field's value, or each element when it is an array, which is exactly what
+//     such a condition matches against. No index: SQLite tests the JSON text, which is far
+//     cheaper than Go decoding the document.
+func acsWhere(filter *types.Document, where string, args []any) (string, []any) {
 	var clauses []string
-	var args []any
 
-	for _, op := range cond.Keys() {
-		v := must.NotFail(cond.Get(op))
-
-		if sqlOp, ok := acsIDOperators[op]; ok && acsIDScalar(v) {
-			clauses = append(clauses, fmt.Sprintf(`%s %s ?`, metadata.IDColumn, sqlOp))
-			args = append(args, string(must.NotFail(sjson.MarshalSingleValue(v))))
-
+	for _, key := range filter.Keys() {
+		if key == "" || strings.HasPrefix(key, "$") || strings.Contains(key, ".") {
 			continue
 		}
 
-		list, isArray := v.(*types.Array)
-		if op != "$in" || !isArray || list.Len() == 0 || list.Len() > 10000 {
-			continue
-		}
+		v := must.NotFail(filter.Get(key))
 
-		values := make([]any, 0, list.Len())
-		for i := 0; i < list.Len(); i++ {
-			item := must.NotFail(list.Get(i))
-			if !acsIDScalar(item) {
-				values = nil
-				break
+		if key == "_id" {
+			cond, ok := v.(*types.Document)
+			if !ok {
+				continue // an exact _id is the caller's, on the index
 			}
 
-			values = append(values, string(must.NotFail(sjson.MarshalSingleValue(item))))
-		}
+			for _, op := range cond.Keys() {
+				bound := must.NotFail(cond.Get(op))
 
-		if len(values) == 0 {
+				if sqlOp, known := acsIDOperators[op]; known && acsIDScalar(bound) {
+					clauses = append(clauses, fmt.Sprintf(`%s %s ?`, metadata.IDColumn, sqlOp))
+					args = append(args, string(must.NotFail(sjson.MarshalSingleValue(bound))))
+				} else if values := acsList(op, bound, "$in", true); values != nil {
+					clauses = append(clauses, fmt.Sprintf(`%s IN (?%s)`, metadata.IDColumn, strings.Repeat(`, ?`, len(values)-1)))
+					args = append(args, values...)
+				}
+			}
+
 			continue
 		}
 
-		clauses = append(clauses, fmt.Sprintf(`%s IN (?%s)`, metadata.IDColumn, strings.Repeat(`, ?`, len(values)-1)))
-		args = append(args, values...)
+		// json_each over `->` yields nothing when the field is missing, its value when it
+		// is a scalar, and its elements when it is an array. The key is bound, as a label.
+		member := fmt.Sprintf(`EXISTS (SELECT 1 FROM json_each(%s->?) WHERE value `, metadata.DefaultColumn)
+
+		switch v := v.(type) {
+		case string:
+			clauses = append(clauses, member+`= ?)`)
+			args = append(args, key, v)
+		case *types.Document:
+			for _, op := range v.Keys() {
+				operand := must.NotFail(v.Get(op))
+
+				if values := acsList(op, operand, "$in", false); values != nil {
+					clauses = append(clauses, member+fmt.Sprintf(`IN (?%s))`, strings.Repeat(`, ?`, len(values)-1)))
+					args = append(append(args, key), values...)
+				} else if values := acsList(op, operand, "$all", false); values != nil {
+					for _, value := range values {
+						clauses = append(clauses, member+`= ?)`)
+						args = append(args, key, value)
+					}
+				}
+			}
+		}
 	}
 
 	if len(clauses) == 0 {
-		return "", nil
+		return where, args
 	}
 
-	return ` WHERE ` + strings.Join(clauses, ` AND `), args
+	if where == "" {
+		return ` WHERE ` + strings.Join(clauses, ` AND `), args
+	}
+
+	return where + ` AND ` + strings.Join(clauses, ` AND `), args
+}
+
+// acsList returns the SQL arguments of operator want's array of strings (or, for _id, strings
+// and ObjectIds as sjson texts), or nil when op is another operator or the array holds
+// anything else.
+func acsList(op string, operand any, want string, id bool) []any {
+	list, ok := operand.(*types.Array)
+	if op != want || !ok || list.Len() == 0 || list.Len() > acsMaxList {
+		return nil
+	}
+
+	values := make([]any, 0, list.Len())
+
+	for i := 0; i < list.Len(); i++ {
+		item := must.NotFail(list.Get(i))
+
+		switch {
+		case id && acsIDScalar(item):
+			values = append(values, string(must.NotFail(sjson.MarshalSingleValue(item))))
+		case !id:
+			s, isString := item.(string)
+			if !isString {
+				return nil
+			}
+
+			values = append(values, s)
+		default:
+			return nil
+		}
+	}
+
+	return values
 }
