@@ -68,7 +68,7 @@ export const FERRETDB_PATCHES: readonly SourcePatch[] = [
       'read by ids ({_id: {$in: [...]}}) scanned the whole collection, and every document was ' +
       'decoded in Go before a tag or a status was tested. _id ranges and $in now use the _id ' +
       'index, and equality, $in and $all of strings on top-level fields are tested by SQLite ' +
-      '(_overlay/internal/backends/sqlite/acs_id_pushdown.go); the handler still filters every ' +
+      '(_overlay/internal/backends/sqlite/acs_pushdown.go); the handler still filters every ' +
       'row in Go, so this only narrows.',
   },
   {
