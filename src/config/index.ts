@@ -1,5 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
 import schema from '../../schemas/config.schema.json';
+import { parseBlockedNetworks, type BlockedNetworks } from '../cwmp/connection-request/blocked-networks';
 
 export type DeviceAuthMode = 'none' | 'basic' | 'digest' | 'digest-or-basic';
 export type DigestAlgorithm = 'SHA-256' | 'MD5';
@@ -50,6 +51,8 @@ export interface Config {
     /** used for devices without their own `connectionRequestAuth` */
     credential?: { username: string; password: string };
     allowBasic: boolean;
+    /** networks connection requests may not reach, whatever URL a device reported */
+    blockedNetworks: BlockedNetworks;
   };
   worker: {
     reconcileIntervalSeconds: number;
@@ -67,6 +70,14 @@ export interface Config {
     caFileType: string;
     tls?: { certFile: string; keyFile: string; clientCaFile?: string };
   };
+}
+
+function blockedNetworks(text: string): BlockedNetworks {
+  try {
+    return parseBlockedNetworks(text);
+  } catch (err) {
+    throw new ConfigError([`ACS_CR_BLOCKED_NETWORKS: ${(err as Error).message} (got ${JSON.stringify(text)})`]);
+  }
 }
 
 export class ConfigError extends Error {
@@ -157,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: n('ACS_CR_CONCURRENCY'),
       credential: raw.ACS_CR_USERNAME !== undefined ? { username: s('ACS_CR_USERNAME'), password: s('ACS_CR_PASSWORD') } : undefined,
       allowBasic: b('ACS_CR_ALLOW_BASIC'),
+      blockedNetworks: blockedNetworks(s('ACS_CR_BLOCKED_NETWORKS')),
     },
     worker: { reconcileIntervalSeconds: n('ACS_RECONCILE_INTERVAL') },
     provisioning: { valueMaxAgeSeconds: n('ACS_PROVISIONING_VALUE_MAX_AGE'), pollMs: n('ACS_PROVISIONING_POLL_MS') },

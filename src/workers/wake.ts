@@ -40,8 +40,13 @@ export function wakeProcessor(deps: WakeDeps): (job: Job<WakeData>) => Promise<s
       credential: device.connectionRequestAuth ?? deps.config.credential,
       allowBasic: deps.config.allowBasic,
       timeoutMs: deps.config.timeoutMs,
+      blocked: deps.config.blockedNetworks,
     });
     if (result.outcome === 'woke') return final('woke');
+    if (result.outcome === 'blocked') {
+      deps.log.warn({ event: 'cr.blocked', deviceId, reason: result.message }, 'connection request not sent: its URL points into a blocked network');
+      return final('unreachable', result.message);
+    }
     if (result.outcome === 'auth_refused') {
       deps.log.warn({ event: 'cr.auth_refused', deviceId, reason: result.message }, 'device refused the connection request credentials');
       return final('auth_refused', result.message);

@@ -1,12 +1,15 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import { answerChallenge, pickChallenge } from '../auth/digest';
+import { BlockedAddressError, guardedLookup, isBlocked, type BlockedNetworks } from './blocked-networks';
 
 /** What became of one connection request (TR-069 §3.2.2). */
 export type WakeResult =
   | { outcome: 'woke'; status: number }
   | { outcome: 'auth_refused'; message: string }
   /** worth retrying: no answer, refused connection, 503 (the device rate-limits), other errors */
-  | { outcome: 'unreachable'; message: string };
+  | { outcome: 'unreachable'; message: string }
+  /** not sent: the URL's address is in a blocked network; retrying cannot help */
+  | { outcome: 'blocked'; message: string };
 
 export interface WakeOptions {
   /** credential for the device's challenge; without one only a device that asks for none wakes */
@@ -15,6 +18,8 @@ export interface WakeOptions {
   allowBasic: boolean;
   /** per HTTP exchange */
   timeoutMs: number;
+  /** addresses never to contact, whether the URL names them or a name resolves to them */
+  blocked?: BlockedNetworks;
   dispatcher?: Dispatcher;
 }
 
@@ -27,6 +32,18 @@ const WOKE = new Set([200, 204]);
  * port, as in a simulator, would then look unreachable).
  */
 const sharedAgent = new Agent({ keepAliveTimeout: 2_000 });
+const guardedAgents = new WeakMap<BlockedNetworks, Agent>();
+
+function dispatcherFor(options: WakeOptions): Dispatcher {
+  if (options.dispatcher) return options.dispatcher;
+  if (!options.blocked) return sharedAgent;
+  let agent = guardedAgents.get(options.blocked);
+  if (!agent) {
+    agent = new Agent({ keepAliveTimeout: 2_000, connect: { lookup: guardedLookup(options.blocked) } });
+    guardedAgents.set(options.blocked, agent);
+  }
+  return agent;
+}
 
 /**
  * Sends an HTTP connection request: GET the URL; answer a 401 with Digest (Basic only when
@@ -40,6 +57,10 @@ export async function sendConnectionRequest(url: string, options: WakeOptions): 
     return { outcome: 'unreachable', message: 'ConnectionRequestURL is not a URL' };
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') return { outcome: 'unreachable', message: `unsupported scheme ${target.protocol}` };
+  const literal = target.hostname.replace(/^\[|\]$/g, '');
+  if (options.blocked && isBlocked(options.blocked, literal)) {
+    return { outcome: 'blocked', message: `${literal} is in a network connection requests may not reach (ACS_CR_BLOCKED_NETWORKS)` };
+  }
   const uri = `${target.pathname}${target.search}`;
   try {
     const first = await get(target, undefined, options);
@@ -52,8 +73,16 @@ export async function sendConnectionRequest(url: string, options: WakeOptions): 
     if (second.status === 401 || second.status === 403) return { outcome: 'auth_refused', message: `the device refused the credentials of ${JSON.stringify(options.credential?.username)}` };
     return classify(second.status);
   } catch (err) {
-    return { outcome: 'unreachable', message: describe(err) };
+    const blocked = blockedBy(err);
+    return blocked ? { outcome: 'blocked', message: blocked.message } : { outcome: 'unreachable', message: describe(err) };
   }
+}
+
+function blockedBy(err: unknown): BlockedAddressError | undefined {
+  for (let e = err as { cause?: unknown } | undefined; e; e = e.cause as { cause?: unknown } | undefined) {
+    if (e instanceof BlockedAddressError) return e;
+  }
+  return undefined;
 }
 
 function authorize(challenges: string[], uri: string, options: WakeOptions): string | WakeResult {
@@ -72,7 +101,7 @@ async function get(target: URL, authorization: string | undefined, options: Wake
   const res = await request(target, {
     method: 'GET',
     headers: authorization ? { authorization } : {},
-    dispatcher: options.dispatcher ?? sharedAgent,
+    dispatcher: dispatcherFor(options),
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
     signal: AbortSignal.timeout(options.timeoutMs),

@@ -73,7 +73,7 @@ it('wakes a phone through its connection-request listener; the phone answers and
   expect(device.body.queuedTasks).toEqual([]);
 });
 
-it('records why a device could not be woken: refused credentials, no answer, no URL', async () => {
+it('records why a device could not be woken: refused credentials, no answer, a blocked address, no URL', async () => {
   const d = fleet.device(1);
   const admin = apiClient(acs, await acs.token('admin'));
   expect((await admin.put(`${devicePath(d)}/connection-request-auth`, { username: CR.username, password: 'wrong' })).status).toBe(204);
@@ -104,6 +104,11 @@ it('records why a device could not be woken: refused credentials, no answer, no 
     silent.closeAllConnections();
     silent.close();
   }
+  // a hostile device pointing the worker at the cloud metadata service: refused once, not retried
+  const nosy = await registerDevice(acs.stores.db, { serialNumber: 'NOSY1' });
+  await acs.stores.db.collection('devices').updateOne({ _id: nosy.id as never }, { $set: { connectionRequestUrl: 'http://169.254.169.254/latest/meta-data/' } });
+  const blocked = await api.post(`${devicePath(nosy.id)}/tasks`, { rpc: { method: 'Reboot' }, connectionRequest: true });
+  expect((await woke(blocked.body.id)).body).toMatchObject({ status: 'pending', connectionRequest: { status: 'unreachable', attempts: 1, message: expect.stringContaining('ACS_CR_BLOCKED_NETWORKS') } });
   const nourl = await registerDevice(acs.stores.db, { serialNumber: 'NOURL1' });
   const noUrl = await api.post(`${devicePath(nourl.id)}/tasks`, { rpc: { method: 'Reboot' }, connectionRequest: true });
   expect((await woke(noUrl.body.id)).body).toMatchObject({ connectionRequest: { status: 'no_url' } });

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sendConnectionRequest, type WakeOptions } from '../../../src/cwmp/connection-request';
+import { loadConfig } from '../../../src/config';
+import { parseBlockedNetworks, sendConnectionRequest, type WakeOptions } from '../../../src/cwmp/connection-request';
 import { ConnectionRequestListener } from '../../../src/sim';
 
 /** The connection-request client against real listeners on loopback. */
@@ -94,4 +95,31 @@ it('does not queue devices that share an address and port behind each other', as
   const results = await Promise.all(Array.from({ length: 40 }, () => sendConnectionRequest(slow, { ...options, timeoutMs: 3000 })));
   expect(results.filter((r) => r.outcome !== 'woke')).toEqual([]);
   expect(most).toBe(40);
+});
+
+describe('blocked networks', () => {
+  it('refuses a URL whose address, or whose name\'s address, is blocked, without contacting it', async () => {
+    let contacted = 0;
+    const url = new URL(await server((_req, res) => void (contacted += 1, res.writeHead(204).end())));
+    const blocked = parseBlockedNetworks('10.0.0.0/8, 127.0.0.0/8');
+    const refused = { outcome: 'blocked', message: expect.stringContaining('ACS_CR_BLOCKED_NETWORKS') };
+    expect(await sendConnectionRequest(url.href, { ...options, blocked })).toEqual(refused);
+    expect(await sendConnectionRequest(`http://localhost:${url.port}/cr`, { ...options, blocked })).toEqual({ ...refused, message: expect.stringMatching(/^localhost resolves to 127\.0\.0\.1/) });
+    expect(await sendConnectionRequest(`http://[::ffff:127.0.0.1]:${url.port}/cr`, { ...options, blocked })).toEqual(refused);
+    expect(contacted).toBe(0);
+    expect(await sendConnectionRequest(url.href, { ...options, blocked: parseBlockedNetworks('10.0.0.0/8') })).toEqual({ outcome: 'woke', status: 204 });
+    expect(contacted).toBe(1);
+  });
+
+  it('blocks the metadata service by default', async () => {
+    const defaults = loadConfig({}).connectionRequests.blockedNetworks;
+    expect(await sendConnectionRequest('http://169.254.169.254/latest/meta-data/', { ...options, blocked: defaults })).toMatchObject({ outcome: 'blocked' });
+    expect(await sendConnectionRequest('http://[fe80::1]:7547/', { ...options, blocked: defaults })).toMatchObject({ outcome: 'blocked' });
+  });
+
+  it('refuses a configuration it cannot read, naming the variable and the entry', () => {
+    expect(() => loadConfig({ ACS_CR_BLOCKED_NETWORKS: '10.0.0.0/8,10.0.0.0/33' })).toThrow(/ACS_CR_BLOCKED_NETWORKS: "10\.0\.0\.0\/33" is not a network in CIDR notation/);
+    expect(() => loadConfig({ ACS_CR_BLOCKED_NETWORKS: 'example.com/8' })).toThrow(/"example\.com\/8" is not a network/);
+    expect(loadConfig({ ACS_CR_BLOCKED_NETWORKS: ' 10.0.0.0/8 ,, fd00::/8 ' }).connectionRequests.blockedNetworks.list.check('fd12::1', 'ipv6')).toBe(true);
+  });
 });
