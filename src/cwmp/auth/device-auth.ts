@@ -22,8 +22,17 @@ export type AuthVerdict =
  * the limit is refused before any check. Secrets never leave this module: verdicts carry
  * reasons, not values.
  */
+/**
+ * How long a source's failure count read from Redis is reused. Phones behind one NAT share a
+ * source, so without this every session of a site reads the same key; with it, failures in
+ * another replica are seen up to this much later, and this process's own at once.
+ */
+const FAILURES_FRESH_MS = 1000;
+const FAILURES_REMEMBERED = 10_000;
+
 export class DeviceAuthenticator {
   private readonly global?: DeviceCredentials;
+  private readonly failures = new Map<string, { count: number; at: number }>();
 
   constructor(
     private readonly config: Config['cwmp'],
@@ -49,7 +58,16 @@ export class DeviceAuthenticator {
   }
 
   async blocked(source: string): Promise<boolean> {
-    return (await this.store.failures(source)) >= this.config.authFailLimit;
+    const now = Date.now();
+    const known = this.failures.get(source);
+    const count = known && now - known.at < FAILURES_FRESH_MS ? known.count : await this.store.failures(source);
+    this.remember(source, count, now);
+    return count >= this.config.authFailLimit;
+  }
+
+  private remember(source: string, count: number, at: number): void {
+    if (this.failures.size >= FAILURES_REMEMBERED && !this.failures.has(source)) this.failures.clear();
+    this.failures.set(source, { count, at });
   }
 
   /** `own` is the device's stored credential, if it has one. */
@@ -91,7 +109,7 @@ export class DeviceAuthenticator {
   }
 
   private async fail(req: AuthRequest, reason: string, count = true): Promise<AuthVerdict> {
-    if (count) await this.store.countFailure(req.source, this.config.authFailWindowSeconds);
+    if (count) this.remember(req.source, await this.store.countFailure(req.source, this.config.authFailWindowSeconds), Date.now());
     return { ok: false, status: 401, challenge: this.challenge(), reason, counted: count };
   }
 }

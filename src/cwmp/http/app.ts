@@ -62,6 +62,8 @@ export function createCwmpApp(deps: CwmpAppDeps): Koa {
         clientCertificateNames: verifiedCertificateNames(ctx.req.socket),
       });
       if (reply.setSession) socketSessions.set(ctx.req.socket, reply.setSession);
+      // 204 ends the session: the next request on this connection opens a new one.
+      if (reply.status === 204) socketSessions.delete(ctx.req.socket);
       send(ctx, reply, deps.secure);
     } catch (err) {
       if (err instanceof BodyError) {
@@ -98,6 +100,8 @@ function send(ctx: Koa.Context, reply: CwmpReply, secure: boolean): void {
   ctx.status = reply.status;
   for (const [name, value] of Object.entries(reply.headers ?? {})) ctx.set(name, value);
   if (reply.setSession) ctx.set('Set-Cookie', `session=${reply.setSession}; Path=/; HttpOnly${secure ? '; Secure' : ''}`);
+  // The session is over; a device that drops the cookie spares the next Inform a state lookup.
+  else if (reply.status === 204) ctx.set('Set-Cookie', `session=; Path=/; Max-Age=0; HttpOnly${secure ? '; Secure' : ''}`);
   if (reply.close) ctx.set('Connection', 'close');
   if (reply.body !== undefined && reply.status !== 204) {
     ctx.type = reply.contentType ?? 'text/plain';

@@ -36,6 +36,11 @@ describe('Digest (default configuration)', () => {
       const ok = await post(acs.cwmpUrl, body(`DIG-${parseDigestChallenge(header)!.algorithm}`), { authorization });
       expect(ok.status).toBe(200);
       expect(ok.headers['set-cookie']).toMatch(/^session=[0-9a-f]{32}; Path=\/; HttpOnly$/);
+      const cookie = String(ok.headers['set-cookie']).split(';')[0];
+      // the session ends with 204 and the cookie is expired, so the next Inform carries none
+      const done = await post(acs.cwmpUrl, '', { cookie });
+      expect(done.status).toBe(204);
+      expect(done.headers['set-cookie']).toBe('session=; Path=/; Max-Age=0; HttpOnly');
     }
   });
 
