@@ -16,6 +16,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { parseAllDocuments } from 'yaml';
 import configSchema from '../../../schemas/config.schema.json';
+import { loadConfig } from '../../../src/config';
 import { ensureHelmTools, type HelmTools } from './helm-binary';
 
 /**
@@ -152,8 +153,8 @@ describe.each(GOOD_VALUES)('with %s.yaml', (values) => {
     }
   });
 
-  it('sets only variables the ACS reads (plus the worker port), and keeps credentials out of the ConfigMap', () => {
-    const known = new Set([...Object.keys(configSchema.properties), 'ACS_WORKER_PORT']);
+  it('sets only variables the ACS reads, and keeps credentials out of the ConfigMap', () => {
+    const known = new Set(Object.keys(configSchema.properties));
     const configMap = named(rendered.manifests, 'ConfigMap', 'acs');
     expect(Object.keys(configMap.data).filter((k) => !known.has(k))).toEqual([]);
     for (const secret of byKind(rendered.manifests, 'Secret')) {
@@ -161,6 +162,9 @@ describe.each(GOOD_VALUES)('with %s.yaml', (values) => {
     }
     expect(Object.keys(configMap.data)).not.toEqual(expect.arrayContaining(['ACS_SECRET']));
     expect(Object.keys(configMap.data).filter((k) => /PASSWORD|SECRET/.test(k))).toEqual([]);
+    // the chart's default keeps connection requests off loopback too, unlike a laptop's ACS
+    const blocked = loadConfig({ ACS_CR_BLOCKED_NETWORKS: configMap.data.ACS_CR_BLOCKED_NETWORKS }).connectionRequests.blockedNetworks;
+    for (const address of ['127.0.0.1', '::1', '169.254.169.254']) expect([address, blocked.list.check(address, address.includes(':') ? 'ipv6' : 'ipv4')]).toEqual([address, true]);
   });
 
   it('migrates with `acs migrate` in a hook Job that gets the same settings as the roles', () => {
@@ -272,6 +276,8 @@ describe('values the chart refuses', () => {
     [['--set', 'acs.extraEnv.ACS_CWMP_PASSWORD=x'], "at '/acs/extraEnv/ACS_CWMP_PASSWORD'"],
     [['--set', 'acs.extraEnv.LOG_LEVEL=debug'], "at '/acs/extraEnv': additional properties 'LOG_LEVEL' not allowed"],
     [['--set', 'cwmp.replicaz=3'], "at '/cwmp': additional properties 'replicaz' not allowed"],
+    [['--set', 'worker.connectionRequestBlockedNetworks=10.0.0.0/8\\,metadata'], "at '/worker/connectionRequestBlockedNetworks'"],
+    [['--set', 'acs.extraEnv.ACS_CR_BLOCKED_NETWORKS=10.0.0.0/8'], "at '/acs/extraEnv/ACS_CR_BLOCKED_NETWORKS'"],
     [['--set', 'podSecurityContext.runAsNonRoot=false'], "at '/podSecurityContext/runAsNonRoot'"],
   ])('refuses %j', async (args, message) => {
     const result = await helm('template', 'acs', CHART, '-f', fixture('external-stores'), ...args);
