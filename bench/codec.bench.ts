@@ -12,6 +12,7 @@ import {
   type Inform,
   type ParameterValueStruct,
 } from '../src/cwmp/soap';
+import { cpuMicrosPerCall } from './cpu-time';
 
 const NS = CWMP_NAMESPACES['1.2'];
 const ROOT = 'Device.';
@@ -91,27 +92,8 @@ function xml2jsOnly(xml: string): unknown {
   return result;
 }
 
-/**
- * Median CPU microseconds (user + system) per call over `batches` batches, each of at most
- * `perBatch` calls and 1 s. CPU time rather than wall time, as the bench machine is shared.
- */
 function measure(name: string, fn: () => unknown, perBatch: number, batches = 7): void {
-  for (let i = 0; i < Math.min(perBatch, 500); i += 1) fn();
-  const samples: number[] = [];
-  for (let b = 0; b < batches; b += 1) {
-    const deadline = process.hrtime.bigint() + 1_000_000_000n;
-    const cpu = process.cpuUsage();
-    let calls = 0;
-    while (calls < perBatch && process.hrtime.bigint() < deadline) {
-      fn();
-      calls += 1;
-    }
-    const used = process.cpuUsage(cpu);
-    samples.push((used.user + used.system) / calls);
-  }
-  samples.sort((a, b) => a - b);
-  const median = samples[Math.floor(samples.length / 2)] as number;
-  console.log(`${name.padEnd(58)} ${median.toFixed(1).padStart(9)} us`);
+  console.log(`${name.padEnd(58)} ${cpuMicrosPerCall(fn, perBatch, batches).toFixed(1).padStart(9)} us`);
 }
 
 console.log(`node ${process.version}; Inform ${informXml.length} bytes, GPV response ${gpvResponseXml.length} bytes`);

@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { loadCatalogue } from '../src/cisco/catalogue';
 import { encodeProfile, encryptCbc } from '../src/cisco/crypto';
 import { parseProfile, renderProfile, validateProfile, type ProfileEntry } from '../src/cisco/profile';
+import { cpuMicrosPerCall } from './cpu-time';
 
 const catalogue = loadCatalogue();
 
@@ -30,24 +31,8 @@ function deviceProfile(): ProfileEntry[] {
   });
 }
 
-/** Median CPU microseconds (user + system) per call over `batches` batches of at most 1 s. */
 function measure(name: string, fn: () => unknown, perBatch: number, batches = 7): void {
-  for (let i = 0; i < Math.min(perBatch, 200); i += 1) fn();
-  const samples: number[] = [];
-  for (let b = 0; b < batches; b += 1) {
-    const deadline = process.hrtime.bigint() + 1_000_000_000n;
-    const cpu = process.cpuUsage();
-    let calls = 0;
-    while (calls < perBatch && process.hrtime.bigint() < deadline) {
-      fn();
-      calls += 1;
-    }
-    const used = process.cpuUsage(cpu);
-    samples.push((used.user + used.system) / calls);
-  }
-  samples.sort((a, b) => a - b);
-  const median = samples[Math.floor(samples.length / 2)] as number;
-  console.log(`${name.padEnd(60)} ${(median / 1000).toFixed(3).padStart(8)} ms`);
+  console.log(`${name.padEnd(60)} ${(cpuMicrosPerCall(fn, perBatch, batches) / 1000).toFixed(3).padStart(8)} ms`);
 }
 
 const entries = deviceProfile();

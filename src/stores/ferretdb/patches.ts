@@ -34,95 +34,80 @@ const ID_ORDER_WHY =
   'above \'"\' that JSON does not escape; every collection the ACS sorts by _id is like that ' +
   '(a stores test pins it).';
 
+const PUSHDOWN_WHY =
+  'Only an exact _id that was the whole filter reached SQLite: a compare-and-set such as ' +
+  '{_id, status}, the cursor of a page ({_id: {$gt: last}}) and a batch read by ids ' +
+  '({_id: {$in: [...]}}) scanned the whole collection, and every document was decoded in Go ' +
+  'before a tag or a status was tested. The _id conditions now use the _id index, and ' +
+  'equality, $in and $all of strings on top-level fields are tested by SQLite ' +
+  '(acsWhere, _overlay/internal/backends/sqlite/acs_pushdown.go). The handler still filters ' +
+  'every row in Go, so this only narrows; explain shows the same statement as find.';
+
+/** The exact-_id WHERE clause FerretDB builds for find and explain, as released. */
+function exactIdBlock(explain: boolean): string {
+  return (
+    '\tif params.Filter.Len() == 1 {\n' +
+    '\t\tv, _ := params.Filter.Get("_id")\n' +
+    '\t\tswitch v.(type) {\n' +
+    '\t\tcase string, types.ObjectID:\n' +
+    (explain ? '\t\t\tfilterPushdown = true\n' : '') +
+    '\t\t\twhereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)\n' +
+    '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}\n' +
+    '\t\t}\n\t}\n'
+  );
+}
+
+/** find and explain choose which sorts go to the backend in the same switch. */
+function idSortCase(file: string): SourcePatch {
+  const natural = '\tcase params.Sort.Len() == 1:\n\t\tif params.Sort.Keys()[0] != "$natural" {\n';
+  return {
+    file,
+    original: natural,
+    replacement: '\tcase params.Sort.Len() == 1 && params.Sort.Keys()[0] == "_id":\n\t\tqp.Sort = params.Sort\n' + natural,
+    why: ID_ORDER_WHY,
+  };
+}
+
+/** The backend contract checks a pushed-down sort before Query and Explain alike. */
+function sortContract(call: 'Query' | 'Explain'): SourcePatch {
+  const check =
+    '\t\tif sortValue != -1 && sortValue != 1 {\n' +
+    '\t\t\tpanic("sort value must be 1 (for ascending) or -1 (for descending)")\n' +
+    `\t\t}\n\t}\n\n\tres, err := cc.c.${call}(ctx, params)\n`;
+  return {
+    file: 'internal/backends/collection.go',
+    original: '\t\tsortValue := params.Sort.Map()["$natural"].(int64)\n\n' + check,
+    replacement:
+      '\t\tsortValue, natural := params.Sort.Map()["$natural"].(int64)\n' +
+      '\t\tif !natural {\n\t\t\tsortValue = params.Sort.Map()["_id"].(int64)\n\t\t}\n\n' +
+      check,
+    why: ID_ORDER_WHY,
+  };
+}
+
 export const FERRETDB_PATCHES: readonly SourcePatch[] = [
   {
     file: 'internal/backends/sqlite/collection.go',
-    original:
-      '\tif params.Filter.Len() == 1 {\n' +
-      '\t\tv, _ := params.Filter.Get("_id")\n' +
-      '\t\tswitch v.(type) {\n' +
-      '\t\tcase string, types.ObjectID:\n' +
-      '\t\t\twhereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)\n',
-    replacement:
-      '\tif params.Filter.Len() >= 1 {\n' +
-      '\t\tv, _ := params.Filter.Get("_id")\n' +
-      '\t\tswitch v.(type) {\n' +
-      '\t\tcase string, types.ObjectID:\n' +
-      '\t\t\twhereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)\n',
-    why:
-      'Query pushed an exact _id down to SQLite only when _id was the whole filter, so a ' +
-      'compare-and-set such as {_id, status} scanned the entire collection. Top-level filter ' +
-      'keys are ANDed and the handler filters every row again in Go, so narrowing to the one ' +
-      '_id row first is always correct (Explain keeps its own, unchanged logic).',
+    original: exactIdBlock(false) + '\n\tq += whereClause\n',
+    replacement: '\twhereClause, args = acsWhere(params.Filter)\n\n\tq += whereClause\n',
+    why: PUSHDOWN_WHY,
   },
   {
     file: 'internal/backends/sqlite/collection.go',
-    original: '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}\n\t\t}\n\t}\n\n\tq += whereClause\n',
+    original: exactIdBlock(true),
     replacement:
-      '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}\n' +
-      '\t\t}\n\n' +
-      '\t\twhereClause, args = acsWhere(params.Filter, whereClause, args)\n' +
-      '\t}\n\n\tq += whereClause\n',
-    why:
-      'Only an exact _id reached SQLite: the cursor of a page ({_id: {$gt: last}}) and a batch ' +
-      'read by ids ({_id: {$in: [...]}}) scanned the whole collection, and every document was ' +
-      'decoded in Go before a tag or a status was tested. _id ranges and $in now use the _id ' +
-      'index, and equality, $in and $all of strings on top-level fields are tested by SQLite ' +
-      '(_overlay/internal/backends/sqlite/acs_pushdown.go); the handler still filters every ' +
-      'row in Go, so this only narrows.',
-  },
-  {
-    file: 'internal/backends/sqlite/collection.go',
-    original:
-      '\tif params.Filter.Len() == 1 {\n' +
-      '\t\tv, _ := params.Filter.Get("_id")\n' +
+      '\twhereClause, args = acsWhere(params.Filter)\n\n' +
+      '\tif v, _ := params.Filter.Get("_id"); params.Filter.Len() == 1 {\n' +
       '\t\tswitch v.(type) {\n' +
       '\t\tcase string, types.ObjectID:\n' +
       '\t\t\tfilterPushdown = true\n' +
-      '\t\t\twhereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)\n' +
-      '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}\n' +
       '\t\t}\n\t}\n',
-    replacement:
-      '\tif params.Filter.Len() >= 1 {\n' +
-      '\t\tv, _ := params.Filter.Get("_id")\n' +
-      '\t\tswitch v.(type) {\n' +
-      '\t\tcase string, types.ObjectID:\n' +
-      '\t\t\tfilterPushdown = params.Filter.Len() == 1\n' +
-      '\t\t\twhereClause = fmt.Sprintf(` WHERE %s = ?`, metadata.IDColumn)\n' +
-      '\t\t\targs = []any{string(must.NotFail(sjson.MarshalSingleValue(v)))}\n' +
-      '\t\t}\n\n' +
-      '\t\twhereClause, args = acsWhere(params.Filter, whereClause, args)\n' +
-      '\t}\n',
-    why:
-      'explain shows the statement find runs, with the _id pushdowns above (filterPushdown stays ' +
-      'true only when the exact _id was the whole filter, as before).',
+    why: PUSHDOWN_WHY,
   },
-  {
-    file: 'internal/handler/msg_explain.go',
-    original: '\tcase params.Sort.Len() == 1:\n\t\tif params.Sort.Keys()[0] != "$natural" {\n',
-    replacement:
-      '\tcase params.Sort.Len() == 1 && params.Sort.Keys()[0] == "_id":\n' +
-      '\t\tqp.Sort = params.Sort\n' +
-      '\tcase params.Sort.Len() == 1:\n\t\tif params.Sort.Keys()[0] != "$natural" {\n',
-    why: ID_ORDER_WHY,
-  },
-  {
-    file: 'internal/backends/collection.go',
-    original:
-      '\t\tsortValue := params.Sort.Map()["$natural"].(int64)\n\n' +
-      '\t\tif sortValue != -1 && sortValue != 1 {\n' +
-      '\t\t\tpanic("sort value must be 1 (for ascending) or -1 (for descending)")\n' +
-      '\t\t}\n\t}\n\n\tres, err := cc.c.Explain(ctx, params)\n',
-    replacement:
-      '\t\tsortValue, natural := params.Sort.Map()["$natural"].(int64)\n' +
-      '\t\tif !natural {\n' +
-      '\t\t\tsortValue = params.Sort.Map()["_id"].(int64)\n' +
-      '\t\t}\n\n' +
-      '\t\tif sortValue != -1 && sortValue != 1 {\n' +
-      '\t\t\tpanic("sort value must be 1 (for ascending) or -1 (for descending)")\n' +
-      '\t\t}\n\t}\n\n\tres, err := cc.c.Explain(ctx, params)\n',
-    why: ID_ORDER_WHY,
-  },
+  idSortCase('internal/handler/msg_find.go'),
+  idSortCase('internal/handler/msg_explain.go'),
+  sortContract('Query'),
+  sortContract('Explain'),
   {
     file: 'internal/backends/sqlite/query.go',
     original: '\tv := must.NotFail(sort.Get("$natural"))\n\tvar order string\n',
@@ -140,32 +125,6 @@ export const FERRETDB_PATCHES: readonly SourcePatch[] = [
     file: 'internal/backends/sqlite/query.go',
     original: '\treturn fmt.Sprintf(" ORDER BY %s%s", metadata.RecordIDColumn, order)\n',
     replacement: '\treturn fmt.Sprintf(" ORDER BY %s%s", column, order)\n',
-    why: ID_ORDER_WHY,
-  },
-  {
-    file: 'internal/backends/collection.go',
-    original:
-      '\t\tsortValue := params.Sort.Map()["$natural"].(int64)\n\n' +
-      '\t\tif sortValue != -1 && sortValue != 1 {\n' +
-      '\t\t\tpanic("sort value must be 1 (for ascending) or -1 (for descending)")\n' +
-      '\t\t}\n\t}\n\n\tres, err := cc.c.Query(ctx, params)\n',
-    replacement:
-      '\t\tsortValue, natural := params.Sort.Map()["$natural"].(int64)\n' +
-      '\t\tif !natural {\n' +
-      '\t\t\tsortValue = params.Sort.Map()["_id"].(int64)\n' +
-      '\t\t}\n\n' +
-      '\t\tif sortValue != -1 && sortValue != 1 {\n' +
-      '\t\t\tpanic("sort value must be 1 (for ascending) or -1 (for descending)")\n' +
-      '\t\t}\n\t}\n\n\tres, err := cc.c.Query(ctx, params)\n',
-    why: ID_ORDER_WHY,
-  },
-  {
-    file: 'internal/handler/msg_find.go',
-    original: '\tcase params.Sort.Len() == 1:\n\t\tif params.Sort.Keys()[0] != "$natural" {\n',
-    replacement:
-      '\tcase params.Sort.Len() == 1 && params.Sort.Keys()[0] == "_id":\n' +
-      '\t\tqp.Sort = params.Sort\n' +
-      '\tcase params.Sort.Len() == 1:\n\t\tif params.Sort.Keys()[0] != "$natural" {\n',
     why: ID_ORDER_WHY,
   },
   {

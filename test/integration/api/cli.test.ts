@@ -1,8 +1,8 @@
-import { main } from '../../../src/cli/main';
 import { Fleet } from '../../../src/sim';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../../support/acs';
 import { eventually } from '../../support/api';
 import { fromFleet, seedDevices } from '../../support/seed';
+import { runCli as acsCli } from '../../support/cli';
 
 /** The operator CLI (`acs token|devices|tasks|jobs`) against a running API, worker and phones. */
 const CR = { username: 'cr-user', password: 'cr-pass' };
@@ -11,24 +11,6 @@ let fleet: Fleet;
 let token: string;
 const saved = { ...process.env };
 
-async function acsCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(['node', 'acs', ...args]), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 beforeAll(async () => {
   acs = await startTestAcs({ ACS_CR_USERNAME: CR.username, ACS_CR_PASSWORD: CR.password, ACS_RECONCILE_INTERVAL: '1' }, { roles: ['cwmp', 'api', 'worker'] });

@@ -1,10 +1,10 @@
-import { main } from '../../../src/cli/main';
 import { FileStore } from '../../../src/files';
 import type { ProvisionState } from '../../../src/reconcile';
 import { Fleet, type FleetDevice } from '../../../src/sim';
 import { freePort } from '../../../src/stores/process';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../../support/acs';
 import { apiClient, type ApiClient } from '../../support/api';
+import { runCli as acsCli } from '../../support/cli';
 
 /**
  * Firmware policies through the API, with simulated phones: a multistage path, maintenance
@@ -45,18 +45,6 @@ afterAll(async () => {
   await acs?.close();
 });
 
-async function acsCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    return { code: await main(['node', 'acs', ...args]), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 async function firmwareState(d: FleetDevice) {
   return ((await acs.stores.db.collection<{ provision?: ProvisionState }>('devices').findOne({ _id: d.deviceId as never })) as { provision?: ProvisionState } | null)?.provision?.firmware;

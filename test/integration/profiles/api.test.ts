@@ -1,12 +1,12 @@
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main } from '../../../src/cli/main';
 import { MappingOverrideStore } from '../../../src/provisioning';
 import { ciscoConfigHooks, Fleet, type FleetDevice } from '../../../src/sim';
 import { freePort } from '../../../src/stores/process';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../../support/acs';
 import { apiClient, enc, type ApiClient } from '../../support/api';
+import { runCli as acsCli } from '../../support/cli';
 
 /**
  * Profiles through the operator API and the CLI: what is refused (and then not stored), what
@@ -50,18 +50,6 @@ async function session(): Promise<string[]> {
   return outcome.acsRequests;
 }
 
-async function acsCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    return { code: await main(['node', 'acs', ...args]), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 describe('bad input is refused and nothing is stored', () => {
   it('an unknown parameter, a wrong type, a bad selector: 422 naming each', async () => {

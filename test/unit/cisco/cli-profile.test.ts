@@ -1,31 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { main } from '../../../src/cli/main';
 import { parseProfile, profileValues } from '../../../src/cisco/profile';
+import { runCli as acs } from '../../support/cli';
 
 const fixture = (name: string) => path.join(__dirname, '..', '..', 'fixtures', 'cisco', name);
 const VP = 'Device.Services.VoiceService.1.VoiceProfile';
 
-async function acs(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += chunk.toString();
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += chunk.toString();
-    return true;
-  });
-  try {
-    const code = await main(['node', 'acs', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 describe('acs profile validate', () => {
   it('exits 0 for a valid profile', async () => {

@@ -34,9 +34,9 @@ func acsIDScalar(v any) bool {
 	}
 }
 
-// acsWhere returns where (a " WHERE ..." clause or "") and args, extended with what SQLite can
+// acsWhere returns the " WHERE ..." clause (or "") and its arguments for what SQLite can
 // check of the filter's top-level conditions:
-//   - on _id: $gt/$gte/$lt/$lte of a string or ObjectId, and $in of those, on the _id index.
+//   - on _id: equality, $gt/$gte/$lt/$lte and $in of strings or ObjectIds, on the _id index.
 //     Comparisons are between sjson texts, which order like the values themselves for
 //     ObjectIds and for strings of characters above '"' that JSON does not escape: the _ids
 //     of every collection the ACS pages through.
@@ -44,8 +44,9 @@ func acsIDScalar(v any) bool {
 //     yields the field's value, or each element when it is an array, which is exactly what
 //     such a condition matches against. No index: SQLite tests the JSON text, which is far
 //     cheaper than Go decoding the document.
-func acsWhere(filter *types.Document, where string, args []any) (string, []any) {
+func acsWhere(filter *types.Document) (string, []any) {
 	var clauses []string
+	var args []any
 
 	for _, key := range filter.Keys() {
 		if key == "" || strings.HasPrefix(key, "$") || strings.Contains(key, ".") {
@@ -55,9 +56,16 @@ func acsWhere(filter *types.Document, where string, args []any) (string, []any) 
 		v := must.NotFail(filter.Get(key))
 
 		if key == "_id" {
+			if acsIDScalar(v) {
+				clauses = append(clauses, fmt.Sprintf(`%s = ?`, metadata.IDColumn))
+				args = append(args, string(must.NotFail(sjson.MarshalSingleValue(v))))
+
+				continue
+			}
+
 			cond, ok := v.(*types.Document)
 			if !ok {
-				continue // an exact _id is the caller's, on the index
+				continue
 			}
 
 			for _, op := range cond.Keys() {
@@ -101,14 +109,10 @@ func acsWhere(filter *types.Document, where string, args []any) (string, []any) 
 	}
 
 	if len(clauses) == 0 {
-		return where, args
+		return "", nil
 	}
 
-	if where == "" {
-		return ` WHERE ` + strings.Join(clauses, ` AND `), args
-	}
-
-	return where + ` AND ` + strings.Join(clauses, ` AND `), args
+	return ` WHERE ` + strings.Join(clauses, ` AND `), args
 }
 
 // acsList returns the SQL arguments of operator want's array of strings (or, for _id, strings
