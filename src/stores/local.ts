@@ -170,7 +170,7 @@ async function startMongo(dataDir: string, storageDir: string | undefined, log: 
       (url) => mongoAnswers(url),
     );
   }
-  const binary = await ensureFerretdbBinary(dataDir, log);
+  const binary = await ensureFerretdbBinary(log);
   const dir = storageDir ?? path.join(dataDir, 'ferretdb');
   await mkdir(dir, { recursive: true });
   return startOnFreePort(

@@ -4,7 +4,7 @@ import { chmod, copyFile, cp, mkdir, readFile, readdir, rm, writeFile } from 'no
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { StoreError } from '../errors';
-import { ferretdbModuleDir } from '../paths';
+import { buildCacheDir, ferretdbModuleDir } from '../paths';
 import { findExecutable, runCommand, type StoreLog } from '../process';
 import { applyPatch, FERRETDB_OVERLAY_DIR, FERRETDB_PATCHES } from './patches';
 
@@ -68,16 +68,17 @@ async function preparePatchedSource(go: string, moduleDir: string, buildDir: str
 }
 
 /**
- * Returns the path of the patched FerretDB binary under `<dataDir>/bin`, building it first
- * when it is missing or its inputs changed. A lock file lets concurrent callers (two test
- * runs, `npm start` during tests) wait for one build instead of racing.
+ * Returns the path of the patched FerretDB binary in the machine's build cache, building it
+ * first when no build of these exact inputs is there. A lock file lets concurrent callers (two
+ * test runs, `npm start` during tests, two checkouts) wait for one build instead of racing.
  */
-export async function ensureFerretdbBinary(dataDir: string, log: StoreLog): Promise<string> {
+export async function ensureFerretdbBinary(log: StoreLog, cacheDir: string = buildCacheDir()): Promise<string> {
   const moduleDir = ferretdbModuleDir();
-  const binDir = path.join(dataDir, 'bin');
+  const wanted = await inputsHash(moduleDir);
+  const dataDir = path.join(cacheDir, 'ferretdb');
+  const binDir = path.join(dataDir, wanted.slice(0, 16));
   const binary = path.join(binDir, BINARY);
   const stampFile = `${binary}.stamp`;
-  const wanted = await inputsHash(moduleDir);
   const upToDate = async () => existsSync(binary) && existsSync(stampFile) && (await readFile(stampFile, 'utf8')) === wanted;
   if (await upToDate()) return binary;
 

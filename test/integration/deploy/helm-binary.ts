@@ -3,11 +3,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { defaultDataDir, repoRoot } from '../../../src/stores/paths';
+import { buildCacheDir, repoRoot } from '../../../src/stores/paths';
 import { findExecutable, runCommand } from '../../../src/stores/process';
 
 /**
- * Helm 3 for the chart tests, built from the Go module proxy into `.data/bin/helm`, with
+ * Helm 3 for the chart tests, built from the Go module proxy into the machine's build cache (`~/.cache/cwmp-acs/helm`), with
  * `kstrict` (helm/tools/kstrict) beside it. `go install helm.sh/helm/v3/cmd/helm@version` cannot
  * be used here (the proxy refuses some modules' version lists), so helm/tools is a module that
  * requires Helm as a tool and `go install` runs inside it. The build (two to three minutes on
@@ -48,7 +48,7 @@ export async function ensureHelmTools(log: (message: string) => void): Promise<H
   const go = findExecutable('go', ['/usr/local/go/bin']);
   if (!go) throw new Error('the chart tests build helm with Go: no `go` on PATH or in /usr/local/go/bin (install Go 1.26+)');
   const toolsDir = TOOLS_DIR();
-  const binDir = path.join(defaultDataDir(), 'bin');
+  const binDir = path.join(buildCacheDir(), 'helm');
   const tools: HelmTools = { helm: path.join(binDir, 'helm'), kstrict: path.join(binDir, 'kstrict') };
   const stampFile = `${tools.helm}.stamp`;
   const goMod = await readFile(path.join(toolsDir, 'go.mod'), 'utf8');
@@ -65,7 +65,7 @@ export async function ensureHelmTools(log: (message: string) => void): Promise<H
 
   await mkdir(binDir, { recursive: true });
   const release = await lockfile.lock(binDir, {
-    lockfilePath: path.join(defaultDataDir(), 'helm-build.lock'),
+    lockfilePath: path.join(buildCacheDir(), 'helm-build.lock'),
     realpath: false,
     stale: 30_000,
     update: 5_000,
