@@ -1,6 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import schema from '../../schemas/config.schema.json';
 import { parseBlockedNetworks, type BlockedNetworks } from '../cwmp/connection-request/blocked-networks';
+import { parseNetworks, type Networks } from '../http/networks';
 
 export type DeviceAuthMode = 'none' | 'basic' | 'digest' | 'digest-or-basic';
 export type DigestAlgorithm = 'SHA-256' | 'MD5';
@@ -33,6 +34,11 @@ export interface Config {
     holdRequests: boolean;
     maxConcurrent: number;
     tls?: { certFile: string; keyFile: string; clientCaFile?: string };
+    /** peers that may name the client's address (X-Forwarded-For, PROXY protocol) */
+    trustedProxies: Networks;
+    proxyProtocol: boolean;
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
   };
   api: {
     maxBodyBytes: number;
@@ -73,10 +79,14 @@ export interface Config {
 }
 
 function blockedNetworks(text: string): BlockedNetworks {
+  return networks('ACS_CR_BLOCKED_NETWORKS', text, parseBlockedNetworks);
+}
+
+function networks(name: string, text: string, parse: (text: string) => Networks = parseNetworks): Networks {
   try {
-    return parseBlockedNetworks(text);
+    return parse(text);
   } catch (err) {
-    throw new ConfigError([`ACS_CR_BLOCKED_NETWORKS: ${(err as Error).message} (got ${JSON.stringify(text)})`]);
+    throw new ConfigError([`${name}: ${(err as Error).message} (got ${JSON.stringify(text)})`]);
   }
 }
 
@@ -117,6 +127,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const s = (k: string) => raw[k] as string;
   const n = (k: string) => raw[k] as number;
   const b = (k: string) => raw[k] as boolean;
+  const problems: string[] = [];
+  if (b('ACS_CWMP_PROXY_PROTOCOL') && !s('ACS_TRUSTED_PROXIES').trim()) {
+    problems.push('ACS_CWMP_PROXY_PROTOCOL needs ACS_TRUSTED_PROXIES: the networks of the load balancers whose PROXY headers are believed');
+  }
+  if (n('ACS_CWMP_REQUEST_TIMEOUT_MS') < n('ACS_CWMP_HEADERS_TIMEOUT_MS')) {
+    problems.push(`ACS_CWMP_REQUEST_TIMEOUT_MS must be at least ACS_CWMP_HEADERS_TIMEOUT_MS (got ${n('ACS_CWMP_REQUEST_TIMEOUT_MS')} < ${n('ACS_CWMP_HEADERS_TIMEOUT_MS')})`);
+  }
+  if (problems.length) throw new ConfigError(problems);
   return {
     mongodbUrl: s('MONGODB_URL'),
     redisUrl: s('REDIS_URL'),
@@ -155,6 +173,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
               clientCaFile: raw.ACS_CWMP_TLS_CLIENT_CA as string | undefined,
             }
           : undefined,
+      trustedProxies: networks('ACS_TRUSTED_PROXIES', s('ACS_TRUSTED_PROXIES')),
+      proxyProtocol: b('ACS_CWMP_PROXY_PROTOCOL'),
+      headersTimeoutMs: n('ACS_CWMP_HEADERS_TIMEOUT_MS'),
+      requestTimeoutMs: n('ACS_CWMP_REQUEST_TIMEOUT_MS'),
     },
     api: {
       maxBodyBytes: n('ACS_API_MAX_BODY'),

@@ -49,7 +49,7 @@ async function serveCwmp(ctx: AppContext, reconciler: Reconciler, provisioning: 
     log.warn({ event: 'cwmp.no_global_credential' }, 'no ACS_CWMP_USERNAME/ACS_CWMP_PASSWORD: only devices with their own credential can open sessions');
   }
   const app = createCwmpApp({ engine, config: cwmp, log, ready: ctx.ready, secure: !!cwmp.tls });
-  const running = await listen('cwmp', app, { host: config.bindAddress, port: config.cwmpPort, tls: cwmp.tls, keepAliveMs: ttlMs });
+  const running = await listen('cwmp', app, { host: config.bindAddress, port: config.cwmpPort, tls: cwmp.tls, keepAliveMs: ttlMs, headersTimeoutMs: cwmp.headersTimeoutMs, requestTimeoutMs: cwmp.requestTimeoutMs });
   const sweeper = new InflightSweeper(sessions, tasks, log);
   sweeper.start(Math.max(1000, ttlMs / 3));
   return {

@@ -91,21 +91,30 @@ export class DeviceAuthenticator {
     return ok ? { ok: true, username } : this.fail(req, 'wrong Basic credentials');
   }
 
+  /**
+   * Only a wrong password counts as a failure. A response that proves the password but cannot
+   * be accepted as it is (a nonce that expired or that another secret signed, a nonce count
+   * already seen) earns a fresh challenge with stale=true: many CPEs open a session with the
+   * nonce and count they cached, and counting those would lock out a whole NAT'd site.
+   */
   private async checkDigest(req: AuthRequest, header: string, expected: DeviceCredentials): Promise<AuthVerdict> {
     const c = parseDigestAuthorization(header);
     if (!c) return this.fail(req, 'malformed Digest credentials');
     if (!this.config.digestAlgorithms.includes(baseAlgorithm(c.algorithm))) return this.fail(req, 'Digest algorithm not offered');
     if (c.realm !== this.config.realm || c.username !== expected.username) return this.fail(req, 'wrong Digest credentials');
     if (!sameTarget(c.uri, req.uri)) return this.fail(req, 'Digest uri does not match the request');
-    const nonceState = this.nonces.check(c.nonce);
-    if (nonceState === 'invalid') return this.fail(req, 'unknown Digest nonce');
     const stored = baseAlgorithm(c.algorithm) === 'SHA-256' ? expected.ha1Sha256 : expected.ha1Md5;
     if (!digestEquals(expectedResponse(c, req.method, stored), c.response)) return this.fail(req, 'wrong Digest credentials');
-    // A correct answer to an expired nonce is no failure: the device just needs a fresh one.
-    if (nonceState === 'stale') return { ok: false, status: 401, challenge: this.challenge(true), reason: 'stale Digest nonce', counted: false };
+    const nonceState = this.nonces.check(c.nonce);
+    if (nonceState === 'invalid') return this.stale('Digest nonce not issued by this ACS');
+    if (nonceState === 'stale') return this.stale('stale Digest nonce');
     const nc = c.nc ? parseInt(c.nc, 16) : 0;
-    if (!(await this.store.acceptNonceCount(c.nonce, nc, this.config.nonceTtlSeconds * 1000))) return this.fail(req, 'replayed Digest nonce count');
+    if (!(await this.store.acceptNonceCount(c.nonce, nc, this.config.nonceTtlSeconds * 1000))) return this.stale('replayed Digest nonce count');
     return { ok: true, username: c.username };
+  }
+
+  private stale(reason: string): AuthVerdict {
+    return { ok: false, status: 401, challenge: this.challenge(true), reason, counted: false };
   }
 
   private async fail(req: AuthRequest, reason: string, count = true): Promise<AuthVerdict> {

@@ -2,6 +2,9 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import Koa from 'koa';
 import type { Config } from '../../config';
+import { peerCertificateNames } from '../../devices/certificate-identity';
+import { clientAddress } from '../../http/client-address';
+import { inNetworks } from '../../http/networks';
 import { observability } from '../../http/observability';
 import type { Logger } from '../../log';
 import { metrics } from '../../metrics';
@@ -15,6 +18,8 @@ export interface CwmpAppDeps {
   ready: () => Promise<boolean>;
   /** true when served over TLS, so cookies get the Secure flag */
   secure: boolean;
+  /** the client address a PROXY protocol header gave for a connection, if any */
+  proxiedPeer?: (socket: Socket) => string | undefined;
 }
 
 /**
@@ -38,7 +43,9 @@ export function createCwmpApp(deps: CwmpAppDeps): Koa {
       return;
     }
     const sessionId = sessionCookie(ctx.get('Cookie') || undefined);
-    const proxied = !!(ctx.get('X-Forwarded-For') || ctx.get('Forwarded'));
+    const peer = deps.proxiedPeer?.(ctx.req.socket) ?? ctx.req.socket.remoteAddress ?? 'unknown';
+    const source = clientAddress(peer, ctx.get('X-Forwarded-For') || undefined, deps.config.trustedProxies);
+    const proxied = !!(ctx.get('X-Forwarded-For') || ctx.get('Forwarded')) || inNetworks(deps.config.trustedProxies, peer);
     const connectionSessionId = proxied ? undefined : socketSessions.get(ctx.req.socket);
     // Shed new sessions, never running ones: a device in session holds a lock and tasks.
     if (!sessionId && inflight >= deps.config.maxConcurrent) {
@@ -58,8 +65,8 @@ export function createCwmpApp(deps: CwmpAppDeps): Koa {
         connectionSessionId,
         authorization: ctx.get('Authorization') || undefined,
         uri: ctx.url,
-        source: ctx.ip || ctx.socket.remoteAddress || 'unknown',
-        clientCertificateNames: verifiedCertificateNames(ctx.req.socket),
+        source,
+        clientCertificate: verifiedCertificate(ctx.req.socket),
       });
       if (reply.setSession) socketSessions.set(ctx.req.socket, reply.setSession);
       // 204 ends the session: the next request on this connection opens a new one.
@@ -68,13 +75,13 @@ export function createCwmpApp(deps: CwmpAppDeps): Koa {
     } catch (err) {
       if (err instanceof BodyError) {
         metrics.cwmpRequests.inc({ kind: 'rejected' });
-        deps.log.warn({ event: 'cwmp.bad_body', status: err.status, reason: err.message, source: ctx.ip }, 'CWMP body refused');
+        deps.log.warn({ event: 'cwmp.bad_body', status: err.status, reason: err.message, source }, 'CWMP body refused');
         ctx.status = err.status;
         ctx.body = `${err.message}\n`;
         ctx.set('Connection', 'close');
         return;
       }
-      deps.log.error({ event: 'cwmp.internal_error', err, source: ctx.ip }, 'CWMP request failed');
+      deps.log.error({ event: 'cwmp.internal_error', err, source }, 'CWMP request failed');
       ctx.status = 500;
       ctx.body = 'Internal error\n';
     } finally {
@@ -85,15 +92,13 @@ export function createCwmpApp(deps: CwmpAppDeps): Koa {
   return app;
 }
 
-/** Subject CN and subjectAltNames of a client certificate the TLS layer verified, if any. */
-function verifiedCertificateNames(socket: Socket): string[] | undefined {
+/** A client certificate the TLS layer verified against the configured CAs, if any. */
+function verifiedCertificate(socket: Socket) {
   const tls = socket as TLSSocket;
   if (!tls.encrypted || !tls.authorized) return undefined;
   const cert = tls.getPeerCertificate();
-  if (!cert || !Object.keys(cert).length) return undefined;
-  const names = (cert.subjectaltname ?? '').split(',').map((n) => n.trim().replace(/^[A-Za-z ]+:/, ''));
-  const cn = cert.subject?.CN;
-  return [...(Array.isArray(cn) ? cn : cn ? [cn] : []), ...names].filter(Boolean);
+  const names = peerCertificateNames(cert);
+  return names && cert.fingerprint256 ? { names, fingerprint: cert.fingerprint256 } : undefined;
 }
 
 function send(ctx: Koa.Context, reply: CwmpReply, secure: boolean): void {

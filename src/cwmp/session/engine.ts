@@ -1,18 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config';
+import { matchCertificate, type CertificateNames } from '../../devices/certificate-identity';
 import { deviceKey } from '../../devices/id';
 import { macFromParameters, type MacDirectory, type MacSource } from '../../devices/mac-directory';
 import { BOOTSTRAP, hasEvent, learnFromInform, learnFromResponse } from '../../devices/learn';
-import type { DeviceRepository } from '../../devices/repository';
+import type { DeviceRepository, DeviceSessionView } from '../../devices/repository';
 import type { Logger } from '../../log';
 import { metrics } from '../../metrics';
 import { decide, requestFor } from '../../tasks/decide';
 import { outcomeOfFault, outcomeOfResponse, outcomeOfTransfer, type Outcome } from '../../tasks/outcome';
 import type { TaskRepository } from '../../tasks/repository';
-import type { DeviceAuthenticator } from '../auth/device-auth';
+import type { AuthVerdict, DeviceAuthenticator } from '../auth/device-auth';
 import { acsFault, CwmpDecodeError, decodeEnvelope, encodeEnvelope, versionOf } from '../soap';
 import type { CpeRequest, CpeResponse, CwmpMessage, CwmpNamespace, Envelope, EnvelopeHeader, Fault, Inform, TransferComplete } from '../soap/types';
 import type { TaskDoc } from '../../tasks/types';
+import { bindingMismatch } from './binding';
 import { NO_RECONCILER, type ReconcileContext, type Reconciler } from './reconciler';
 import type { SessionState } from './state';
 import type { SessionStore } from './store';
@@ -27,12 +29,13 @@ export interface CwmpRequest {
   authorization?: string;
   /** request-target (path and query), which Digest covers */
   uri: string;
+  /** the client's address, resolved through the trusted proxies */
   source: string;
   /**
-   * Names (subject CN and subjectAltNames) of a TLS client certificate that verified against
-   * the configured CAs. A certificate naming the device's serial number authenticates it.
+   * A TLS client certificate that verified against the configured CAs. One naming exactly the
+   * device (devices/certificate-identity) authenticates it.
    */
-  clientCertificateNames?: string[];
+  clientCertificate?: { names: CertificateNames; fingerprint: string };
 }
 
 export interface CwmpReply {
@@ -84,12 +87,12 @@ export class SessionEngine {
     const state = req.sessionId ? cookieState : req.connectionSessionId ? await this.d.sessions.load(req.connectionSessionId) : null;
     if (req.body.trim() === '') {
       metrics.cwmpRequests.inc({ kind: 'empty' });
-      return this.onEmpty(state, req);
+      return (state && (await this.checkBinding(state, req))) || this.onEmpty(state, req);
     }
     if (!cookieState && (await this.d.auth.blocked(req.source))) return this.tooManyFailures(req);
     // Nothing but an Inform may open a session, and an Inform without credentials only earns a
     // challenge: no need to parse what an unauthenticated client sent.
-    if (!state && this.d.auth.required && !req.authorization && !req.clientCertificateNames?.length) return this.challenge();
+    if (!state && this.d.auth.required && !req.authorization && !req.clientCertificate) return this.challenge();
     let env: Envelope;
     try {
       env = decodeEnvelope(req.body, { maxDepth: this.d.config.maxDepth });
@@ -99,7 +102,11 @@ export class SessionEngine {
     }
     const msg = env.body;
     // An Inform opens a new session: only a cookie, never the connection, can tie it to one.
+    // It authenticates on its own, so a device whose address changed since its last session
+    // (which sends that session's cookie) is served.
     if (msg.method === 'Inform') return this.onInform(env as Envelope<Inform>, cookieState, req);
+    const refused = state && (await this.checkBinding(state, req));
+    if (refused) return refused;
     if (CPE_REQUESTS.has(msg.method)) return this.onCpeRequest(env as Envelope<CpeRequest>, state, req);
     if (msg.method === 'Fault' || isCpeResponse(msg)) return this.onResponse(env as Envelope<CpeResponse | Fault>, state, req);
     return this.refuse(env, 8000, `method ${msg.method} is not one a device sends`, state, req);
@@ -115,14 +122,11 @@ export class SessionEngine {
 
     const deviceId = deviceKey(inform.deviceId);
     const device = await this.d.devices.sessionView(deviceId, this.reconciler.viewFields);
-    const verdict = certificateNames(req, inform.deviceId.serialNumber)
-      ? ({ ok: true } as const)
-      : await this.d.auth.verify({ authorization: req.authorization, method: 'POST', uri: req.uri, source: req.source }, device?.credentials);
-    if (!verdict.ok) {
-      metrics.cwmpAuthFailures.inc({ result: verdict.counted ? 'failed' : 'challenged' });
-      if (verdict.counted) this.d.log.warn({ event: 'cwmp.auth_failed', deviceId, source: req.source, reason: verdict.reason }, 'device authentication failed');
-      return { status: 401, headers: { 'WWW-Authenticate': verdict.challenge }, body: 'Authentication required\n', contentType: 'text/plain' };
-    }
+    const certificate = matchCertificate(req.clientCertificate?.names, { serialNumber: inform.deviceId.serialNumber, mac: device?.mac });
+    // Credentials that come along are verified (and their nonce count consumed) even when a
+    // certificate already authenticates the device: a header seen once never opens a session.
+    const verdict: AuthVerdict = certificate && !req.authorization ? { ok: true } : await this.verify(req, device?.credentials);
+    if (!verdict.ok) return this.unauthenticated(verdict, deviceId, req);
     if (!device && !this.d.config.acceptUnknown) {
       metrics.cwmpSessions.inc({ outcome: 'refused' });
       this.d.log.warn({ event: 'cwmp.unknown_device', deviceId, source: req.source }, 'unknown device refused');
@@ -136,6 +140,11 @@ export class SessionEngine {
       namespace: env.namespace,
       cwmpVersion: versionOf(env.namespace),
       remoteAddress: req.source,
+      identity: {
+        ...(verdict.username !== undefined ? { username: verdict.username } : {}),
+        ...(certificate ? { certificate: req.clientCertificate!.fingerprint } : {}),
+        ...(device?.credentials ? { ownCredential: true } : {}),
+      },
       softwareVersion: reportedSoftwareVersion(inform),
       mac: device?.mac,
       startedAt: Date.now(),
@@ -179,6 +188,49 @@ export class SessionEngine {
     }
     await this.d.devices.dequeueTasks(deviceId, lost.map((t) => t._id));
     for (const task of lost) await this.reconciler.settled?.(task, { status: 'fault', fault: { code: 'transfer_lost', message: reason } }, ctx);
+  }
+
+  // ---------------------------------------------------------------------------- authentication
+
+  private verify(req: CwmpRequest, own: DeviceSessionView['credentials']): Promise<AuthVerdict> {
+    return this.d.auth.verify({ authorization: req.authorization, method: 'POST', uri: req.uri, source: req.source }, own);
+  }
+
+  /**
+   * A cookie names a session; it does not speak for it from elsewhere. A request from another
+   * address or with another client certificate is refused (403) and leaves the session and its
+   * in-flight task as they were; credentials it carries are verified and their nonce count
+   * consumed, so a header captured inside a session can never open one.
+   */
+  private async checkBinding(state: SessionState, req: CwmpRequest): Promise<CwmpReply | undefined> {
+    const mismatch = bindingMismatch(state, req);
+    if (mismatch) return this.misbound(state, req, mismatch);
+    if (!req.authorization || !this.d.auth.required) return undefined;
+    // Only a device with its own credential costs a read; the global one is in memory.
+    const own = state.identity?.ownCredential ? (await this.d.devices.get(state.deviceId, { credentials: 1 }))?.credentials : undefined;
+    const verdict = await this.verify(req, own);
+    // The session's cookie and address already authenticate the request: a device that resends
+    // the header it opened the session with (a reused count) is not refused, and its count
+    // stays recorded. A wrong password is.
+    if (!verdict.ok && verdict.counted) return this.unauthenticated(verdict, state.deviceId, req);
+    if (verdict.ok && state.identity?.username !== undefined && verdict.username !== state.identity.username) {
+      return this.misbound(state, req, 'request with another username than the one that opened the session');
+    }
+    return undefined;
+  }
+
+  private misbound(state: SessionState, req: CwmpRequest, reason: string): CwmpReply {
+    metrics.cwmpRequests.inc({ kind: 'rejected' });
+    this.d.log.warn({ event: 'cwmp.session_mismatch', deviceId: state.deviceId, source: req.source, reason }, 'request refused: the session belongs to another client');
+    return { status: 403, body: 'This CWMP session belongs to another client\n', contentType: 'text/plain', close: true };
+  }
+
+  private unauthenticated(verdict: Extract<AuthVerdict, { ok: false }>, deviceId: string, req: CwmpRequest): CwmpReply {
+    metrics.cwmpAuthFailures.inc({ result: verdict.counted ? 'failed' : 'challenged' });
+    const entry = { event: verdict.counted ? 'cwmp.auth_failed' : 'cwmp.auth_stale', deviceId, source: req.source, reason: verdict.reason };
+    if (verdict.counted) this.d.log.warn(entry, 'device authentication failed');
+    else this.d.log.info(entry, 'device proved its password with a nonce that cannot be accepted: fresh challenge');
+    return { status: 401, headers: { 'WWW-Authenticate': verdict.challenge }, body: 'Authentication required\n', contentType: 'text/plain' };
   }
 
   // ---------------------------------------------------------------------------- device requests
@@ -436,16 +488,6 @@ const CPE_RESPONSE_METHODS = new Set<string>([
   'GetQueuedTransfersResponse',
   'GetAllQueuedTransfersResponse',
 ]);
-
-/**
- * TR-069 lets a verified TLS client certificate stand in for HTTP authentication. It counts
- * only for the device it names: one of its names must contain the Inform's serial number, so
- * a certificate cannot speak for another device.
- */
-function certificateNames(req: CwmpRequest, serialNumber: string): boolean {
-  const serial = serialNumber.toUpperCase();
-  return !!serial && !!req.clientCertificateNames?.some((n) => n.toUpperCase().includes(serial));
-}
 
 function summaryOnly(set: Record<string, unknown>) {
   return { summary: { set, unset: [] }, params: { set: {}, unset: [] } };

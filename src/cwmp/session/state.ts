@@ -21,12 +21,24 @@ export interface InflightRpc {
   rpc: AcsRequest;
 }
 
+export interface SessionIdentity {
+  /** the HTTP username the opening Inform authenticated with */
+  username?: string;
+  /** SHA-256 fingerprint of the TLS client certificate that authenticated the device */
+  certificate?: string;
+  /** the device has its own credential (else the global one applies) */
+  ownCredential?: boolean;
+}
+
 export interface SessionState {
   id: string;
   deviceId: string;
   namespace: CwmpNamespace;
   cwmpVersion: string;
+  /** the client address that opened the session; every request of it must come from there */
   remoteAddress: string;
+  /** who opened the session; a request presenting another identity is refused */
+  identity?: SessionIdentity;
   /** SoftwareVersion the device reported in this session's Inform */
   softwareVersion?: string;
   /** the device's MAC as the ACS knows it, so a reported one is recorded only when it changed */

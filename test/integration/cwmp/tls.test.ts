@@ -33,8 +33,12 @@ beforeAll(async () => {
   openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=Test Device CA');
   openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'rogue.key', '-out', 'rogue.crt', '-days', '2', '-subj', '/CN=Rogue CA');
   issue('server', '/CN=127.0.0.1', 'ca', 'subjectAltName=IP:127.0.0.1\n');
-  issue('phone', '/CN=CP-8851-3PCC-FCHTLS0001', 'ca');
-  issue('forged', '/CN=CP-8851-3PCC-FCHTLS0001', 'rogue');
+  issue('phone', '/CN=FCHTLS0001', 'ca');
+  issue('forged', '/CN=FCHTLS0001', 'rogue');
+  // names that contain the serial number FCH12 without being it
+  issue('longer', '/CN=FCH1234', 'ca', 'subjectAltName=DNS:FCH1234,DNS:CP-8851-3PCC-FCH12\n');
+  // an exact name, in a subjectAltName only and in another case
+  issue('exact', '/CN=Cisco Phone', 'ca', 'subjectAltName=DNS:fch12\n');
   acs = await startTestAcs({
     ACS_CWMP_TLS_CERT: path.join(dir, 'server.crt'),
     ACS_CWMP_TLS_KEY: path.join(dir, 'server.key'),
@@ -68,6 +72,17 @@ it('a certificate for another device, or from an unknown CA, does not stand in f
   expect((await other.send(inform('FCHTLS0003'))).status).toBe(401);
   const forged = new ManualCpe(acs.cwmpUrl, undefined, undefined, { ca: pem('ca.crt'), cert: pem('forged.crt'), key: pem('forged.key') });
   expect((await forged.send(inform('FCHTLS0001'))).status).toBe(401);
+});
+
+it('a certificate identifies one device exactly: FCH1234 does not vouch for FCH12, fch12 does', async () => {
+  const tls = (name: string) => ({ ca: pem('ca.crt'), cert: pem(`${name}.crt`), key: pem(`${name}.key`) });
+  const longer = new ManualCpe(acs.cwmpUrl, undefined, undefined, tls('longer'));
+  expect((await longer.send(inform('FCH12'))).status).toBe(401);
+  expect(await acs.stores.db.collection('devices').countDocuments({ 'deviceId.serialNumber': 'FCH12' })).toBe(0);
+  const exact = new ManualCpe(acs.cwmpUrl, undefined, undefined, tls('exact'));
+  expect((await exact.exchange(inform('FCH12'))).reply.status).toBe(200);
+  expect((await exact.post('')).status).toBe(204);
+  expect(await acs.stores.db.collection('devices').countDocuments({ 'deviceId.serialNumber': 'FCH12' })).toBe(1);
 });
 
 it('refuses plain HTTP on the HTTPS port', async () => {
