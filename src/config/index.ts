@@ -128,7 +128,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const n = (k: string) => raw[k] as number;
   const b = (k: string) => raw[k] as boolean;
   const problems: string[] = [];
-  if (b('ACS_CWMP_PROXY_PROTOCOL') && !s('ACS_TRUSTED_PROXIES').trim()) {
+  const trustedProxies = networks('ACS_TRUSTED_PROXIES', (raw.ACS_TRUSTED_PROXIES as string | undefined) ?? '');
+  if (b('ACS_CWMP_PROXY_PROTOCOL') && trustedProxies.text.trim() === '') {
     problems.push('ACS_CWMP_PROXY_PROTOCOL needs ACS_TRUSTED_PROXIES: the networks of the load balancers whose PROXY headers are believed');
   }
   if (n('ACS_CWMP_REQUEST_TIMEOUT_MS') < n('ACS_CWMP_HEADERS_TIMEOUT_MS')) {
@@ -173,7 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
               clientCaFile: raw.ACS_CWMP_TLS_CLIENT_CA as string | undefined,
             }
           : undefined,
-      trustedProxies: networks('ACS_TRUSTED_PROXIES', s('ACS_TRUSTED_PROXIES')),
+      trustedProxies,
       proxyProtocol: b('ACS_CWMP_PROXY_PROTOCOL'),
       headersTimeoutMs: n('ACS_CWMP_HEADERS_TIMEOUT_MS'),
       requestTimeoutMs: n('ACS_CWMP_REQUEST_TIMEOUT_MS'),
