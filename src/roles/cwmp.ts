@@ -7,6 +7,7 @@ import { AuthStore, SessionStore } from '../cwmp/session/store';
 import { InflightSweeper } from '../cwmp/session/sweeper';
 import { MacDirectory } from '../devices/mac-directory';
 import { DeviceRepository } from '../devices/repository';
+import { ProxiedPeers } from '../http/proxy-protocol';
 import { startProvisioning, type Provisioning } from '../reconcile';
 import { TaskRepository } from '../tasks/repository';
 import type { AppContext } from './context';
@@ -48,8 +49,23 @@ async function serveCwmp(ctx: AppContext, reconciler: Reconciler, provisioning: 
   if (cwmp.auth !== 'none' && !cwmp.credential) {
     log.warn({ event: 'cwmp.no_global_credential' }, 'no ACS_CWMP_USERNAME/ACS_CWMP_PASSWORD: only devices with their own credential can open sessions');
   }
-  const app = createCwmpApp({ engine, config: cwmp, log, ready: ctx.ready, secure: !!cwmp.tls });
-  const running = await listen('cwmp', app, { host: config.bindAddress, port: config.cwmpPort, tls: cwmp.tls, keepAliveMs: ttlMs, headersTimeoutMs: cwmp.headersTimeoutMs, requestTimeoutMs: cwmp.requestTimeoutMs });
+  const peers = cwmp.proxyProtocol
+    ? new ProxiedPeers({
+        trusted: cwmp.trustedProxies,
+        timeoutMs: cwmp.headersTimeoutMs,
+        onInvalid: (peer, reason) => log.warn({ event: 'cwmp.bad_proxy_header', peer, reason }, 'connection closed: bad PROXY protocol header'),
+      })
+    : undefined;
+  const app = createCwmpApp({ engine, config: cwmp, log, ready: ctx.ready, secure: !!cwmp.tls, proxiedPeer: peers?.sourceOf });
+  const running = await listen('cwmp', app, {
+    host: config.bindAddress,
+    port: config.cwmpPort,
+    tls: cwmp.tls,
+    keepAliveMs: ttlMs,
+    headersTimeoutMs: cwmp.headersTimeoutMs,
+    requestTimeoutMs: cwmp.requestTimeoutMs,
+    prepare: peers && ((server) => peers.install(server)),
+  });
   const sweeper = new InflightSweeper(sessions, tasks, log);
   sweeper.start(Math.max(1000, ttlMs / 3));
   return {

@@ -26,6 +26,8 @@ export interface ListenOptions {
   /** how long a client may take to send a request's headers, and the whole request */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** called with the server before it listens (to see its connections first) */
+  prepare?: (server: http.Server) => void;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function listen(name: string, app: Koa, options: ListenOptions): Pr
       )
     : http.createServer(timeouts, app.callback());
   server.keepAliveTimeout = options.keepAliveMs ?? 5000;
+  options.prepare?.(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

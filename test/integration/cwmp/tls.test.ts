@@ -2,7 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { request } from 'undici';
+import net from 'node:net';
+import tls from 'node:tls';
+import { Agent, request } from 'undici';
+import { encodeEnvelope } from '../../../src/cwmp/soap';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../../support/acs';
 import { inform, ManualCpe } from '../../support/cwmp-client';
 
@@ -83,6 +86,40 @@ it('a certificate identifies one device exactly: FCH1234 does not vouch for FCH1
   expect((await exact.exchange(inform('FCH12'))).reply.status).toBe(200);
   expect((await exact.post('')).status).toBe(204);
   expect(await acs.stores.db.collection('devices').countDocuments({ 'deviceId.serialNumber': 'FCH12' })).toBe(1);
+});
+
+it('behind a TCP balancer, the PROXY header before the TLS handshake gives the client address and the certificate still counts', async () => {
+  const proxied = await startTestAcs(
+    {
+      ACS_CWMP_TLS_CERT: path.join(dir, 'server.crt'),
+      ACS_CWMP_TLS_KEY: path.join(dir, 'server.key'),
+      ACS_CWMP_TLS_CLIENT_CA: path.join(dir, 'ca.crt'),
+      ACS_CWMP_PROXY_PROTOCOL: 'true',
+      ACS_TRUSTED_PROXIES: '127.0.0.1/32',
+    },
+    { stores: acs.stores },
+  );
+  const dispatcher = new Agent({
+    connect: (opts, callback) => {
+      const raw = net.connect(Number(opts.port), opts.hostname, () => {
+        raw.write('PROXY TCP4 198.51.100.90 127.0.0.1 40000 7547\r\n');
+        const secure = tls.connect({ socket: raw, ca: pem('ca.crt'), cert: pem('phone.crt'), key: pem('phone.key'), host: '127.0.0.1' }, () => callback(null, secure));
+        secure.once('error', (err) => callback(err, null));
+      });
+      raw.once('error', (err) => callback(err, null));
+    },
+  });
+  try {
+    const body = encodeEnvelope({ namespace: 'urn:dslforum-org:cwmp-1-2', header: { id: '1' }, body: inform('FCHTLS0001') });
+    const res = await request(proxied.cwmpUrl, { method: 'POST', body, headers: { 'content-type': 'text/xml' }, dispatcher });
+    await res.body.text();
+    expect(res.statusCode).toBe(200);
+    const device = await acs.stores.db.collection('devices').findOne({ 'deviceId.serialNumber': 'FCHTLS0001' });
+    expect(device?.remoteAddress).toBe('198.51.100.90');
+  } finally {
+    await dispatcher.close();
+    await proxied.close();
+  }
 });
 
 it('refuses plain HTTP on the HTTPS port', async () => {
