@@ -14,7 +14,8 @@ export interface AuthRequest {
 
 export type AuthVerdict =
   | { ok: true; username?: string }
-  | { ok: false; status: 401; challenge: string[]; reason: string; counted: boolean };
+  /** `stale`: the password was proven, only the nonce or its count could not be accepted */
+  | { ok: false; status: 401; challenge: string[]; reason: string; counted: boolean; stale?: true };
 
 /**
  * Checks a device's HTTP credentials (Basic and/or Digest per configuration) against its own
@@ -114,7 +115,7 @@ export class DeviceAuthenticator {
   }
 
   private stale(reason: string): AuthVerdict {
-    return { ok: false, status: 401, challenge: this.challenge(true), reason, counted: false };
+    return { ok: false, status: 401, challenge: this.challenge(true), reason, counted: false, stale: true };
   }
 
   private async fail(req: AuthRequest, reason: string, count = true): Promise<AuthVerdict> {

@@ -227,9 +227,9 @@ export class SessionEngine {
 
   private unauthenticated(verdict: Extract<AuthVerdict, { ok: false }>, deviceId: string, req: CwmpRequest): CwmpReply {
     metrics.cwmpAuthFailures.inc({ result: verdict.counted ? 'failed' : 'challenged' });
-    const entry = { event: verdict.counted ? 'cwmp.auth_failed' : 'cwmp.auth_stale', deviceId, source: req.source, reason: verdict.reason };
-    if (verdict.counted) this.d.log.warn(entry, 'device authentication failed');
-    else this.d.log.info(entry, 'device proved its password with a nonce that cannot be accepted: fresh challenge');
+    const entry = { deviceId, source: req.source, reason: verdict.reason };
+    if (verdict.counted) this.d.log.warn({ event: 'cwmp.auth_failed', ...entry }, 'device authentication failed');
+    else if (verdict.stale) this.d.log.info({ event: 'cwmp.auth_stale', ...entry }, 'device proved its password with a nonce that cannot be accepted: fresh challenge');
     return { status: 401, headers: { 'WWW-Authenticate': verdict.challenge }, body: 'Authentication required\n', contentType: 'text/plain' };
   }
 
