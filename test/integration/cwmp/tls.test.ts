@@ -88,6 +88,17 @@ it('a certificate identifies one device exactly: FCH1234 does not vouch for FCH1
   expect(await acs.stores.db.collection('devices').countDocuments({ 'deviceId.serialNumber': 'FCH12' })).toBe(1);
 });
 
+it('a session opened with one certificate refuses a request presenting another (403), and carries on', async () => {
+  const tlsOf = (name: string) => ({ ca: pem('ca.crt'), cert: pem(`${name}.crt`), key: pem(`${name}.key`) });
+  const phone = new ManualCpe(acs.cwmpUrl, undefined, undefined, tlsOf('phone'));
+  expect((await phone.exchange(inform('FCHTLS0001'))).reply.status).toBe(200);
+  // same address, the session's cookie, another device's certificate
+  const other = new ManualCpe(acs.cwmpUrl, undefined, undefined, tlsOf('exact'));
+  other.cookie = phone.cookie;
+  expect((await other.post('')).status).toBe(403);
+  expect((await phone.post('')).status).toBe(204);
+});
+
 it('behind a TCP balancer, the PROXY header before the TLS handshake gives the client address and the certificate still counts', async () => {
   const proxied = await startTestAcs(
     {

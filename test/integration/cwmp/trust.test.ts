@@ -138,6 +138,21 @@ describe('no Digest replay', () => {
   });
 });
 
+describe('credentials inside a session', () => {
+  it('a wrong password is refused (401, counted) and leaves the session and its task as they were', async () => {
+    const phone = '203.0.113.30';
+    const s = await sessionWithTaskInFlight(phone, 'INSESSION');
+    const first = await post(acs, phone, envelope(inform('OTHER-PHONE')));
+    const wrong = await post(acs, phone, envelope(uptime('666'), s.rpcId), { cookie: s.cookie, authorization: digest(first.challenges, 1, 'guess') });
+    expect(wrong.status).toBe(401);
+    expect(await auth.failures(phone)).toBe(1);
+    expect(await tasks.get(s.taskId)).toMatchObject({ status: 'sent' });
+    // the device resending the header it already used is not refused: the session speaks for it
+    expect((await post(acs, phone, envelope(uptime('42'), s.rpcId), { cookie: s.cookie, authorization: s.inSession })).status).toBe(204);
+    expect((await tasks.get(s.taskId))?.result).toMatchObject({ parameterList: [{ value: 42 }] });
+  });
+});
+
 describe('session binding', () => {
   it("a cookie from another address is refused with 403 and leaves the session and its task untouched", async () => {
     const phone = '203.0.113.20';
