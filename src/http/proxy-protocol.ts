@@ -127,9 +127,14 @@ export class ProxiedPeers {
       const cleanup = () => {
         clearTimeout(timer);
         socket.removeListener('data', onData);
-        socket.removeListener('error', onError);
+        socket.removeListener('error', cleanup);
+        socket.removeListener('close', cleanup);
+        socket.removeListener('end', ended);
       };
-      const onError = () => cleanup();
+      const ended = () => {
+        cleanup();
+        socket.destroy();
+      };
       const onData = (chunk: Buffer) => {
         buf = Buffer.concat([buf, chunk]);
         const r = parseProxyHeader(buf);
@@ -146,7 +151,11 @@ export class ProxiedPeers {
         if (!tls) socket.resume();
       };
       socket.on('data', onData);
-      socket.on('error', onError);
+      // a balancer's TCP health check connects and closes without a byte: nothing to report
+      socket.on('error', cleanup);
+      socket.on('close', cleanup);
+      // HTTP servers allow half-open sockets: a peer that ends before its header is gone
+      socket.on('end', ended);
     });
   }
 }

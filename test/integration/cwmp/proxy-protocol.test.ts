@@ -53,7 +53,7 @@ describe('from a trusted balancer', () => {
   let acs: TestAcs;
   const logs: Array<Record<string, unknown>> = [];
   beforeAll(async () => {
-    acs = await startTestAcs({ ACS_CWMP_AUTH: 'basic', ACS_CWMP_PROXY_PROTOCOL: 'true', ACS_TRUSTED_PROXIES: '127.0.0.0/8' }, { logs });
+    acs = await startTestAcs({ ACS_CWMP_AUTH: 'basic', ACS_CWMP_PROXY_PROTOCOL: 'true', ACS_TRUSTED_PROXIES: '127.0.0.0/8', ACS_CWMP_HEADERS_TIMEOUT_MS: '300' }, { logs });
   });
   afterAll(async () => acs?.close());
 
@@ -80,10 +80,29 @@ describe('from a trusted balancer', () => {
     expect(probe.statusCode).toBe(200);
   });
 
+  it('a health check that connects and closes is not reported; a header that never completes is', async () => {
+    const url = new URL(acs.cwmpUrl);
+    const reported = () => logs.filter((l) => l.event === 'cwmp.bad_proxy_header');
+    const before = reported().length;
+    const check = net.connect(Number(url.port), url.hostname);
+    await new Promise((resolve) => check.once('connect', resolve));
+    check.destroy();
+    const stuck = net.connect(Number(url.port), url.hostname);
+    stuck.on('error', () => undefined);
+    let closed = false;
+    stuck.on('close', () => (closed = true));
+    stuck.write('PROXY TCP4 198.51.100.80');
+    // the stuck one is cut at the headers timeout; by then the health check would have been too
+    for (let i = 0; i < 200 && !(closed && reported().length > before); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(closed).toBe(true);
+    expect(reported().slice(before)).toEqual([expect.objectContaining({ reason: 'no complete PROXY header in time' })]);
+    stuck.destroy();
+  });
+
   it('a malformed header closes the connection, logged once', async () => {
     await expect(informThrough(acs, 'PROXY TCP4 not-an-address 127.0.0.1 1 2\r\n', 'PPBAD')).rejects.toThrow();
     expect(await remoteAddressOf(acs, 'PPBAD')).toBeUndefined();
-    expect(logs.filter((l) => l.event === 'cwmp.bad_proxy_header')).toHaveLength(1);
+    expect(logs.filter((l) => l.event === 'cwmp.bad_proxy_header' && l.reason === 'malformed PROXY v1 addresses')).toHaveLength(1);
   });
 });
 
