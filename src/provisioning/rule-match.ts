@@ -64,8 +64,13 @@ function expandOptions(options: RuleOptions, ctx: MacroContext): RuleOptions {
   return out;
 }
 
-/** Paths compare after undoing percent-encoding, which clients apply differently. */
-function samePath(rulePath: string, target: string): boolean {
+/**
+ * Paths compare after undoing percent-encoding, which clients apply differently, and without
+ * a trailing `?` or `&` (where the ACS appends its token, see phone-token.ts).
+ */
+function samePath(rulePathText: string, targetText: string): boolean {
+  const rulePath = rulePathText.replace(/[?&]$/, '');
+  const target = targetText.replace(/[?&]$/, '');
   if (rulePath === target) return true;
   try {
     return decodeURI(rulePath) === decodeURI(target);
