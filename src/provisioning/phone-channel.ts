@@ -143,7 +143,7 @@ export class PhoneChannel {
   private async answer(req: PhoneRequest, body: Buffer, target: string, presented: Presented): Promise<PhoneReply> {
     const secure = !this.d.policy.insecure;
     const who = await this.identify(req, presented.certificate, target);
-    if ('reply' in who) return secure && who.reply.status === 404 ? this.unproven(req, who.reply, 'unknown_device') : who.reply;
+    if ('reply' in who) return secure && who.reply.status === 404 ? await this.unproven(req, who.reply, 'unknown_device') : who.reply;
     const values = who.desired ? desiredValues(who.desired.entries) : {};
     const ctx = deviceMacros(who.facts, values);
     if (req.method === 'PUT' || req.method === 'POST') {
@@ -205,11 +205,11 @@ export class PhoneChannel {
     let proof: Proof | undefined;
     if (this.d.policy.insecure) proof = { by: 'insecure-mode' };
     const cert = judgeCertificate(presented.certificate, { serialNumber: facts.serialNumber, mac: facts.mac });
-    if (cert && 'mismatch' in cert) return { reply: this.unproven(req, refuse(403, cert.mismatch, deviceId), 'bad_proof', deviceId) };
+    if (cert && 'mismatch' in cert) return { reply: await this.unproven(req, refuse(403, cert.mismatch, deviceId), 'bad_proof', deviceId) };
     if (cert) proof ??= { by: 'certificate', match: cert.match };
     if (presented.token !== undefined) {
       const check = this.d.tokens.verify(deviceId, presented.token);
-      if (!check.ok) return { reply: this.unproven(req, refuse(403, check.reason, deviceId), 'bad_proof', deviceId) };
+      if (!check.ok) return { reply: await this.unproven(req, refuse(403, check.reason, deviceId), 'bad_proof', deviceId) };
       if (proof?.by !== 'certificate') proof = { by: 'token', deviceKey: check.deviceKey };
     }
     const known = this.knownCredentials(who, values, matched);
@@ -218,7 +218,7 @@ export class PhoneChannel {
       const verdict = await this.verifyCredentials(req, known);
       if (!verdict.ok) {
         const why = required ? `authentication required by the ${matched?.parameter} --uid/--pwd` : 'credentials refused';
-        return { reply: this.unproven(req, { ...refuse(401, `${why} (${verdict.reason})`, deviceId), headers: { 'WWW-Authenticate': verdict.challenge } }, req.authorization ? 'bad_proof' : 'challenged', deviceId) };
+        return { reply: await this.unproven(req, { ...refuse(401, `${why} (${verdict.reason})`, deviceId), headers: { 'WWW-Authenticate': verdict.challenge } }, req.authorization ? 'bad_proof' : 'challenged', deviceId) };
       }
       proof ??= { by: 'credentials' };
     }
@@ -256,10 +256,10 @@ export class PhoneChannel {
   }
 
   /** Counts an unproven request of the source and logs it once per device (without secrets). */
-  private unproven(req: PhoneRequest, reply: PhoneReply, outcome: string, deviceId?: string): PhoneReply {
+  private async unproven(req: PhoneRequest, reply: PhoneReply, outcome: string, deviceId?: string): Promise<PhoneReply> {
     if (this.d.policy.insecure) return reply;
     metrics.fsPhoneUnproven.inc({ outcome });
-    void this.d.throttle.count(req.source).catch((err: unknown) => this.d.log.warn({ event: 'fs.phone_throttle_failed', err: (err as Error).message }, 'counting an unproven request failed'));
+    await this.d.throttle.count(req.source);
     if (deviceId && outcome !== 'no_secrets' && !this.logged.has(`${deviceId}\n${outcome}`)) {
       this.logged.set(`${deviceId}\n${outcome}`, true);
       this.d.log.warn({ event: 'fs.phone_unproven', deviceId, outcome, status: reply.status, source: req.source, reason: reply.reason }, 'phone channel: request without proof of identity (logged once per device)');
