@@ -128,8 +128,8 @@ export class PhoneChannel {
       if (problem) return this.unproven(req, refuse(400, problem), 'bad_proof');
     }
     const material = presented.certificate !== undefined || presented.token !== undefined || req.authorization !== undefined;
-    const exhausted = secure && (await this.d.throttle.exhausted(req.source));
-    if (exhausted && !material) return this.throttled(req);
+    // Proven requests cost no throttle read: the budget matters only when they fail.
+    if (secure && !material && (await this.d.throttle.exhausted(req.source))) return this.throttled(req);
     if (req.authorization !== undefined && (await this.authenticator(req).blocked(req.source))) {
       metrics.fsPhoneUnproven.inc({ outcome: 'throttled' });
       return { ...refuse(429, 'too many failed logins from this address: try again later'), headers: { 'Retry-After': '60' } };
@@ -137,7 +137,7 @@ export class PhoneChannel {
     const reply = await this.answer(req, body, target, presented);
     // A source past its budget learns nothing from a failed attempt: not whether the MAC is known,
     // nor what was wrong with the proof. Only proven requests are answered.
-    return exhausted && reply.status >= 400 ? this.throttled(req) : reply;
+    return secure && material && reply.status >= 400 && (await this.d.throttle.exhausted(req.source)) ? this.throttled(req) : reply;
   }
 
   private async answer(req: PhoneRequest, body: Buffer, target: string, presented: Presented): Promise<PhoneReply> {
@@ -166,7 +166,9 @@ export class PhoneChannel {
     if ('challenge' in decision) {
       return this.unproven(req, { ...refuse(401, decision.reason, deviceId), headers: { 'WWW-Authenticate': this.authenticator(req).challenge() } }, 'challenged', deviceId);
     }
-    if (posted.byteLength) {
+    const proof = 'proof' in decision ? decision.proof : undefined;
+    // A --post body is what the phone says about itself: taken only from a phone that proved it.
+    if (posted.byteLength && proof) {
       try {
         await this.d.reports.recordPost(deviceId, parsePostedValues(posted.toString('latin1')));
       } catch (err) {
@@ -176,7 +178,6 @@ export class PhoneChannel {
     }
     let variant: ProfileVariant | undefined;
     let cbcKey = matched?.options.key;
-    const proof = 'proof' in decision ? decision.proof : undefined;
     if (decision.serve === 'redacted') variant = this.d.profiles.redacted;
     else if (proof && proof.by !== 'insecure-mode') {
       variant = this.d.profiles.proven(deviceId, desired, { host: req.host, secure: req.secure });

@@ -5,7 +5,7 @@ import { answerChallenge, pickChallenge } from '../../../src/cwmp/auth/digest';
 import { DeviceRepository } from '../../../src/devices/repository';
 import { UrlSigner, type TransferLogEntry } from '../../../src/files';
 import { metrics } from '../../../src/metrics';
-import { PhoneTokens, StoredDesiredConfig, withToken } from '../../../src/provisioning';
+import { PhoneTokens, ReportStore, StoredDesiredConfig, withToken } from '../../../src/provisioning';
 import { startTestAcs, type TestAcs } from '../../support/acs';
 import { TestPki, type Pem } from '../../support/certs';
 import { registerDevice, type TestDevice } from '../../support/devices';
@@ -140,6 +140,13 @@ describe('a stranger naming a known MAC', () => {
     const logged = logs.filter((l) => l.event === 'fs.phone_unproven' && l.deviceId === victim.id);
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatchObject({ outcome: 'redacted', status: 200 });
+  });
+
+  it('cannot write what the phone reports about itself with a --post resync', async () => {
+    const res = await request(`/cisco/resyncs/${victim.mac}`, { method: 'POST', body: 'SW_Ver = "forged";' });
+    expect(res.status).toBe(200);
+    expectNoSecret(res);
+    expect((await new ReportStore(acs.stores.db).get(victim.id))?.posted).toBeUndefined();
   });
 
   it('is challenged, not served, for a device with credentials the ACS knows (phones answer only a challenge)', async () => {
