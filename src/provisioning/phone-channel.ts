@@ -128,22 +128,18 @@ export class PhoneChannel {
       if (problem) return this.unproven(req, refuse(400, problem), 'bad_proof');
     }
     const material = presented.certificate !== undefined || presented.token !== undefined || req.authorization !== undefined;
-    // Proven requests cost no throttle read: the budget matters only when they fail.
+    // Requests carrying proof cost no throttle read: the budget matters only when they fail.
     if (secure && !material && (await this.d.throttle.exhausted(req.source))) return this.throttled(req);
     if (req.authorization !== undefined && (await this.authenticator(req).blocked(req.source))) {
       metrics.fsPhoneUnproven.inc({ outcome: 'throttled' });
       return { ...refuse(429, 'too many failed logins from this address: try again later'), headers: { 'Retry-After': '60' } };
     }
-    const reply = await this.answer(req, body, target, presented);
-    // A source past its budget learns nothing from a failed attempt: not whether the MAC is known,
-    // nor what was wrong with the proof. Only proven requests are answered.
-    return secure && material && reply.status >= 400 && (await this.d.throttle.exhausted(req.source)) ? this.throttled(req) : reply;
+    return this.answer(req, body, target, presented);
   }
 
   private async answer(req: PhoneRequest, body: Buffer, target: string, presented: Presented): Promise<PhoneReply> {
-    const secure = !this.d.policy.insecure;
     const who = await this.identify(req, presented.certificate, target);
-    if ('reply' in who) return secure && who.reply.status === 404 ? await this.unproven(req, who.reply, 'unknown_device') : who.reply;
+    if ('reply' in who) return who.reply.status === 404 ? this.unproven(req, who.reply, 'unknown_device') : who.reply;
     const values = who.desired ? desiredValues(who.desired.entries) : {};
     const ctx = deviceMacros(who.facts, values);
     if (req.method === 'PUT' || req.method === 'POST') {
@@ -155,7 +151,7 @@ export class PhoneChannel {
 
   private async profile(req: PhoneRequest, posted: Buffer, who: Device, presented: Presented, values: Record<string, string>, matched: MatchedRule | undefined): Promise<PhoneReply> {
     const { deviceId, facts, desired } = who;
-    if (!desired) return refuse(404, 'no configuration is defined for this device', deviceId);
+    if (!desired) return this.unproven(req, refuse(404, 'no configuration is defined for this device', deviceId), 'unknown_device');
     const proven = await this.prove(req, who, presented, values, matched);
     if ('reply' in proven) return proven.reply;
     const decision = decideAccess(this.d.policy, {
@@ -259,8 +255,10 @@ export class PhoneChannel {
   /** Counts an unproven request of the source and logs it once per device (without secrets). */
   private async unproven(req: PhoneRequest, reply: PhoneReply, outcome: string, deviceId?: string): Promise<PhoneReply> {
     if (this.d.policy.insecure) return reply;
+    // A source past its budget learns nothing more, not even from requests carrying (failed)
+    // proof: not whether the MAC is known, nor what was wrong with the proof.
+    if ((await this.d.throttle.count(req.source)) > this.d.throttle.settings.budget) return this.throttled(req);
     metrics.fsPhoneUnproven.inc({ outcome });
-    await this.d.throttle.count(req.source);
     if (deviceId && outcome !== 'no_secrets' && !this.logged.has(`${deviceId}\n${outcome}`)) {
       this.logged.set(`${deviceId}\n${outcome}`, true);
       this.d.log.warn({ event: 'fs.phone_unproven', deviceId, outcome, status: reply.status, source: req.source, reason: reply.reason }, 'phone channel: request without proof of identity (logged once per device)');

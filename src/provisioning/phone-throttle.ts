@@ -28,9 +28,9 @@ export class PhoneThrottle {
     return Number((await this.redis.get(this.key(source))) ?? 0) >= this.settings.budget;
   }
 
-  /** Counts one unknown or unproven request of the source. */
-  async count(source: string): Promise<void> {
-    await this.redis.acsCountFailure(this.key(source), this.settings.windowSeconds);
+  /** Counts one unknown or unproven request of the source; returns the source's count in the window. */
+  async count(source: string): Promise<number> {
+    return this.redis.acsCountFailure(this.key(source), this.settings.windowSeconds);
   }
 
   private key(source: string): string {
