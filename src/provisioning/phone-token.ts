@@ -39,7 +39,9 @@ export class PhoneTokens {
     const m = FORMAT.exec(token);
     if (!m) return { ok: false, reason: 'token refused: malformed' };
     const expires = parseInt(m[1], 36);
-    if (!timingSafeEqual(Buffer.from(m[3], 'base64url'), this.mac(deviceId, expires, m[2]))) {
+    // Compared as text: base64url decoding ignores the last character's low bits, so a token
+    // edited there would decode to the same bytes.
+    if (!timingSafeEqual(Buffer.from(m[3]), Buffer.from(this.mac(deviceId, expires, m[2]).toString('base64url')))) {
       return { ok: false, reason: 'token refused: the signature does not match (forged, altered, or made for another device)' };
     }
     if (expires * 1000 <= now) return { ok: false, reason: `token refused: expired at ${new Date(expires * 1000).toISOString()}` };

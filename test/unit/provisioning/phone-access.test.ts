@@ -60,6 +60,11 @@ describe('per-device tokens', () => {
     expect(tokens.verify('dev-2', t, now)).toMatchObject({ ok: false, reason: expect.stringMatching(/signature does not match/) });
     expect(tokens.verify('dev-1', t.replace('.0.', '.k.'), now)).toMatchObject({ ok: false });
     expect(new PhoneTokens(Buffer.from('o'.repeat(32)), 3600).verify('dev-1', t, now)).toMatchObject({ ok: false });
+    // The last base64url character's low bits decode to nothing: still refused when edited.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const sameBytes = t.slice(0, -1) + alphabet[alphabet.indexOf(t.slice(-1)) ^ 1];
+    expect(Buffer.from(sameBytes.split('.')[2], 'base64url')).toEqual(Buffer.from(t.split('.')[2], 'base64url'));
+    expect(tokens.verify('dev-1', sameBytes, now)).toMatchObject({ ok: false });
     const longer = `${t.split('.')[0]}0.${t.split('.').slice(1).join('.')}`;
     expect(tokens.verify('dev-1', longer, now)).toMatchObject({ ok: false });
     for (const bad of ['', 'x', `${t}x`, t.replace(/\.0\./, '.z.')]) expect(tokens.verify('dev-1', bad, now)).toEqual({ ok: false, reason: 'token refused: malformed' });
