@@ -15,7 +15,6 @@ import { decideAccess, judgeCertificate, profilePathProblem, type AccessPolicy, 
 import type { PhoneThrottle } from './phone-throttle';
 import { splitToken, type PhoneTokens } from './phone-token';
 import type { PhoneProfiles } from './phone-variants';
-import { hasSecrets } from './profile-secrets';
 import { deviceMacros, desiredValues, ruleCredentials, type DeviceFacts, type ProfileRenderer, type ProfileVariant } from './render';
 import { parsePostedValues, readReport, ReportError, type ReportKind, type ReportStore } from './reports';
 import { matchProfileRule, matchReportRule, PROFILE_RULES, type MatchedRule } from './rule-match';
@@ -156,7 +155,7 @@ export class PhoneChannel {
     if ('reply' in proven) return proven.reply;
     const decision = decideAccess(this.d.policy, {
       proof: proven.proof,
-      hasSecrets: desired.delivery.deviceKey || hasSecrets(desired.entries),
+      hasSecrets: this.d.profiles.holdsSecrets(deviceId, desired),
       credentialsKnown: proven.credentialsKnown,
     });
     if ('challenge' in decision) {
