@@ -17,8 +17,7 @@ import { splitToken, type PhoneTokens } from './phone-token';
 import type { PhoneProfiles } from './phone-variants';
 import { deviceMacros, desiredValues, ruleCredentials, type DeviceFacts, type ProfileRenderer, type ProfileVariant } from './render';
 import { parsePostedValues, readReport, ReportError, type ReportKind, type ReportStore } from './reports';
-import { matchProfileRule, matchReportRule, PROFILE_RULES, type MatchedRule } from './rule-match';
-import { expandMacros } from '../cisco/macros';
+import { matchProfileRule, matchReportRule, profileRuleOptions, type MatchedRule } from './rule-match';
 
 /**
  * The phones' own provisioning channel, without TR-069: resync (Profile_Rule pointing at the
@@ -227,15 +226,9 @@ export class PhoneChannel {
     const fromRule = ruleCredentials(matched?.options);
     if (fromRule) out.push(makeCredentials(fromRule.username, fromRule.password, this.d.realm));
     if (who.credentials && who.credentials.realm === this.d.realm) out.push(who.credentials);
-    const ctx = deviceMacros(who.facts, values);
-    for (const parameter of PROFILE_RULES) {
-      const text = values[parameter];
-      if (!text) continue;
-      for (const m of text.matchAll(/--uid\s+(?:"([^"]*)"|([^\s\]]+))\s+--pwd\s+(?:"([^"]*)"|([^\s\]]+))/g)) {
-        const username = expandMacros(m[1] ?? m[2], ctx, { credentials: true });
-        const password = expandMacros(m[3] ?? m[4], ctx, { credentials: true });
-        if (username && !out.some((c) => c.username === username)) out.push(makeCredentials(username, password, this.d.realm));
-      }
+    for (const rule of profileRuleOptions(values, deviceMacros(who.facts, values))) {
+      const c = ruleCredentials(rule.options);
+      if (c && !out.some((k) => k.username === c.username)) out.push(makeCredentials(c.username, c.password, this.d.realm));
     }
     return out;
   }

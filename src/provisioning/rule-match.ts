@@ -38,6 +38,21 @@ export function matchProfileRule(values: Record<string, string>, target: string,
   return undefined;
 }
 
+/** The options of every Profile_Rule* alternative, macros expanded (the credentials a phone may answer a challenge with). */
+export function profileRuleOptions(values: Record<string, string>, ctx: MacroContext): MatchedRule[] {
+  const out: MatchedRule[] = [];
+  for (const parameter of PROFILE_RULES) {
+    const text = values[parameter];
+    if (!text) continue;
+    try {
+      for (const alt of parseProfileRule(text).alternatives) if (alt.options) out.push({ parameter, options: expandOptions(alt.options, ctx) });
+    } catch {
+      continue;
+    }
+  }
+  return out;
+}
+
 /** The Report_Rule target whose http(s) URL path is `target`. */
 export function matchReportRule(values: Record<string, string>, target: string, ctx: MacroContext): MatchedRule | undefined {
   const text = values.Report_Rule;

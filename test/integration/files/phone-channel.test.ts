@@ -136,6 +136,13 @@ describe('resync', () => {
     const ok = await request(target, { headers: { authorization: digest } });
     expect(ok.status).toBe(200);
     expect(xmlValues(ok.body)).toMatchObject({ Station_Name: `Desk ${plain.mac}`, Password_1_: 'line-secret' });
+    // The rule's credentials are the device's: at its other paths it is challenged for them too.
+    const other = `/cisco/CP-8851-3PCC${plain.mac}.cfg`;
+    const challenged = await request(other);
+    expect(challenged.status).toBe(401);
+    expect(challenged.body.toString()).not.toContain('line-secret');
+    const answer = answerChallenge(pickChallenge(challenged.all('www-authenticate'))!, { username: 'MyUserID', password: 'MySecretPassword', method: 'GET', uri: other });
+    expect(xmlValues((await request(other, { headers: { authorization: answer } })).body).Password_1_).toBe('line-secret');
   });
 
   it('records the name = "value" pairs of a --post resync and answers with the profile (S19)', async () => {
