@@ -15,6 +15,7 @@
  *     machine's cores.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,7 +25,7 @@ import { loadCatalogue } from '../src/cisco/catalogue';
 import { validateValue, type ProfileEntry } from '../src/cisco/profile';
 import { deviceKey } from '../src/devices/id';
 import type { DeviceDoc } from '../src/devices/types';
-import { MacDirectory, ProfileRenderer, renderDeviceProfile, StoredDesiredConfig } from '../src/provisioning';
+import { MacDirectory, PhoneTokens, ProfileRenderer, renderDeviceProfile, StoredDesiredConfig, withToken } from '../src/provisioning';
 import { matchProfileRule } from '../src/provisioning/rule-match';
 import { deviceMacros, desiredValues } from '../src/provisioning/render';
 import { ensureLocalStores } from '../src/stores';
@@ -113,6 +114,10 @@ async function main(): Promise<void> {
     const fsHost = `127.0.0.1:${port}`;
     const desired = new StoredDesiredConfig(db);
     const macs = new MacDirectory(db);
+    // Phones prove themselves with the token the ACS renders into their Profile_Rule (issue 11).
+    const secret = randomBytes(32).toString('hex');
+    const tokens = new PhoneTokens(Buffer.from(secret, 'utf8'), 86_400);
+    const tokenOf: string[] = [];
     const seedStart = Date.now();
     let parameters = 0;
     for (let i = 0; i < opts.devices; i++) {
@@ -122,6 +127,7 @@ async function main(): Promise<void> {
       const doc: DeviceDoc = { _id: id, deviceId, registeredAt: now, lastInformAt: now, lastEvents: [], eventTimes: {}, cwmpVersion: '1.2', retryCount: 0, softwareVersion: 'sip88xx.12-0-1MPP-2', tags: [], taskQueue: [] };
       await db.collection<DeviceDoc>('devices').insertOne(doc);
       await macs.assign(id, mac(i), 'api');
+      tokenOf.push(tokens.issue(id, { deviceKey: false }));
       parameters = (await desired.replace(id, fullProfile(i, fsHost, opts.plain), { gzip: !opts.plain })).entries.length;
     }
     const seedSeconds = (Date.now() - seedStart) / 1000;
@@ -161,7 +167,7 @@ async function main(): Promise<void> {
 
     // 2. The fs role in its own process under autocannon.
     const child = spawn(process.execPath, [path.join(__dirname, '../src/cli/main.js'), 'serve', '--roles', 'fs'], {
-      env: { ...process.env, MONGODB_URL: stores.mongodbUrl, REDIS_URL: stores.redisUrl, ACS_REDIS_PREFIX: `bench:${process.pid}:`, ACS_BIND_ADDRESS: '127.0.0.1', ACS_FS_PORT: String(port), LOG_LEVEL: 'warn' },
+      env: { ...process.env, MONGODB_URL: stores.mongodbUrl, REDIS_URL: stores.redisUrl, ACS_REDIS_PREFIX: `bench:${process.pid}:`, ACS_SECRET: secret, ACS_BIND_ADDRESS: '127.0.0.1', ACS_FS_PORT: String(port), LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     cleanup.unshift(() => void child.kill('SIGTERM'));
@@ -181,7 +187,7 @@ async function main(): Promise<void> {
             method: 'GET',
             setupRequest: (req) => {
               const i = next++ % opts.devices;
-              return { ...req, path: `/cisco/${mac(i)}.cfg`, headers: { 'user-agent': `Cisco-CP-8851-3PCC/12.0.1 (${mac(i)})` } };
+              return { ...req, path: withToken(`/cisco/${mac(i)}.cfg`, tokenOf[i]), headers: { 'user-agent': `Cisco-CP-8851-3PCC/12.0.1 (${mac(i)})` } };
             },
           },
         ],

@@ -52,6 +52,12 @@ export const metrics = {
     labelNames: ['direction'] as const,
     registers: [registry],
   }),
+  fsPhoneUnproven: new Counter({
+    name: 'acs_fs_phone_unproven_total',
+    help: 'Phone-channel requests that proved no identity, by outcome (unknown_device, redacted, challenged, bad_proof, throttled)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  }),
   fsLogDropped: new Counter({
     name: 'acs_fs_log_dropped_total',
     help: 'Transfer log entries lost because MongoDB did not keep up or failed',

@@ -75,6 +75,15 @@ export interface Config {
     maxReportBytes: number;
     caFileType: string;
     tls?: { certFile: string; keyFile: string; clientCaFile?: string };
+    /** the phones' /cisco/ channel (see provisioning/phone-access.ts) */
+    phones: {
+      insecure: boolean;
+      unproven: 'redact' | 'refuse';
+      unprovenBudget: number;
+      unprovenWindowSeconds: number;
+      tokenTtlSeconds: number;
+      basicOverHttp: boolean;
+    };
   };
 }
 
@@ -204,6 +213,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         raw.ACS_FS_TLS_CERT !== undefined
           ? { certFile: s('ACS_FS_TLS_CERT'), keyFile: s('ACS_FS_TLS_KEY'), clientCaFile: raw.ACS_FS_TLS_CLIENT_CA as string | undefined }
           : undefined,
+      phones: {
+        insecure: b('ACS_FS_INSECURE_PHONE_CHANNEL'),
+        unproven: s('ACS_FS_UNPROVEN_PROFILE') as 'redact' | 'refuse',
+        unprovenBudget: n('ACS_FS_UNPROVEN_BUDGET'),
+        unprovenWindowSeconds: n('ACS_FS_UNPROVEN_WINDOW'),
+        tokenTtlSeconds: n('ACS_FS_PHONE_TOKEN_TTL'),
+        basicOverHttp: b('ACS_FS_PHONE_BASIC_OVER_HTTP'),
+      },
     },
   };
 }

@@ -57,7 +57,8 @@ export class UrlSigner {
     if (!sig || !SIG.test(sig)) throw new FileError(403, 'signed URL refused: the signature is missing or malformed');
     if (!DEVICE_ID.test(grant.deviceId)) throw new FileError(403, 'signed URL refused: the device is missing or malformed');
     if (!Number.isSafeInteger(grant.expires) || grant.expires <= 0) throw new FileError(403, 'signed URL refused: the expiry is missing or malformed');
-    if (!timingSafeEqual(Buffer.from(sig, 'base64url'), this.mac(grant))) {
+    // Compared as text: base64url decoding ignores the last character's low bits.
+    if (!timingSafeEqual(Buffer.from(sig), Buffer.from(this.mac(grant).toString('base64url')))) {
       throw new FileError(403, 'signed URL refused: the signature does not match (forged, altered, or made for another device or file)');
     }
     if (grant.expires * 1000 <= now) throw new FileError(410, `signed URL expired at ${new Date(grant.expires * 1000).toISOString()}`);

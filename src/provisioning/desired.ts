@@ -25,9 +25,15 @@ export interface DeliverySettings {
    * `--key` applies. Off by default: the phone must already hold that IKM (001 L1023-1027).
    */
   aes128gcm: boolean;
+  /**
+   * Encrypt the phone's resyncs with a key the ACS generated for this phone alone (GPP_SD,
+   * `[--key $SD]` rendered into its rules pointing at the fs role; device-keys.ts). The phone
+   * learns the key from a profile it fetched with proof of identity.
+   */
+  deviceKey: boolean;
 }
 
-export const DEFAULT_DELIVERY: DeliverySettings = { gzip: false, aes128gcm: false };
+export const DEFAULT_DELIVERY: DeliverySettings = { gzip: false, aes128gcm: false, deviceKey: false };
 
 export interface DesiredConfig {
   entries: ProfileEntry[];
@@ -221,7 +227,7 @@ export function checkEntries(entries: ProfileEntry[]): ProfileEntry[] {
 
 function checkDelivery(d: Partial<DeliverySettings>): Partial<DeliverySettings> {
   const out: Partial<DeliverySettings> = {};
-  for (const key of ['gzip', 'aes128gcm'] as const) {
+  for (const key of ['gzip', 'aes128gcm', 'deviceKey'] as const) {
     if (d[key] === undefined) continue;
     if (typeof d[key] !== 'boolean') throw new DesiredConfigError([{ name: key, code: 'type', message: `delivery.${key} must be true or false` }]);
     out[key] = d[key];

@@ -3,9 +3,9 @@ import { normaliseMac } from '../devices/mac-directory';
 /**
  * Who a phone says it is when it resyncs or reports without TR-069: the MAC in the path its
  * rule expanded (`/cisco/$MA.xml`, `/CP-6841-3PCC$MA.cfg`), its User-Agent
- * (`Cisco-CP-8851-3PCC/11.2 (00562b043615)`, 001 L1724-1729), and its Cisco-signed client
- * certificate (`OU=CP-6841-3PCC, L=<serial>, S=<MAC>`, 001 L1841). Pure parsing; the fs role
- * decides what to trust.
+ * (`Cisco-CP-8851-3PCC/11.2 (00562b043615)`, 001 L1724-1729). Its client certificate is read by
+ * devices/certificate-identity.ts. Pure parsing: these name a device, they prove nothing
+ * (phone-access.ts decides what does).
  */
 
 export interface UserAgentIdentity {
@@ -33,26 +33,6 @@ export function parseUserAgent(header: string | undefined): UserAgentIdentity | 
   const mac = token === undefined ? undefined : normaliseMac(token);
   if (mac) out.mac = mac;
   return Object.keys(out).length ? out : undefined;
-}
-
-export interface CertificateIdentity {
-  model?: string;
-  serial?: string;
-  mac?: string;
-  /** a pre-2.0 generic certificate (`OU=cisco.com, L=ciscogeneric, S=ciscogeneric`): no identity */
-  generic: boolean;
-}
-
-/** The phone's identity from its certificate subject (OU model, L serial, S = ST MAC). */
-export function certificateIdentity(subject: Record<string, string | string[] | undefined> | undefined): CertificateIdentity | undefined {
-  if (!subject) return undefined;
-  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-  const model = one(subject.OU);
-  const serial = one(subject.L);
-  const s = one(subject.ST) ?? one(subject.S);
-  if (serial === 'ciscogeneric' || s === 'ciscogeneric') return { generic: true };
-  const mac = s === undefined ? undefined : normaliseMac(s);
-  return { generic: false, ...(model ? { model } : {}), ...(serial ? { serial } : {}), ...(mac ? { mac } : {}) };
 }
 
 /**

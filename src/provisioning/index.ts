@@ -30,8 +30,15 @@ export {
 } from './desired';
 export { renderDeviceProfile, renderPlain, sealProfile, ProfileRenderer, deviceMacros, desiredValues, type DeviceFacts, type RenderedProfile, type PlainProfile } from './render';
 export { MacDirectory, normaliseMac, macFromParameters, type MacSource } from '../devices/mac-directory';
-export { parseUserAgent, certificateIdentity, macCandidatesInPath } from './identity';
+export { parseUserAgent, macCandidatesInPath } from './identity';
 export { PhoneChannel, type PhoneRequest, type PhoneReply } from './phone-channel';
+export { decideAccess, judgeCertificate, profilePathProblem, type AccessPolicy, type AccessDecision, type Evidence, type Proof } from './phone-access';
+export { PhoneTokens, splitToken, withToken, TOKEN_PARAMETER } from './phone-token';
+export { PhoneThrottle } from './phone-throttle';
+export { PhoneProfiles } from './phone-variants';
+export { DeviceKeys, DEVICE_KEY_PARAMETER } from './device-keys';
+export { secureEntries } from './phone-rules';
+export { secretNames, hasSecrets, withoutSecrets } from './profile-secrets';
 export { ReportStore, ReportError, readReport, parsePostedValues, type ReportKind, type ReportedState } from './reports';
 export { matchProfileRule, matchReportRule, PROFILE_RULES } from './rule-match';
 export {

@@ -1,22 +1,35 @@
+import { LRUCache } from 'lru-cache';
 import type { Collection, Db } from 'mongodb';
 import { ikmFromParameter } from '../cisco/crypto';
 import type { DeviceAuthenticator } from '../cwmp/auth/device-auth';
+import { parseDigestAuthorization } from '../cwmp/auth/digest';
+import type { CertificateNames } from '../devices/certificate-identity';
 import { makeCredentials } from '../devices/repository';
-import type { DeviceDoc } from '../devices/types';
+import type { DeviceCredentials, DeviceDoc } from '../devices/types';
+import type { Logger } from '../log';
+import { metrics } from '../metrics';
 import type { DesiredConfig, DesiredConfigSource } from './desired';
-import { certificateIdentity, macCandidatesInPath, parseUserAgent } from './identity';
+import { macCandidatesInPath, parseUserAgent } from './identity';
 import type { MacDirectory } from '../devices/mac-directory';
-import { deviceMacros, desiredValues, ruleCredentials, type DeviceFacts, type ProfileRenderer } from './render';
+import { decideAccess, judgeCertificate, profilePathProblem, type AccessPolicy, type Proof } from './phone-access';
+import type { PhoneThrottle } from './phone-throttle';
+import { splitToken, type PhoneTokens } from './phone-token';
+import type { PhoneProfiles } from './phone-variants';
+import { deviceMacros, desiredValues, ruleCredentials, type DeviceFacts, type ProfileRenderer, type ProfileVariant } from './render';
 import { parsePostedValues, readReport, ReportError, type ReportKind, type ReportStore } from './reports';
-import { matchProfileRule, matchReportRule, type MatchedRule } from './rule-match';
+import { matchProfileRule, matchReportRule, profileRuleOptions, type MatchedRule } from './rule-match';
 
 /**
  * The phones' own provisioning channel, without TR-069: resync (Profile_Rule pointing at the
  * fs role) and report uploads (Report_Rule). Transport-agnostic like the CWMP engine: it takes
  * what the HTTP layer read and returns the reply. Status codes are the ones the phones act on
  * (001 L1745-1770): 404 for an unknown device or missing profile (the phone retries after
- * Resync_Error_Retry_Delay), 401 when the rule carries --uid/--pwd, 403 for a client
- * certificate that contradicts the requested identity; never 303/307.
+ * Resync_Error_Retry_Delay), 401 to ask for credentials, 403 for proof that names another
+ * device (certificate, token); never 303/307.
+ *
+ * Who gets which profile is phone-access.ts's decision: a MAC in the path or User-Agent names
+ * the profile, only a certificate, a token or credentials prove the requester is that phone.
+ * Requests naming unknown MACs or proving nothing are counted per source (phone-throttle.ts).
  */
 
 export interface PhoneRequest {
@@ -27,8 +40,12 @@ export interface PhoneRequest {
   authorization?: string;
   contentEncoding?: string;
   source: string;
+  /** the Host header: rules the ACS renders get tokens only where they point back here */
+  host?: string;
+  /** the request came over TLS (Basic credentials are accepted only then, unless configured) */
+  secure: boolean;
   /** the TLS client certificate, if one was presented */
-  certificate?: { verified: boolean; subject?: Record<string, string | string[] | undefined> };
+  certificate?: { verified: boolean; names?: CertificateNames };
   /** the fs role requires a verified client certificate (ACS_FS_TLS_CLIENT_CA is set) */
   certificateRequired: boolean;
 }
@@ -41,7 +58,7 @@ export interface PhoneReply {
   deviceId?: string;
   /** what the request turned out to be, once the device is known */
   resource?: 'profile' | 'report';
-  /** why the request was refused; for the transfer log (never holds a secret) */
+  /** why the request was refused, or how it was served; for the transfer log (never holds a secret) */
   reason?: string;
 }
 
@@ -50,25 +67,40 @@ export interface PhoneChannelDeps {
   macs: MacDirectory;
   desired: DesiredConfigSource;
   reports: ReportStore;
-  /** checks --uid/--pwd credentials (Digest or Basic) */
-  auth: DeviceAuthenticator;
+  /** checks credentials: `tls` offers Digest and Basic, `plain` what plain HTTP may carry */
+  auth: { tls: DeviceAuthenticator; plain: DeviceAuthenticator };
   realm: string;
   maxReportBytes: number;
   renderer: ProfileRenderer;
+  policy: AccessPolicy;
+  tokens: PhoneTokens;
+  profiles: PhoneProfiles;
+  throttle: PhoneThrottle;
+  log: Logger;
 }
 
 interface Device {
   deviceId: string;
   facts: DeviceFacts;
   desired?: DesiredConfig;
+  credentials?: DeviceCredentials;
 }
 
 type Identified = Device | { reply: PhoneReply };
 
-const DEVICE_FIELDS = { deviceId: 1, softwareVersion: 1, hardwareVersion: 1, mac: 1, remoteAddress: 1 } as const;
+/** What a request brought along to prove who it is. */
+interface Presented {
+  certificate?: CertificateNames;
+  token?: string;
+}
+
+const DEVICE_FIELDS = { deviceId: 1, softwareVersion: 1, hardwareVersion: 1, mac: 1, remoteAddress: 1, credentials: 1 } as const;
+/** devices whose unproven requests were logged, so each is logged once (per process) */
+const LOGGED_DEVICES = 10_000;
 
 export class PhoneChannel {
   private readonly devices: Collection<DeviceDoc>;
+  private readonly logged = new LRUCache<string, true>({ max: LOGGED_DEVICES });
 
   constructor(private readonly d: PhoneChannelDeps) {
     this.devices = d.db.collection<DeviceDoc>('devices');
@@ -80,23 +112,57 @@ export class PhoneChannel {
    * `--post` resync whose body carries name = "value" pairs, answered with the profile.
    */
   async handle(req: PhoneRequest, body: Buffer): Promise<PhoneReply> {
-    const who = await this.identify(req);
-    if ('reply' in who) return who.reply;
+    const split = splitToken(req.target);
+    if (split.repeated) return refuse(400, 'token refused: more than one acs_token in the URL');
+    const target = split.target;
+    const presented: Presented = {
+      ...(req.certificate?.verified && req.certificate.names ? { certificate: req.certificate.names } : {}),
+      ...(split.token !== undefined ? { token: split.token } : {}),
+    };
+    if (req.certificateRequired && !presented.certificate) return refuse(403, 'a client certificate signed by a trusted phone CA is required');
+    const secure = !this.d.policy.insecure;
+    if (secure && (req.method === 'GET' || req.method === 'HEAD')) {
+      const problem = profilePathProblem(safeDecode(target.split('?')[0]));
+      if (problem) return this.unproven(req, refuse(400, problem), 'bad_proof');
+    }
+    const material = presented.certificate !== undefined || presented.token !== undefined || req.authorization !== undefined;
+    // Requests carrying proof cost no throttle read: the budget matters only when they fail.
+    if (secure && !material && (await this.d.throttle.exhausted(req.source))) return this.throttled(req);
+    if (req.authorization !== undefined && (await this.authenticator(req).blocked(req.source))) {
+      metrics.fsPhoneUnproven.inc({ outcome: 'throttled' });
+      return { ...refuse(429, 'too many failed logins from this address: try again later'), headers: { 'Retry-After': '60' } };
+    }
+    return this.answer(req, body, target, presented);
+  }
+
+  private async answer(req: PhoneRequest, body: Buffer, target: string, presented: Presented): Promise<PhoneReply> {
+    const who = await this.identify(req, presented.certificate, target);
+    if ('reply' in who) return who.reply.status === 404 ? this.unproven(req, who.reply, 'unknown_device') : who.reply;
     const values = who.desired ? desiredValues(who.desired.entries) : {};
     const ctx = deviceMacros(who.facts, values);
     if (req.method === 'PUT' || req.method === 'POST') {
-      const report = matchReportRule(values, req.target, ctx);
-      if (req.method === 'PUT' || report || /\/report\//.test(req.target)) return { ...(await this.report(req, body, who, values, report)), resource: 'report' };
+      const report = matchReportRule(values, target, ctx);
+      if (req.method === 'PUT' || report || /\/report\//.test(target)) return { ...(await this.report(req, body, who, values, report)), resource: 'report' };
     }
-    return { ...(await this.profile(req, body, who, matchProfileRule(values, req.target, ctx))), resource: 'profile' };
+    return { ...(await this.profile(req, body, who, presented, values, matchProfileRule(values, target, ctx))), resource: 'profile' };
   }
 
-  private async profile(req: PhoneRequest, posted: Buffer, who: Device, matched: MatchedRule | undefined): Promise<PhoneReply> {
+  private async profile(req: PhoneRequest, posted: Buffer, who: Device, presented: Presented, values: Record<string, string>, matched: MatchedRule | undefined): Promise<PhoneReply> {
     const { deviceId, facts, desired } = who;
-    if (!desired) return refuse(404, 'no configuration is defined for this device', deviceId);
-    const denied = await this.authenticate(req, matched, deviceId);
-    if (denied) return denied;
-    if (posted.byteLength) {
+    if (!desired) return this.unproven(req, refuse(404, 'no configuration is defined for this device', deviceId), 'unknown_device');
+    const proven = await this.prove(req, who, presented, values, matched);
+    if ('reply' in proven) return proven.reply;
+    const decision = decideAccess(this.d.policy, {
+      proof: proven.proof,
+      hasSecrets: this.d.profiles.holdsSecrets(deviceId, desired),
+      credentialsKnown: proven.credentialsKnown,
+    });
+    if ('challenge' in decision) {
+      return this.unproven(req, { ...refuse(401, decision.reason, deviceId), headers: { 'WWW-Authenticate': this.authenticator(req).challenge() } }, 'challenged', deviceId);
+    }
+    const proof = 'proof' in decision ? decision.proof : undefined;
+    // A --post body is what the phone says about itself: taken only from a phone that proved it.
+    if (posted.byteLength && proof) {
       try {
         await this.d.reports.recordPost(deviceId, parsePostedValues(posted.toString('latin1')));
       } catch (err) {
@@ -104,19 +170,108 @@ export class PhoneChannel {
         return refuse(400, err.message, deviceId);
       }
     }
-    const rendered = this.d.renderer.render(facts, desired, { cbcKey: matched?.options.key });
-    return {
+    let variant: ProfileVariant | undefined;
+    let cbcKey = matched?.options.key;
+    if (decision.serve === 'redacted') variant = this.d.profiles.redacted;
+    else if (proof && proof.by !== 'insecure-mode') {
+      variant = this.d.profiles.proven(deviceId, desired, { host: req.host, secure: req.secure });
+      if (proof.by === 'token' && proof.deviceKey && !cbcKey) cbcKey = this.d.profiles.deviceKey(deviceId, desired);
+    }
+    const rendered = this.d.renderer.render(facts, desired, { cbcKey, ...(variant ? { variant } : {}) });
+    const reply: PhoneReply = {
       status: 200,
       body: rendered.body,
       contentType: rendered.contentType,
       headers: { 'Cache-Control': 'no-store', ...(rendered.contentEncoding ? { 'Content-Encoding': rendered.contentEncoding } : {}) },
       deviceId,
     };
+    if (decision.serve === 'redacted') return this.unproven(req, { ...reply, reason: 'served without its secrets: the requester proved no identity' }, 'redacted', deviceId);
+    if (!proof) return this.unproven(req, reply, 'no_secrets', deviceId);
+    return { ...reply, reason: `proven by ${proof.by}` };
+  }
+
+  /**
+   * Checks what the request presented against the device it names. A certificate or token that
+   * names another device, and wrong credentials, are refused outright; a rule with --uid/--pwd
+   * requires its credentials whatever else was presented.
+   */
+  private async prove(req: PhoneRequest, who: Device, presented: Presented, values: Record<string, string>, matched: MatchedRule | undefined): Promise<{ proof?: Proof; credentialsKnown: boolean } | { reply: PhoneReply }> {
+    const { deviceId, facts } = who;
+    let proof: Proof | undefined;
+    if (this.d.policy.insecure) proof = { by: 'insecure-mode' };
+    const cert = judgeCertificate(presented.certificate, { serialNumber: facts.serialNumber, mac: facts.mac });
+    if (cert && 'mismatch' in cert) return { reply: await this.unproven(req, refuse(403, cert.mismatch, deviceId), 'bad_proof', deviceId) };
+    if (cert) proof ??= { by: 'certificate', match: cert.match };
+    if (presented.token !== undefined) {
+      const check = this.d.tokens.verify(deviceId, presented.token);
+      if (!check.ok) return { reply: await this.unproven(req, refuse(403, check.reason, deviceId), 'bad_proof', deviceId) };
+      if (proof?.by !== 'certificate') proof = { by: 'token', deviceKey: check.deviceKey };
+    }
+    const known = this.knownCredentials(who, values, matched);
+    const required = ruleCredentials(matched?.options) !== undefined;
+    if (req.authorization !== undefined || required) {
+      const verdict = await this.verifyCredentials(req, known);
+      if (!verdict.ok) {
+        const why = required ? `authentication required by the ${matched?.parameter} --uid/--pwd` : 'credentials refused';
+        return { reply: await this.unproven(req, { ...refuse(401, `${why} (${verdict.reason})`, deviceId), headers: { 'WWW-Authenticate': verdict.challenge } }, req.authorization ? 'bad_proof' : 'challenged', deviceId) };
+      }
+      proof ??= { by: 'credentials' };
+    }
+    return { ...(proof ? { proof } : {}), credentialsKnown: known.length > 0 };
+  }
+
+  /** Credentials the ACS knows for the device: its own, then the --uid/--pwd of its rules (the matched one first). */
+  private knownCredentials(who: Device, values: Record<string, string>, matched: MatchedRule | undefined): DeviceCredentials[] {
+    const out: DeviceCredentials[] = [];
+    const fromRule = ruleCredentials(matched?.options);
+    if (fromRule) out.push(makeCredentials(fromRule.username, fromRule.password, this.d.realm));
+    if (who.credentials && who.credentials.realm === this.d.realm) out.push(who.credentials);
+    for (const rule of profileRuleOptions(values, deviceMacros(who.facts, values))) {
+      const c = ruleCredentials(rule.options);
+      if (c && !out.some((k) => k.username === c.username)) out.push(makeCredentials(c.username, c.password, this.d.realm));
+    }
+    return out;
+  }
+
+  /** Checks the Authorization header against the known credential of the username it names. */
+  private verifyCredentials(req: PhoneRequest, known: DeviceCredentials[]) {
+    const username = authorizationUsername(req.authorization);
+    const expected = known.find((c) => c.username === username) ?? known[0];
+    return this.authenticator(req).verify({ authorization: req.authorization, method: req.method, uri: req.target, source: req.source }, expected);
+  }
+
+  private authenticator(req: PhoneRequest): DeviceAuthenticator {
+    return req.secure ? this.d.auth.tls : this.d.auth.plain;
+  }
+
+  /** Counts an unproven request of the source and logs it once per device (without secrets). */
+  private async unproven(req: PhoneRequest, reply: PhoneReply, outcome: string, deviceId?: string): Promise<PhoneReply> {
+    if (this.d.policy.insecure) return reply;
+    // A source past its budget learns nothing more, not even from requests carrying (failed)
+    // proof: not whether the MAC is known, nor what was wrong with the proof.
+    if ((await this.d.throttle.count(req.source)) > this.d.throttle.settings.budget) return this.throttled(req);
+    metrics.fsPhoneUnproven.inc({ outcome });
+    if (deviceId && outcome !== 'no_secrets' && !this.logged.has(`${deviceId}\n${outcome}`)) {
+      this.logged.set(`${deviceId}\n${outcome}`, true);
+      this.d.log.warn({ event: 'fs.phone_unproven', deviceId, outcome, status: reply.status, source: req.source, reason: reply.reason }, 'phone channel: request without proof of identity (logged once per device)');
+    }
+    return reply;
+  }
+
+  private throttled(req: PhoneRequest): PhoneReply {
+    metrics.fsPhoneUnproven.inc({ outcome: 'throttled' });
+    // Phones send credentials only when challenged (001 L1760), so the refusal is a challenge:
+    // a phone behind the same NAT that has credentials still gets in, a stranger learns nothing.
+    const s = this.d.throttle.settings;
+    return {
+      ...refuse(401, `too many requests naming unknown devices or proving no identity from ${req.source} (more than ${s.budget} in ${s.windowSeconds} s): prove the phone's identity (credentials, client certificate or token)`),
+      headers: { 'WWW-Authenticate': this.authenticator(req).challenge(), 'Retry-After': String(s.windowSeconds) },
+    };
   }
 
   private async report(req: PhoneRequest, body: Buffer, who: Device, values: Record<string, string>, matched: MatchedRule | undefined): Promise<PhoneReply> {
     const { deviceId } = who;
-    const denied = await this.authenticate(req, matched, deviceId);
+    const denied = await this.authenticateReport(req, matched, deviceId);
     if (denied) return denied;
     const kind = matched ? kindOf(matched) : kindFromPath(req.target);
     const ikm = values.IKM_HTTP_Encrypt_Content ? ikmFromParameter(values.IKM_HTTP_Encrypt_Content) : undefined;
@@ -132,20 +287,20 @@ export class PhoneChannel {
   }
 
   /**
-   * The device the request is for: a verified client certificate wins (and must agree with a
-   * MAC in the path or User-Agent); otherwise the MAC in the path, then the User-Agent's.
+   * The device the request is for: a verified client certificate's MAC wins (and must agree
+   * with a MAC in the path or User-Agent); otherwise the MAC in the path, then the User-Agent's.
+   * This only says which device is meant; prove() decides whether the requester is it.
    */
-  private async identify(req: PhoneRequest): Promise<Identified> {
-    const cert = req.certificate?.verified ? certificateIdentity(req.certificate.subject) : undefined;
-    if (req.certificateRequired && !cert) return { reply: refuse(403, 'a client certificate signed by a trusted phone CA is required') };
-    const path = req.target.split('?')[0];
+  private async identify(req: PhoneRequest, cert: CertificateNames | undefined, target: string): Promise<Identified> {
+    const path = target.split('?')[0];
     const pathMacs = macCandidatesInPath(path);
     const uaMac = parseUserAgent(req.userAgent)?.mac;
+    const certMac = cert && !cert.generic ? cert.mic.mac : undefined;
     let candidates: string[];
-    if (cert?.mac) {
-      if (uaMac && uaMac !== cert.mac) return { reply: refuse(403, `the User-Agent names MAC ${uaMac}, the client certificate ${cert.mac}`) };
-      if (pathMacs.length && !pathMacs.includes(cert.mac)) return { reply: refuse(403, `the path names another device than the client certificate (${cert.mac})`) };
-      candidates = [cert.mac];
+    if (certMac) {
+      if (uaMac && uaMac !== certMac) return { reply: refuse(403, `the User-Agent names MAC ${uaMac}, the client certificate ${certMac}`) };
+      if (pathMacs.length && !pathMacs.includes(certMac)) return { reply: refuse(403, `the path names another device than the client certificate (${certMac})`) };
+      candidates = [certMac];
     } else {
       candidates = uaMac && pathMacs.includes(uaMac) ? [uaMac] : [...pathMacs, ...(uaMac ? [uaMac] : [])];
     }
@@ -158,6 +313,7 @@ export class PhoneChannel {
       return {
         deviceId,
         desired,
+        ...(doc.credentials ? { credentials: doc.credentials } : {}),
         facts: {
           deviceId,
           productClass: doc.deviceId?.productClass,
@@ -172,15 +328,35 @@ export class PhoneChannel {
     return { reply: refuse(404, `unknown device: no device has MAC ${candidates.join(' or ')}`) };
   }
 
-  private async authenticate(req: PhoneRequest, matched: MatchedRule | undefined, deviceId: string): Promise<PhoneReply | undefined> {
+  private async authenticateReport(req: PhoneRequest, matched: MatchedRule | undefined, deviceId: string): Promise<PhoneReply | undefined> {
     const creds = ruleCredentials(matched?.options);
     if (!creds) return undefined;
-    const verdict = await this.d.auth.verify(
+    const verdict = await this.authenticator(req).verify(
       { authorization: req.authorization, method: req.method, uri: req.target, source: req.source },
       makeCredentials(creds.username, creds.password, this.d.realm),
     );
     if (verdict.ok) return undefined;
     return { ...refuse(401, `authentication required by the ${matched?.parameter} --uid/--pwd (${verdict.reason})`, deviceId), headers: { 'WWW-Authenticate': verdict.challenge } };
+  }
+}
+
+/** The username an Authorization header names (Digest or Basic), to pick the credential it is checked against. */
+function authorizationUsername(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  if (/^\s*Digest\s/i.test(header)) return parseDigestAuthorization(header)?.username;
+  if (/^\s*Basic\s/i.test(header)) {
+    const decoded = Buffer.from(header.trim().slice(6).trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon < 0 ? undefined : decoded.slice(0, colon);
+  }
+  return undefined;
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
   }
 }
 

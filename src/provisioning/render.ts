@@ -32,6 +32,13 @@ export interface DeviceFacts {
 export interface RenderOptions {
   /** `--key` of the rule the phone follows: AES-256-CBC, whatever the delivery settings (001 L1038) */
   cbcKey?: string;
+  /** which of the desired entries go out (see phone-variants.ts); `name` keys the cache */
+  variant?: ProfileVariant;
+}
+
+export interface ProfileVariant {
+  name: string;
+  entries: (entries: readonly ProfileEntry[]) => ProfileEntry[];
 }
 
 export interface RenderedProfile {
@@ -157,10 +164,11 @@ export class ProfileRenderer {
   }
 
   render(device: DeviceFacts, desired: DesiredConfig, options: RenderOptions = {}): RenderedProfile {
-    const key = [desired.revision, device.deviceId, device.mac, device.productClass, device.serialNumber, device.softwareVersion, device.hardwareVersion, device.ip].join('\n');
+    const variant = options.variant;
+    const key = [desired.revision, variant?.name ?? '', device.deviceId, device.mac, device.productClass, device.serialNumber, device.softwareVersion, device.hardwareVersion, device.ip].join('\n');
     let plain = this.cache.get(key);
     if (!plain) {
-      plain = renderPlain(device, desired);
+      plain = renderPlain(device, variant ? { ...desired, entries: variant.entries(desired.entries) } : desired);
       this.cache.set(key, plain);
     }
     return sealProfile(plain, desired, options);

@@ -38,6 +38,21 @@ export function matchProfileRule(values: Record<string, string>, target: string,
   return undefined;
 }
 
+/** The options of every Profile_Rule* alternative, macros expanded (the credentials a phone may answer a challenge with). */
+export function profileRuleOptions(values: Record<string, string>, ctx: MacroContext): MatchedRule[] {
+  const out: MatchedRule[] = [];
+  for (const parameter of PROFILE_RULES) {
+    const text = values[parameter];
+    if (!text) continue;
+    try {
+      for (const alt of parseProfileRule(text).alternatives) if (alt.options) out.push({ parameter, options: expandOptions(alt.options, ctx) });
+    } catch {
+      continue;
+    }
+  }
+  return out;
+}
+
 /** The Report_Rule target whose http(s) URL path is `target`. */
 export function matchReportRule(values: Record<string, string>, target: string, ctx: MacroContext): MatchedRule | undefined {
   const text = values.Report_Rule;
@@ -64,8 +79,13 @@ function expandOptions(options: RuleOptions, ctx: MacroContext): RuleOptions {
   return out;
 }
 
-/** Paths compare after undoing percent-encoding, which clients apply differently. */
-function samePath(rulePath: string, target: string): boolean {
+/**
+ * Paths compare after undoing percent-encoding, which clients apply differently, and without
+ * a trailing `?` or `&` (where the ACS appends its token, see phone-token.ts).
+ */
+function samePath(rulePathText: string, targetText: string): boolean {
+  const rulePath = rulePathText.replace(/[?&]$/, '');
+  const target = targetText.replace(/[?&]$/, '');
   if (rulePath === target) return true;
   try {
     return decodeURI(rulePath) === decodeURI(target);

@@ -3,7 +3,7 @@ import { NonceIssuer } from '../cwmp/auth/digest';
 import { AuthStore } from '../cwmp/session/store';
 import { DeviceRepository } from '../devices/repository';
 import { createFsApp, FileStore, TransferLog, UrlSigner } from '../files';
-import { desiredConfigSource, MacDirectory, PhoneChannel, ProfileRenderer, ReportStore } from '../provisioning';
+import { desiredConfigSource, DeviceKeys, MacDirectory, PhoneChannel, PhoneProfiles, PhoneThrottle, PhoneTokens, ProfileRenderer, ReportStore } from '../provisioning';
 import { ChangeMarker, ProvisioningSnapshot } from '../reconcile/snapshot';
 import type { AppContext } from './context';
 import { listen, type RunningRole } from './http';
@@ -21,12 +21,22 @@ export async function startFs(ctx: AppContext): Promise<RunningRole> {
   const desired = desiredConfigSource(db, profiles);
   const renderer = new ProfileRenderer();
   const transfers = new TransferLog(db, log);
-  // --uid/--pwd of a phone's rule: Digest or Basic, whichever the phone answers (001 L1760).
-  const auth = new DeviceAuthenticator(
-    { ...config.cwmp, auth: 'digest-or-basic', credential: undefined },
-    new NonceIssuer(ctx.secret, config.cwmp.nonceTtlSeconds * 1000),
-    new AuthStore(redis, config.redisPrefix),
-  );
+  // Credentials of a phone (its own, or its rule's --uid/--pwd): Digest always, Basic only over
+  // TLS unless configured (001 L1760: phones answer either).
+  const nonces = new NonceIssuer(ctx.secret, config.cwmp.nonceTtlSeconds * 1000);
+  const authStore = new AuthStore(redis, config.redisPrefix);
+  const phonesConfig = config.fs.phones;
+  const authenticator = (auth: 'digest' | 'digest-or-basic') => new DeviceAuthenticator({ ...config.cwmp, auth, credential: undefined }, nonces, authStore);
+  const tls = authenticator('digest-or-basic');
+  const auth = { tls, plain: phonesConfig.basicOverHttp || phonesConfig.insecure ? tls : authenticator('digest') };
+  const tokens = new PhoneTokens(ctx.secret, phonesConfig.tokenTtlSeconds);
+  const phoneProfiles = new PhoneProfiles(tokens, new DeviceKeys(ctx.secret), config.publicFsUrl);
+  if (phonesConfig.insecure) {
+    log.warn(
+      { event: 'fs.insecure_phone_channel' },
+      'ACS_FS_INSECURE_PHONE_CHANNEL=true: the phone channel serves every profile with its secrets (SIP and ACS passwords, keys) to whoever names a MAC, without throttling. Labs only.',
+    );
+  }
   const phones = new PhoneChannel({
     db,
     macs: new MacDirectory(db, MAC_CACHE_MS),
@@ -36,6 +46,11 @@ export async function startFs(ctx: AppContext): Promise<RunningRole> {
     realm: config.cwmp.realm,
     maxReportBytes: config.fs.maxReportBytes,
     renderer,
+    policy: { unproven: phonesConfig.unproven, insecure: phonesConfig.insecure },
+    tokens,
+    profiles: phoneProfiles,
+    throttle: new PhoneThrottle(redis, config.redisPrefix, { budget: phonesConfig.unprovenBudget, windowSeconds: phonesConfig.unprovenWindowSeconds }),
+    log,
   });
   const fs = createFsApp({
     files: new FileStore(db, config.fs.maxFileBytes),
@@ -43,6 +58,7 @@ export async function startFs(ctx: AppContext): Promise<RunningRole> {
     desired,
     devices: new DeviceRepository(db),
     phones,
+    phoneProfiles,
     renderer,
     transfers,
     log,

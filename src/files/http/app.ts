@@ -3,12 +3,14 @@ import { Transform, type Readable } from 'node:stream';
 import Koa from 'koa';
 import rangeParser from 'range-parser';
 import getRawBody from 'raw-body';
+import { peerCertificateNames } from '../../devices/certificate-identity';
 import type { DeviceRepository } from '../../devices/repository';
 import { observability } from '../../http/observability';
 import type { Logger } from '../../log';
 import type { DesiredConfigSource } from '../../provisioning/desired';
 import { parseUserAgent } from '../../provisioning/identity';
 import type { PhoneChannel, PhoneRequest } from '../../provisioning/phone-channel';
+import type { PhoneProfiles } from '../../provisioning/phone-variants';
 import type { ProfileRenderer } from '../../provisioning/render';
 import { FileError } from '../errors';
 import type { SignedResource, UrlSigner } from '../signing';
@@ -23,6 +25,8 @@ export interface FsAppDeps {
   desired: DesiredConfigSource;
   devices: DeviceRepository;
   phones: PhoneChannel;
+  /** what of a profile goes out to a requester that proved itself (a signed URL is proof) */
+  phoneProfiles: PhoneProfiles;
   renderer: ProfileRenderer;
   transfers: TransferLog;
   log: Logger;
@@ -223,6 +227,8 @@ async function serveProfile(ctx: Koa.Context, deps: FsAppDeps, exchange: Exchang
       ip: doc.remoteAddress,
     },
     desired,
+    // The signed URL proves the device: its rules get the token its later resyncs prove themselves with.
+    { variant: deps.phoneProfiles.proven(deviceId, desired, { host: ctx.get('Host') || undefined, secure: ctx.secure }) },
   );
   ctx.set('ETag', rendered.etag);
   ctx.set('Cache-Control', 'private, no-store');
@@ -281,7 +287,7 @@ async function phoneChannel(ctx: Koa.Context, deps: FsAppDeps, exchange: Exchang
     }
   }
   const socket = ctx.req.socket as Partial<TLSSocket>;
-  const certificate = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined;
+  const certificate = typeof socket.getPeerCertificate === 'function' ? peerCertificateNames(socket.getPeerCertificate()) : undefined;
   const req: PhoneRequest = {
     method,
     target: ctx.url,
@@ -289,7 +295,9 @@ async function phoneChannel(ctx: Koa.Context, deps: FsAppDeps, exchange: Exchang
     authorization: ctx.get('Authorization') || undefined,
     contentEncoding: ctx.get('Content-Encoding') || undefined,
     source: ctx.ip || ctx.socket.remoteAddress || 'unknown',
-    certificate: certificate && Object.keys(certificate).length ? { verified: socket.authorized === true, subject: certificate.subject as unknown as Record<string, string> } : undefined,
+    host: ctx.get('Host') || undefined,
+    secure: ctx.secure,
+    certificate: certificate ? { verified: socket.authorized === true, names: certificate } : undefined,
     certificateRequired: deps.certificateRequired,
   };
   const reply = await deps.phones.handle(req, body);

@@ -1,20 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import forge from 'node-forge';
 import { decryptAes128Gcm } from '../../../src/cisco/crypto';
 import { parseProfile, profileValues } from '../../../src/cisco/profile';
 import { answerChallenge, pickChallenge } from '../../../src/cwmp/auth/digest';
 import type { TransferLogEntry } from '../../../src/files';
-import { ReportStore, StoredDesiredConfig } from '../../../src/provisioning';
+import { PhoneTokens, ReportStore, StoredDesiredConfig, withToken } from '../../../src/provisioning';
 import { startTestAcs, type TestAcs } from '../../support/acs';
+import { TestPki, type Pem } from '../../support/certs';
 import { registerDevice, type TestDevice } from '../../support/devices';
 import { rawRequest, truncatedUpload, type RawRequest } from '../../support/http';
 
-/** The phones' own resync and report channel on the fs role (no TR-069), over real HTTP. */
+/**
+ * The phones' own resync and report channel on the fs role (no TR-069), over real HTTP: what
+ * a phone that proved itself gets (the ACS's token, credentials, a client certificate). What a
+ * stranger gets is phone-channel-security.test.ts.
+ */
 let acs: TestAcs;
 let desired: StoredDesiredConfig;
 let reports: ReportStore;
@@ -26,6 +26,8 @@ let host: string;
 const OPENSSL = '/usr/bin/openssl';
 const ua = (mac: string) => `Cisco-CP-8851-3PCC/12.0.1 (${mac})`;
 const request = (p: string, options: RawRequest = {}) => rawRequest(acs.fsUrl, p, options);
+/** The path with the token the ACS renders into the phone's rules. */
+const proven = (p: string, device: TestDevice) => withToken(p, new PhoneTokens(acs.ctx.secret, 86_400).issue(device.id, { deviceKey: false }));
 const xmlValues = (body: Buffer | string) => profileValues(parseProfile(body));
 
 function openssl(args: string[], input: Buffer): Buffer {
@@ -35,7 +37,7 @@ function openssl(args: string[], input: Buffer): Buffer {
 }
 
 beforeAll(async () => {
-  acs = await startTestAcs({}, { roles: ['fs'] });
+  acs = await startTestAcs({ ACS_FS_UNPROVEN_BUDGET: '1000' }, { roles: ['fs'] });
   host = new URL(acs.fsUrl).host;
   desired = new StoredDesiredConfig(acs.stores.db);
   reports = new ReportStore(acs.stores.db);
@@ -76,14 +78,14 @@ afterAll(async () => {
 
 describe('resync', () => {
   it('serves a known phone its profile by the MAC in the path, glued to the product name', async () => {
-    const res = await request(`/cisco/CP-8851-3PCC${plain.mac}.cfg`);
+    const res = await request(proven(`/cisco/CP-8851-3PCC${plain.mac}.cfg`, plain));
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(xmlValues(res.body)).toMatchObject({ Station_Name: `Desk ${plain.mac}`, User_ID_1_: '4085263127', Password_1_: 'line-secret' });
   });
 
   it('finds the phone by its User-Agent when the path has no MAC', async () => {
-    const res = await request('/cisco/CP-8851-3PCC.cfg', { headers: { 'user-agent': ua(plain.mac) } });
+    const res = await request(proven('/cisco/CP-8851-3PCC.cfg', plain), { headers: { 'user-agent': ua(plain.mac) } });
     expect(res.status).toBe(200);
     expect(xmlValues(res.body).Station_Name).toBe(`Desk ${plain.mac}`);
   });
@@ -98,43 +100,54 @@ describe('resync', () => {
   });
 
   it('encrypts for a rule with --key as `openssl enc -d -aes-256-cbc -md md5` and gunzip read it (S11)', async () => {
-    const res = await request(`/cisco/secure/${keyed.mac}.cfg`);
+    const res = await request(proven(`/cisco/secure/${keyed.mac}.cfg`, keyed));
     expect(res.status).toBe(200);
     expect(res.body.subarray(0, 8).toString()).toBe('Salted__');
     const xml = gunzipSync(openssl(['enc', '-d', '-aes-256-cbc', '-md', 'md5', '-k', 'SecretPhrase1234'], res.body));
     expect(xmlValues(xml).Station_Name).toBe('Keyed');
     // The same phone at a URL of no rule: no key applies, only the delivery's gzip.
-    const other = await request(`/cisco/other/${keyed.mac}.cfg`);
+    const other = await request(proven(`/cisco/other/${keyed.mac}.cfg`, keyed));
     expect(xmlValues(gunzipSync(other.body)).Station_Name).toBe('Keyed');
   });
 
   it('encrypts with RFC 8188 aes128gcm and the phone\'s IKM when the delivery asks for it (S12)', async () => {
-    const res = await request(`/cisco/${sealed.mac}.xml`);
+    const res = await request(proven(`/cisco/${sealed.mac}.xml`, sealed));
     expect(res.status).toBe(200);
     expect(res.headers['content-encoding']).toBe('aes128gcm');
     const xml = decryptAes128Gcm(res.body, Buffer.from('input keying material of the phone'));
     expect(xmlValues(xml).Station_Name).toBe('Sealed');
   });
 
-  it('challenges when the rule carries --uid/--pwd, and accepts Basic or Digest with those credentials (S16)', async () => {
+  it('challenges when the rule carries --uid/--pwd, and accepts Digest with those credentials; Basic only over TLS (S16)', async () => {
     const target = `/cisco/auth/${plain.mac}.xml`;
     const first = await request(target);
     expect(first.status).toBe(401);
     const challenges = first.all('www-authenticate');
     expect(challenges.some((c) => c.startsWith('Digest '))).toBe(true);
-    expect(challenges.some((c) => c.startsWith('Basic '))).toBe(true);
+    // Plain HTTP: Basic would put the password on the wire in clear (ACS_FS_PHONE_BASIC_OVER_HTTP).
+    expect(challenges.some((c) => c.startsWith('Basic '))).toBe(false);
     const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
-    expect((await request(target, { headers: { authorization: basic('MyUserID', 'wrong') } })).status).toBe(401);
-    const ok = await request(target, { headers: { authorization: basic('MyUserID', 'MySecretPassword') } });
-    expect(ok.status).toBe(200);
-    expect(xmlValues(ok.body).Station_Name).toBe(`Desk ${plain.mac}`);
+    const clearText = await request(target, { headers: { authorization: basic('MyUserID', 'MySecretPassword') } });
+    expect(clearText.status).toBe(401);
+    expect(clearText.body.toString()).toMatch(/authorization scheme not accepted/);
+    const wrong = answerChallenge(pickChallenge(challenges)!, { username: 'MyUserID', password: 'wrong', method: 'GET', uri: target });
+    expect((await request(target, { headers: { authorization: wrong } })).status).toBe(401);
     const digest = answerChallenge(pickChallenge(challenges)!, { username: 'MyUserID', password: 'MySecretPassword', method: 'GET', uri: target });
-    expect((await request(target, { headers: { authorization: digest } })).status).toBe(200);
+    const ok = await request(target, { headers: { authorization: digest } });
+    expect(ok.status).toBe(200);
+    expect(xmlValues(ok.body)).toMatchObject({ Station_Name: `Desk ${plain.mac}`, Password_1_: 'line-secret' });
+    // The rule's credentials are the device's: at its other paths it is challenged for them too.
+    const other = `/cisco/CP-8851-3PCC${plain.mac}.cfg`;
+    const challenged = await request(other);
+    expect(challenged.status).toBe(401);
+    expect(challenged.body.toString()).not.toContain('line-secret');
+    const answer = answerChallenge(pickChallenge(challenged.all('www-authenticate'))!, { username: 'MyUserID', password: 'MySecretPassword', method: 'GET', uri: other });
+    expect(xmlValues((await request(other, { headers: { authorization: answer } })).body).Password_1_).toBe('line-secret');
   });
 
   it('records the name = "value" pairs of a --post resync and answers with the profile (S19)', async () => {
     const body = `Product = "CP-8851-3PCC"; MAC_Addr = "${plain.mac}"; Ser_Num = "FCHPH0001"; SW_Ver = "sip88xx.12-0-1MPP-2";`;
-    const res = await request(`/cisco/resyncs/${plain.mac}`, { method: 'POST', body });
+    const res = await request(proven(`/cisco/resyncs/${plain.mac}`, plain), { method: 'POST', body });
     expect(res.status).toBe(200);
     expect(xmlValues(res.body).Station_Name).toBe(`Desk ${plain.mac}`);
     expect((await reports.get(plain.id))?.posted).toEqual({ Product: 'CP-8851-3PCC', MAC_Addr: plain.mac, Ser_Num: 'FCHPH0001', SW_Ver: 'sip88xx.12-0-1MPP-2' });
@@ -187,79 +200,44 @@ describe('reports', () => {
 
 describe('client certificates (mutual TLS)', () => {
   let tlsAcs: TestAcs;
-  let dir: string;
+  let pki: TestPki;
   let base: string;
-  const pems: Record<string, { cert: string; key: string }> = {};
-
-  function keyPair(): { pem: string; forgeKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey } {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    const forgeKey = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
-    return { pem, forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) };
-  }
-
-  function certificate(subject: forge.pki.CertificateField[], signer: { key: forge.pki.rsa.PrivateKey; subject: forge.pki.CertificateField[] } | undefined, serial: string, extensions: object[] = []) {
-    const pair = keyPair();
-    const cert = forge.pki.createCertificate();
-    cert.publicKey = pair.publicKey;
-    cert.serialNumber = serial;
-    cert.validity.notBefore = new Date(Date.now() - 3600_000);
-    cert.validity.notAfter = new Date(Date.now() + 24 * 3600_000);
-    cert.setSubject(subject);
-    cert.setIssuer(signer?.subject ?? subject);
-    cert.setExtensions(extensions);
-    cert.sign(signer?.key ?? pair.forgeKey, forge.md.sha256.create());
-    return { cert: forge.pki.certificateToPem(cert), key: pair.pem, forgeKey: pair.forgeKey, subject };
-  }
+  const pems: Record<string, Pem> = {};
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'acs-fs-tls-'));
-    const ca = certificate([{ name: 'commonName', value: 'Test phone CA' }], undefined, '01', [{ name: 'basicConstraints', cA: true }]);
-    const server = certificate([{ name: 'commonName', value: '127.0.0.1' }], { key: ca.forgeKey, subject: ca.subject }, '02', [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }]);
-    const phone = (ou: string, l: string, st: string, serial: string) =>
-      certificate(
-        [
-          { name: 'organizationalUnitName', value: ou },
-          { name: 'localityName', value: l },
-          { name: 'stateOrProvinceName', value: st },
-        ],
-        { key: ca.forgeKey, subject: ca.subject },
-        serial,
-      );
-    pems.phone = phone('CP-8851-3PCC', 'FCHPH0001', plain.mac, '03');
-    pems.generic = phone('cisco.com', 'ciscogeneric', 'ciscogeneric', '04');
-    writeFileSync(path.join(dir, 'ca.pem'), ca.cert);
-    writeFileSync(path.join(dir, 'server.pem'), server.cert);
-    writeFileSync(path.join(dir, 'server.key'), server.key);
+    pki = new TestPki();
+    pems.phone = pki.phone('CP-8851-3PCC', 'FCHPH0001', plain.mac);
+    pems.generic = pki.phone('cisco.com', 'ciscogeneric', 'ciscogeneric');
     tlsAcs = await startTestAcs(
-      { ACS_FS_TLS_CERT: path.join(dir, 'server.pem'), ACS_FS_TLS_KEY: path.join(dir, 'server.key'), ACS_FS_TLS_CLIENT_CA: path.join(dir, 'ca.pem') },
+      { ACS_FS_TLS_CERT: pki.files.cert, ACS_FS_TLS_KEY: pki.files.key, ACS_FS_TLS_CLIENT_CA: pki.files.ca, ACS_FS_UNPROVEN_BUDGET: '1000' },
       { roles: ['fs'], stores: acs.stores },
     );
     base = tlsAcs.fsUrl;
-    pems.ca = { cert: ca.cert, key: '' };
   });
   afterAll(async () => {
     await tlsAcs?.close();
-    rmSync(dir, { recursive: true, force: true });
+    pki?.remove();
   });
 
-  const tls = (who?: 'phone' | 'generic') => ({ ca: pems.ca.cert, ...(who ? { cert: pems[who].cert, key: pems[who].key } : {}) });
+  const tls = (who?: 'phone' | 'generic') => pki.client(who ? pems[who] : undefined);
 
   it('serves the phone its certificate names, and refuses a path naming another phone (S17)', async () => {
     const own = await rawRequest(base, '/cisco/profile.cfg', { tls: tls('phone') });
     expect(own.status).toBe(200);
-    expect(xmlValues(own.body).Station_Name).toBe(`Desk ${plain.mac}`);
+    expect(xmlValues(own.body)).toMatchObject({ Station_Name: `Desk ${plain.mac}`, Password_1_: 'line-secret' });
     const other = await rawRequest(base, `/cisco/${keyed.mac}.cfg`, { tls: tls('phone') });
     expect(other.status).toBe(403);
     expect(other.body.toString()).toMatch(/another device than the client certificate/);
   });
 
-  it('refuses a client without a certificate, and falls back to the User-Agent for a generic one', async () => {
+  it('refuses a client without a certificate; a generic one names nobody, so the profile goes without its secrets', async () => {
     const none = await rawRequest(base, `/cisco/${plain.mac}.cfg`, { tls: tls() });
     expect(none.status).toBe(403);
     expect(none.body.toString()).toMatch(/client certificate .* is required/);
     const generic = await rawRequest(base, '/cisco/profile.cfg', { tls: tls('generic'), headers: { 'user-agent': ua(keyed.mac) } });
     expect(generic.status).toBe(200);
-    expect(xmlValues(gunzipSync(generic.body)).Station_Name).toBe('Keyed');
+    const values = xmlValues(gunzipSync(generic.body));
+    expect(values.Station_Name).toBe('Keyed');
+    expect(values.GPP_SC).toBeUndefined();
   });
 });

@@ -63,7 +63,7 @@ describe('desired parameters', () => {
     const first = await store.change(device.id, { set: [{ name: 'Station_Name', value: 'One' }, { name: 'GPP_A', value: 'a' }], delivery: { aes128gcm: true } });
     const next = await store.change(device.id, { set: [{ name: 'GPP_B', value: 'b' }], remove: ['GPP_A'] });
     expect(next.entries).toEqual([{ name: 'Station_Name', value: 'One' }, { name: 'GPP_B', value: 'b' }]);
-    expect(next.delivery).toEqual({ gzip: false, aes128gcm: true });
+    expect(next.delivery).toEqual({ gzip: false, aes128gcm: true, deviceKey: false });
     expect(next.revision).not.toBe(first.revision);
     // Concurrent changes both land: the revision serialises them.
     await Promise.all([store.change(device.id, { set: [{ name: 'GPP_C', value: 'c' }] }), store.change(device.id, { set: [{ name: 'GPP_D', value: 'd' }] })]);

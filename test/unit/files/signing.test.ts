@@ -45,6 +45,10 @@ describe('UrlSigner', () => {
     expect(refused({ resource: { kind: 'file', fileId }, deviceId: device, expires }).status).toBe(403);
     expect(refused(ok, sig, new UrlSigner(randomBytes(32), 'https://x')).message).toMatch(/does not match/);
     expect(refused(ok, `${sig}x`).message).toMatch(/missing or malformed/);
+    // The last character's low bits decode to nothing: an edit there is still another signature.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const edited = sig!.slice(0, -1) + alphabet[alphabet.indexOf(sig!.slice(-1)) ^ 1];
+    expect(refused(ok, edited).message).toMatch(/does not match/);
     expect(refused(ok, '').message).toMatch(/missing or malformed/);
     expect(refused({ ...ok, deviceId: '' }).message).toMatch(/device is missing/);
     expect(refused({ ...ok, expires: Number.NaN }).message).toMatch(/expiry is missing/);

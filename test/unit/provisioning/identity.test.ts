@@ -1,4 +1,4 @@
-import { certificateIdentity, macCandidatesInPath, macFromParameters, normaliseMac, parseUserAgent } from '../../../src/provisioning';
+import { macCandidatesInPath, macFromParameters, normaliseMac, parseUserAgent } from '../../../src/provisioning';
 
 describe('phone identity', () => {
   it('reads model, version and MAC from MPP and legacy User-Agents (001 L1729, 003 L495)', () => {
@@ -8,12 +8,6 @@ describe('phone identity', () => {
     expect(parseUserAgent('Cisco-CP-8851-3PCC/12.0.1 (00:56:2B:04:36:15)')?.mac).toBe('00562b043615');
     expect(parseUserAgent('curl/8.5.0')).toBeUndefined();
     expect(parseUserAgent(undefined)).toBeUndefined();
-  });
-
-  it('reads OU, L and S (ST) of a Cisco client certificate; a generic one names nobody (001 L1841, 003 L530)', () => {
-    expect(certificateIdentity({ OU: 'CP-6841-3PCC', L: '88012BA01234', ST: '000e08abcdef' })).toEqual({ generic: false, model: 'CP-6841-3PCC', serial: '88012BA01234', mac: '000e08abcdef' });
-    expect(certificateIdentity({ OU: 'cisco.com', L: 'ciscogeneric', ST: 'ciscogeneric' })).toEqual({ generic: true });
-    expect(certificateIdentity({ CN: 'browser' })).toEqual({ generic: false });
   });
 
   it('finds MACs in paths, also glued to a product name ending in hex digits (S15)', () => {
