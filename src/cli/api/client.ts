@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { request } from 'undici';
 import { loadConfig } from '../../config';
-import { UsageError } from '../errors';
+import { localAcs } from '../../local';
+import { CliError, EXIT, UnreachableError, UsageError } from '../errors';
 
 export interface ApiTarget {
   url: string;
@@ -20,9 +21,13 @@ export function withApiOptions(cmd: Command): Command {
     .option('--token <token>', 'API token (default ACS_API_TOKEN); create one with `acs token create`');
 }
 
+/**
+ * Where the API is: --api-url, else ACS_API_URL, else the local ACS `npm start` of this
+ * checkout runs, else the default.
+ */
 export function apiTarget(flags: ApiFlags, env: NodeJS.ProcessEnv = process.env): ApiTarget {
   const config = loadConfig(env);
-  const url = (flags.apiUrl ?? config.api.url).replace(/\/+$/, '');
+  const url = (flags.apiUrl ?? (env.ACS_API_URL ? config.api.url : (localAcs()?.apiUrl ?? config.api.url))).replace(/\/+$/, '');
   if (!/^https?:\/\/[^\s/]+/.test(url)) throw new UsageError(`--api-url must be an http(s) URL, got ${JSON.stringify(url)}`);
   const token = flags.token ?? config.api.token;
   if (!token) throw new UsageError('an API token is required: pass --token or set ACS_API_TOKEN (create one with `acs token create`)');
@@ -30,17 +35,17 @@ export function apiTarget(flags: ApiFlags, env: NodeJS.ProcessEnv = process.env)
 }
 
 /** An answer of the API that is a problem document: printed as the API worded it. */
-export class ApiProblem extends UsageError {
+export class ApiProblem extends CliError {
   constructor(
     readonly status: number,
     readonly problem: { title?: string; detail?: string; errors?: Array<{ field: string; message: string }> },
   ) {
     const fields = (problem.errors ?? []).slice(1, 5).map((e) => `\n  ${e.field}: ${e.message}`).join('');
-    super(`${problem.detail ?? problem.title ?? 'request failed'} (HTTP ${status})${fields}`);
+    super(`${problem.detail ?? problem.title ?? 'request failed'} (HTTP ${status})${fields}`, EXIT.refused);
   }
 }
 
-/** One API call; JSON in and out. Problems become ApiProblem, an unreachable API a UsageError. */
+/** One API call; JSON in and out. Problems become ApiProblem, an unreachable API an UnreachableError. */
 export async function callApi<T = unknown>(target: ApiTarget, method: string, path: string, body?: unknown): Promise<T> {
   let res;
   try {
@@ -53,7 +58,7 @@ export async function callApi<T = unknown>(target: ApiTarget, method: string, pa
     });
   } catch (err) {
     const code = (err as { code?: string }).code ?? (err as Error).message;
-    throw new UsageError(`cannot reach the API at ${target.url}: ${code}`);
+    throw new UnreachableError(`cannot reach the API at ${target.url}: ${code}`);
   }
   const text = await res.body.text();
   const parsed = text ? safeJson(text) : undefined;
