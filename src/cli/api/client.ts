@@ -1,6 +1,8 @@
+import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { request } from 'undici';
 import { loadConfig } from '../../config';
+import { escapePart, parseDeviceKey } from '../../devices/id';
 import { localAcs } from '../../local';
 import { CliError, EXIT, UnreachableError, UsageError } from '../errors';
 
@@ -46,13 +48,27 @@ export class ApiProblem extends CliError {
 }
 
 /** One API call; JSON in and out. Problems become ApiProblem, an unreachable API an UnreachableError. */
-export async function callApi<T = unknown>(target: ApiTarget, method: string, path: string, body?: unknown): Promise<T> {
+export function callApi<T = unknown>(target: ApiTarget, method: string, path: string, body?: unknown): Promise<T> {
+  return send<T>(target, method, path, body === undefined ? {} : { contentType: 'application/json', body: JSON.stringify(body) });
+}
+
+/** A file streamed as the request body (POST /files); the answer as callApi gives it. */
+export function uploadApi<T = unknown>(target: ApiTarget, path: string, file: Readable, length: number): Promise<T> {
+  return send<T>(target, 'POST', path, { contentType: 'application/octet-stream', body: file, length });
+}
+
+async function send<T>(target: ApiTarget, method: string, path: string, payload: { contentType?: string; body?: string | Readable; length?: number }): Promise<T> {
   let res;
   try {
     res = await request(`${target.url}/api/v1${path}`, {
       method: method as 'GET',
-      headers: { authorization: `Bearer ${target.token}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: {
+        authorization: `Bearer ${target.token}`,
+        accept: 'application/json',
+        ...(payload.contentType ? { 'content-type': payload.contentType } : {}),
+        ...(payload.length !== undefined ? { 'content-length': String(payload.length) } : {}),
+      },
+      body: payload.body,
       headersTimeout: 30_000,
       bodyTimeout: 30_000,
     });
@@ -74,7 +90,26 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** A device id as a URL path segment. */
+/** A task or job id (24 hex digits, as the API hands them out); otherwise a UsageError naming it. */
+export function checkObjectId(what: string, id: string): string {
+  if (!/^[0-9a-f]{24}$/.test(id)) throw new UsageError(`${what} ${JSON.stringify(id)} must be 24 hex digits, as \`acs tasks\`, \`acs jobs\` and \`acs faults\` print them`);
+  return id;
+}
+
+/** A device id as a URL path segment; a malformed id is a UsageError naming it and the form expected. */
 export function devicePath(id: string): string {
-  return `/devices/${encodeURIComponent(id)}`;
+  return `/devices/${encodeURIComponent(checkDeviceId(id))}`;
+}
+
+/**
+ * The id as given when it is one (`OUI-ProductClass-SerialNumber`, see deviceKey); otherwise a
+ * UsageError that shows the expected form, and the likely meant id when a part held a bare `-`.
+ */
+export function checkDeviceId(id: string): string {
+  if (parseDeviceKey(id)) return id;
+  const parts = id.split('-');
+  const guess = parts.length > 3 && /^[0-9A-Fa-f]{6}$/.test(parts[0]) ? `${parts[0]}-${escapePart(parts.slice(1, -1).join('-'))}-${escapePart(parts[parts.length - 1])}` : undefined;
+  throw new UsageError(
+    `${JSON.stringify(id)} is not a device id: expected OUI-ProductClass-SerialNumber with any other character of a part %-encoded (a "-" is %2D), e.g. 00562B-CP%2D8851%2D3PCC-FCH1234ABCD${guess && parseDeviceKey(guess) ? `; did you mean ${guess}?` : ''} (\`acs devices list\` shows them)`,
+  );
 }

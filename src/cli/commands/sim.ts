@@ -4,6 +4,7 @@ import { BBF_ENTERPRISE, DhcpDecodeError, cwmpBlock, decodeOption125, readTr111I
 import { AUTH_SCHEMES, CWMP_VERSIONS, DEFAULT_PRODUCT_CLASS, Fleet, PRODUCTS, type AuthScheme, type CwmpVersion, type FleetOptions, type Quirks, type StatsSummary } from '../../sim';
 import type { LocalCredentials } from '../../local/credentials';
 import { localAcs } from '../../local';
+import { integerFlag } from '../api/flags';
 import { UsageError } from '../errors';
 
 /** Options as commander hands them over: strings, or true for flags. */
@@ -45,12 +46,7 @@ export interface SimRun {
 const QUIRK_NAMES: ReadonlyArray<keyof Quirks> = ['booleanDigits', 'noCookies', 'emptyId', 'connectionPerRequest'];
 
 function integer(flag: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  }
-  return n;
+  return value === undefined ? undefined : integerFlag(flag, value, min, max);
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
