@@ -155,7 +155,7 @@ function readStdin(): Promise<string> {
 export function deviceSummary(d: Device): string {
   const id = d.deviceId as { manufacturer?: string; oui?: string; productClass?: string; serialNumber?: string } | undefined;
   const cr = d.connectionRequestAuth as { username?: string } | undefined;
-  const events = d.lastEvents as unknown;
+  const events = (d.lastEvents as Array<{ eventCode?: string }> | undefined)?.map((e) => e.eventCode).filter(Boolean);
   return details([
     ['device', d.id],
     ['product', [id?.manufacturer, id?.productClass].filter(Boolean).join(' ')],
@@ -165,7 +165,7 @@ export function deviceSummary(d: Device): string {
     ['hardware', d.hardwareVersion],
     ['CWMP', d.cwmpVersion],
     ['address', d.remoteAddress],
-    ['last inform', d.lastInformAt ? `${d.lastInformAt}${Array.isArray(events) && events.length ? ` (${events.join(', ')})` : ''}` : 'never'],
+    ['last inform', d.lastInformAt ? `${d.lastInformAt}${events?.length ? ` (${events.join(', ')})` : ''}` : 'never'],
     ['last boot', d.lastBootAt],
     ['registered', d.registeredAt],
     ['tags', d.tags.length ? d.tags : '(none)'],

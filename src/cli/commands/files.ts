@@ -31,11 +31,11 @@ export function register(program: Command): void {
       .requiredOption('--kind <kind>', KINDS.join(', '))
       .option('--filename <name>', 'name devices see (default: the file\'s own name)')
       .option('--product-class <pc>', 'for this product class (repeat)', collect, [])
-      .option('--version <v>', 'firmware: the SoftwareVersion the image installs')
+      .option('--software-version <v>', 'firmware: the SoftwareVersion the image installs')
       .option('--description <text>', 'a note for operators')
       .option('--sha256 <hex>', 'refuse the upload unless the content has this SHA-256')
       .option('--json', 'print JSON'),
-  ).action(async (path: string, opts: ApiFlags & { kind: string; filename?: string; productClass: string[]; version?: string; description?: string; sha256?: string; json?: boolean }) => {
+  ).action(async (path: string, opts: ApiFlags & { kind: string; filename?: string; productClass: string[]; softwareVersion?: string; description?: string; sha256?: string; json?: boolean }) => {
     if (!(KINDS as readonly string[]).includes(opts.kind)) throw new UsageError(`--kind must be one of ${KINDS.join(', ')}, got ${JSON.stringify(opts.kind)}`);
     let size: number;
     try {
@@ -51,7 +51,7 @@ export function register(program: Command): void {
     if (opts.sha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(opts.sha256)) throw new UsageError(`--sha256 must be 64 hex digits, got ${JSON.stringify(opts.sha256)}`);
     const q = new URLSearchParams({ filename, kind: opts.kind });
     for (const pc of opts.productClass) q.append('productClass', pc);
-    if (opts.version !== undefined) q.set('version', opts.version);
+    if (opts.softwareVersion !== undefined) q.set('version', opts.softwareVersion);
     if (opts.description !== undefined) q.set('description', opts.description);
     if (opts.sha256 !== undefined) q.set('sha256', opts.sha256.toLowerCase());
     const info = await uploadApi<FileInfo>(apiTarget(opts), `/files?${q}`, createReadStream(path), size);
