@@ -1,5 +1,6 @@
 import { UsageError } from '../../../src/cli/errors';
 import { formatSummary, parseSimOptions, type RawSimOptions } from '../../../src/cli/commands/sim';
+import { failureLabel } from '../../../src/sim/stats';
 import { buildProgram, main } from '../../../src/cli/main';
 
 const base: RawSimOptions = { acsUrl: 'http://127.0.0.1:7547/' };
@@ -81,5 +82,18 @@ describe('acs sim options', () => {
     expect(text).toMatch(/429: the ACS refuses this address after too many failed logins/);
     expect(text).toMatch(/refused: nothing listens at --acs-url: is the ACS running\? \(ECONNREFUSED/);
     expect(text).toMatch(/503: 1/);
+  });
+});
+
+describe('failed sessions by cause', () => {
+  const outcome = (o: Partial<Parameters<typeof failureLabel>[0]>) => failureLabel({ reason: 'internal', ...o });
+  it('names what an operator looks for: the status, refused, reset, timeout', () => {
+    expect(outcome({ reason: 'auth', httpStatus: 401 })).toBe('401');
+    expect(outcome({ reason: 'http-status', httpStatus: 429 })).toBe('429');
+    expect(outcome({ reason: 'http-status', httpStatus: 503 })).toBe('503');
+    expect(outcome({ reason: 'network', detail: 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:7547' })).toBe('refused');
+    expect(outcome({ reason: 'network', detail: 'UND_ERR_SOCKET: other side closed' })).toBe('reset');
+    expect(outcome({ reason: 'timeout', detail: 'no answer from the ACS' })).toBe('timeout');
+    expect(outcome({ reason: 'protocol', detail: 'expected InformResponse' })).toBe('protocol');
   });
 });
