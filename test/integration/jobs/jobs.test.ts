@@ -10,11 +10,17 @@ import { deleteKeys } from '../../support/stores';
 const CR = { username: 'cr-user', password: 'cr-pass' };
 const MODEL = 'Device.DeviceInfo.ModelName';
 const SERIAL = 'Device.DeviceInfo.SerialNumber';
+/**
+ * Sessions and connection requests in flight share the ACS's few FerretDB connections: each
+ * lasts about (what is in flight) / (what the store serves per second). At 100 of each on a
+ * busy machine a session outlasted the ACS's 30 s session timeout, the ACS dropped it (HTTP
+ * 400) and, retries off, the phone never came back, so the job never finished. More than a few
+ * at a time only queue at the store; they do not go faster.
+ */
+const IN_FLIGHT = 2 * FERRETDB_POOL_SIZE;
 // The phones answer connection requests from the same busy process as the ACS and the worker;
 // on a loaded CI machine that can take longer than the production default of 2 s.
-const ENV = { ACS_CR_USERNAME: CR.username, ACS_CR_PASSWORD: CR.password, ACS_RECONCILE_INTERVAL: '1', ACS_CR_CONCURRENCY: '100', ACS_CR_TIMEOUT_MS: '15000' };
-
-const SESSIONS_IN_FLIGHT = 2 * FERRETDB_POOL_SIZE;
+const ENV = { ACS_CR_USERNAME: CR.username, ACS_CR_PASSWORD: CR.password, ACS_RECONCILE_INTERVAL: '1', ACS_CR_CONCURRENCY: String(IN_FLIGHT), ACS_CR_TIMEOUT_MS: '15000' };
 
 function phones(acs: TestAcs, count: number, serialPrefix: string): Fleet {
   return new Fleet({
@@ -27,11 +33,7 @@ function phones(acs: TestAcs, count: number, serialPrefix: string): Fleet {
     retry: false,
     connectionRequestUsername: CR.username,
     connectionRequestPassword: CR.password,
-    // Sessions in flight share the ACS's few FerretDB connections: each lasts about
-    // concurrency / throughput. At 100 on a busy machine that passed the ACS's 30 s session
-    // timeout, the ACS dropped the sessions (HTTP 400) and, with retries off, the phones never
-    // came back. More than a few at a time only queue at the store; they do not go faster.
-    concurrency: SESSIONS_IN_FLIGHT,
+    concurrency: IN_FLIGHT,
   });
 }
 
