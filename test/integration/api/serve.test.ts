@@ -1,4 +1,6 @@
 import { createServer, type Server } from 'node:net';
+import { TokenRepository } from '../../../src/auth';
+import { createFirstAdminToken } from '../../../src/local';
 import { runCli } from '../../support/cli';
 import { openTestStores, type TestStores } from '../../support/stores';
 
@@ -36,4 +38,12 @@ it('names a bad role or setting in one line, exit 2', async () => {
   expect(format.code).toBe(2);
   expect(format.stderr).toContain('LOG_FORMAT must be equal to one of the allowed values (got "yaml")');
   delete process.env.LOG_FORMAT;
+});
+
+it('creates the first admin token on a database without tokens, and only there', async () => {
+  const first = await createFirstAdminToken(stores.db);
+  expect(first?.token).toMatch(/^acs_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+  expect(await new TokenRepository(stores.db).verify(first!.token)).toEqual({ tokenId: first!.id, name: 'first-admin', role: 'admin' });
+  expect(await createFirstAdminToken(stores.db)).toBeUndefined();
+  expect(await new TokenRepository(stores.db).list()).toHaveLength(1);
 });
