@@ -1,5 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
 import schema from '../../schemas/config.schema.json';
+import type { LogFormat } from '../log';
 import { parseBlockedNetworks, type BlockedNetworks } from '../cwmp/connection-request/blocked-networks';
 import { parseNetworks, type Networks } from '../http/networks';
 
@@ -17,6 +18,7 @@ export interface Config {
   workerPort: number;
   publicFsUrl: string;
   logLevel: string;
+  logFormat: LogFormat;
   secret?: string;
   cwmp: {
     auth: DeviceAuthMode;
@@ -156,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerPort: n('ACS_WORKER_PORT'),
     publicFsUrl: s('ACS_PUBLIC_FS_URL').replace(/\/+$/, ''),
     logLevel: s('LOG_LEVEL'),
+    logFormat: s('LOG_FORMAT') as LogFormat,
     secret: raw.ACS_SECRET as string | undefined,
     cwmp: {
       auth: s('ACS_CWMP_AUTH') as DeviceAuthMode,

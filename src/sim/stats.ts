@@ -11,7 +11,13 @@ export interface LatencySummary {
 
 export interface StatsSummary {
   devices: number;
-  sessions: { ok: number; failed: number; byReason: Partial<Record<FailureReason, number>> };
+  sessions: {
+    ok: number;
+    failed: number;
+    byReason: Partial<Record<FailureReason, number>>;
+    /** failed sessions by what a person would call the cause (`401`, `429`, `refused`, `timeout`...), with the last detail */
+    failures: Record<string, { count: number; detail: string }>;
+  };
   /** duration of successful sessions, ms */
   latencyMs: LatencySummary;
   /** HTTP responses by status code */
@@ -29,6 +35,7 @@ export class FleetStats {
   ok = 0;
   failed = 0;
   readonly byReason: Partial<Record<FailureReason, number>> = {};
+  readonly failures = new Map<string, { count: number; detail: string }>();
   readonly latencies: number[] = [];
   readonly httpStatus = new Map<number, number>();
   httpRequests = 0;
@@ -47,6 +54,9 @@ export class FleetStats {
       this.failed += 1;
       const reason = outcome.reason ?? 'internal';
       this.byReason[reason] = (this.byReason[reason] ?? 0) + 1;
+      const label = failureLabel(outcome);
+      const seen = this.failures.get(label) ?? { count: 0, detail: '' };
+      this.failures.set(label, { count: seen.count + 1, detail: outcome.detail ?? seen.detail });
     }
   }
 
@@ -58,7 +68,7 @@ export class FleetStats {
     const elapsedMs = Date.now() - this.startedAt;
     return {
       devices,
-      sessions: { ok: this.ok, failed: this.failed, byReason: { ...this.byReason } },
+      sessions: { ok: this.ok, failed: this.failed, byReason: { ...this.byReason }, failures: Object.fromEntries([...this.failures].map(([k, v]) => [k, { ...v }])) },
       latencyMs: summarize(this.latencies),
       httpStatus: Object.fromEntries([...this.httpStatus].sort((a, b) => a[0] - b[0]).map(([k, v]) => [String(k), v])),
       httpRequests: this.httpRequests,
@@ -69,6 +79,24 @@ export class FleetStats {
       sessionsPerSecond: elapsedMs > 0 ? ((this.ok + this.failed) * 1000) / elapsedMs : 0,
     };
   }
+}
+
+/**
+ * The cause of a failed session in the terms an operator looks for: the HTTP status the ACS
+ * answered (401, 429, 503...), `refused`/`reset` for connections, `timeout`, else the reason.
+ */
+export function failureLabel(outcome: Pick<SessionOutcome, 'reason' | 'httpStatus' | 'detail'>): string {
+  if (outcome.reason === 'auth') return '401';
+  if (outcome.reason === 'timeout') return 'timeout';
+  if (outcome.reason === 'network') {
+    const detail = outcome.detail ?? '';
+    if (/ECONNREFUSED/.test(detail)) return 'refused';
+    if (/ECONNRESET|UND_ERR_SOCKET|other side closed/.test(detail)) return 'reset';
+    if (/ENOTFOUND|EAI_AGAIN/.test(detail)) return 'dns';
+    return 'network';
+  }
+  if (outcome.httpStatus !== undefined) return String(outcome.httpStatus);
+  return outcome.reason ?? 'internal';
 }
 
 /** Nearest-rank percentiles. */

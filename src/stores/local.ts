@@ -5,7 +5,7 @@ import { StoreError } from './errors';
 import { ensureFerretdbBinary } from './ferretdb/build';
 import { DEFAULT_DATABASE, mongoAnswers, redactMongoUrl } from './mongo';
 import { defaultDataDir } from './paths';
-import { findExecutable, freePort, runCommand, startService, stderrLog, waitUntilReady, type Service, type StoreLog } from './process';
+import { findExecutable, freePort, isAlive, runCommand, startService, stderrLog, waitUntilReady, type Service, type StoreLog } from './process';
 import { redactRedisUrl, redisAnswers } from './redis';
 
 export interface LocalStores {
@@ -118,15 +118,6 @@ export function findRunningLocalStores(dataDir: string = defaultDataDir()): Runn
   const { mongodbUrl, redisUrl, pid } = state as Record<string, unknown>;
   if (typeof mongodbUrl !== 'string' || typeof redisUrl !== 'string' || typeof pid !== 'number') return undefined;
   return isAlive(pid) ? { mongodbUrl, redisUrl, pid } : undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Starts a store on a free port, retrying when another process took the port first. */

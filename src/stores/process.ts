@@ -9,6 +9,16 @@ import { StoreError } from './errors';
 export type StoreLog = (message: string) => void;
 export const stderrLog: StoreLog = (message) => process.stderr.write(`${message}\n`);
 
+/** Whether a process with this pid exists (ours or another user's). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** The first executable called `name` on PATH, then in `extraDirs`. */
 export function findExecutable(name: string, extraDirs: string[] = []): string | undefined {
   const dirs = [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), ...extraDirs];

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { apiTarget, callApi, devicePath, withApiOptions, type ApiFlags } from '../api/client';
-import { json, table } from '../api/output';
+import { forEach } from '../api/bulk';
+import { details, json, table } from '../api/output';
 import { UsageError } from '../errors';
 
 interface Device {
@@ -8,6 +9,14 @@ interface Device {
   deviceId?: { productClass?: string };
   softwareVersion?: string;
   lastInformAt?: string;
+  hardwareVersion?: string;
+  cwmpVersion?: string;
+  remoteAddress?: string;
+  lastBootAt?: string;
+  registeredAt?: string;
+  connectionRequestUrl?: string;
+  parameterKey?: string;
+  provisioningCode?: string;
   tags: string[];
   queuedTasks: string[];
   parameters?: Record<string, { value?: unknown }>;
@@ -32,7 +41,7 @@ interface ListFlags extends ApiFlags {
 const collect = (v: string, list: string[]) => [...list, v];
 const MAX_PAGES = 10_000;
 
-/** `acs devices list|get` against the operator API. */
+/** `acs devices list|get|tag|untag|cr-auth` against the operator API. */
 export function register(program: Command): void {
   const devices = program.command('devices').description('devices known to the ACS (through the operator API)');
   withApiOptions(
@@ -83,17 +92,86 @@ export function register(program: Command): void {
   withApiOptions(
     devices
       .command('get <deviceId>')
-      .description('one device with its learned parameters')
+      .description('one device: a summary, then its learned parameters')
       .option('--fields <paths>', 'comma-separated parameters or subtrees (ending in .) to show')
       .option('--json', 'print JSON'),
   ).action(async (id: string, opts: ApiFlags & { fields?: string; json?: boolean }) => {
-    if (!id.trim()) throw new UsageError('a device id is required');
     const q = opts.fields ? `?fields=${encodeURIComponent(opts.fields)}` : '';
     const device = await callApi<Device>(apiTarget(opts), 'GET', `${devicePath(id)}${q}`);
     if (opts.json) return void process.stdout.write(json(device));
-    const { parameters, ...summary } = device;
-    process.stdout.write(table(['FIELD', 'VALUE'], Object.entries(summary).map(([k, v]) => [k, v])));
-    const params = Object.entries(parameters ?? {});
+    process.stdout.write(deviceSummary(device));
+    const params = Object.entries(device.parameters ?? {});
     if (params.length) process.stdout.write(table(['PARAMETER', 'VALUE', 'TYPE', 'UPDATED'], params.map(([name, p]) => [name, p.value, (p as { type?: string }).type, (p as { updatedAt?: string }).updatedAt])));
   });
+  for (const [verb, method, done] of [
+    ['tag', 'PUT', 'tagged'],
+    ['untag', 'DELETE', 'untagged'],
+  ] as const) {
+    withApiOptions(devices.command(`${verb} <tag> <deviceIds...>`).description(`${verb === 'tag' ? 'add a tag to' : 'remove a tag from'} devices`)).action(
+      async (tag: string, ids: string[], opts: ApiFlags) => {
+        if (!TAG.test(tag)) throw new UsageError(`tag ${JSON.stringify(tag)} must be 1-64 letters, digits or _ . : -`);
+        for (const id of ids) devicePath(id);
+        const target = apiTarget(opts);
+        await forEach(ids, (id) => callApi(target, method, `${devicePath(id)}/tags/${encodeURIComponent(tag)}`), `${done} ${tag}`);
+      },
+    );
+  }
+  withApiOptions(
+    devices
+      .command('cr-auth <deviceId>')
+      .description("set the credential the ACS answers the device's connection-request challenge with (its ConnectionRequestUsername/Password)")
+      .option('--username <u>', 'ConnectionRequestUsername')
+      .option('--password <p>', 'ConnectionRequestPassword (default: read from standard input)')
+      .option('--clear', "drop the device's own credential: ACS_CR_USERNAME/PASSWORD apply again"),
+  ).action(async (id: string, opts: ApiFlags & { username?: string; password?: string; clear?: boolean }) => {
+    const path = `${devicePath(id)}/connection-request-auth`;
+    if (opts.clear) {
+      if (opts.username !== undefined || opts.password !== undefined) throw new UsageError('--clear takes no --username or --password');
+      await callApi(apiTarget(opts), 'DELETE', path);
+      return void process.stdout.write(`${id}: connection-request credential cleared\n`);
+    }
+    if (opts.username === undefined) throw new UsageError('--username is required (or --clear)');
+    const password = opts.password ?? (await readStdin()).replace(/\r?\n$/, '');
+    if (!password) throw new UsageError('a password is required: --password, or one line on standard input');
+    await callApi(apiTarget(opts), 'PUT', path, { username: opts.username, password });
+    process.stdout.write(`${id}: connection requests now use ${opts.username}\n`);
+  });
+}
+
+const TAG = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return Promise.resolve('');
+  return new Promise((resolve, reject) => {
+    let text = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (chunk) => (text += chunk));
+    process.stdin.on('end', () => resolve(text));
+    process.stdin.on('error', reject);
+  });
+}
+
+/** What a person wants to know of a device first, one line per fact. */
+export function deviceSummary(d: Device): string {
+  const id = d.deviceId as { manufacturer?: string; oui?: string; productClass?: string; serialNumber?: string } | undefined;
+  const cr = d.connectionRequestAuth as { username?: string } | undefined;
+  const events = (d.lastEvents as Array<{ eventCode?: string }> | undefined)?.map((e) => e.eventCode).filter(Boolean);
+  return details([
+    ['device', d.id],
+    ['product', [id?.manufacturer, id?.productClass].filter(Boolean).join(' ')],
+    ['serial number', id?.serialNumber],
+    ['OUI', id?.oui],
+    ['software', d.softwareVersion],
+    ['hardware', d.hardwareVersion],
+    ['CWMP', d.cwmpVersion],
+    ['address', d.remoteAddress],
+    ['last inform', d.lastInformAt ? `${d.lastInformAt}${events?.length ? ` (${events.join(', ')})` : ''}` : 'never'],
+    ['last boot', d.lastBootAt],
+    ['registered', d.registeredAt],
+    ['tags', d.tags.length ? d.tags : '(none)'],
+    ['queued tasks', d.queuedTasks.length ? `${d.queuedTasks.length}: ${d.queuedTasks.join(', ')}` : 'none'],
+    ['connection requests', d.connectionRequestUrl ? `${d.connectionRequestUrl} as ${cr?.username ?? 'the default credential (ACS_CR_USERNAME)'}` : 'no ConnectionRequestURL reported'],
+    ['parameter key', d.parameterKey],
+    ['provisioning code', d.provisioningCode],
+  ]);
 }

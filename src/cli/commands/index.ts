@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
+import { register as audit } from './audit';
 import { register as devices } from './devices';
 import { register as dhcp } from './dhcp';
+import { register as faults } from './faults';
+import { register as files } from './files';
 import { register as firmware } from './firmware';
 import { register as jobs } from './jobs';
 import { register as migrate } from './migrate';
@@ -12,4 +15,4 @@ import { register as tasks } from './tasks';
 import { register as token } from './token';
 
 /** Every `acs` verb registers itself here; order is the order shown in `acs --help`. */
-export const commands: Array<(program: Command) => void> = [serve, migrate, token, devices, tasks, jobs, profile, profiles, firmware, dhcp, sim];
+export const commands: Array<(program: Command) => void> = [serve, migrate, token, devices, tasks, faults, jobs, files, profile, profiles, firmware, audit, dhcp, sim];

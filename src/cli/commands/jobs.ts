@@ -1,11 +1,11 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { apiTarget, callApi, withApiOptions, type ApiFlags, type ApiTarget } from '../api/client';
+import { apiTarget, callApi, checkDeviceId, checkObjectId, withApiOptions, type ApiFlags, type ApiTarget } from '../api/client';
 import { json, table } from '../api/output';
 import { parseRpc, RPC_SHORTCUTS } from '../api/rpc-args';
-import { UsageError } from '../errors';
+import { CliError, EXIT, UsageError } from '../errors';
 
-interface JobView {
+export interface JobView {
   id: string;
   name?: string;
   status: string;
@@ -81,7 +81,7 @@ export function register(program: Command): void {
     },
   );
   withApiOptions(jobs.command('get <jobId>').description('a job and its counts').option('--json', 'print JSON')).action(async (id: string, opts: ApiFlags & { json?: boolean }) => {
-    const job = await callApi<JobView>(apiTarget(opts), 'GET', `/jobs/${encodeURIComponent(id)}`);
+    const job = await callApi<JobView>(apiTarget(opts), 'GET', `/jobs/${checkObjectId('job id', id)}`);
     process.stdout.write(opts.json ? json(job) : summary(job));
   });
   withApiOptions(
@@ -93,7 +93,7 @@ export function register(program: Command): void {
   ).action(async (id: string, opts: ApiFlags & { interval: string; json?: boolean }) => watch(apiTarget(opts), id, { json: !!opts.json, intervalMs: number('--interval', opts.interval) }));
   for (const verb of ['pause', 'resume', 'cancel'] as const) {
     withApiOptions(jobs.command(`${verb} <jobId>`).description(`${verb} a job`)).action(async (id: string, opts: ApiFlags) => {
-      const job = await callApi<JobView>(apiTarget(opts), 'POST', `/jobs/${encodeURIComponent(id)}/${verb}`);
+      const job = await callApi<JobView>(apiTarget(opts), 'POST', `/jobs/${checkObjectId('job id', id)}/${verb}`);
       process.stdout.write(`job ${job.id} ${job.status}\n`);
     });
   }
@@ -115,7 +115,7 @@ function jobTarget(opts: CreateFlags): Record<string, unknown> {
       throw new UsageError(`--filter is not JSON: ${(err as Error).message}`);
     }
   }
-  const targets = [opts.tag !== undefined ? { tag: opts.tag } : undefined, opts.device.length ? { deviceIds: opts.device } : undefined, Object.keys(filter).length ? { filter } : undefined].filter(Boolean);
+  const targets = [opts.tag !== undefined ? { tag: opts.tag } : undefined, opts.device.length ? { deviceIds: opts.device.map(checkDeviceId) } : undefined, Object.keys(filter).length ? { filter } : undefined].filter(Boolean);
   if (targets.length !== 1) throw new UsageError('name the devices with exactly one of --tag, --device (repeatable) or filter options (--product-class, --software-version, --param, --filter)');
   return targets[0]!;
 }
@@ -138,27 +138,53 @@ function summary(j: JobView): string {
 /** Polls the job and draws its progress (finished tasks of all tasks) until it ends. */
 async function watch(target: ApiTarget, id: string, opts: { json: boolean; intervalMs: number }): Promise<void> {
   const bar = new SingleBar({
-    format: 'job {id} [{bar}] {value}/{total} tasks | {status} | done {done} fault {fault} expired {expired} | released {released}/{devices}',
+    format: (_options, _params, payload: { job: JobView }) => progressLine(payload.job, process.stderr.columns),
     stream: process.stderr,
     noTTYOutput: true,
     notTTYSchedule: 2000,
     hideCursor: true,
   });
-  let job = await callApi<JobView>(target, 'GET', `/jobs/${encodeURIComponent(id)}`);
-  const payload = (j: JobView) => ({ id: j.id, status: j.status, done: j.tasks.done, fault: j.tasks.fault, expired: j.tasks.expired, released: j.released, devices: j.devices ?? '?' });
-  const total = (j: JobView) => Object.values(j.tasks).reduce((a, b) => a + b, 0);
-  bar.start(Math.max(1, total(job)), finishedCount(job), payload(job));
+  let job = await callApi<JobView>(target, 'GET', `/jobs/${checkObjectId('job id', id)}`);
+  bar.start(Math.max(1, totalTasks(job)), finishedCount(job), { job });
   // A day of polling at most: a watch is for people, and a job that long has a name to look it up by.
   const until = Date.now() + 24 * 3600_000;
   try {
     while (!FINISHED.has(job.status) && Date.now() < until) {
       await new Promise((r) => setTimeout(r, opts.intervalMs));
-      job = await callApi<JobView>(target, 'GET', `/jobs/${encodeURIComponent(id)}`);
-      bar.setTotal(Math.max(1, total(job)));
-      bar.update(finishedCount(job), payload(job));
+      job = await callApi<JobView>(target, 'GET', `/jobs/${id}`);
+      bar.setTotal(Math.max(1, totalTasks(job)));
+      bar.update(finishedCount(job), { job });
     }
   } finally {
     bar.stop();
   }
   process.stdout.write(opts.json ? json(job) : summary(job));
+  const failed = job.tasks.fault + job.tasks.expired;
+  if (job.status === 'done' && failed > 0) throw new CliError(`job ${job.id}: ${failed} of ${totalTasks(job)} tasks failed (see acs faults list --job ${job.id})`, EXIT.partial);
+}
+
+const totalTasks = (j: JobView) => Object.values(j.tasks).reduce((a, b) => a + b, 0);
+
+/**
+ * One line of progress that fits `columns` (a terminal's width; 120 when not a terminal): the
+ * bar shrinks first, then the details go, so the line never wraps.
+ */
+export function progressLine(j: JobView, columns = 120): string {
+  const total = totalTasks(j);
+  const done = finishedCount(j);
+  const t = j.tasks;
+  const counts = `${done}/${total} tasks | ${j.status}`;
+  const head = `job ${j.id} `;
+  const full = ` ${counts} | done ${t.done} fault ${t.fault} expired ${t.expired} | released ${j.released}/${j.devices ?? '?'}`;
+  const short = ` ${counts} | fault ${t.fault}`;
+  // Most to least: the bar and counts stay longest, then the status, the job's id, the details.
+  const layouts = [[head, full], [head, short], ['', short], ['', ` ${counts}`], ['', ` ${done}/${total}`]];
+  const width = Math.max(1, columns - 1);
+  for (const [before, after] of layouts) {
+    const size = Math.min(40, width - before.length - after.length - 2);
+    if (size < 10) continue;
+    const filled = total > 0 ? Math.round((size * done) / total) : 0;
+    return `${before}[${'='.repeat(filled)}${'-'.repeat(size - filled)}]${after}`;
+  }
+  return ` ${done}/${total}`.slice(0, width);
 }

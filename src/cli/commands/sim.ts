@@ -2,6 +2,9 @@ import { CommanderError, type Command } from 'commander';
 import type { Tr111Identity } from '../../devices/types';
 import { BBF_ENTERPRISE, DhcpDecodeError, cwmpBlock, decodeOption125, readTr111Identity, type VendorBlock } from '../../dhcp';
 import { AUTH_SCHEMES, CWMP_VERSIONS, DEFAULT_PRODUCT_CLASS, Fleet, PRODUCTS, type AuthScheme, type CwmpVersion, type FleetOptions, type Quirks, type StatsSummary } from '../../sim';
+import type { LocalCredentials } from '../../local/credentials';
+import { localAcs } from '../../local';
+import { integerFlag } from '../api/flags';
 import { UsageError } from '../errors';
 
 /** Options as commander hands them over: strings, or true for flags. */
@@ -13,6 +16,8 @@ export interface RawSimOptions {
   auth?: string;
   username?: string;
   password?: string;
+  crUsername?: string;
+  crPassword?: string;
   interval?: string;
   crPort?: string;
   crHost?: string;
@@ -41,12 +46,7 @@ export interface SimRun {
 const QUIRK_NAMES: ReadonlyArray<keyof Quirks> = ['booleanDigits', 'noCookies', 'emptyId', 'connectionPerRequest'];
 
 function integer(flag: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  }
-  return n;
+  return value === undefined ? undefined : integerFlag(flag, value, min, max);
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
@@ -90,23 +90,40 @@ export function parseGatewayOption125(hex: string): Tr111Identity {
   return gateway;
 }
 
-/** Checks every option and builds the fleet's configuration; a bad value is a UsageError naming it. */
-export function parseSimOptions(raw: RawSimOptions): SimRun {
-  if (raw.acsUrl === undefined) throw new UsageError('--acs-url is required');
+/** The ACS `npm start` of this checkout runs, and the credentials it generated. */
+export interface LocalSimTarget {
+  cwmpUrl?: string;
+  credentials?: LocalCredentials;
+}
+
+/**
+ * Checks every option and builds the fleet's configuration; a bad value is a UsageError naming
+ * it. Without --acs-url the phones go to the local ACS, with the credentials it knows.
+ */
+export function parseSimOptions(raw: RawSimOptions, local?: LocalSimTarget): SimRun {
+  const toLocal = raw.acsUrl === undefined && local?.cwmpUrl !== undefined;
+  const acsUrl = raw.acsUrl ?? local?.cwmpUrl;
+  if (acsUrl === undefined) throw new UsageError('--acs-url is required: no local ACS of this checkout is running (start one with `npm start`) to default to');
   let url: URL | undefined;
   try {
-    url = new URL(raw.acsUrl);
+    url = new URL(acsUrl);
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new UsageError(`--acs-url must be an http(s) URL, got ${JSON.stringify(raw.acsUrl)}`);
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new UsageError(`--acs-url must be an http(s) URL, got ${JSON.stringify(acsUrl)}`);
+  const creds = toLocal ? local?.credentials : undefined;
+  if (raw.crUsername !== undefined && raw.crPassword === undefined) throw new UsageError('--cr-username needs --cr-password');
 
   const productClasses = (raw.productClass ?? DEFAULT_PRODUCT_CLASS).split(',').map((s) => s.trim());
   for (const pc of productClasses) {
     if (!PRODUCTS[pc]) throw new UsageError(`--product-class: unknown ${JSON.stringify(pc)} (known: ${Object.keys(PRODUCTS).join(', ')})`);
   }
-  const auth = oneOf<AuthScheme>('--auth', raw.auth, AUTH_SCHEMES) ?? 'none';
-  if (auth !== 'none' && raw.username === undefined) throw new UsageError(`--auth ${auth} needs --username (and --password)`);
+  const auth = oneOf<AuthScheme>('--auth', raw.auth, AUTH_SCHEMES) ?? (creds ? 'digest' : 'none');
+  const username = raw.username ?? creds?.device.username;
+  const password = raw.password ?? (raw.username === undefined ? creds?.device.password : undefined);
+  if (auth !== 'none' && username === undefined) throw new UsageError(`--auth ${auth} needs --username (and --password)`);
+  const crUsername = raw.crUsername ?? creds?.connectionRequest.username;
+  const crPassword = raw.crPassword ?? (raw.crUsername === undefined ? creds?.connectionRequest.password : undefined);
   const serialPrefix = raw.serialPrefix ?? 'FCH';
   if (!/^[A-Za-z0-9]{0,16}$/.test(serialPrefix)) throw new UsageError(`--serial-prefix must be up to 16 letters or digits, got ${JSON.stringify(serialPrefix)}`);
   if (raw.crHost !== undefined && raw.crHost.trim() === '') throw new UsageError('--cr-host must not be empty');
@@ -131,8 +148,9 @@ export function parseSimOptions(raw: RawSimOptions): SimRun {
       perDevice: productClasses.length > 1 ? (i) => ({ productClass: productClasses[i % productClasses.length] }) : undefined,
       cwmpVersion: oneOf<CwmpVersion>('--cwmp-version', raw.cwmpVersion, CWMP_VERSIONS) ?? '1.2',
       auth,
-      username: raw.username ?? '',
-      password: raw.password ?? '',
+      username: username ?? '',
+      password: password ?? '',
+      ...(crUsername !== undefined && crPassword !== undefined ? { connectionRequestUsername: crUsername, connectionRequestPassword: crPassword } : {}),
       periodicInformInterval: integer('--interval', raw.interval, 1, 2 ** 32 - 1),
       crPort: integer('--cr-port', raw.crPort, 0, 65535),
       crHost: raw.crHost,
@@ -158,13 +176,15 @@ export function register(program: Command): void {
   program
     .command('sim')
     .description('simulate a fleet of Cisco MPP phones talking CWMP to an ACS')
-    .option('--acs-url <url>', 'ACS URL the phones inform (required)')
+    .option('--acs-url <url>', 'ACS URL the phones inform (default: the local ACS `npm start` runs, with its device credential)')
     .option('--count <n>', 'number of phones', '1')
     .option('--product-class <list>', `product class, or a comma-separated mix (${Object.keys(PRODUCTS).length} known)`, DEFAULT_PRODUCT_CLASS)
     .option('--cwmp-version <v>', `CWMP version: ${CWMP_VERSIONS.join(', ')}`, '1.2')
-    .option('--auth <scheme>', `HTTP authentication toward the ACS: ${AUTH_SCHEMES.join(', ')}`, 'none')
+    .option('--auth <scheme>', `HTTP authentication toward the ACS: ${AUTH_SCHEMES.join(', ')} (default none; digest toward the local ACS)`)
     .option('--username <u>', 'ManagementServer.Username')
     .option('--password <p>', 'ManagementServer.Password')
+    .option('--cr-username <u>', 'ConnectionRequestUsername of every phone (default: the serial number; the local ACS\'s own)')
+    .option('--cr-password <p>', 'ConnectionRequestPassword of every phone (default: derived from --seed; the local ACS\'s own)')
     .option('--interval <s>', 'PeriodicInformInterval, seconds', '20')
     .option('--cr-port <p>', 'connection-request listener port (0 = any)', '0')
     .option('--cr-host <h>', 'connection-request listener address', '127.0.0.1')
@@ -179,7 +199,7 @@ export function register(program: Command): void {
     .option('--duration <s>', 'stop after this many seconds')
     .option('--json', 'print the final statistics as JSON on stdout')
     .action(async (raw: RawSimOptions) => {
-      const run = parseSimOptions(raw);
+      const run = parseSimOptions(raw, localAcs());
       const summary = await runSim(run);
       process.stdout.write(run.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
       if (summary.sessions.ok === 0 && summary.sessions.failed > 0) {
@@ -214,15 +234,35 @@ async function runSim(run: SimRun): Promise<StatsSummary> {
   return fleet.summary();
 }
 
+const HINTS: Record<string, string> = {
+  '401': 'the ACS refused the device credential: check --username/--password (the local ACS keeps its own in .data/credentials.json)',
+  '403': 'the ACS refuses devices it does not know (ACS_CWMP_ACCEPT_UNKNOWN=false)',
+  '429': 'the ACS refuses this address after too many failed logins (ACS_CWMP_AUTH_FAIL_LIMIT within ACS_CWMP_AUTH_FAIL_WINDOW)',
+  '503': 'the ACS is busy (ACS_CWMP_MAX_CONCURRENT) or the device was already in a session',
+  refused: 'nothing listens at --acs-url: is the ACS running?',
+  timeout: 'the ACS did not answer in time',
+};
+
+/** `401: 20, refused: 3`: failed sessions by cause. */
+function failureCounts(s: StatsSummary): string {
+  return Object.entries(s.sessions.failures)
+    .sort((a, b) => b[1].count - a[1].count)
+    .map(([label, f]) => `${label}: ${f.count}`)
+    .join(', ');
+}
+
 function progressLine(s: StatsSummary): string {
-  return `sessions ok ${s.sessions.ok}, failed ${s.sessions.failed}, ${s.sessionsPerSecond.toFixed(1)}/s, p50 ${s.latencyMs.p50.toFixed(0)} ms`;
+  const failures = failureCounts(s);
+  return `sessions ok ${s.sessions.ok}, failed ${s.sessions.failed}${failures ? ` (${failures})` : ''}, ${s.sessionsPerSecond.toFixed(1)}/s, p50 ${s.latencyMs.p50.toFixed(0)} ms`;
 }
 
 export function formatSummary(s: StatsSummary): string {
-  const reasons = Object.entries(s.sessions.byReason).map(([r, n]) => `${r} ${n}`);
+  const failures = failureCounts(s);
+  const why = Object.entries(s.sessions.failures).map(([label, f]) => `  ${label}: ${HINTS[label] ?? f.detail}${HINTS[label] && f.detail ? ` (${f.detail})` : ''}`);
   const lines = [
     `phones:              ${s.devices}`,
-    `sessions:            ${s.sessions.ok} ok, ${s.sessions.failed} failed${reasons.length ? ` (${reasons.join(', ')})` : ''}`,
+    `sessions:            ${s.sessions.ok} ok, ${s.sessions.failed} failed${failures ? ` (${failures})` : ''}`,
+    ...why,
     `session latency ms:  p50 ${s.latencyMs.p50.toFixed(1)}, p90 ${s.latencyMs.p90.toFixed(1)}, p99 ${s.latencyMs.p99.toFixed(1)}, max ${s.latencyMs.max.toFixed(1)}`,
     `rate:                ${s.sessionsPerSecond.toFixed(1)} sessions/s over ${(s.elapsedMs / 1000).toFixed(1)} s`,
     `HTTP:                ${s.httpRequests} requests; ${Object.entries(s.httpStatus).map(([code, n]) => `${code}: ${n}`).join(', ') || 'no responses'}`,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { apiTarget, callApi, devicePath, withApiOptions, type ApiFlags } from '../api/client';
+import { apiTarget, callApi, checkObjectId, devicePath, withApiOptions, type ApiFlags } from '../api/client';
 import { json, table } from '../api/output';
 import { parseRpc, RPC_SHORTCUTS } from '../api/rpc-args';
 import { UsageError } from '../errors';
@@ -37,14 +37,14 @@ export function register(program: Command): void {
     process.stdout.write(opts.json ? json(task) : `task ${task.id} queued for ${task.deviceId} (${task.rpc.method}${task.connectionRequest ? ', waking the device' : ''})\n`);
   });
   withApiOptions(tasks.command('get <taskId>').description('a task and its outcome').option('--json', 'print JSON')).action(async (id: string, opts: ApiFlags & { json?: boolean }) => {
-    const task = await callApi<TaskView>(apiTarget(opts), 'GET', `/tasks/${encodeURIComponent(id)}`);
+    const task = await callApi<TaskView>(apiTarget(opts), 'GET', `/tasks/${checkObjectId('task id', id)}`);
     if (opts.json) return void process.stdout.write(json(task));
     process.stdout.write(table(['TASK', 'DEVICE', 'RPC', 'STATUS', 'WAKE', 'FAULT'], [[task.id, task.deviceId, task.rpc.method, task.status, task.connectionRequest?.status, task.fault ? `${task.fault.code} ${task.fault.message}` : '']]));
     const values = task.result?.parameterList ?? [];
     if (values.length) process.stdout.write(table(['PARAMETER', 'VALUE'], values.map((p) => [p.name, p.value])));
   });
   withApiOptions(tasks.command('cancel <taskId>').description('cancel a task that was not sent yet')).action(async (id: string, opts: ApiFlags) => {
-    const task = await callApi<TaskView>(apiTarget(opts), 'POST', `/tasks/${encodeURIComponent(id)}/cancel`);
+    const task = await callApi<TaskView>(apiTarget(opts), 'POST', `/tasks/${checkObjectId('task id', id)}/cancel`);
     process.stdout.write(`task ${task.id} ${task.status}\n`);
   });
 }

@@ -126,7 +126,7 @@ describe('profiles', () => {
     const bad = path.join(dir, 'bad.xml');
     writeFileSync(bad, '<flat-profile><Unheard_Of>1</Unheard_Of></flat-profile>');
     const refused = await acsCli('profiles', 'import', bad);
-    expect(refused.code).toBe(2);
+    expect(refused.code).toBe(3);
     expect(refused.stderr).toMatch(/Unheard_Of: unknown parameter.*HTTP 422/);
     expect((await acsCli('profiles', 'conflicts')).stdout).toMatch(/Station_Name.*10.*lobby, office/);
   });

@@ -1,5 +1,6 @@
 import { UsageError } from '../../../src/cli/errors';
 import { formatSummary, parseSimOptions, type RawSimOptions } from '../../../src/cli/commands/sim';
+import { failureLabel } from '../../../src/sim/stats';
 import { buildProgram, main } from '../../../src/cli/main';
 
 const base: RawSimOptions = { acsUrl: 'http://127.0.0.1:7547/' };
@@ -67,7 +68,7 @@ describe('acs sim options', () => {
   it('prints a readable summary', () => {
     const text = formatSummary({
       devices: 2,
-      sessions: { ok: 3, failed: 1, byReason: { 'http-status': 1 } },
+      sessions: { ok: 3, failed: 2, byReason: { 'http-status': 1, network: 1 }, failures: { '429': { count: 1, detail: 'the ACS answered HTTP 429' }, refused: { count: 1, detail: 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:7547' } } },
       latencyMs: { count: 3, mean: 10, p50: 9, p90: 12, p99: 12, max: 12 },
       httpStatus: { '200': 3, '204': 3, '503': 1 },
       httpRequests: 7,
@@ -77,7 +78,22 @@ describe('acs sim options', () => {
       elapsedMs: 1000,
       sessionsPerSecond: 4,
     });
-    expect(text).toMatch(/sessions: +3 ok, 1 failed \(http-status 1\)/);
+    expect(text).toMatch(/sessions: +3 ok, 2 failed \(429: 1, refused: 1\)/);
+    expect(text).toMatch(/429: the ACS refuses this address after too many failed logins/);
+    expect(text).toMatch(/refused: nothing listens at --acs-url: is the ACS running\? \(ECONNREFUSED/);
     expect(text).toMatch(/503: 1/);
+  });
+});
+
+describe('failed sessions by cause', () => {
+  const outcome = (o: Partial<Parameters<typeof failureLabel>[0]>) => failureLabel({ reason: 'internal', ...o });
+  it('names what an operator looks for: the status, refused, reset, timeout', () => {
+    expect(outcome({ reason: 'auth', httpStatus: 401 })).toBe('401');
+    expect(outcome({ reason: 'http-status', httpStatus: 429 })).toBe('429');
+    expect(outcome({ reason: 'http-status', httpStatus: 503 })).toBe('503');
+    expect(outcome({ reason: 'network', detail: 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:7547' })).toBe('refused');
+    expect(outcome({ reason: 'network', detail: 'UND_ERR_SOCKET: other side closed' })).toBe('reset');
+    expect(outcome({ reason: 'timeout', detail: 'no answer from the ACS' })).toBe('timeout');
+    expect(outcome({ reason: 'protocol', detail: 'expected InformResponse' })).toBe('protocol');
   });
 });

@@ -64,7 +64,7 @@ describe('Fleet', () => {
     const seen: string[] = [];
     fleet.on('session', (device, outcome) => seen.push(`${device.index}:${outcome.ok}`));
     const summary = await fleet.runSessions(2, 2);
-    expect(summary.sessions).toEqual({ ok: 6, failed: 0, byReason: {} });
+    expect(summary.sessions).toEqual({ ok: 6, failed: 0, byReason: {}, failures: {} });
     expect(summary.latencyMs.count).toBe(6);
     expect(fleet.latencies).toHaveLength(6);
     expect(summary.latencyMs.p50).toBeLessThanOrEqual(summary.latencyMs.p99);
