@@ -1,8 +1,9 @@
 import { bounded } from '../../devices/limits';
 import type { CwmpMessage, TransferFault } from '../soap/types';
 
-/** Parameters a device message reports (Inform and the Get*Response messages). */
+/** Parameters a device message reports (Inform, the Get*Response messages, a SetParameterValues fault). */
 export function parameterCount(msg: CwmpMessage): number {
+  if (msg.method === 'Fault') return msg.detail.setParameterValuesFault.length;
   return 'parameterList' in msg && Array.isArray(msg.parameterList) ? msg.parameterList.length : 0;
 }
 

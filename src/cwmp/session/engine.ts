@@ -322,7 +322,9 @@ export class SessionEngine {
     if (learned) await this.d.devices.apply(state.deviceId, { summary: learned.summary, params: { set: {}, unset: [] } }, finished);
     else await this.d.devices.dequeueTasks(state.deviceId, finished);
     if (msg.method === 'GetParameterValuesResponse' && learned) await this.learnMac(state, msg.parameterList, 'parameters');
-    if (!inflight.taskId || inflight.planned) state.reconcile = await this.reconciler.answer(state.reconcile, inflight.rpc, msg, this.reconcileContext(state, now));
+    // An answer over the limit is not looked at: the plan that asked for it ends here.
+    if (count > limits.maxParameters) state.reconcile = undefined;
+    else if (!inflight.taskId || inflight.planned) state.reconcile = await this.reconciler.answer(state.reconcile, inflight.rpc, msg, this.reconcileContext(state, now));
     state.inflight = undefined;
     return this.next(state, inflight.taskId);
   }
