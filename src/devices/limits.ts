@@ -48,7 +48,7 @@ export function eventsProblem(events: Array<{ eventCode: string }>): string | un
   return undefined;
 }
 
-/** A device-chosen text cut to `max` characters, with whether it was cut. */
+/** A device-chosen text cut to `max` characters. */
 export function bounded(text: string, max: number): string {
   return text.length > max ? text.slice(0, max) : text;
 }
