@@ -162,6 +162,8 @@ describe('what one message may report', () => {
     await expectContained(async () => {
       const { task } = await answer('GPV-LONG', { method: 'GetParameterValuesResponse', parameterList: [{ name: 'Device.X.Long', value: 'y'.repeat(65), type: 'xsd:string' }, ...many(2)] });
       expect(task).toMatchObject({ status: 'done', refused: [{ name: 'Device.X.Long', reason: 'value longer than 64 characters' }] });
+      const shown = await api.get(`/tasks/${task!._id}`);
+      expect(shown.body.refused).toEqual([{ name: 'Device.X.Long', reason: 'value longer than 64 characters' }]);
     }, 'cwmp.parameters_refused');
     expect((await devices.getWithParams(idOf('GPV-LONG')))!.params).toMatchObject({ Device: { X: { P1: { _v: 'v1' } } } });
   });
