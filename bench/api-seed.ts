@@ -1,8 +1,9 @@
 import type { Db } from 'mongodb';
 import type { ParamValue, XsdType } from '../src/cwmp/soap/types';
-import { deviceKey, escapeKey } from '../src/devices/id';
+import { deviceKey } from '../src/devices/id';
 import { buildTree } from '../src/devices/params';
-import type { DeviceDoc, DeviceParamsDoc, InformValue } from '../src/devices/types';
+import type { DeviceDoc, DeviceParamsDoc } from '../src/devices/types';
+import { informDigest } from '../src/devices/learn';
 
 /** A device to write as its first sessions would have left it. */
 export interface SeedDevice {
@@ -39,8 +40,7 @@ export async function seedDevices(db: Db, devices: SeedDevice[], batch = 1000): 
         'Device.ManagementServer.ParameterKey': '',
         'Device.ManagementServer.ConnectionRequestURL': s.connectionRequestUrl ?? '',
       };
-      const informValues: Record<string, InformValue> = {};
-      for (const [name, v] of Object.entries(inform)) informValues[escapeKey(name)] = { v, t: typeOf(v) };
+      const informDigestValue = informDigest(Object.entries(inform).map(([name, value]) => ({ name, value, type: typeOf(value) })));
       docs.push({
         _id: id,
         deviceId,
@@ -57,7 +57,7 @@ export async function seedDevices(db: Db, devices: SeedDevice[], batch = 1000): 
         provisioningCode: '',
         parameterKey: '',
         ...(s.connectionRequestUrl ? { connectionRequestUrl: s.connectionRequestUrl } : {}),
-        informValues,
+        informDigest: informDigestValue,
         tags: s.tags ?? [],
         taskQueue: [],
       });

@@ -124,6 +124,7 @@ export function taskView(t: TaskDoc): Record<string, unknown> {
     ...(t.completedAt ? { completedAt: t.completedAt } : {}),
     ...(t.awaiting ? { awaiting: t.awaiting } : {}),
     ...(t.result ? { result: maskResult(t.result) } : {}),
+    ...(t.refused?.length ? { refused: t.refused } : {}),
     ...(t.fault ? { fault: t.fault } : {}),
     ...(t.faultCleared ? { faultCleared: true } : {}),
     ...(t.retries ? { retries: t.retries } : {}),

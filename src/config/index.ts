@@ -3,6 +3,7 @@ import schema from '../../schemas/config.schema.json';
 import type { LogFormat } from '../log';
 import { parseBlockedNetworks, type BlockedNetworks } from '../cwmp/connection-request/blocked-networks';
 import { parseNetworks, type Networks } from '../http/networks';
+import type { DeviceLimits } from '../devices/limits';
 
 export type DeviceAuthMode = 'none' | 'basic' | 'digest' | 'digest-or-basic';
 export type DigestAlgorithm = 'SHA-256' | 'MD5';
@@ -35,6 +36,7 @@ export interface Config {
     maxRpcsPerSession: number;
     holdRequests: boolean;
     maxConcurrent: number;
+    limits: DeviceLimits;
     tls?: { certFile: string; keyFile: string; clientCaFile?: string };
     /** peers that may name the client's address (X-Forwarded-For, PROXY protocol) */
     trustedProxies: Networks;
@@ -178,6 +180,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxRpcsPerSession: n('ACS_CWMP_MAX_RPCS'),
       holdRequests: b('ACS_CWMP_HOLD_REQUESTS'),
       maxConcurrent: n('ACS_CWMP_MAX_CONCURRENT'),
+      limits: {
+        maxSerialNumberLength: n('ACS_CWMP_MAX_SERIAL_NUMBER'),
+        maxProductClassLength: n('ACS_CWMP_MAX_PRODUCT_CLASS'),
+        maxParameters: n('ACS_CWMP_MAX_PARAMETERS'),
+        maxValueLength: n('ACS_CWMP_MAX_VALUE_LENGTH'),
+        maxFaultStringLength: n('ACS_CWMP_MAX_FAULT_STRING'),
+        maxEventCodes: n('ACS_CWMP_MAX_EVENT_CODES'),
+      },
       tls:
         raw.ACS_CWMP_TLS_CERT !== undefined
           ? {

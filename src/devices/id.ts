@@ -22,7 +22,8 @@ export function escapePart(s: string): string {
 /** Inverse of deviceKey(); undefined when the text is not a well-formed device id. */
 export function parseDeviceKey(key: string): { oui: string; productClass: string; serialNumber: string } | undefined {
   const parts = key.split('-');
-  if (parts.length !== 3 || !parts.every((p) => /^([A-Za-z0-9_]|%[0-9A-F]{2})+$/.test(p))) return undefined;
+  // TR-069 allows an empty ProductClass; OUI and SerialNumber are required.
+  if (parts.length !== 3 || !parts.every((p, i) => (i === 1 && p === '') || /^([A-Za-z0-9_]|%[0-9A-F]{2})+$/.test(p))) return undefined;
   try {
     const [oui, productClass, serialNumber] = parts.map((p) => decodeURIComponent(p));
     return { oui, productClass, serialNumber };

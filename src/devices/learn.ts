@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { AcsRequest, CpeResponse, Inform, ParameterInfoStruct } from '../cwmp/soap/types';
 import { escapeKey } from './id';
-import type { InformValue, Tr111Identity } from './types';
+import type { Tr111Identity } from './types';
 import { buildTree, fieldOf, isValidPath, parsePath, valueFields } from './params';
 
 /**
@@ -25,8 +26,51 @@ export interface DeviceUpdate {
   params: FieldUpdate;
 }
 
+/** A parameter a message reported that the ACS did not store, and why. */
+export interface RefusedParameter {
+  name: string;
+  reason: string;
+}
+
 export interface Learned extends DeviceUpdate {
   listing?: NamesListing;
+  /** what the message reported but the ACS did not store */
+  refused: RefusedParameter[];
+}
+
+/** Bounds on what one message may teach about a device. */
+export interface ParameterLimits {
+  /** longest value stored, in characters */
+  maxValueLength: number;
+}
+
+/** Names longer than this are cut where they are recorded as refused. */
+const REFUSED_NAME_CHARS = 300;
+
+/**
+ * Splits reported parameters into those the ACS stores and those it refuses: names that are
+ * not parameter paths (`Device.DeviceInfo..`), object paths where a parameter is expected,
+ * values over the length limit.
+ */
+export function screenParameters<P extends { name: string; value?: unknown }>(
+  list: P[],
+  limits: ParameterLimits,
+  objects: 'refuse' | 'allow' = 'refuse',
+): { valid: P[]; refused: RefusedParameter[] } {
+  const valid: P[] = [];
+  const refused: RefusedParameter[] = [];
+  for (const p of list) {
+    const reason = !isValidPath(p.name)
+      ? 'invalid parameter name'
+      : objects === 'refuse' && p.name.endsWith('.')
+        ? 'an object path where a parameter was expected'
+        : typeof p.value === 'string' && p.value.length > limits.maxValueLength
+          ? `value longer than ${limits.maxValueLength} characters`
+          : undefined;
+    if (reason) refused.push({ name: p.name.slice(0, REFUSED_NAME_CHARS), reason });
+    else valid.push(p);
+  }
+  return { valid, refused };
 }
 
 export function isEmpty(update: FieldUpdate): boolean {
@@ -48,6 +92,13 @@ export interface InformContext {
   now: Date;
   cwmpVersion: string;
   remoteAddress?: string;
+  limits: ParameterLimits & { maxEventCodes: number };
+}
+
+/** What the device document remembers from earlier Informs (see DeviceSessionView). */
+export interface InformMemory {
+  informDigest?: string;
+  eventTimes?: Record<string, unknown>;
 }
 
 export const BOOTSTRAP = '0 BOOTSTRAP';
@@ -60,15 +111,16 @@ export function hasEvent(inform: Inform, code: string): boolean {
 /**
  * The device update for an Inform. A BOOTSTRAP means the device is new to this ACS (factory
  * reset, or a changed ACS URL): everything learned before is dropped and the tree restarts
- * from the Inform's parameters. Otherwise the tree changes only where a reported value differs
- * from what the previous Inform reported (`known`), so a periodic session writes nothing but
- * the small device document.
+ * from the Inform's parameters. Otherwise the tree is written only when the reported values
+ * differ from those of the previous Inform, which the device document remembers as one digest
+ * (`informDigest`): a periodic session writes nothing but the small device document, and the
+ * document every session reads stays small however many parameters an Inform carries.
  */
 export function learnFromInform(
   inform: Inform,
   ctx: InformContext,
-  known?: Record<string, InformValue>,
-): DeviceUpdate & { setOnInsert: Record<string, unknown>; skipped: string[] } {
+  known: InformMemory = {},
+): DeviceUpdate & { setOnInsert: Record<string, unknown>; refused: RefusedParameter[]; eventCodesDropped: number } {
   const { now } = ctx;
   const summary = emptyUpdate();
   const params = emptyUpdate();
@@ -79,38 +131,60 @@ export function learnFromInform(
   set.cwmpVersion = ctx.cwmpVersion;
   set.retryCount = inform.retryCount;
   if (ctx.remoteAddress) set.remoteAddress = ctx.remoteAddress;
-  for (const e of inform.event) set[`eventTimes.${escapeKey(e.eventCode)}`] = now;
+  const eventCodesDropped = recordEventTimes(set, inform, known.eventTimes ?? {}, ctx.limits.maxEventCodes, now);
   if (hasEvent(inform, BOOT)) set.lastBootAt = now;
 
-  const valid = inform.parameterList.filter((p) => isValidPath(p.name) && !p.name.endsWith('.'));
-  const skipped = inform.parameterList.filter((p) => !valid.includes(p)).map((p) => p.name);
-  const reported: Record<string, InformValue> = {};
+  const { valid, refused } = screenParameters(inform.parameterList, ctx.limits);
   for (const p of valid) {
-    reported[escapeKey(p.name)] = { v: p.value, t: p.type };
-    const suffix = p.name.replace(/^(Device|InternetGatewayDevice)\./, '');
-    const field = DENORMALISED[suffix];
+    const field = DENORMALISED[p.name.replace(/^(Device|InternetGatewayDevice)\./, '')];
     if (field) set[field] = typeof p.value === 'string' ? p.value : String(p.value);
   }
   Object.assign(set, tr111Associations(valid));
-  const bootstrap = hasEvent(inform, BOOTSTRAP);
-  if (bootstrap) {
+  const digest = informDigest(valid);
+  if (hasEvent(inform, BOOTSTRAP)) {
     set.lastBootstrapAt = now;
     params.set.params = buildTree(valid, now);
     summary.unset.push('rpcMethods');
-  } else {
-    for (const p of valid) {
-      const before = known?.[escapeKey(p.name)];
-      if (!before || before.v !== p.value || before.t !== p.type) Object.assign(params.set, valueFields(p.name, p.value, p.type, now));
-    }
+  } else if (digest !== known.informDigest) {
+    for (const p of valid) Object.assign(params.set, valueFields(p.name, p.value, p.type, now));
   }
-  if (bootstrap || !isEmpty(params) || !sameKeys(known, reported)) set.informValues = reported;
-  return { summary, params, setOnInsert: { registeredAt: now, tags: [], taskQueue: [] }, skipped };
+  if (digest !== known.informDigest) {
+    set.informDigest = digest;
+    // Documents written before the digest kept every value here.
+    summary.unset.push('informValues');
+  }
+  return { summary, params, setOnInsert: { registeredAt: now, tags: [], taskQueue: [] }, refused, eventCodesDropped };
 }
 
-function sameKeys(a: Record<string, unknown> | undefined, b: Record<string, unknown>): boolean {
-  if (!a) return false;
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => k in b);
+/** One digest of what an Inform reported, independent of the order of its parameters. */
+export function informDigest(values: Array<{ name: string; value: unknown; type: string }>): string {
+  const hash = createHash('sha256');
+  const sorted = [...values].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const p of sorted) hash.update(JSON.stringify([p.name, p.type, p.value]));
+  return hash.digest('base64url').slice(0, 22);
+}
+
+/**
+ * Sets the last time of each reported event code. A device may invent codes (`X <OUI> ...`,
+ * `M <method>`); once it has `max` distinct ones, new codes are no longer recorded. Returns
+ * how many were not.
+ */
+function recordEventTimes(set: Record<string, unknown>, inform: Inform, known: Record<string, unknown>, max: number, now: Date): number {
+  let count = Object.keys(known).length;
+  let dropped = 0;
+  for (const e of inform.event) {
+    const key = escapeKey(e.eventCode);
+    if (`eventTimes.${key}` in set) continue;
+    if (!(key in known)) {
+      if (count >= max) {
+        dropped += 1;
+        continue;
+      }
+      count += 1;
+    }
+    set[`eventTimes.${key}`] = now;
+  }
+  return dropped;
 }
 
 const GATEWAY_INFO = /^(?:Device|InternetGatewayDevice)\.GatewayInfo\.(ManufacturerOUI|SerialNumber|ProductClass)$/;
@@ -144,16 +218,23 @@ export function tr111Associations(params: Array<{ name: string; value: unknown }
   return out;
 }
 
-/** What a successful response teaches about the device. */
-export function learnFromResponse(rpc: AcsRequest, response: CpeResponse, now: Date): Learned {
+/**
+ * What a successful response teaches about the device. Parameters it cannot store (see
+ * screenParameters) are left out and listed in `refused`; the rest is stored.
+ */
+export function learnFromResponse(rpc: AcsRequest, response: CpeResponse, now: Date, limits: ParameterLimits): Learned {
   const summary = emptyUpdate();
   const params = emptyUpdate();
   const set = params.set;
+  let refused: RefusedParameter[] = [];
   switch (response.method) {
-    case 'GetParameterValuesResponse':
-      for (const p of response.parameterList) if (isValidPath(p.name)) Object.assign(set, valueFields(p.name, p.value, p.type, now));
-      Object.assign(summary.set, tr111Associations(response.parameterList));
+    case 'GetParameterValuesResponse': {
+      const screened = screenParameters(response.parameterList, limits);
+      refused = screened.refused;
+      for (const p of screened.valid) Object.assign(set, valueFields(p.name, p.value, p.type, now));
+      Object.assign(summary.set, tr111Associations(screened.valid));
       break;
+    }
     case 'SetParameterValuesResponse':
       if (rpc.method === 'SetParameterValues') {
         for (const p of rpc.parameterList) Object.assign(set, valueFields(p.name, p.value, p.type, now));
@@ -162,21 +243,25 @@ export function learnFromResponse(rpc: AcsRequest, response: CpeResponse, now: D
       break;
     case 'GetParameterNamesResponse':
       if (rpc.method === 'GetParameterNames') {
+        const screened = screenParameters(response.parameterList, limits, 'allow');
+        refused = screened.refused;
         if (rpc.parameterPath === '' || rpc.parameterPath.endsWith('.')) {
-          return { summary, params, listing: { path: rpc.parameterPath, nextLevel: rpc.nextLevel, names: response.parameterList } };
+          return { summary, params, refused, listing: { path: rpc.parameterPath, nextLevel: rpc.nextLevel, names: screened.valid } };
         }
-        for (const p of response.parameterList) if (isValidPath(p.name)) set[`${fieldOf(p.name)}._w`] = p.writable;
+        for (const p of screened.valid) set[`${fieldOf(p.name)}._w`] = p.writable;
       }
       break;
-    case 'GetParameterAttributesResponse':
-      for (const p of response.parameterList) {
-        if (!isValidPath(p.name) || p.name.endsWith('.')) continue;
+    case 'GetParameterAttributesResponse': {
+      const screened = screenParameters(response.parameterList, limits);
+      refused = screened.refused;
+      for (const p of screened.valid) {
         const f = fieldOf(p.name);
         set[`${f}._n`] = p.notification;
         set[`${f}._a`] = p.accessList;
         set[`${f}._ats`] = now;
       }
       break;
+    }
     case 'SetParameterAttributesResponse':
       if (rpc.method === 'SetParameterAttributes') {
         for (const p of rpc.parameterList) {
@@ -207,5 +292,5 @@ export function learnFromResponse(rpc: AcsRequest, response: CpeResponse, now: D
     default:
       break;
   }
-  return { summary, params };
+  return { summary, params, refused };
 }

@@ -1,12 +1,13 @@
 import type { Collection, Db, UpdateFilter } from 'mongodb';
 import { ha1 } from '../cwmp/auth/digest';
-import { isEmpty, type DeviceUpdate, type FieldUpdate, type NamesListing } from './learn';
+import { isEmpty, type DeviceUpdate, type FieldUpdate, type Learned, type NamesListing } from './learn';
+import { mergeGroups, mergedSet } from './param-writes';
 import { mergeNames, parsePath, subtree } from './params';
 import type { DeviceCredentials, DeviceDoc, DeviceParamsDoc, DeviceWithParams, ParamTree } from './types';
 import { WriteBatcher } from './write-batcher';
 
 /** What a session needs to know about a device before it answers the Inform. */
-export type DeviceSessionView = Pick<DeviceDoc, '_id' | 'taskQueue' | 'credentials' | 'informValues' | 'mac'>;
+export type DeviceSessionView = Pick<DeviceDoc, '_id' | 'taskQueue' | 'credentials' | 'informDigest' | 'eventTimes' | 'mac'>;
 
 /**
  * MongoDB access for devices: the device document in `devices` (small, read and written by
@@ -27,9 +28,9 @@ export class DeviceRepository {
     this.paramWrites = new WriteBatcher(this.paramsCollection);
   }
 
-  /** The one read of a session: queue, credential and last Inform values, plus what a reconciler needs. */
+  /** The one read of a session: queue, credential, what the last Informs reported, plus what a reconciler needs. */
   sessionView(id: string, extraFields: readonly string[] = []): Promise<(DeviceSessionView & Partial<DeviceDoc>) | null> {
-    const projection: Record<string, 1> = { taskQueue: 1, credentials: 1, informValues: 1, mac: 1 };
+    const projection: Record<string, 1> = { taskQueue: 1, credentials: 1, informDigest: 1, eventTimes: 1, mac: 1 };
     for (const f of extraFields) projection[f] = 1;
     return this.collection.findOne({ _id: id }, { projection }) as Promise<(DeviceSessionView & Partial<DeviceDoc>) | null>;
   }
@@ -65,9 +66,26 @@ export class DeviceRepository {
     await Promise.all([Object.keys(summary).length ? this.collection.updateOne({ _id: id }, summary) : undefined, this.writeParams(id, update.params)]);
   }
 
+  /** Stores what a response taught about the parameter tree (a GetParameterNames listing included). */
+  async learn(id: string, learned: Learned, now: Date): Promise<void> {
+    if (learned.listing) await this.applyListing(id, learned.listing, now);
+    await this.writeParams(id, learned.params);
+  }
+
+  /**
+   * Small updates join the group commit; large ones are merged into the subtrees they touch
+   * and written in one update of a few fields (see param-writes.ts). Read-modify-write: the
+   * device is locked by its session meanwhile.
+   */
   private async writeParams(id: string, update: FieldUpdate): Promise<void> {
     if (isEmpty(update)) return;
-    await this.paramWrites.write({ updateOne: { filter: { _id: id }, update: toMongo(update) as UpdateFilter<DeviceParamsDoc>, upsert: true } });
+    const groups = mergeGroups(update);
+    if (!groups) {
+      await this.paramWrites.write({ updateOne: { filter: { _id: id }, update: toMongo(update) as UpdateFilter<DeviceParamsDoc>, upsert: true } });
+      return;
+    }
+    const stored = await this.paramsCollection.findOne({ _id: id }, { projection: Object.fromEntries(groups.map((g) => [g, 1])) });
+    await this.paramsCollection.updateOne({ _id: id }, { $set: mergedSet(stored, update, groups) } as UpdateFilter<DeviceParamsDoc>, { upsert: true });
   }
 
   /**

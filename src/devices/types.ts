@@ -47,11 +47,6 @@ export interface DeviceParamsDoc {
 /** A device document with its learned parameters, as the API shows it. */
 export type DeviceWithParams = DeviceDoc & { params: ParamTree };
 
-export interface InformValue {
-  v: ParamValue;
-  t: XsdType;
-}
-
 /**
  * The device document (`devices`): identity, session bookkeeping and what filters need. The
  * learned parameter tree lives in `device_params` (DeviceParamsDoc), so that a session's read
@@ -90,10 +85,10 @@ export interface DeviceDoc {
   gateway?: Tr111Identity;
   manageableDevices?: Tr111Identity[];
   /**
-   * The values the last Inform reported, keyed by escapeKey(path): a session compares the new
-   * Inform against them and touches the parameter tree only when one changed.
+   * Digest of the parameter values the last Inform reported (learn.ts informDigest): a session
+   * writes the parameter tree only when the new Inform's digest differs.
    */
-  informValues?: Record<string, InformValue>;
+  informDigest?: string;
   /** methods the device listed in GetRPCMethodsResponse, once asked */
   rpcMethods?: string[];
   tags: string[];

@@ -1,9 +1,10 @@
 import type { CpeResponse, Fault, TransferComplete } from '../cwmp/soap/types';
+import type { RefusedParameter } from '../devices/learn';
 import type { TaskDoc, TaskFault, TransferResult } from './types';
 
 /** Where a task stands after the device answered it. Pure. */
 export type Outcome =
-  | { status: 'done'; result: CpeResponse | TransferResult }
+  | { status: 'done'; result: CpeResponse | TransferResult; refused?: RefusedParameter[] }
   | { status: 'fault'; fault: TaskFault; result?: CpeResponse }
   | { status: 'awaiting'; result: CpeResponse };
 

@@ -208,6 +208,7 @@ export class TaskRepository {
     const set: Partial<TaskDoc> = { status: outcome.status, completedAt: now, updatedAt: now };
     if (outcome.result) set.result = outcome.result;
     if (outcome.status === 'fault') set.fault = outcome.fault;
+    if (outcome.status === 'done' && outcome.refused?.length) set.refused = outcome.refused;
     const r = await this.collection.updateOne(filter, { $set: set, $unset: { sessionId: '', awaiting: '' } });
     return r.modifiedCount === 1;
   }

@@ -1,4 +1,5 @@
 import type { AcsRequest, CpeResponse, SetParameterValuesFault } from '../cwmp/soap/types';
+import type { RefusedParameter } from '../devices/learn';
 
 /**
  * pending: waiting for a session; sent: in flight in a session, or accepted by the device
@@ -32,6 +33,8 @@ export interface TaskDoc {
   /** set when a Download/Upload was accepted with Status 1 and its TransferComplete is awaited */
   awaiting?: 'TransferComplete';
   result?: CpeResponse | TransferResult;
+  /** parameters the answer reported that the ACS did not store (invalid names, values over the limit) */
+  refused?: RefusedParameter[];
   fault?: TaskFault;
   completedAt?: Date;
   /** the bulk job that created the task, if any */

@@ -3,7 +3,8 @@ import type { Config } from '../../config';
 import { matchCertificate, type CertificateNames } from '../../devices/certificate-identity';
 import { deviceKey } from '../../devices/id';
 import { macFromParameters, type MacDirectory, type MacSource } from '../../devices/mac-directory';
-import { BOOTSTRAP, hasEvent, learnFromInform, learnFromResponse } from '../../devices/learn';
+import { BOOTSTRAP, hasEvent, learnFromInform, learnFromResponse, type Learned } from '../../devices/learn';
+import { deviceIdProblem, eventsProblem } from '../../devices/limits';
 import type { DeviceRepository, DeviceSessionView } from '../../devices/repository';
 import type { Logger } from '../../log';
 import { metrics } from '../../metrics';
@@ -15,6 +16,7 @@ import { acsFault, CwmpDecodeError, decodeEnvelope, encodeEnvelope, versionOf } 
 import type { CpeRequest, CpeResponse, CwmpMessage, CwmpNamespace, Envelope, EnvelopeHeader, Fault, Inform, TransferComplete } from '../soap/types';
 import type { TaskDoc } from '../../tasks/types';
 import { bindingMismatch } from './binding';
+import { boundFaultStrings, parameterCount } from './bounds';
 import { NO_RECONCILER, type ReconcileContext, type Reconciler } from './reconciler';
 import type { SessionState } from './state';
 import type { SessionStore } from './store';
@@ -81,35 +83,62 @@ export class SessionEngine {
   }
 
   async handle(req: CwmpRequest): Promise<CwmpReply> {
-    const cookieState = req.sessionId ? await this.d.sessions.load(req.sessionId) : null;
-    // A cookie, even a stale one, names the session; the connection only speaks for CPEs that
-    // send no cookie at all.
-    const state = req.sessionId ? cookieState : req.connectionSessionId ? await this.d.sessions.load(req.connectionSessionId) : null;
-    if (req.body.trim() === '') {
-      metrics.cwmpRequests.inc({ kind: 'empty' });
-      return (state && (await this.checkBinding(state, req))) || this.onEmpty(state, req);
-    }
-    if (!cookieState && (await this.d.auth.blocked(req.source))) return this.tooManyFailures(req);
-    // Nothing but an Inform may open a session, and an Inform without credentials only earns a
-    // challenge: no need to parse what an unauthenticated client sent.
-    if (!state && this.d.auth.required && !req.authorization && !req.clientCertificate) return this.challenge();
-    let env: Envelope;
+    // The session this request speaks in: a request that fails unexpectedly ends it, so the
+    // device's next Inform is served instead of refused until the session times out.
+    let session: SessionState | null = null;
+    let namespace: CwmpNamespace | undefined;
     try {
-      env = decodeEnvelope(req.body, { maxDepth: this.d.config.maxDepth });
+      const cookieState = req.sessionId ? await this.d.sessions.load(req.sessionId) : null;
+      // A cookie, even a stale one, names the session; the connection only speaks for CPEs that
+      // send no cookie at all.
+      const state = req.sessionId ? cookieState : req.connectionSessionId ? await this.d.sessions.load(req.connectionSessionId) : null;
+      // A request that does not belong to its session (checkBinding) must not end it on error.
+      const bound = async () => {
+        const refused = state && (await this.checkBinding(state, req));
+        if (!refused) session = state;
+        return refused;
+      };
+      if (req.body.trim() === '') {
+        metrics.cwmpRequests.inc({ kind: 'empty' });
+        return (await bound()) || (await this.onEmpty(state, req));
+      }
+      if (!cookieState && (await this.d.auth.blocked(req.source))) return this.tooManyFailures(req);
+      // Nothing but an Inform may open a session, and an Inform without credentials only earns a
+      // challenge: no need to parse what an unauthenticated client sent.
+      if (!state && this.d.auth.required && !req.authorization && !req.clientCertificate) return this.challenge();
+      let env: Envelope;
+      try {
+        env = decodeEnvelope(req.body, { maxDepth: this.d.config.maxDepth });
+      } catch (err) {
+        if (err instanceof CwmpDecodeError) return this.undecodable(err, state, req);
+        throw err;
+      }
+      namespace = env.namespace;
+      env = this.boundFaultStrings(env, state, req);
+      const msg = env.body;
+      // An Inform opens a new session: only a cookie, never the connection, can tie it to one.
+      // It authenticates on its own, so a device whose address changed since its last session
+      // (which sends that session's cookie) is served.
+      if (msg.method === 'Inform') {
+        return await this.onInform(env as Envelope<Inform>, cookieState, req);
+      }
+      const refused = await bound();
+      if (refused) return refused;
+      if (CPE_REQUESTS.has(msg.method)) return await this.onCpeRequest(env as Envelope<CpeRequest>, state, req);
+      if (msg.method === 'Fault' || isCpeResponse(msg)) return await this.onResponse(env as Envelope<CpeResponse | Fault>, state, req);
+      return this.refuse(env, 8000, `method ${msg.method} is not one a device sends`, state, req);
     } catch (err) {
-      if (err instanceof CwmpDecodeError) return this.undecodable(err, state, req);
-      throw err;
+      return this.failed(err, session, namespace, req);
     }
-    const msg = env.body;
-    // An Inform opens a new session: only a cookie, never the connection, can tie it to one.
-    // It authenticates on its own, so a device whose address changed since its last session
-    // (which sends that session's cookie) is served.
-    if (msg.method === 'Inform') return this.onInform(env as Envelope<Inform>, cookieState, req);
-    const refused = state && (await this.checkBinding(state, req));
-    if (refused) return refused;
-    if (CPE_REQUESTS.has(msg.method)) return this.onCpeRequest(env as Envelope<CpeRequest>, state, req);
-    if (msg.method === 'Fault' || isCpeResponse(msg)) return this.onResponse(env as Envelope<CpeResponse | Fault>, state, req);
-    return this.refuse(env, 8000, `method ${msg.method} is not one a device sends`, state, req);
+  }
+
+  /** Cuts FaultStrings to the configured length, so a device cannot store a megabyte of text. */
+  private boundFaultStrings(env: Envelope, state: SessionState | null, req: CwmpRequest): Envelope {
+    const max = this.d.config.limits.maxFaultStringLength;
+    const { msg, cut } = boundFaultStrings(env.body, max);
+    if (!cut) return env;
+    this.d.log.warn({ event: 'cwmp.fault_string_cut', method: msg.method, max, deviceId: state?.deviceId, source: req.source }, 'FaultString cut to the configured length');
+    return { ...env, body: msg };
   }
 
   // ---------------------------------------------------------------------------- Inform
@@ -118,7 +147,11 @@ export class SessionEngine {
     metrics.cwmpRequests.inc({ kind: 'inform' });
     const inform = env.body;
     if (previous && previous.phase !== 'ended') return this.refuse(env, 8003, 'a session carries one Inform only', previous, req);
-    if (!inform.deviceId.oui || !inform.deviceId.serialNumber) return this.refuse(env, 8003, 'Inform DeviceId lacks OUI or SerialNumber', null, req);
+    const limits = this.d.config.limits;
+    const invalid = deviceIdProblem(inform.deviceId, limits) ?? eventsProblem(inform.event);
+    if (invalid) return this.refuse(env, 8003, invalid, null, req);
+    const count = parameterCount(inform);
+    if (count > limits.maxParameters) return this.refuse(env, 8004, `${count} parameters, more than the ${limits.maxParameters} allowed`, null, req);
 
     const deviceId = deviceKey(inform.deviceId);
     const device = await this.d.devices.sessionView(deviceId, this.reconciler.viewFields);
@@ -162,13 +195,14 @@ export class SessionEngine {
     }
     try {
       const now = new Date();
-      const learned = learnFromInform(inform, { now, cwmpVersion: state.cwmpVersion, remoteAddress: req.source }, device?.informValues);
-      if (learned.skipped.length) this.d.log.warn({ event: 'cwmp.bad_parameter_names', deviceId, count: learned.skipped.length }, 'Inform parameters with invalid names ignored');
+      const learned = learnFromInform(inform, { now, cwmpVersion: state.cwmpVersion, remoteAddress: req.source, limits }, device ?? {});
+      if (learned.refused.length) this.d.log.warn({ event: 'cwmp.parameters_refused', deviceId, method: 'Inform', count: learned.refused.length, first: learned.refused.slice(0, 3) }, 'reported parameters not stored');
+      if (learned.eventCodesDropped) this.d.log.warn({ event: 'cwmp.event_codes_dropped', deviceId, count: learned.eventCodesDropped, max: limits.maxEventCodes }, 'event codes over the per-device limit not recorded');
       if (hasEvent(inform, BOOTSTRAP) && queue.length) await this.abandonTransfers(deviceId, queue, { deviceId, sessionId: state.id, now });
       await this.d.devices.applyInform(deviceId, learned, learned.setOnInsert);
       await this.learnMac(state, inform.parameterList, 'inform');
     } catch (err) {
-      await this.d.sessions.end({ ...state, phase: 'ended' });
+      await this.abort(state);
       throw err;
     }
     const header: EnvelopeHeader = { id: env.header.id };
@@ -306,24 +340,47 @@ export class SessionEngine {
     if (env.header.id && env.header.id !== inflight.rpcId) return this.refuse(env, 8003, 'cwmp:ID answers no request of this session', state, req);
 
     const now = new Date();
-    const outcome: Outcome = msg.method === 'Fault' ? outcomeOfFault(msg) : outcomeOfResponse(msg);
+    const limits = this.d.config.limits;
+    const count = parameterCount(msg);
+    let learned: Learned | undefined;
+    let outcome: Outcome;
+    if (count > limits.maxParameters) {
+      const message = `the device reported ${count} parameters, more than the ${limits.maxParameters} allowed; nothing of it was stored`;
+      this.d.log.warn({ event: 'cwmp.too_many_parameters', deviceId: state.deviceId, method: msg.method, count, max: limits.maxParameters }, 'response over the parameter limit');
+      outcome = { status: 'fault', fault: { code: 'limit_exceeded', message } };
+    } else if (msg.method === 'Fault') {
+      outcome = outcomeOfFault(msg);
+    } else {
+      learned = learnFromResponse(inflight.rpc, msg, now, limits);
+      outcome = outcomeOfResponse(msg);
+      if (learned.refused.length) {
+        this.d.log.warn({ event: 'cwmp.parameters_refused', deviceId: state.deviceId, method: msg.method, count: learned.refused.length, first: learned.refused.slice(0, 3) }, 'reported parameters not stored');
+        if (outcome.status === 'done') outcome = { ...outcome, refused: learned.refused };
+      }
+    }
     metrics.cwmpRpcs.inc({ method: inflight.rpc.method, outcome: outcome.status });
+    // What the device reported is stored before its task says so, and is true whether or not
+    // the task was cancelled meanwhile.
+    if (learned) {
+      try {
+        await this.d.devices.learn(state.deviceId, learned, now);
+      } catch (err) {
+        if (inflight.taskId) await this.d.tasks.settle(inflight.taskId, state.id, { status: 'fault', fault: { code: 'acs_error', message: `the ACS could not store the answer: ${errorText(err)}` } }, now);
+        throw err;
+      }
+    }
     let finished: string[] = [];
     if (inflight.taskId) {
       const settled = await this.d.tasks.settle(inflight.taskId, state.id, outcome, now);
       if (settled && outcome.status !== 'awaiting') finished = [inflight.taskId];
       if (!settled) this.d.log.info({ event: 'cwmp.task_not_settled', deviceId: state.deviceId, taskId: inflight.taskId }, 'answer to a task no longer held by this session');
     }
-    // What the device reported is true whether or not the task was cancelled meanwhile.
-    if (msg.method === 'Fault') {
-      await this.d.devices.dequeueTasks(state.deviceId, finished);
-    } else {
-      const learned = learnFromResponse(inflight.rpc, msg, now);
-      if (learned.listing) await this.d.devices.applyListing(state.deviceId, learned.listing, now);
-      await this.d.devices.apply(state.deviceId, learned, finished);
-      if (msg.method === 'GetParameterValuesResponse') await this.learnMac(state, msg.parameterList, 'parameters');
-    }
-    if (!inflight.taskId || inflight.planned) state.reconcile = await this.reconciler.answer(state.reconcile, inflight.rpc, msg, this.reconcileContext(state, now));
+    if (learned) await this.d.devices.apply(state.deviceId, { summary: learned.summary, params: { set: {}, unset: [] } }, finished);
+    else await this.d.devices.dequeueTasks(state.deviceId, finished);
+    if (msg.method === 'GetParameterValuesResponse' && learned) await this.learnMac(state, msg.parameterList, 'parameters');
+    // An answer over the limit is not looked at: the plan that asked for it ends here.
+    if (count > limits.maxParameters) state.reconcile = undefined;
+    else if (!inflight.taskId || inflight.planned) state.reconcile = await this.reconciler.answer(state.reconcile, inflight.rpc, msg, this.reconcileContext(state, now));
     state.inflight = undefined;
     return this.next(state, inflight.taskId);
   }
@@ -415,6 +472,32 @@ export class SessionEngine {
     return { status: 204 };
   }
 
+  // ---------------------------------------------------------------------------- failures
+
+  /**
+   * An unexpected error inside a session: it is logged once, the session ends (its in-flight
+   * task back to pending, unless its answer already settled it) and the device gets CWMP
+   * fault 8002, so its next Inform opens a fresh session.
+   */
+  private async failed(err: unknown, session: SessionState | null, namespace: CwmpNamespace | undefined, req: CwmpRequest): Promise<CwmpReply> {
+    metrics.cwmpSessions.inc({ outcome: 'failed' });
+    this.d.log.error({ event: 'cwmp.session_failed', err, deviceId: session?.deviceId, source: req.source }, 'CWMP request failed; its session ended');
+    if (session && session.phase !== 'ended') await this.abort(session);
+    if (!namespace) return { status: 500, body: 'Internal error\n', contentType: 'text/plain', close: true };
+    return { ...this.soap(namespace, {}, acsFault(8002, 'internal error; the session was ended'), 500), close: true };
+  }
+
+  /** Ends a session that cannot go on; each step is tried even when another fails. */
+  private async abort(state: SessionState): Promise<void> {
+    const taskId = state.inflight?.taskId;
+    if (taskId) {
+      await this.d.tasks.release(taskId, state.id, new Date()).catch((err: unknown) => this.d.log.error({ event: 'cwmp.release_failed', err, taskId }, 'in-flight task not released'));
+    }
+    await this.d.sessions
+      .end({ ...state, phase: 'ended', inflight: undefined, reconcile: undefined }, taskId)
+      .catch((err: unknown) => this.d.log.error({ event: 'cwmp.end_failed', err, deviceId: state.deviceId }, 'session not ended'));
+  }
+
   // ---------------------------------------------------------------------------- replies
 
   private soap(namespace: CwmpNamespace, header: EnvelopeHeader, body: CwmpMessage, status = 200): CwmpReply {
@@ -488,6 +571,10 @@ const CPE_RESPONSE_METHODS = new Set<string>([
   'GetQueuedTransfersResponse',
   'GetAllQueuedTransfersResponse',
 ]);
+
+function errorText(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).slice(0, 200);
+}
 
 function summaryOnly(set: Record<string, unknown>) {
   return { summary: { set, unset: [] }, params: { set: {}, unset: [] } };

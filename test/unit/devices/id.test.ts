@@ -15,7 +15,13 @@ describe('device ids', () => {
     expect(parseDeviceKey(id)).toEqual(parts);
   });
 
-  it.each(['', 'a-b', 'a-b-c-d', 'a-b-%zz', 'a-b-c d', 'a--c'])('refuses %j as a device id', (text) => {
+  it('accepts an empty ProductClass, which TR-069 allows', () => {
+    const id = deviceKey({ oui: '00562B', productClass: '', serialNumber: 'FCH1' });
+    expect(id).toBe('00562B--FCH1');
+    expect(parseDeviceKey(id)).toEqual({ oui: '00562B', productClass: '', serialNumber: 'FCH1' });
+  });
+
+  it.each(['', 'a-b', 'a-b-c-d', 'a-b-%zz', 'a-b-c d', '-b-c', 'a-b-', '--'])('refuses %j as a device id', (text) => {
     expect(parseDeviceKey(text)).toBeUndefined();
   });
 

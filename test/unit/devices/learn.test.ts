@@ -2,6 +2,7 @@ import type { Inform } from '../../../src/cwmp/soap/types';
 import { learnFromInform, learnFromResponse } from '../../../src/devices/learn';
 
 const now = new Date('2026-03-01T10:00:00Z');
+const limits = { maxValueLength: 1000, maxEventCodes: 64 };
 
 function inform(events: string[], params: Inform['parameterList'] = []): Inform {
   return {
@@ -20,7 +21,7 @@ const crUrl = { name: 'Device.ManagementServer.ConnectionRequestURL', value: 'ht
 
 describe('learnFromInform', () => {
   it('records a first Inform on the device document and every value in the tree', () => {
-    const { summary, params, setOnInsert, skipped } = learnFromInform(inform(['2 PERIODIC'], [swVersion, crUrl]), { now, cwmpVersion: '1.2', remoteAddress: '10.0.0.5' });
+    const { summary, params, setOnInsert, refused } = learnFromInform(inform(['2 PERIODIC'], [swVersion, crUrl]), { now, cwmpVersion: '1.2', remoteAddress: '10.0.0.5', limits });
     expect(summary.set).toMatchObject({
       lastInformAt: now,
       retryCount: 2,
@@ -29,40 +30,34 @@ describe('learnFromInform', () => {
       'eventTimes.2 PERIODIC': now,
       softwareVersion: 'sip88xx.12-0-1MPP',
       connectionRequestUrl: 'http://10.0.0.5:7547/x',
-      informValues: {
-        'Device%2EDeviceInfo%2ESoftwareVersion': { v: 'sip88xx.12-0-1MPP', t: 'xsd:string' },
-        'Device%2EManagementServer%2EConnectionRequestURL': { v: 'http://10.0.0.5:7547/x', t: 'xsd:string' },
-      },
+      informDigest: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
     });
+    expect(summary.set).not.toHaveProperty('informValues');
     expect(params.set).toMatchObject({ 'params.Device.DeviceInfo.SoftwareVersion._v': 'sip88xx.12-0-1MPP', 'params.Device.DeviceInfo.SoftwareVersion._ts': now });
     expect(params.set).not.toHaveProperty('params');
     expect(summary.set).not.toHaveProperty('lastBootAt');
-    expect(summary.unset).toEqual([]);
+    expect(summary.unset).toEqual(['informValues']);
     expect(setOnInsert).toEqual({ registeredAt: now, tags: [], taskQueue: [] });
-    expect(skipped).toEqual([]);
+    expect(refused).toEqual([]);
   });
 
-  it('touches the tree only for values that changed since the last Inform', () => {
-    const first = learnFromInform(inform(['2 PERIODIC'], [swVersion, crUrl]), { now, cwmpVersion: '1.2' });
-    const known = first.summary.set.informValues as Record<string, { v: string; t: 'xsd:string' }>;
-    const same = learnFromInform(inform(['2 PERIODIC'], [swVersion, crUrl]), { now, cwmpVersion: '1.2' }, known);
+  it('touches the tree only when the reported values differ from the last Inform', () => {
+    const first = learnFromInform(inform(['2 PERIODIC'], [swVersion, crUrl]), { now, cwmpVersion: '1.2', limits });
+    const known = { informDigest: first.summary.set.informDigest as string };
+    const same = learnFromInform(inform(['2 PERIODIC'], [crUrl, swVersion]), { now, cwmpVersion: '1.2', limits }, known);
     expect(same.params).toEqual({ set: {}, unset: [] });
-    expect(same.summary.set).not.toHaveProperty('informValues');
+    expect(same.summary.set).not.toHaveProperty('informDigest');
+    expect(same.summary.unset).toEqual([]);
     expect(same.summary.set.lastInformAt).toBe(now);
-    const moved = learnFromInform(inform(['2 PERIODIC'], [swVersion, { ...crUrl, value: 'http://10.0.0.9:7547/x' }]), { now, cwmpVersion: '1.2' }, known);
-    expect(Object.keys(moved.params.set)).toEqual([
-      'params.Device.ManagementServer.ConnectionRequestURL._v',
-      'params.Device.ManagementServer.ConnectionRequestURL._t',
-      'params.Device.ManagementServer.ConnectionRequestURL._ts',
-    ]);
-    expect(moved.summary.set.informValues).toMatchObject({ 'Device%2EManagementServer%2EConnectionRequestURL': { v: 'http://10.0.0.9:7547/x' } });
-    const fewer = learnFromInform(inform(['2 PERIODIC'], [swVersion]), { now, cwmpVersion: '1.2' }, known);
-    expect(fewer.params).toEqual({ set: {}, unset: [] });
-    expect(Object.keys(fewer.summary.set.informValues as object)).toEqual(['Device%2EDeviceInfo%2ESoftwareVersion']);
+    const moved = learnFromInform(inform(['2 PERIODIC'], [swVersion, { ...crUrl, value: 'http://10.0.0.9:7547/x' }]), { now, cwmpVersion: '1.2', limits }, known);
+    expect(moved.params.set).toMatchObject({ 'params.Device.ManagementServer.ConnectionRequestURL._v': 'http://10.0.0.9:7547/x' });
+    expect(moved.summary.set.informDigest).not.toBe(known.informDigest);
+    const fewer = learnFromInform(inform(['2 PERIODIC'], [swVersion]), { now, cwmpVersion: '1.2', limits }, known);
+    expect(fewer.summary.set.informDigest).not.toBe(known.informDigest);
   });
 
   it('on BOOTSTRAP replaces everything known with the Inform parameters', () => {
-    const { summary, params } = learnFromInform(inform(['0 BOOTSTRAP', '1 BOOT'], [swVersion]), { now, cwmpVersion: '1.0' }, {});
+    const { summary, params } = learnFromInform(inform(['0 BOOTSTRAP', '1 BOOT'], [swVersion]), { now, cwmpVersion: '1.0', limits }, {});
     expect(params.set.params).toEqual({ Device: { DeviceInfo: { SoftwareVersion: { _v: 'sip88xx.12-0-1MPP', _t: 'xsd:string', _ts: now } } } });
     expect(summary.set.lastBootstrapAt).toBe(now);
     expect(summary.set.lastBootAt).toBe(now);
@@ -70,13 +65,24 @@ describe('learnFromInform', () => {
     expect(Object.keys(params.set).some((k) => k.startsWith('params.'))).toBe(false);
   });
 
-  it('escapes event codes used as keys and skips unusable parameter names', () => {
-    const { summary, skipped } = learnFromInform(
-      inform(['M X 00562B a.b'], [{ name: 'Device.$bad', value: 'x', type: 'xsd:string' }, swVersion]),
-      { now, cwmpVersion: '1.2' },
+  it('escapes event codes used as keys and refuses unusable parameters', () => {
+    const { summary, params, refused } = learnFromInform(
+      inform(['M X 00562B a.b'], [{ name: 'Device.$bad', value: 'x', type: 'xsd:string' }, { name: 'Device.Long', value: 'x'.repeat(1001), type: 'xsd:string' }, swVersion]),
+      { now, cwmpVersion: '1.2', limits },
     );
     expect(summary.set).toHaveProperty(['eventTimes.M X 00562B a%2Eb']);
-    expect(skipped).toEqual(['Device.$bad']);
+    expect(refused).toEqual([
+      { name: 'Device.$bad', reason: 'invalid parameter name' },
+      { name: 'Device.Long', reason: 'value longer than 1000 characters' },
+    ]);
+    expect(Object.keys(params.set).filter((k) => !k.startsWith('params.Device.DeviceInfo.'))).toEqual([]);
+  });
+
+  it('keeps at most maxEventCodes distinct event codes per device', () => {
+    const known = { eventTimes: { '2 PERIODIC': now, 'M Reboot': now } };
+    const r = learnFromInform(inform(['2 PERIODIC', 'X 00562B A', 'X 00562B B']), { now, cwmpVersion: '1.2', limits: { ...limits, maxEventCodes: 3 } }, known);
+    expect(Object.keys(r.summary.set).filter((k) => k.startsWith('eventTimes.'))).toEqual(['eventTimes.2 PERIODIC', 'eventTimes.X 00562B A']);
+    expect(r.eventCodesDropped).toBe(1);
   });
 });
 
@@ -86,6 +92,7 @@ describe('learnFromResponse', () => {
       { method: 'GetParameterValues', parameterNames: ['Device.DeviceInfo.'] },
       { method: 'GetParameterValuesResponse', parameterList: [{ name: 'Device.DeviceInfo.UpTime', value: 42, type: 'xsd:unsignedInt' }] },
       now,
+      limits,
     );
     expect(params.set).toEqual({ 'params.Device.DeviceInfo.UpTime._v': 42, 'params.Device.DeviceInfo.UpTime._t': 'xsd:unsignedInt', 'params.Device.DeviceInfo.UpTime._ts': now });
   });
@@ -95,6 +102,7 @@ describe('learnFromResponse', () => {
       { method: 'SetParameterValues', parameterKey: 'rev7', parameterList: [{ name: 'Device.ManagementServer.PeriodicInformInterval', value: 3600, type: 'xsd:unsignedInt' }] },
       { method: 'SetParameterValuesResponse', status: 0 },
       now,
+      limits,
     );
     expect(summary.set).toEqual({ parameterKey: 'rev7' });
     expect(params.set).toMatchObject({ 'params.Device.ManagementServer.PeriodicInformInterval._v': 3600 });
@@ -102,7 +110,7 @@ describe('learnFromResponse', () => {
 
   it('turns a subtree listing into a merge and a leaf listing into writability', () => {
     const names = [{ name: 'Device.DeviceInfo.', writable: false }];
-    expect(learnFromResponse({ method: 'GetParameterNames', parameterPath: 'Device.', nextLevel: true }, { method: 'GetParameterNamesResponse', parameterList: names }, now).listing).toEqual({
+    expect(learnFromResponse({ method: 'GetParameterNames', parameterPath: 'Device.', nextLevel: true }, { method: 'GetParameterNamesResponse', parameterList: names }, now, limits).listing).toEqual({
       path: 'Device.',
       nextLevel: true,
       names,
@@ -111,6 +119,7 @@ describe('learnFromResponse', () => {
       { method: 'GetParameterNames', parameterPath: 'Device.DeviceInfo.UpTime', nextLevel: false },
       { method: 'GetParameterNamesResponse', parameterList: [{ name: 'Device.DeviceInfo.UpTime', writable: false }] },
       now,
+      limits,
     );
     expect(leaf.listing).toBeUndefined();
     expect(leaf.params.set).toEqual({ 'params.Device.DeviceInfo.UpTime._w': false });
@@ -121,24 +130,26 @@ describe('learnFromResponse', () => {
       { method: 'GetParameterAttributes', parameterNames: ['Device.A.B'] },
       { method: 'GetParameterAttributesResponse', parameterList: [{ name: 'Device.A.B', notification: 2, accessList: ['Subscriber'] }] },
       now,
+      limits,
     );
     expect(attrs.params.set).toEqual({ 'params.Device.A.B._n': 2, 'params.Device.A.B._a': ['Subscriber'], 'params.Device.A.B._ats': now });
     const setAttrs = learnFromResponse(
       { method: 'SetParameterAttributes', parameterList: [{ name: 'Device.A.B', notificationChange: true, notification: 1, accessListChange: false, accessList: [] }] },
       { method: 'SetParameterAttributesResponse' },
       now,
+      limits,
     );
     expect(setAttrs.params.set).toEqual({ 'params.Device.A.B._n': 1, 'params.Device.A.B._ats': now });
-    const added = learnFromResponse({ method: 'AddObject', objectName: 'Device.X.Line.', parameterKey: 'k' }, { method: 'AddObjectResponse', instanceNumber: 3, status: 0 }, now);
+    const added = learnFromResponse({ method: 'AddObject', objectName: 'Device.X.Line.', parameterKey: 'k' }, { method: 'AddObjectResponse', instanceNumber: 3, status: 0 }, now, limits);
     expect(added.params.set).toEqual({ 'params.Device.X.Line.3': { _o: true, _ts: now } });
     expect(added.summary.set).toEqual({ parameterKey: 'k' });
-    const deleted = learnFromResponse({ method: 'DeleteObject', objectName: 'Device.X.Line.3.', parameterKey: 'k2' }, { method: 'DeleteObjectResponse', status: 0 }, now);
+    const deleted = learnFromResponse({ method: 'DeleteObject', objectName: 'Device.X.Line.3.', parameterKey: 'k2' }, { method: 'DeleteObjectResponse', status: 0 }, now, limits);
     expect(deleted.params).toEqual({ set: {}, unset: ['params.Device.X.Line.3'] });
     expect(deleted.summary).toEqual({ set: { parameterKey: 'k2' }, unset: [] });
   });
 
   it('remembers the methods a device supports', () => {
-    expect(learnFromResponse({ method: 'GetRPCMethods' }, { method: 'GetRPCMethodsResponse', methodList: ['Inform', 'Reboot'] }, now).summary.set).toEqual({ rpcMethods: ['Inform', 'Reboot'] });
+    expect(learnFromResponse({ method: 'GetRPCMethods' }, { method: 'GetRPCMethodsResponse', methodList: ['Inform', 'Reboot'] }, now, limits).summary.set).toEqual({ rpcMethods: ['Inform', 'Reboot'] });
   });
 });
 
@@ -150,7 +161,7 @@ describe('TR-111 gateway association', () => {
         { name: 'Device.GatewayInfo.SerialNumber', value: 'GW123', type: 'xsd:string' },
         { name: 'Device.GatewayInfo.ProductClass', value: 'ISR4321', type: 'xsd:string' },
       ]),
-      { now, cwmpVersion: '1.2' },
+      { now, cwmpVersion: '1.2', limits },
     );
     expect(summary.set.gateway).toEqual({ oui: 'A0B1C2', serialNumber: 'GW123', productClass: 'ISR4321' });
     const gw = learnFromResponse(
@@ -166,6 +177,7 @@ describe('TR-111 gateway association', () => {
         ],
       },
       now,
+      limits,
     );
     expect(gw.summary.set.manageableDevices).toEqual([
       { oui: '00562B', serialNumber: 'FCH1', productClass: 'CP-8851-3PCC' },
@@ -179,7 +191,7 @@ describe('TR-111 gateway association', () => {
         { name: 'Device.GatewayInfo.ManufacturerOUI', value: '', type: 'xsd:string' },
         { name: 'Device.GatewayInfo.SerialNumber', value: '', type: 'xsd:string' },
       ]),
-      { now, cwmpVersion: '1.2' },
+      { now, cwmpVersion: '1.2', limits },
     );
     expect(summary.set).not.toHaveProperty('gateway');
   });
