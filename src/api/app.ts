@@ -14,7 +14,7 @@ export interface ApiApp {
 }
 
 /**
- * The operator API: health and metrics, the OpenAPI document (public, like health), then
+ * The operator API: health and readiness, the OpenAPI document (public, like health), then
  * every route of every module. Any error becomes an RFC 9457 problem document; nothing a
  * client sends can take the process down.
  */

@@ -14,6 +14,8 @@ export interface Config {
   apiPort: number;
   fsPort: number;
   workerPort: number;
+  /** internal Prometheus port of this process, whatever roles it runs */
+  metricsPort: number;
   publicFsUrl: string;
   logLevel: string;
   secret?: string;
@@ -126,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiPort: n('ACS_API_PORT'),
     fsPort: n('ACS_FS_PORT'),
     workerPort: n('ACS_WORKER_PORT'),
+    metricsPort: n('ACS_METRICS_PORT'),
     publicFsUrl: s('ACS_PUBLIC_FS_URL').replace(/\/+$/, ''),
     logLevel: s('LOG_LEVEL'),
     secret: raw.ACS_SECRET as string | undefined,
