@@ -59,6 +59,14 @@ export interface Config {
   worker: {
     reconcileIntervalSeconds: number;
   };
+  trace: {
+    /** sessions kept per device; 0: none */
+    sessionsPerDevice: number;
+    retentionDays: number;
+    /** longest SOAP body kept per message while an operator traces the device */
+    maxBodyChars: number;
+    flushMs: number;
+  };
   provisioning: {
     /** known values older than this are read again before a reconciliation compares them */
     valueMaxAgeSeconds: number;
@@ -174,6 +182,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       blockedNetworks: blockedNetworks(s('ACS_CR_BLOCKED_NETWORKS')),
     },
     worker: { reconcileIntervalSeconds: n('ACS_RECONCILE_INTERVAL') },
+    trace: {
+      sessionsPerDevice: n('ACS_TRACE_SESSIONS_PER_DEVICE'),
+      retentionDays: n('ACS_TRACE_RETENTION_DAYS'),
+      maxBodyChars: n('ACS_TRACE_MAX_BODY'),
+      flushMs: n('ACS_TRACE_FLUSH_MS'),
+    },
     provisioning: { valueMaxAgeSeconds: n('ACS_PROVISIONING_VALUE_MAX_AGE'), pollMs: n('ACS_PROVISIONING_POLL_MS') },
     fs: {
       urlWindowSeconds: n('ACS_FS_URL_WINDOW'),

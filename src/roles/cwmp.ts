@@ -5,6 +5,7 @@ import { SessionEngine } from '../cwmp/session/engine';
 import type { Reconciler } from '../cwmp/session/reconciler';
 import { AuthStore, SessionStore } from '../cwmp/session/store';
 import { InflightSweeper } from '../cwmp/session/sweeper';
+import { SessionTraceRecorder, SessionTraceStore } from '../cwmp/trace';
 import { MacDirectory } from '../devices/mac-directory';
 import { DeviceRepository } from '../devices/repository';
 import { startProvisioning, type Provisioning } from '../reconcile';
@@ -34,6 +35,8 @@ async function serveCwmp(ctx: AppContext, reconciler: Reconciler, provisioning: 
   const ttlMs = cwmp.sessionTimeoutSeconds * 1000;
   const sessions = new SessionStore(redis, config.redisPrefix, ttlMs);
   const tasks = new TaskRepository(db);
+  const traces = new SessionTraceStore(db, config.trace, log);
+  const trace = new SessionTraceRecorder({ store: traces, sessions, log: log.child({ role: 'cwmp' }) });
   const engine = new SessionEngine({
     config: cwmp,
     devices: new DeviceRepository(db),
@@ -43,6 +46,7 @@ async function serveCwmp(ctx: AppContext, reconciler: Reconciler, provisioning: 
     log: log.child({ role: 'cwmp' }),
     reconciler,
     macs: new MacDirectory(db),
+    trace,
   });
   if (cwmp.auth === 'basic' && !cwmp.tls) log.warn({ event: 'cwmp.basic_over_http' }, 'devices send passwords in clear: Basic auth without TLS');
   if (cwmp.auth !== 'none' && !cwmp.credential) {
@@ -57,6 +61,8 @@ async function serveCwmp(ctx: AppContext, reconciler: Reconciler, provisioning: 
     close: async () => {
       sweeper.stop();
       await running.close();
+      trace.close();
+      await traces.flush();
       await provisioning?.close();
     },
   };

@@ -13,6 +13,7 @@ import type { DeviceAuthenticator } from '../auth/device-auth';
 import { acsFault, CwmpDecodeError, decodeEnvelope, encodeEnvelope, versionOf } from '../soap';
 import type { CpeRequest, CpeResponse, CwmpMessage, CwmpNamespace, Envelope, EnvelopeHeader, Fault, Inform, TransferComplete } from '../soap/types';
 import type { TaskDoc } from '../../tasks/types';
+import { SessionTraceRecorder } from '../trace';
 import { NO_RECONCILER, type ReconcileContext, type Reconciler } from './reconciler';
 import type { SessionState } from './state';
 import type { SessionStore } from './store';
@@ -63,6 +64,8 @@ export interface EngineDeps {
   reconciler?: Reconciler;
   /** MAC -> device, for the phones' own provisioning channel */
   macs: MacDirectory;
+  /** the operator's trace of each session (log line, last sessions per device) */
+  trace: SessionTraceRecorder;
 }
 
 /**
@@ -72,9 +75,11 @@ export interface EngineDeps {
  */
 export class SessionEngine {
   private readonly reconciler: Reconciler;
+  private readonly viewFields: readonly string[];
 
   constructor(private readonly d: EngineDeps) {
     this.reconciler = d.reconciler ?? NO_RECONCILER;
+    this.viewFields = [...this.reconciler.viewFields, ...SessionTraceRecorder.VIEW_FIELDS];
   }
 
   async handle(req: CwmpRequest): Promise<CwmpReply> {
@@ -114,18 +119,20 @@ export class SessionEngine {
     if (!inform.deviceId.oui || !inform.deviceId.serialNumber) return this.refuse(env, 8003, 'Inform DeviceId lacks OUI or SerialNumber', null, req);
 
     const deviceId = deviceKey(inform.deviceId);
-    const device = await this.d.devices.sessionView(deviceId, this.reconciler.viewFields);
+    const device = await this.d.devices.sessionView(deviceId, this.viewFields);
     const verdict = certificateNames(req, inform.deviceId.serialNumber)
       ? ({ ok: true } as const)
       : await this.d.auth.verify({ authorization: req.authorization, method: 'POST', uri: req.uri, source: req.source }, device?.credentials);
     if (!verdict.ok) {
       metrics.cwmpAuthFailures.inc({ result: verdict.counted ? 'failed' : 'challenged' });
       if (verdict.counted) this.d.log.warn({ event: 'cwmp.auth_failed', deviceId, source: req.source, reason: verdict.reason }, 'device authentication failed');
+      if (verdict.counted) this.d.trace.refused(inform, deviceId, req.source, 'authentication failed');
       return { status: 401, headers: { 'WWW-Authenticate': verdict.challenge }, body: 'Authentication required\n', contentType: 'text/plain' };
     }
     if (!device && !this.d.config.acceptUnknown) {
       metrics.cwmpSessions.inc({ outcome: 'refused' });
       this.d.log.warn({ event: 'cwmp.unknown_device', deviceId, source: req.source }, 'unknown device refused');
+      this.d.trace.refused(inform, deviceId, req.source, 'unknown device');
       return { status: 403, body: 'Unknown device\n', contentType: 'text/plain', close: true };
     }
 
@@ -145,20 +152,24 @@ export class SessionEngine {
       holdRequests: this.d.config.holdRequests && queue.length > 0,
     };
     state.reconcile = this.reconciler.begin(device ?? { _id: deviceId }, inform, { deviceId, sessionId: state.id, now: new Date() });
+    this.d.trace.begin(state, env, device);
     const opened = await this.d.sessions.open(state);
     if (!opened.ok) {
       metrics.cwmpSessions.inc({ outcome: 'busy' });
       this.d.log.info({ event: 'cwmp.device_busy', deviceId, source: req.source }, 'device already in a session');
+      this.d.trace.refused(inform, deviceId, req.source, 'device already in a session');
       return { status: 503, headers: { 'Retry-After': String(Math.max(1, Math.ceil(opened.retryAfterMs / 1000))) }, body: 'Device already in session\n', contentType: 'text/plain', close: true };
     }
     try {
       const now = new Date();
       const learned = learnFromInform(inform, { now, cwmpVersion: state.cwmpVersion, remoteAddress: req.source }, device?.informValues);
+      Object.assign(learned.summary.set, this.d.trace.opened(state));
       if (learned.skipped.length) this.d.log.warn({ event: 'cwmp.bad_parameter_names', deviceId, count: learned.skipped.length }, 'Inform parameters with invalid names ignored');
       if (hasEvent(inform, BOOTSTRAP) && queue.length) await this.abandonTransfers(deviceId, queue, { deviceId, sessionId: state.id, now });
       await this.d.devices.applyInform(deviceId, learned, learned.setOnInsert);
       await this.learnMac(state, inform.parameterList, 'inform');
     } catch (err) {
+      this.d.trace.end(state, 'error', (err as Error).message);
       await this.d.sessions.end({ ...state, phase: 'ended' });
       throw err;
     }
@@ -193,6 +204,7 @@ export class SessionEngine {
     }
     const msg = env.body;
     const now = new Date();
+    this.d.trace.cpeRequest(state, env);
     let response: CwmpMessage;
     switch (msg.method) {
       case 'TransferComplete':
@@ -256,6 +268,7 @@ export class SessionEngine {
     const now = new Date();
     const outcome: Outcome = msg.method === 'Fault' ? outcomeOfFault(msg) : outcomeOfResponse(msg);
     metrics.cwmpRpcs.inc({ method: inflight.rpc.method, outcome: outcome.status });
+    this.d.trace.answered(state, inflight, outcome, env);
     let finished: string[] = [];
     if (inflight.taskId) {
       const settled = await this.d.tasks.settle(inflight.taskId, state.id, outcome, now);
@@ -298,6 +311,7 @@ export class SessionEngine {
       // The device gave up on our request without answering: retry it in a later session.
       if (state.inflight.taskId) await this.d.tasks.release(state.inflight.taskId, state.id, new Date());
       this.d.log.info({ event: 'cwmp.request_unanswered', deviceId: state.deviceId, method: state.inflight.rpc.method }, 'empty POST while a request was in flight');
+      this.d.trace.answered(state, state.inflight, 'unanswered');
       state.inflight = undefined;
       state.queue = [];
       state.reconcile = undefined;
@@ -357,6 +371,7 @@ export class SessionEngine {
         return this.soap(state.namespace, { id: state.inflight.rpcId }, step.rpc);
       }
     }
+    this.d.trace.end(state, 'completed');
     await this.d.sessions.end({ ...state, phase: 'ended', inflight: undefined, reconcile: undefined }, previousInflight);
     metrics.cwmpSessions.inc({ outcome: 'completed' });
     metrics.cwmpSessionSeconds.observe((Date.now() - state.startedAt) / 1000);
@@ -413,6 +428,7 @@ export class SessionEngine {
 
   private lost(state: SessionState): CwmpReply {
     this.d.log.warn({ event: 'cwmp.session_lost', deviceId: state.deviceId }, 'session timed out while the device was still talking');
+    this.d.trace.end(state, 'timed_out', 'the session expired while the device was still talking');
     return { status: 400, body: 'CWMP session expired\n', contentType: 'text/plain', close: true };
   }
 }
