@@ -3,9 +3,9 @@ import { NonceIssuer } from '../cwmp/auth/digest';
 import { createCwmpApp } from '../cwmp/http/app';
 import { SessionEngine } from '../cwmp/session/engine';
 import type { Reconciler } from '../cwmp/session/reconciler';
-import { AuthStore, SessionStore } from '../cwmp/session/store';
+import { AuthStore } from '../cwmp/session/store';
 import { InflightSweeper } from '../cwmp/session/sweeper';
-import { SessionTraceRecorder, SessionTraceStore } from '../cwmp/trace';
+import { SessionTraceRecorder, SessionTraceStore, WatchedSessionStore } from '../cwmp/trace';
 import { MacDirectory } from '../devices/mac-directory';
 import { DeviceRepository } from '../devices/repository';
 import { startProvisioning, type Provisioning } from '../reconcile';
@@ -33,10 +33,11 @@ async function serveCwmp(ctx: AppContext, reconciler: Reconciler, provisioning: 
   const { config, log, db, redis } = ctx;
   const cwmp = config.cwmp;
   const ttlMs = cwmp.sessionTimeoutSeconds * 1000;
-  const sessions = new SessionStore(redis, config.redisPrefix, ttlMs);
+  const sessions = new WatchedSessionStore(redis, config.redisPrefix, ttlMs);
   const tasks = new TaskRepository(db);
   const traces = new SessionTraceStore(db, config.trace, log);
   const trace = new SessionTraceRecorder({ store: traces, sessions, log: log.child({ role: 'cwmp' }) });
+  sessions.watchWith(trace);
   const engine = new SessionEngine({
     config: cwmp,
     devices: new DeviceRepository(db),

@@ -3,7 +3,7 @@ import { decodeCursor, encodeCursor } from '../pagination';
 import { invalidField, notFound } from '../problem';
 import { defineRoute, parameters, type RouteModule } from '../route';
 import { ref } from '../schemas';
-import { cursorSchema, deviceIdSchema, limitSchema, NOT_FOUND } from './common';
+import { cursorSchema, deviceIdSchema, NOT_FOUND } from './common';
 
 const idParams = parameters({ id: deviceIdSchema }, ['id']);
 
@@ -25,7 +25,7 @@ export const sessionRoutes: RouteModule = (s) => {
       tag: 'devices',
       role: 'viewer',
       params: idParams,
-      query: parameters({ limit: { ...limitSchema, maximum: 100, default: 20 }, cursor: cursorSchema }),
+      query: parameters({ limit: { type: 'integer', minimum: 1, maximum: 100, default: 20, description: 'Sessions per page.' }, cursor: cursorSchema }),
       responses: { 200: { description: 'A page of sessions.', schema: ref('sessions', 'SessionPage') }, 404: NOT_FOUND },
       async handle({ params, query }) {
         const { traceSeq = 0 } = await device(params.id);

@@ -163,7 +163,7 @@ export class SessionEngine {
     try {
       const now = new Date();
       const learned = learnFromInform(inform, { now, cwmpVersion: state.cwmpVersion, remoteAddress: req.source }, device?.informValues);
-      Object.assign(learned.summary.set, this.d.trace.opened(state));
+      Object.assign(learned.summary.set, this.d.trace.deviceFields(state));
       if (learned.skipped.length) this.d.log.warn({ event: 'cwmp.bad_parameter_names', deviceId, count: learned.skipped.length }, 'Inform parameters with invalid names ignored');
       if (hasEvent(inform, BOOTSTRAP) && queue.length) await this.abandonTransfers(deviceId, queue, { deviceId, sessionId: state.id, now });
       await this.d.devices.applyInform(deviceId, learned, learned.setOnInsert);

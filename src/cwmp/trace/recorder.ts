@@ -53,14 +53,9 @@ export class SessionTraceRecorder {
     state.trace = trace;
   }
 
-  /**
-   * The session opened (it holds the device's lock): from now on it is watched for silence.
-   * Returns what the Inform's write of the device must also set: the session number used.
-   */
-  opened(state: SessionState): Record<string, unknown> {
-    if (!state.trace) return {};
-    this.watch(state);
-    return this.d.store.config.sessionsPerDevice ? { traceSeq: state.trace.seq } : {};
+  /** What the Inform's write of the device must also set: the session number just used. */
+  deviceFields(state: SessionState): Record<string, unknown> {
+    return this.d.store.config.sessionsPerDevice && state.trace ? { traceSeq: state.trace.seq } : {};
   }
 
   /** The device answered (or, with `unanswered`, abandoned) the request in flight. */
@@ -80,7 +75,6 @@ export class SessionTraceRecorder {
       if (response) rpc.response = this.body(trace, response.namespace, response.header.id, response.body);
     }
     trace.rpcs.push(rpc);
-    this.watch(state);
   }
 
   /** The device sent a request of its own. */
@@ -88,7 +82,6 @@ export class SessionTraceRecorder {
     const trace = state.trace;
     if (!trace) return;
     trace.cpeRequests.push({ method: env.body.method, at: Date.now() - state.startedAt, ...(trace.bodies ? { body: this.body(trace, env.namespace, env.header.id, env.body) } : {}) });
-    this.watch(state);
   }
 
   /** The session is over: one log line, and the trace kept among the device's last sessions. */
@@ -170,8 +163,12 @@ export class SessionTraceRecorder {
     return kept;
   }
 
-  /** (Re)arms the watch on a session this process served, one session timeout past now. */
-  private watch(state: SessionState): void {
+  /**
+   * (Re)arms the watch on a session this process just stored, one session timeout past now
+   * (WatchedSessionStore calls it on every store of a state).
+   */
+  watch(state: SessionState): void {
+    if (!state.trace) return;
     const known = this.watched.get(state.id);
     if (known) {
       known.state = state;
