@@ -7,6 +7,7 @@ import { TaskRepository } from '../../../src/tasks/repository';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../../support/acs';
 import { apiClient, enc, eventually, type ApiClient } from '../../support/api';
 import { inform, ManualCpe } from '../../support/cwmp-client';
+import { runCli } from '../../support/cli';
 import { isTraceWrite } from '../../support/mongo';
 
 const creds = { username: CPE_USERNAME, password: CPE_PASSWORD };
@@ -211,6 +212,34 @@ it('logs one line per API request with its route, status, duration and token, un
   const cwmp = await request(`${acs.cwmpUrl}/`, { method: 'POST', body: '', headers: { 'x-request-id': 'cpe-req-1' } });
   await cwmp.body.text();
   expect(cwmp.headers['x-request-id']).toBe('cpe-req-1');
+});
+
+it('acs devices sessions lists them as a table or JSON; acs devices trace switches bodies on and off', async () => {
+  const token = await acs.token('operator', 'cli');
+  const flags = ['--api-url', acs.apiUrl, '--token', token];
+  const id = idOf('TRACE1');
+  const listed = await runCli('devices', 'sessions', id, ...flags);
+  expect(listed.code).toBe(0);
+  expect(listed.stdout).toMatch(/SESSION.*OUTCOME/);
+  expect(listed.stdout).toMatch(/GetParameterValues:done, Reboot:fault/);
+  const page = JSON.parse((await runCli('devices', 'sessions', id, '--json', ...flags)).stdout);
+  expect(page.items.map((t: { id: number }) => t.id)).toEqual([2, 1]);
+  const one = await runCli('devices', 'sessions', id, '2', ...flags);
+  expect(one.stdout).toMatch(/Reboot.*fault.*9002 Internal error/);
+  expect((await runCli('devices', 'sessions', id, 'latest', ...flags)).stderr).toContain('session must be a session number');
+
+  const on = await runCli('devices', 'trace', id, '--on', '--for', '2h', '--json', ...flags);
+  expect(on.code).toBe(0);
+  const until = Date.parse(JSON.parse(on.stdout).until);
+  expect(until).toBeGreaterThan(Date.now() + 7000_000);
+  expect((await acs.stores.db.collection('devices').findOne({ _id: id as never }))?.traceBodiesUntil).toEqual(new Date(until));
+  for (const bad of [['--on', '--for', '10s'], ['--on', '--for', '8d'], ['--on', '--for', 'soon'], ['--on', '--off'], []]) {
+    const run = await runCli('devices', 'trace', id, ...bad, ...flags);
+    expect([bad, run.code]).not.toEqual([bad, 0]);
+    expect(run.stderr).toMatch(/--for must be a duration|--on or --off/);
+  }
+  expect((await runCli('devices', 'trace', id, '--off', ...flags)).stdout).toContain(`tracing off for ${id}`);
+  expect((await acs.stores.db.collection('devices').findOne({ _id: id as never }))?.traceBodiesUntil).toBeUndefined();
 });
 
 it('writes the traces of many sessions in one grouped write, off the sessions\' path', async () => {
