@@ -180,7 +180,10 @@ export class SessionTraceRecorder {
     this.watched.set(state.id, { state, timer });
   }
 
-  /** The watch fired: gone from Redis means timed out; still there, another request kept it alive. */
+  /**
+   * The watch fired: still in Redis, another request kept it alive; gone and not recorded by
+   * another replica, it timed out.
+   */
   private async expired(id: string): Promise<void> {
     const known = this.watched.get(id);
     if (!known) return;
@@ -191,6 +194,9 @@ export class SessionTraceRecorder {
       } else if (current) {
         known.state = current;
         known.timer.refresh();
+      } else if (known.state.trace && (await this.d.store.get(known.state.deviceId, known.state.trace.seq))) {
+        // Another replica served its last requests and recorded how it ended.
+        this.watched.delete(id);
       } else {
         this.end(known.state, 'timed_out', 'the device went silent past the session timeout');
       }
