@@ -85,7 +85,8 @@ export class SessionTraceRecorder {
   }
 
   /** The session is over: one log line, and the trace kept among the device's last sessions. */
-  end(state: SessionState, how: SessionEnd, reason?: string, now = new Date()): void {
+  end(state: SessionState, how: SessionEnd, why?: string, now = new Date()): void {
+    const reason = why?.slice(0, MAX_FAULT_CHARS);
     const watched = this.watched.get(state.id);
     if (watched) clearTimeout(watched.timer);
     this.watched.delete(state.id);
