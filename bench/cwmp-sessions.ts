@@ -2,7 +2,7 @@
  * Core benchmark (issue 2): N simulated phones run periodic Inform sessions with nothing to do
  * against a running ACS, over loopback HTTP with Digest. Reports sessions/s, p50/p99 session
  * latency (Inform to 204, 401 rounds included) and MongoDB commands per session, read from the
- * ACS's own /metrics.
+ * ACS's own metrics port (ACS_METRICS_PORT).
  *
  *   npm run build && node dist/bench/cwmp-sessions.js --phones 2000 --sessions 3 --concurrency 100
  *
@@ -38,6 +38,8 @@ interface Options {
   sessions: number;
   concurrency: number;
   acsUrl?: string;
+  /** the ACS's metrics port (ACS_METRICS_PORT) when --acs-url is given */
+  metricsUrl?: string;
   mongodbUrl?: string;
   acsProcesses: number;
   /** provisioning profiles to load (3 match each phone); 0: none */
@@ -51,6 +53,7 @@ function options(): Options {
       sessions: { type: 'string', default: '3' },
       concurrency: { type: 'string', default: '100' },
       'acs-url': { type: 'string' },
+      'metrics-url': { type: 'string' },
       'mongodb-url': { type: 'string' },
       'acs-processes': { type: 'string', default: '1' },
       profiles: { type: 'string', default: '0' },
@@ -66,6 +69,7 @@ function options(): Options {
     sessions: int('sessions', values.sessions!),
     concurrency: int('concurrency', values.concurrency!),
     acsUrl: values['acs-url'],
+    metricsUrl: values['metrics-url'],
     mongodbUrl: values['mongodb-url'],
     acsProcesses: int('acs-processes', values['acs-processes']!),
     profiles: values.profiles === '0' ? 0 : int('profiles', values.profiles!),
@@ -127,9 +131,13 @@ async function main(): Promise<void> {
   const cleanup: Array<() => Promise<void> | void> = [];
   try {
     const urls: string[] = [];
+    /** each ACS process's metrics port, in the order of `urls` */
+    const metricsUrls: string[] = [];
     let started: { mongodbUrl: string; redisUrl: string; prefix: string } | undefined;
     if (opts.acsUrl) {
       urls.push(opts.acsUrl.replace(/\/+$/, ''));
+      if (!opts.metricsUrl) throw new Error('--acs-url needs --metrics-url (the ACS_METRICS_PORT of that ACS)');
+      metricsUrls.push(opts.metricsUrl.replace(/\/+$/, ''));
     } else {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'acs-bench-'));
       cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -140,6 +148,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < opts.acsProcesses; i++) {
         const port = await freePort();
         const fsPort = await freePort();
+        const metricsPort = await freePort();
         const nodeArgs = process.env.ACS_BENCH_NODE_ARGS ? process.env.ACS_BENCH_NODE_ARGS.split(' ') : [];
         // With profiles, the fs role serves the configuration files of the reconciliation.
         const roles = opts.profiles ? 'cwmp,fs' : 'cwmp';
@@ -152,6 +161,7 @@ async function main(): Promise<void> {
             ACS_BIND_ADDRESS: '127.0.0.1',
             ACS_CWMP_PORT: String(port),
             ACS_FS_PORT: String(fsPort),
+            ACS_METRICS_PORT: String(metricsPort),
             ACS_PUBLIC_FS_URL: `http://127.0.0.1:${fsPort}`,
             ACS_PROVISIONING_POLL_MS: '200',
             ACS_CWMP_USERNAME: USERNAME,
@@ -166,6 +176,7 @@ async function main(): Promise<void> {
         const url = `http://127.0.0.1:${port}`;
         await waitReady(url, child);
         urls.push(url);
+        metricsUrls.push(`http://127.0.0.1:${metricsPort}`);
       }
     }
     const fleets = urls.map(
@@ -210,12 +221,12 @@ async function main(): Promise<void> {
     const bootstrapSeconds = (Date.now() - t0) / 1000;
     const bootstrapped = fleets.reduce((n, f) => n + f.latencies.length, 0);
 
-    const before = await Promise.all(urls.map(async (u) => ({ mongo: await metric(u, 'acs_mongo_commands_total'), sessions: await metric(u, 'acs_cwmp_sessions_total', 'completed') })));
+    const before = await Promise.all(metricsUrls.map(async (u) => ({ mongo: await metric(u, 'acs_mongo_commands_total'), sessions: await metric(u, 'acs_cwmp_sessions_total', 'completed') })));
     const marks = fleets.map((f) => ({ latencies: f.latencies.length, failed: f.summary().sessions.failed }));
     const t1 = Date.now();
     await Promise.all(fleets.map((f) => f.runSessions(opts.sessions, perFleet)));
     const seconds = (Date.now() - t1) / 1000;
-    const after = await Promise.all(urls.map(async (u) => ({ mongo: await metric(u, 'acs_mongo_commands_total'), sessions: await metric(u, 'acs_cwmp_sessions_total', 'completed') })));
+    const after = await Promise.all(metricsUrls.map(async (u) => ({ mongo: await metric(u, 'acs_mongo_commands_total'), sessions: await metric(u, 'acs_cwmp_sessions_total', 'completed') })));
 
     const latencies = fleets.flatMap((f, i) => f.latencies.slice(marks[i].latencies)).sort((a, b) => a - b);
     const failed = fleets.reduce((n, f, i) => n + f.summary().sessions.failed - marks[i].failed, 0);

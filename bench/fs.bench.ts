@@ -11,7 +11,7 @@
  *  1. in this process: one device's desired-state lookup (device + desired documents) plus
  *     render + gzip + AES-256-CBC, sequentially (latency per profile);
  *  2. autocannon in this process against the child: profile downloads per second, latency, and
- *     the fs process's CPU per download (from its /metrics). Load generator and ACS share the
+ *     the fs process's CPU per download (from its metrics port). Load generator and ACS share the
  *     machine's cores.
  */
 import { spawn } from 'node:child_process';
@@ -112,6 +112,7 @@ async function main(): Promise<void> {
 
     const port = await freePort();
     const fsHost = `127.0.0.1:${port}`;
+    const metricsPort = await freePort();
     const desired = new StoredDesiredConfig(db);
     const macs = new MacDirectory(db);
     // Phones prove themselves with the token the ACS renders into their Profile_Rule (issue 11).
@@ -167,7 +168,7 @@ async function main(): Promise<void> {
 
     // 2. The fs role in its own process under autocannon.
     const child = spawn(process.execPath, [path.join(__dirname, '../src/cli/main.js'), 'serve', '--roles', 'fs'], {
-      env: { ...process.env, MONGODB_URL: stores.mongodbUrl, REDIS_URL: stores.redisUrl, ACS_REDIS_PREFIX: `bench:${process.pid}:`, ACS_SECRET: secret, ACS_BIND_ADDRESS: '127.0.0.1', ACS_FS_PORT: String(port), LOG_LEVEL: 'warn' },
+      env: { ...process.env, MONGODB_URL: stores.mongodbUrl, REDIS_URL: stores.redisUrl, ACS_REDIS_PREFIX: `bench:${process.pid}:`, ACS_SECRET: secret, ACS_BIND_ADDRESS: '127.0.0.1', ACS_FS_PORT: String(port), ACS_METRICS_PORT: String(metricsPort), LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     cleanup.unshift(() => void child.kill('SIGTERM'));
@@ -193,9 +194,9 @@ async function main(): Promise<void> {
         ],
       });
     await run(3);
-    const cpuBefore = await metric(base, 'acs_process_cpu_seconds_total');
+    const cpuBefore = await metric(`http://127.0.0.1:${metricsPort}`, 'acs_process_cpu_seconds_total');
     const result = await run(opts.seconds);
-    const cpuAfter = await metric(base, 'acs_process_cpu_seconds_total');
+    const cpuAfter = await metric(`http://127.0.0.1:${metricsPort}`, 'acs_process_cpu_seconds_total');
     const ok = result['2xx'];
     process.stdout.write(
       `${JSON.stringify(

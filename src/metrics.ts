@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-/** One Prometheus registry per process; every HTTP role serves it at GET /metrics. */
+/** One Prometheus registry per process, served at GET /metrics on ACS_METRICS_PORT (roles/metrics.ts). */
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'acs_' });
 

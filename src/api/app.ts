@@ -1,7 +1,9 @@
 import Koa from 'koa';
 import { observability } from '../http/observability';
+import { requestId } from '../http/request-id';
 import { buildOpenApi, API_PREFIX } from './openapi';
 import { ProblemError } from './problem';
+import { apiRequestLog } from './request-log';
 import type { AnyRoute, RouteModule } from './route';
 import { buildRouter } from './router';
 import { ROUTE_MODULES } from './routes';
@@ -14,7 +16,7 @@ export interface ApiApp {
 }
 
 /**
- * The operator API: health and metrics, the OpenAPI document (public, like health), then
+ * The operator API: health and readiness, the OpenAPI document (public, like health), then
  * every route of every module. Any error becomes an RFC 9457 problem document; nothing a
  * client sends can take the process down.
  */
@@ -23,14 +25,16 @@ export function createApiApp(services: ApiServices, ready: () => Promise<boolean
   const openapi = buildOpenApi(routes, { version: '1.0.0' });
   const openapiText = JSON.stringify(openapi);
   const app = new Koa();
+  app.use(requestId());
   app.use(observability(ready));
+  app.use(apiRequestLog(services.log));
   app.use(async (ctx, next) => {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw new ProblemError(404, 'not-found', `nothing at ${ctx.path}`);
     } catch (err) {
       const problem = toProblemError(err);
-      if (problem.status >= 500) services.log.error({ event: 'api.internal_error', err, method: ctx.method, path: ctx.path }, 'API request failed');
+      if (problem.status >= 500) services.log.error({ event: 'api.internal_error', err, requestId: ctx.state.requestId, method: ctx.method, path: ctx.path }, 'API request failed');
       ctx.status = problem.status;
       for (const [name, value] of Object.entries(problem.headers)) ctx.set(name, value);
       ctx.type = 'application/problem+json';

@@ -7,6 +7,7 @@ import { readJsonBody } from './body';
 import { apiMetrics } from './metrics';
 import { API_PREFIX } from './openapi';
 import { ProblemError, schemaProblem, type FieldLocation } from './problem';
+import type { ApiRequestState } from './request-log';
 import type { AnyRoute, ApiResponse } from './route';
 import { validatorFor, type JsonSchema } from './schemas';
 
@@ -54,8 +55,11 @@ function serve(route: AnyRoute, deps: RouterDeps): Koa.Middleware {
     let actor: Actor | undefined;
     let response: ApiResponse | undefined;
     let status = 500;
+    const logged = ctx.state as ApiRequestState;
+    logged.route = route.path;
     try {
       actor = await authenticate(ctx, deps.tokens);
+      logged.actor = actor;
       if (!roleAllows(actor.role, route.role)) {
         throw new ProblemError(403, 'forbidden', `${route.operationId} needs role ${route.role}; token ${JSON.stringify(actor.name)} has role ${actor.role}`);
       }

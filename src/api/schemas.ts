@@ -9,6 +9,7 @@ import firmware from '../../schemas/api/firmware.schema.json';
 import jobs from '../../schemas/api/jobs.schema.json';
 import profiles from '../../schemas/api/profiles.schema.json';
 import rpc from '../../schemas/api/rpc.schema.json';
+import sessions from '../../schemas/api/sessions.schema.json';
 import tasks from '../../schemas/api/tasks.schema.json';
 
 /** A JSON Schema (draft 2020-12, which OpenAPI 3.1 uses as is). */
@@ -20,7 +21,7 @@ export type JsonSchema = Record<string, unknown>;
  * are unique across files, because the OpenAPI document lists them all in one namespace.
  * Add a new file here.
  */
-export const API_SCHEMA_FILES: readonly JsonSchema[] = [common, rpc, devices, tasks, jobs, admin, files, cisco, profiles, firmware];
+export const API_SCHEMA_FILES: readonly JsonSchema[] = [common, rpc, devices, tasks, jobs, admin, files, cisco, profiles, firmware, sessions];
 
 export const SCHEMA_BASE = 'https://cwmp-acs.local/schemas/api/';
 

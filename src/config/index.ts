@@ -17,6 +17,8 @@ export interface Config {
   apiPort: number;
   fsPort: number;
   workerPort: number;
+  /** internal Prometheus port of this process, whatever roles it runs */
+  metricsPort: number;
   publicFsUrl: string;
   logLevel: string;
   logFormat: LogFormat;
@@ -66,6 +68,14 @@ export interface Config {
   };
   worker: {
     reconcileIntervalSeconds: number;
+  };
+  trace: {
+    /** sessions kept per device; 0: none */
+    sessionsPerDevice: number;
+    retentionDays: number;
+    /** longest SOAP body kept per message while an operator traces the device */
+    maxBodyChars: number;
+    flushMs: number;
   };
   provisioning: {
     /** known values older than this are read again before a reconciliation compares them */
@@ -158,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiPort: n('ACS_API_PORT'),
     fsPort: n('ACS_FS_PORT'),
     workerPort: n('ACS_WORKER_PORT'),
+    metricsPort: n('ACS_METRICS_PORT'),
     publicFsUrl: s('ACS_PUBLIC_FS_URL').replace(/\/+$/, ''),
     logLevel: s('LOG_LEVEL'),
     logFormat: s('LOG_FORMAT') as LogFormat,
@@ -216,6 +227,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       blockedNetworks: blockedNetworks(s('ACS_CR_BLOCKED_NETWORKS')),
     },
     worker: { reconcileIntervalSeconds: n('ACS_RECONCILE_INTERVAL') },
+    trace: {
+      sessionsPerDevice: n('ACS_TRACE_SESSIONS_PER_DEVICE'),
+      retentionDays: n('ACS_TRACE_RETENTION_DAYS'),
+      maxBodyChars: n('ACS_TRACE_MAX_BODY'),
+      flushMs: n('ACS_TRACE_FLUSH_MS'),
+    },
     provisioning: { valueMaxAgeSeconds: n('ACS_PROVISIONING_VALUE_MAX_AGE'), pollMs: n('ACS_PROVISIONING_POLL_MS') },
     fs: {
       urlWindowSeconds: n('ACS_FS_URL_WINDOW'),

@@ -15,31 +15,38 @@ export class WriteBatcher<T extends Document> {
   private pending: Array<{ op: AnyBulkWriteOperation<T>; resolve: () => void; reject: (err: unknown) => void }> = [];
   private scheduled = false;
 
+  /**
+   * `delayMs` 0 groups the writes of one event-loop turn; more groups writes nobody waits for
+   * (a session trace) over that long, so that many sessions share one round trip.
+   */
   constructor(
     private readonly collection: Collection<T>,
     private readonly maxBatch = 100,
+    private readonly delayMs = 0,
   ) {}
 
   write(op: AnyBulkWriteOperation<T>): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ op, resolve, reject });
-      if (this.pending.length >= this.maxBatch) this.flush();
+      if (this.pending.length >= this.maxBatch) void this.flush();
       else if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        if (this.delayMs) setTimeout(() => void this.flush(), this.delayMs).unref();
+        else setImmediate(() => void this.flush());
       }
     });
   }
 
-  private flush(): void {
+  /** Sends what is pending now; resolves once each of those writes settled. */
+  flush(): Promise<void> {
     this.scheduled = false;
     const batch = this.pending;
     this.pending = [];
-    if (!batch.length) return;
-    this.collection.bulkWrite(batch.map((b) => b.op), { ordered: false }).then(
+    if (!batch.length) return Promise.resolve();
+    return this.collection.bulkWrite(batch.map((b) => b.op), { ordered: false }).then(
       () => batch.forEach((b) => b.resolve()),
-      () => {
-        for (const b of batch) this.collection.bulkWrite([b.op]).then(() => b.resolve(), b.reject);
+      async () => {
+        await Promise.all(batch.map((b) => this.collection.bulkWrite([b.op]).then(() => b.resolve(), b.reject)));
       },
     );
   }

@@ -1,9 +1,9 @@
 import type Koa from 'koa';
-import { registry } from '../metrics';
 
 /**
- * GET /healthz (the process answers), /readyz (its stores answer) and /metrics (Prometheus),
- * served by every HTTP role before any other middleware.
+ * GET /healthz (the process answers) and /readyz (its stores answer), served by every HTTP
+ * role before any other middleware. Metrics are not here: they live on the internal metrics
+ * port (roles/metrics.ts), never on a port devices or operators reach.
  */
 export function observability(ready: () => Promise<boolean>): Koa.Middleware {
   return async (ctx, next) => {
@@ -18,10 +18,6 @@ export function observability(ready: () => Promise<boolean>): Koa.Middleware {
         ctx.body = { status: ok ? 'ready' : 'not ready' };
         return;
       }
-      case '/metrics':
-        ctx.type = registry.contentType;
-        ctx.body = await registry.metrics();
-        return;
       default:
         return next();
     }

@@ -3,8 +3,9 @@ import { NonceIssuer } from '../cwmp/auth/digest';
 import { createCwmpApp } from '../cwmp/http/app';
 import { SessionEngine } from '../cwmp/session/engine';
 import type { Reconciler } from '../cwmp/session/reconciler';
-import { AuthStore, SessionStore } from '../cwmp/session/store';
+import { AuthStore } from '../cwmp/session/store';
 import { InflightSweeper } from '../cwmp/session/sweeper';
+import { SessionTraceRecorder, SessionTraceStore, WatchedSessionStore } from '../cwmp/trace';
 import { MacDirectory } from '../devices/mac-directory';
 import { DeviceRepository } from '../devices/repository';
 import { ProxiedPeers } from '../http/proxy-protocol';
@@ -33,8 +34,11 @@ async function serveCwmp(ctx: AppContext, reconciler: Reconciler, provisioning: 
   const { config, log, db, redis } = ctx;
   const cwmp = config.cwmp;
   const ttlMs = cwmp.sessionTimeoutSeconds * 1000;
-  const sessions = new SessionStore(redis, config.redisPrefix, ttlMs);
+  const sessions = new WatchedSessionStore(redis, config.redisPrefix, ttlMs);
   const tasks = new TaskRepository(db);
+  const traces = new SessionTraceStore(db, config.trace, log);
+  const trace = new SessionTraceRecorder({ store: traces, sessions, log: log.child({ role: 'cwmp' }) });
+  sessions.watchWith(trace);
   const engine = new SessionEngine({
     config: cwmp,
     devices: new DeviceRepository(db),
@@ -44,6 +48,7 @@ async function serveCwmp(ctx: AppContext, reconciler: Reconciler, provisioning: 
     log: log.child({ role: 'cwmp' }),
     reconciler,
     macs: new MacDirectory(db),
+    trace,
   });
   if (cwmp.auth === 'basic' && !cwmp.tls) log.warn({ event: 'cwmp.basic_over_http' }, 'devices send passwords in clear: Basic auth without TLS');
   if (cwmp.auth !== 'none' && !cwmp.credential) {
@@ -73,6 +78,8 @@ async function serveCwmp(ctx: AppContext, reconciler: Reconciler, provisioning: 
     close: async () => {
       sweeper.stop();
       await running.close();
+      trace.close();
+      await traces.flush();
       await provisioning?.close();
     },
   };

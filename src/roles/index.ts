@@ -4,6 +4,7 @@ import type { AppContext } from './context';
 import { startCwmp } from './cwmp';
 import { startFs } from './fs';
 import type { RunningRole } from './http';
+import { startMetrics } from './metrics';
 
 export type { AppContext } from './context';
 export { openContext } from './context';
@@ -26,11 +27,15 @@ export function parseRoles(text: string): string[] {
   return roles;
 }
 
-/** Starts the roles; if one fails, those already started are closed again. */
+/**
+ * Starts the roles and the process's one metrics listener (named 'metrics'); if one fails,
+ * those already started are closed again.
+ */
 export async function startRoles(ctx: AppContext, roles: string[]): Promise<RunningRole[]> {
   const running: RunningRole[] = [];
   try {
     for (const role of roles) running.push(await ROLES[role](ctx));
+    running.push(await startMetrics(ctx));
     return running;
   } catch (err) {
     await Promise.allSettled(running.map((r) => r.close()));

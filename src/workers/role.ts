@@ -22,8 +22,8 @@ import { wakeProcessor } from './wake';
 /**
  * The worker role: BullMQ workers for bulk-job steps, connection requests and task expiry,
  * plus the reconciler that rebuilds the queues from MongoDB. Any number may run. It serves no
- * API, only /healthz, /readyz and /metrics on ACS_WORKER_PORT, so that Kubernetes can probe it
- * and Prometheus can scrape its counters like the other roles'.
+ * API, only /healthz and /readyz on ACS_WORKER_PORT, so that Kubernetes can probe it; its
+ * counters are on the process's metrics port like the other roles'.
  */
 export async function startWorker(ctx: AppContext): Promise<RunningRole> {
   const { config } = ctx;

@@ -88,6 +88,7 @@ ACS_CWMP_PORT: {{ .Values.cwmp.port | quote }}
 ACS_API_PORT: {{ .Values.api.port | quote }}
 ACS_FS_PORT: {{ .Values.fs.port | quote }}
 ACS_WORKER_PORT: {{ .Values.worker.port | quote }}
+ACS_METRICS_PORT: {{ .Values.metrics.port | quote }}
 ACS_CR_BLOCKED_NETWORKS: {{ .Values.worker.connectionRequestBlockedNetworks | quote }}
 {{- if .Values.mongodb.enabled }}
 MONGODB_URL: {{ printf "mongodb://%s-mongodb:27017/acs" (include "acs.fullname" .) | quote }}

@@ -41,7 +41,7 @@ interface ListFlags extends ApiFlags {
 const collect = (v: string, list: string[]) => [...list, v];
 const MAX_PAGES = 10_000;
 
-/** `acs devices list|get|tag|untag|cr-auth` against the operator API. */
+/** `acs devices list|get|tag|untag|cr-auth|sessions|trace` against the operator API. */
 export function register(program: Command): void {
   const devices = program.command('devices').description('devices known to the ACS (through the operator API)');
   withApiOptions(
@@ -136,6 +136,56 @@ export function register(program: Command): void {
     await callApi(apiTarget(opts), 'PUT', path, { username: opts.username, password });
     process.stdout.write(`${id}: connection requests now use ${opts.username}\n`);
   });
+  withApiOptions(
+    devices
+      .command('sessions <deviceId> [session]')
+      .description("the device's last CWMP sessions, newest first, or one of them with its RPCs")
+      .option('--limit <n>', 'sessions per page (at most 100)')
+      .option('--cursor <cursor>', 'the page after this cursor')
+      .option('--json', 'print JSON'),
+  ).action(async (id: string, session: string | undefined, opts: ApiFlags & { limit?: string; cursor?: string; json?: boolean }) => {
+    if (!id.trim()) throw new UsageError('a device id is required');
+    const target = apiTarget(opts);
+    if (session !== undefined) {
+      if (!/^[1-9][0-9]{0,15}$/.test(session)) throw new UsageError(`session must be a session number from \`acs devices sessions ${id}\`, got ${JSON.stringify(session)}`);
+      const one = await callApi<TracedSession & { cpeRequests: Array<{ method: string; at: number }> }>(target, 'GET', `${devicePath(id)}/sessions/${session}`);
+      if (opts.json) return void process.stdout.write(json(one));
+      process.stdout.write(table(['SESSION', 'STARTED', 'SOURCE', 'EVENTS', 'OUTCOME', 'MS'], [[one.id, one.startedAt, one.source, one.events, one.reason ? `${one.outcome}: ${one.reason}` : one.outcome, one.durationMs]]));
+      process.stdout.write(table(['AT MS', 'RPC', 'OUTCOME', 'FAULT'], one.rpcs.map((r) => [r.at, r.method, r.outcome, r.fault ? `${r.fault.code} ${r.fault.message}` : ''])));
+      if (one.cpeRequests.length) process.stdout.write(table(['AT MS', 'DEVICE REQUEST'], one.cpeRequests.map((r) => [r.at, r.method])));
+      if (one.bodies) process.stdout.write('SOAP bodies were kept (secrets redacted): see --json\n');
+      return;
+    }
+    const q = new URLSearchParams();
+    if (opts.limit) q.set('limit', opts.limit);
+    if (opts.cursor) q.set('cursor', opts.cursor);
+    const page = await callApi<{ items: TracedSession[]; nextCursor: string | null }>(target, 'GET', `${devicePath(id)}/sessions${q.size ? `?${q}` : ''}`);
+    if (opts.json) return void process.stdout.write(json(page));
+    const rows = page.items.map((t) => [t.id, t.startedAt, t.source, t.events, t.rpcs.map((r) => `${r.method}:${r.outcome}`), t.faults, t.outcome, t.durationMs]);
+    process.stdout.write(table(['SESSION', 'STARTED', 'SOURCE', 'EVENTS', 'RPCS', 'FAULTS', 'OUTCOME', 'MS'], rows));
+    if (page.nextCursor) process.stdout.write(`more: --cursor ${page.nextCursor}\n`);
+  });
+  withApiOptions(
+    devices
+      .command('trace <deviceId>')
+      .description("keep the SOAP bodies of the device's sessions (secrets redacted) for a while, or stop")
+      .option('--on', 'start tracing')
+      .option('--for <duration>', 'how long with --on: 90s, 30m, 1h, 2d (default 1h, at most 7d)')
+      .option('--off', 'stop tracing')
+      .option('--json', 'print JSON'),
+  ).action(async (id: string, opts: ApiFlags & { on?: boolean; off?: boolean; for?: string; json?: boolean }) => {
+    if (!id.trim()) throw new UsageError('a device id is required');
+    if (!!opts.on === !!opts.off) throw new UsageError('say --on or --off');
+    if (opts.off && opts.for !== undefined) throw new UsageError('--for goes with --on');
+    const target = apiTarget(opts);
+    if (opts.off) {
+      await callApi(target, 'DELETE', `${devicePath(id)}/trace`);
+      return void process.stdout.write(opts.json ? json({ deviceId: id, until: null }) : `tracing off for ${id}\n`);
+    }
+    const seconds = opts.for === undefined ? 3600 : traceSeconds(opts.for);
+    const state = await callApi<{ deviceId: string; until: string }>(target, 'PUT', `${devicePath(id)}/trace`, { for: seconds });
+    process.stdout.write(opts.json ? json(state) : `tracing ${id} until ${state.until}\n`);
+  });
 }
 
 const TAG = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -174,4 +224,27 @@ export function deviceSummary(d: Device): string {
     ['parameter key', d.parameterKey],
     ['provisioning code', d.provisioningCode],
   ]);
+}
+
+interface TracedSession {
+  id: number;
+  startedAt: string;
+  source: string;
+  events: string[];
+  rpcs: Array<{ method: string; outcome: string; at: number; fault?: { code: number | string; message: string } }>;
+  faults: number;
+  outcome: string;
+  reason?: string;
+  durationMs: number;
+  bodies: boolean;
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** `--for`: a whole number with a unit, between a minute and seven days (what the API accepts). */
+function traceSeconds(text: string): number {
+  const m = /^([1-9][0-9]{0,6})([smhd])$/.exec(text.trim());
+  const seconds = m ? Number(m[1]) * UNIT_SECONDS[m[2]] : NaN;
+  if (!(seconds >= 60 && seconds <= 604_800)) throw new UsageError(`--for must be a duration from 60s to 7d such as 30m, 1h or 2d, got ${JSON.stringify(text)}`);
+  return seconds;
 }

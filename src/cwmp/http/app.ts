@@ -6,6 +6,7 @@ import { peerCertificateNames } from '../../devices/certificate-identity';
 import { clientAddress } from '../../http/client-address';
 import { inNetworks } from '../../http/networks';
 import { observability } from '../../http/observability';
+import { requestId } from '../../http/request-id';
 import type { Logger } from '../../log';
 import { metrics } from '../../metrics';
 import type { CwmpReply, SessionEngine } from '../session/engine';
@@ -34,6 +35,7 @@ export function createCwmpApp(deps: CwmpAppDeps): Koa {
   // persistent connections); the socket then identifies their session on this process. Not
   // behind a proxy: it may carry several devices' requests over one upstream connection.
   const socketSessions = new WeakMap<object, string>();
+  app.use(requestId());
   app.use(observability(deps.ready));
   app.use(async (ctx) => {
     if (ctx.method !== 'POST') {
@@ -81,7 +83,7 @@ export function createCwmpApp(deps: CwmpAppDeps): Koa {
         ctx.set('Connection', 'close');
         return;
       }
-      deps.log.error({ event: 'cwmp.internal_error', err, source }, 'CWMP request failed');
+      deps.log.error({ event: 'cwmp.internal_error', err, source, requestId: ctx.state.requestId }, 'CWMP request failed');
       ctx.status = 500;
       ctx.body = 'Internal error\n';
     } finally {

@@ -17,6 +17,7 @@ import type { CpeRequest, CpeResponse, CwmpMessage, CwmpNamespace, Envelope, Env
 import type { TaskDoc } from '../../tasks/types';
 import { bindingMismatch } from './binding';
 import { boundFaultStrings, parameterCount } from './bounds';
+import { SessionTraceRecorder } from '../trace';
 import { NO_RECONCILER, type ReconcileContext, type Reconciler } from './reconciler';
 import type { SessionState } from './state';
 import type { SessionStore } from './store';
@@ -68,6 +69,8 @@ export interface EngineDeps {
   reconciler?: Reconciler;
   /** MAC -> device, for the phones' own provisioning channel */
   macs: MacDirectory;
+  /** the operator's trace of each session (log line, last sessions per device) */
+  trace: SessionTraceRecorder;
 }
 
 /**
@@ -77,9 +80,11 @@ export interface EngineDeps {
  */
 export class SessionEngine {
   private readonly reconciler: Reconciler;
+  private readonly viewFields: readonly string[];
 
   constructor(private readonly d: EngineDeps) {
     this.reconciler = d.reconciler ?? NO_RECONCILER;
+    this.viewFields = [...this.reconciler.viewFields, ...SessionTraceRecorder.VIEW_FIELDS];
   }
 
   async handle(req: CwmpRequest): Promise<CwmpReply> {
@@ -154,15 +159,16 @@ export class SessionEngine {
     if (count > limits.maxParameters) return this.refuse(env, 8004, `${count} parameters, more than the ${limits.maxParameters} allowed`, null, req);
 
     const deviceId = deviceKey(inform.deviceId);
-    const device = await this.d.devices.sessionView(deviceId, this.reconciler.viewFields);
+    const device = await this.d.devices.sessionView(deviceId, this.viewFields);
     const certificate = matchCertificate(req.clientCertificate?.names, { serialNumber: inform.deviceId.serialNumber, mac: device?.mac });
     // Credentials that come along are verified (and their nonce count consumed) even when a
     // certificate already authenticates the device: a header seen once never opens a session.
     const verdict: AuthVerdict = certificate && !req.authorization ? { ok: true } : await this.verify(req, device?.credentials);
-    if (!verdict.ok) return this.unauthenticated(verdict, deviceId, req);
+    if (!verdict.ok) return this.unauthenticated(verdict, deviceId, req, inform);
     if (!device && !this.d.config.acceptUnknown) {
       metrics.cwmpSessions.inc({ outcome: 'refused' });
       this.d.log.warn({ event: 'cwmp.unknown_device', deviceId, source: req.source }, 'unknown device refused');
+      this.d.trace.refused(inform, deviceId, req.source, 'unknown device');
       return { status: 403, body: 'Unknown device\n', contentType: 'text/plain', close: true };
     }
 
@@ -187,21 +193,25 @@ export class SessionEngine {
       holdRequests: this.d.config.holdRequests && queue.length > 0,
     };
     state.reconcile = this.reconciler.begin(device ?? { _id: deviceId }, inform, { deviceId, sessionId: state.id, now: new Date() });
+    this.d.trace.begin(state, env, device);
     const opened = await this.d.sessions.open(state);
     if (!opened.ok) {
       metrics.cwmpSessions.inc({ outcome: 'busy' });
       this.d.log.info({ event: 'cwmp.device_busy', deviceId, source: req.source }, 'device already in a session');
+      this.d.trace.refused(inform, deviceId, req.source, 'device already in a session');
       return { status: 503, headers: { 'Retry-After': String(Math.max(1, Math.ceil(opened.retryAfterMs / 1000))) }, body: 'Device already in session\n', contentType: 'text/plain', close: true };
     }
     try {
       const now = new Date();
       const learned = learnFromInform(inform, { now, cwmpVersion: state.cwmpVersion, remoteAddress: req.source, limits }, device ?? {});
+      Object.assign(learned.summary.set, this.d.trace.deviceFields(state));
       if (learned.refused.length) this.d.log.warn({ event: 'cwmp.parameters_refused', deviceId, method: 'Inform', count: learned.refused.length, first: learned.refused.slice(0, 3) }, 'reported parameters not stored');
       if (learned.eventCodesDropped) this.d.log.warn({ event: 'cwmp.event_codes_dropped', deviceId, count: learned.eventCodesDropped, max: limits.maxEventCodes }, 'event codes over the per-device limit not recorded');
       if (hasEvent(inform, BOOTSTRAP) && queue.length) await this.abandonTransfers(deviceId, queue, { deviceId, sessionId: state.id, now });
       await this.d.devices.applyInform(deviceId, learned, learned.setOnInsert);
       await this.learnMac(state, inform.parameterList, 'inform');
     } catch (err) {
+      this.d.trace.end(state, 'error', errorText(err));
       await this.abort(state);
       throw err;
     }
@@ -259,10 +269,14 @@ export class SessionEngine {
     return { status: 403, body: 'This CWMP session belongs to another client\n', contentType: 'text/plain', close: true };
   }
 
-  private unauthenticated(verdict: Extract<AuthVerdict, { ok: false }>, deviceId: string, req: CwmpRequest): CwmpReply {
+  /** `inform` when the refusal stops a session from opening, for the trace. */
+  private unauthenticated(verdict: Extract<AuthVerdict, { ok: false }>, deviceId: string, req: CwmpRequest, inform?: Inform): CwmpReply {
     metrics.cwmpAuthFailures.inc({ result: verdict.counted ? 'failed' : 'challenged' });
     const entry = { deviceId, source: req.source, reason: verdict.reason };
-    if (verdict.counted) this.d.log.warn({ event: 'cwmp.auth_failed', ...entry }, 'device authentication failed');
+    if (verdict.counted) {
+      this.d.log.warn({ event: 'cwmp.auth_failed', ...entry }, 'device authentication failed');
+      if (inform) this.d.trace.refused(inform, deviceId, req.source, 'authentication failed');
+    }
     else if (verdict.stale) this.d.log.info({ event: 'cwmp.auth_stale', ...entry }, 'device proved its password with a nonce that cannot be accepted: fresh challenge');
     return { status: 401, headers: { 'WWW-Authenticate': verdict.challenge }, body: 'Authentication required\n', contentType: 'text/plain' };
   }
@@ -279,6 +293,7 @@ export class SessionEngine {
     }
     const msg = env.body;
     const now = new Date();
+    this.d.trace.cpeRequest(state, env);
     let response: CwmpMessage;
     switch (msg.method) {
       case 'TransferComplete':
@@ -369,6 +384,7 @@ export class SessionEngine {
         throw err;
       }
     }
+    this.d.trace.answered(state, inflight, outcome, env);
     let finished: string[] = [];
     if (inflight.taskId) {
       const settled = await this.d.tasks.settle(inflight.taskId, state.id, outcome, now);
@@ -407,6 +423,7 @@ export class SessionEngine {
       // The device gave up on our request without answering: retry it in a later session.
       if (state.inflight.taskId) await this.d.tasks.release(state.inflight.taskId, state.id, new Date());
       this.d.log.info({ event: 'cwmp.request_unanswered', deviceId: state.deviceId, method: state.inflight.rpc.method }, 'empty POST while a request was in flight');
+      this.d.trace.answered(state, state.inflight, 'unanswered');
       state.inflight = undefined;
       state.queue = [];
       state.reconcile = undefined;
@@ -466,6 +483,7 @@ export class SessionEngine {
         return this.soap(state.namespace, { id: state.inflight.rpcId }, step.rpc);
       }
     }
+    this.d.trace.end(state, 'completed');
     await this.d.sessions.end({ ...state, phase: 'ended', inflight: undefined, reconcile: undefined }, previousInflight);
     metrics.cwmpSessions.inc({ outcome: 'completed' });
     metrics.cwmpSessionSeconds.observe((Date.now() - state.startedAt) / 1000);
@@ -482,7 +500,10 @@ export class SessionEngine {
   private async failed(err: unknown, session: SessionState | null, namespace: CwmpNamespace | undefined, req: CwmpRequest): Promise<CwmpReply> {
     metrics.cwmpSessions.inc({ outcome: 'failed' });
     this.d.log.error({ event: 'cwmp.session_failed', err, deviceId: session?.deviceId, source: req.source }, 'CWMP request failed; its session ended');
-    if (session && session.phase !== 'ended') await this.abort(session);
+    if (session && session.phase !== 'ended') {
+      this.d.trace.end(session, 'error', errorText(err));
+      await this.abort(session);
+    }
     if (!namespace) return { status: 500, body: 'Internal error\n', contentType: 'text/plain', close: true };
     return { ...this.soap(namespace, {}, acsFault(8002, 'internal error; the session was ended'), 500), close: true };
   }
@@ -548,6 +569,7 @@ export class SessionEngine {
 
   private lost(state: SessionState): CwmpReply {
     this.d.log.warn({ event: 'cwmp.session_lost', deviceId: state.deviceId }, 'session timed out while the device was still talking');
+    this.d.trace.end(state, 'timed_out', 'the session expired while the device was still talking');
     return { status: 400, body: 'CWMP session expired\n', contentType: 'text/plain', close: true };
   }
 }

@@ -1,4 +1,5 @@
 import type { AcsRequest, CwmpNamespace } from '../soap/types';
+import type { SessionTrace } from '../trace/types';
 
 /**
  * A CWMP session as kept in Redis under its cookie, so that any replica can serve the next
@@ -53,4 +54,6 @@ export interface SessionState {
   /** ACS requests sent so far */
   rpcCount: number;
   holdRequests: boolean;
+  /** what the operator's session trace has recorded so far (cwmp/trace) */
+  trace?: SessionTrace;
 }

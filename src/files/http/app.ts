@@ -6,6 +6,7 @@ import getRawBody from 'raw-body';
 import { peerCertificateNames } from '../../devices/certificate-identity';
 import type { DeviceRepository } from '../../devices/repository';
 import { observability } from '../../http/observability';
+import { requestId } from '../../http/request-id';
 import type { Logger } from '../../log';
 import type { DesiredConfigSource } from '../../provisioning/desired';
 import { parseUserAgent } from '../../provisioning/identity';
@@ -70,6 +71,7 @@ export function createFsApp(deps: FsAppDeps): FsApp {
   const app = new Koa();
   let inflight = 0;
   let wake: (() => void) | undefined;
+  app.use(requestId());
   app.use(observability(deps.ready));
   // Errors Koa reports on its own (a client gone mid-response): logged, not printed.
   app.on('error', (err: Error) => deps.log.debug({ event: 'fs.client_error', err: err.message }, 'fs connection error'));

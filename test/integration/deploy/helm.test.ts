@@ -145,7 +145,10 @@ describe.each(GOOD_VALUES)('with %s.yaml', (values) => {
       expect(container.livenessProbe.httpGet.path).toBe('/healthz');
       expect(container.readinessProbe.httpGet.path).toBe('/readyz');
       const probePort = container.livenessProbe.httpGet.port;
+      expect(container.readinessProbe.httpGet.port).toBe(probePort);
       expect(container.ports.map((p: { name: string }) => p.name)).toContain(probePort);
+      expect(probePort).not.toBe('metrics');
+      expect(container.ports).toContainEqual({ name: 'metrics', containerPort: 9464, protocol: 'TCP' });
       expect(container.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
       expect(container.image).not.toMatch(/:latest$/);
       expect(container.resources.requests.cpu).toBeDefined();
@@ -176,6 +179,31 @@ describe.each(GOOD_VALUES)('with %s.yaml', (values) => {
     expect(env).toEqual(configMap.data);
     expect(job.metadata.annotations!['helm.sh/hook']).toMatch(/pre-upgrade/);
     expect(job.metadata.annotations!['helm.sh/hook-delete-policy']).toContain('before-hook-creation');
+  });
+
+  it('serves metrics on the internal metrics port only: no role Service carries it, only monitoring may reach it', () => {
+    const configMap = named(rendered.manifests, 'ConfigMap', 'acs');
+    expect(configMap.data.ACS_METRICS_PORT).toBe('9464');
+    for (const role of ['cwmp', 'api', 'fs']) {
+      const ports = named(rendered.manifests, 'Service', `acs-${role}`).spec.ports;
+      expect([role, ports.map((p: { targetPort: string }) => p.targetPort)]).toEqual([role, ['http']]);
+    }
+    for (const role of ['cwmp', 'api', 'fs', 'worker']) {
+      const service = named(rendered.manifests, 'Service', `acs-${role}-metrics`);
+      expect(service.spec.type).toBe('ClusterIP');
+      expect(service.spec.selector['app.kubernetes.io/component']).toBe(role);
+      expect(service.spec.ports).toEqual([{ name: 'metrics', port: 9464, targetPort: 'metrics', protocol: 'TCP' }]);
+    }
+    expect(byKind(rendered.manifests, 'Service').filter((s) => s.spec.ports.some((p: { targetPort: string }) => p.targetPort === 'metrics')).map((s) => s.spec.type)).toEqual(
+      ['ClusterIP', 'ClusterIP', 'ClusterIP', 'ClusterIP'],
+    );
+    const policies = byKind(rendered.manifests, 'NetworkPolicy');
+    if (!policies.length) return;
+    for (const role of ['cwmp', 'api', 'fs', 'worker']) {
+      const rules = named(rendered.manifests, 'NetworkPolicy', `acs-${role}`).spec.ingress as Array<{ from?: unknown[]; ports: Array<{ port: string }> }>;
+      const metricsRules = rules.filter((r) => r.ports.some((p) => p.port === 'metrics'));
+      expect([role, metricsRules.map((r) => r.from)]).toEqual([role, [[{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }]]]);
+    }
   });
 
   it('keeps the device source address on the cwmp Service when it is exposed', () => {
@@ -211,8 +239,10 @@ describe('feature switches', () => {
     ]);
     const [monitor] = byKind(manifests, 'ServiceMonitor');
     expect(monitor.metadata.labels!.release).toBe('prometheus');
-    expect(monitor.spec.endpoints.map((e: { port: string }) => e.port)).toEqual(['http', 'metrics']);
-    expect(named(manifests, 'Service', 'acs-worker').spec.ports[0].name).toBe('metrics');
+    expect(monitor.spec.endpoints.map((e: { port: string; path: string }) => [e.port, e.path])).toEqual([['metrics', '/metrics']]);
+    expect(monitor.spec.selector.matchLabels['app.kubernetes.io/metrics']).toBe('true');
+    const scraped = byKind(manifests, 'Service').filter((s) => Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => s.metadata.labels?.[k] === v));
+    expect(scraped.map((s) => s.metadata.name).sort()).toEqual(['acs-api-metrics', 'acs-cwmp-metrics', 'acs-fs-metrics', 'acs-worker-metrics']);
     expect(named(manifests, 'ConfigMap', 'acs').data).toMatchObject({
       ACS_PUBLIC_FS_URL: 'https://files.example.net',
       ACS_CWMP_SESSION_TIMEOUT: '45',

@@ -19,7 +19,7 @@ const children: ChildProcess[] = [];
  * `acs serve --roles worker` in its own process, on this test's stores; resolves once it runs,
  * with the URL of its probe port.
  */
-async function startWorker(): Promise<{ child: ChildProcess; url: string }> {
+async function startWorker(): Promise<{ child: ChildProcess; url: string; metricsUrl: string }> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/cli/main.ts', 'serve', '--roles', 'worker'], {
     cwd: ROOT,
     env: {
@@ -31,20 +31,22 @@ async function startWorker(): Promise<{ child: ChildProcess; url: string }> {
       ACS_CR_PASSWORD: CR.password,
       ACS_RECONCILE_INTERVAL: '1',
       ACS_WORKER_PORT: '0',
+      ACS_METRICS_PORT: '0',
       LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
   let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
+  const [url, metricsUrl] = await new Promise<[string, string]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`worker did not start within 60 s:\n${output.slice(-2000)}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const started = /"event":"worker\.started".*?"url":"([^"]+)"/.exec(output);
-      if (started) {
+      const metrics = /"event":"role\.started","role":"metrics","url":"([^"]+)"/.exec(output);
+      if (started && metrics) {
         clearTimeout(timer);
-        resolve(started[1]);
+        resolve([started[1], metrics[1]]);
       }
     };
     child.stdout!.on('data', onData);
@@ -57,7 +59,7 @@ async function startWorker(): Promise<{ child: ChildProcess; url: string }> {
   child.removeAllListeners('exit');
   child.stdout!.resume();
   child.stderr!.resume();
-  return { child, url };
+  return { child, url, metricsUrl };
 }
 
 beforeAll(async () => {
@@ -105,7 +107,7 @@ it('a worker killed mid-job is replaced and the job finishes with no device done
 
   const second = await startWorker();
   const done = await eventually(job, (r) => r.body.status === 'done', 120_000, 500);
-  expect(await (await fetch(`${second.url}/metrics`)).text()).toMatch(/^acs_job_steps_total\{step="release",result="ok"\} [1-9]/m);
+  expect(await (await fetch(`${second.metricsUrl}/metrics`)).text()).toMatch(/^acs_job_steps_total\{step="release",result="ok"\} [1-9]/m);
   expect(done.body).toMatchObject({ status: 'done', devices: 200, released: 200, tasks: { done: 200, pending: 0, sent: 0, fault: 0 } });
   const tasks = await acs.stores.db.collection('tasks').find({ jobId: created.body.id }).toArray();
   expect(tasks).toHaveLength(200);

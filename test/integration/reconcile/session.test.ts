@@ -10,6 +10,7 @@ import { freePort } from '../../../src/stores/process';
 import { TaskRepository } from '../../../src/tasks/repository';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../../support/acs';
 import { eventually } from '../../support/api';
+import { isTraceWrite } from '../../support/mongo';
 
 /**
  * Reconciliation inside sessions, with the simulator: a phone bootstraps into its desired
@@ -75,7 +76,7 @@ async function session(d: FleetDevice): Promise<string[]> {
 
 function mongoCommands(): { stop(): string[] } {
   const commands: string[] = [];
-  const seen = (e: CommandStartedEvent) => commands.push(`${e.commandName} ${String(e.command[e.commandName])}`);
+  const seen = (e: CommandStartedEvent) => void (isTraceWrite(e) || commands.push(`${e.commandName} ${String(e.command[e.commandName])}`));
   acs.ctx.mongo.on('commandStarted', seen);
   return {
     stop: () => {
