@@ -17,8 +17,7 @@ export function Provisioning({ deviceId }: { deviceId: string }) {
         {(s) => (
           <>
             <p>
-              {s.managed ? `Managed by ${s.profiles.map((p) => `${p.name} r${p.revision}`).join(', ')}; ` : 'No profile matches this device; '}
-              {s.upToDate ? 'the device is up to date.' : `the device has not applied revision ${s.key} yet.`}
+              {!s.managed ? 'No profile matches this device.' : `Managed by ${s.profiles.map((p) => `${p.name} r${p.revision}`).join(', ')}; ${s.upToDate ? 'the device is up to date.' : `the device has not applied revision ${s.key} yet.`}`}
               {s.failed && <span className="error">{` Revision ${s.failed.key ?? ''} failed: ${s.failed.code ?? ''} ${s.failed.message ?? ''}`}</span>}
             </p>
             {s.parameters.length > 0 && (

@@ -7,7 +7,8 @@ import { sessionRows } from '../lib/sessions';
 async function recentSessions(deviceId: string) {
   const response = await fetch(`/api/v1/devices/${encodeURIComponent(deviceId)}/sessions?limit=10`, { credentials: 'same-origin', headers: { accept: 'application/json' } });
   const body: unknown = await response.json().catch(() => undefined);
-  if (response.status === 404 && (body as { detail?: string })?.detail?.startsWith('nothing at')) return null;
+  // A server without the route answers 404 for the path itself, not for the device.
+  if (response.status === 404 && /^(no API operation|nothing) at /.test((body as { detail?: string })?.detail ?? '')) return null;
   if (!response.ok) throw new ApiError(response.status, problemText(response.status, body));
   return sessionRows(body);
 }
