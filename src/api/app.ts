@@ -43,7 +43,7 @@ export function createApiApp(services: ApiServices, ready: () => Promise<boolean
     ctx.type = 'application/json';
     ctx.body = openapiText;
   });
-  app.use(buildRouter(routes, { tokens: services.tokens, audit: services.audit, log: services.log, maxBodyBytes: services.config.api.maxBodyBytes }));
+  app.use(buildRouter(routes, { auth: services.auth, audit: services.audit, log: services.log, maxBodyBytes: services.config.api.maxBodyBytes }));
   return { app, routes, openapi };
 }
 

@@ -3,6 +3,7 @@ import addFormats from 'ajv-formats';
 import admin from '../../schemas/api/admin.schema.json';
 import cisco from '../../schemas/api/cisco.schema.json';
 import common from '../../schemas/api/common.schema.json';
+import consoleSchemas from '../../schemas/api/console.schema.json';
 import devices from '../../schemas/api/devices.schema.json';
 import files from '../../schemas/api/files.schema.json';
 import firmware from '../../schemas/api/firmware.schema.json';
@@ -20,7 +21,7 @@ export type JsonSchema = Record<string, unknown>;
  * are unique across files, because the OpenAPI document lists them all in one namespace.
  * Add a new file here.
  */
-export const API_SCHEMA_FILES: readonly JsonSchema[] = [common, rpc, devices, tasks, jobs, admin, files, cisco, profiles, firmware];
+export const API_SCHEMA_FILES: readonly JsonSchema[] = [common, rpc, devices, tasks, jobs, admin, files, cisco, profiles, firmware, consoleSchemas];
 
 export const SCHEMA_BASE = 'https://cwmp-acs.local/schemas/api/';
 

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
 import type { AuditLog } from '../audit';
-import type { TokenRepository } from '../auth';
+import type { LoginLockout, SessionStore, TokenRepository } from '../auth';
 import type { Config } from '../config';
 import type { DeviceRepository } from '../devices/repository';
 import type { TaskDispatcher } from '../jobs/dispatcher';
@@ -10,6 +10,8 @@ import type { JobQueues } from '../jobs/queues';
 import type { JobRepository } from '../jobs/repository';
 import type { Logger } from '../log';
 import type { TaskRepository } from '../tasks/repository';
+import type { UserStore } from '../users';
+import type { Authenticator } from './principal';
 
 /** What route modules get to work with; built once when the api role starts. */
 export interface ApiServices {
@@ -22,6 +24,12 @@ export interface ApiServices {
   tasks: TaskRepository;
   jobs: JobRepository;
   tokens: TokenRepository;
+  /** console users, their sign-in sessions and failed sign-in counts */
+  users: UserStore;
+  sessions: SessionStore;
+  lockout: LoginLockout;
+  /** token or session: the one way requests are authenticated */
+  auth: Authenticator;
   audit: AuditLog;
   queues: JobQueues;
   dispatcher: TaskDispatcher;

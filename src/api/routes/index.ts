@@ -7,7 +7,9 @@ import { fileRoutes } from './files';
 import { firmwareRoutes } from './firmware';
 import { jobRoutes } from './jobs';
 import { profileRoutes } from './profiles';
+import { sessionRoutes } from './session';
 import { taskRoutes } from './tasks';
+import { userRoutes } from './users';
 
 /** Every route module of the API, one per concern. Add yours here (see ../README.md). */
-export const ROUTE_MODULES: readonly RouteModule[] = [deviceRoutes, taskRoutes, faultRoutes, jobRoutes, adminRoutes, fileRoutes, ciscoRoutes, profileRoutes, firmwareRoutes];
+export const ROUTE_MODULES: readonly RouteModule[] = [deviceRoutes, taskRoutes, faultRoutes, jobRoutes, adminRoutes, fileRoutes, ciscoRoutes, profileRoutes, firmwareRoutes, sessionRoutes, userRoutes];

@@ -3,6 +3,7 @@ import { loadConfig } from '../../config';
 import { createLogger } from '../../log';
 import { openContext, parseRoles, ROLES, startRoles } from '../../roles';
 import { resolveStores } from '../../stores';
+import { firstStartLines, UserStore } from '../../users';
 import { UsageError } from '../errors';
 
 export function register(program: Command): void {
@@ -25,6 +26,12 @@ export function register(program: Command): void {
       const ctx = await openContext(config, log, { migrate: true });
       const running = await startRoles(ctx, roles);
       for (const r of running) log.info({ event: 'role.started', role: r.name, url: r.url }, `${r.name} role ${r.url ? `listening on ${r.url}` : 'started'}`);
+      // The password goes to the terminal once, not into the structured log that may be shipped elsewhere.
+      const firstStart = await firstStartLines(new UserStore(ctx.db));
+      if (firstStart.length) {
+        log.warn({ event: 'users.first_admin' }, 'first console user created; its password is printed once on stderr');
+        process.stderr.write(`${firstStart.join('\n')}\n`);
+      }
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);

@@ -65,7 +65,7 @@ it('documents every route with its parameters, body, role, audit and the standar
   expect(post).toMatchObject({ 'x-acs-role': 'operator', 'x-acs-roles-allowed': ['operator', 'admin'], 'x-acs-audit': 'widget.create' });
   expect(post.requestBody).toEqual({ required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/TaskCreate' } } } });
   expect(doc.paths['/widgets/upload'].put.requestBody.content).toHaveProperty('application/octet-stream');
-  expect(doc).toMatchObject({ openapi: '3.1.0', security: [{ bearerAuth: [] }], components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } } });
+  expect(doc).toMatchObject({ openapi: '3.1.0', security: [{ bearerAuth: [] }, { sessionCookie: [] }], components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } } });
 });
 
 it('resolves every $ref to a component, and carries no schema ids', () => {
