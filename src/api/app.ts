@@ -1,5 +1,6 @@
 import Koa from 'koa';
 import { observability } from '../http/observability';
+import { consoleDir, consoleStatic } from './console-static';
 import { buildOpenApi, API_PREFIX } from './openapi';
 import { ProblemError } from './problem';
 import type { AnyRoute, RouteModule } from './route';
@@ -14,8 +15,8 @@ export interface ApiApp {
 }
 
 /**
- * The operator API: health and metrics, the OpenAPI document (public, like health), then
- * every route of every module. Any error becomes an RFC 9457 problem document; nothing a
+ * The operator API: health and metrics, the OpenAPI document (public, like health), the
+ * console's files at `/`, then every route of every module. Any error becomes an RFC 9457 problem document; nothing a
  * client sends can take the process down.
  */
 export function createApiApp(services: ApiServices, ready: () => Promise<boolean>, modules: readonly RouteModule[] = ROUTE_MODULES): ApiApp {
@@ -43,6 +44,7 @@ export function createApiApp(services: ApiServices, ready: () => Promise<boolean
     ctx.type = 'application/json';
     ctx.body = openapiText;
   });
+  app.use(consoleStatic(consoleDir(services.config.console.dir)));
   app.use(buildRouter(routes, { auth: services.auth, audit: services.audit, log: services.log, maxBodyBytes: services.config.api.maxBodyBytes }));
   return { app, routes, openapi };
 }

@@ -41,6 +41,8 @@ export interface Config {
     token?: string;
   };
   console: {
+    /** folder of the console's built files; default dist/console of the installation */
+    dir?: string;
     /** seconds a sign-in session may stay unused */
     sessionIdleSeconds: number;
     /** seconds a sign-in session lasts at most */
@@ -172,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       token: raw.ACS_API_TOKEN as string | undefined,
     },
     console: {
+      dir: raw.ACS_CONSOLE_DIR as string | undefined,
       sessionIdleSeconds: n('ACS_CONSOLE_SESSION_IDLE'),
       sessionMaxSeconds: n('ACS_CONSOLE_SESSION_MAX'),
       loginFailLimit: n('ACS_CONSOLE_LOGIN_FAIL_LIMIT'),
