@@ -10,7 +10,7 @@ declare module './generated/api' {
       get: {
         parameters: { query?: never; header?: never; path?: never; cookie?: never };
         requestBody?: never;
-        responses: { 200: Json<{ devices: { total: number; seenLastHour: number; seenLastDay: number; neverSeenAfterBootstrap: number }; byProductClass: Count[]; bySoftwareVersion: Count[]; openFaults: number; jobsRunning: number }> };
+        responses: { 200: Json<{ at: string; devices: { total: number; seenLastHour: number; seenLastDay: number; neverSeenAfterBootstrap: number; byProductClass: Count[]; bySoftwareVersion: Count[] }; openFaults: number; jobsRunning: number; countersComplete: boolean }> };
       };
       put?: never; post?: never; delete?: never; options?: never; head?: never; patch?: never; trace?: never;
     };

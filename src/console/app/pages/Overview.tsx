@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api, must } from '../api';
 import { BarChart } from '../components/BarChart';
 import { Loaded } from '../components/Status';
+import { dateTime } from '../lib/format';
 import { Link } from '../router';
 
 export default function Overview() {
@@ -14,6 +15,7 @@ export default function Overview() {
           <>
             <section aria-labelledby="fleet-heading">
               <h2 id="fleet-heading">Fleet</h2>
+              {!o.countersComplete && <p role="status">The counters are being rebuilt from the database; figures other than the total may be short for a while.</p>}
               <dl className="figures">
                 <Figure label="Devices in total" value={o.devices.total} />
                 <Figure label="Seen in the last hour" value={o.devices.seenLastHour} />
@@ -23,12 +25,12 @@ export default function Overview() {
                 <Figure label="Jobs running" value={o.jobsRunning} />
               </dl>
               <p>
-                <Link href="/devices">Find a device</Link>
+                <Link href="/devices">Find a device</Link> <span className="muted">{`As of ${dateTime(o.at)}.`}</span>
               </p>
             </section>
             <div className="charts">
-              <BarChart title="Devices by software version" bars={o.bySoftwareVersion.map((b) => ({ label: b.value || '(unknown)', count: b.count }))} />
-              <BarChart title="Devices by product class" bars={o.byProductClass.map((b) => ({ label: b.value || '(unknown)', count: b.count }))} />
+              <BarChart title="Devices by software version" bars={o.devices.bySoftwareVersion.map((b) => ({ label: b.value || '(unknown)', count: b.count }))} />
+              <BarChart title="Devices by product class" bars={o.devices.byProductClass.map((b) => ({ label: b.value || '(unknown)', count: b.count }))} />
             </div>
           </>
         )}
