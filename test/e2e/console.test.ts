@@ -81,7 +81,7 @@ it('refuses a wrong password, says so, and counts it', async () => {
   await check(page, 'sign-in');
   const before = await auditCount('session.login_failed');
   await signIn(page, 'olivia', 'not-the-password');
-  await expect(page.getByRole('alert').textContent()).resolves.toMatch(/./);
+  await expect(page.getByRole('alert').textContent()).resolves.toMatch(/wrong user name or password/i);
   await page.getByRole('button', { name: 'Sign in' }).waitFor();
   expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
   expect(await auditCount('session.login_failed')).toBe(before + 1);
