@@ -1,5 +1,6 @@
 import { AuditLog } from '../audit';
 import { LoginLockout, SessionStore, TokenRepository } from '../auth';
+import { FleetStats } from '../console/fleet-stats';
 import { DeviceRepository } from '../devices/repository';
 import { TaskDispatcher } from '../jobs/dispatcher';
 import { JobCounter } from '../jobs/progress';
@@ -35,6 +36,7 @@ export function apiServices(ctx: AppContext, log: Logger): ApiServices {
     users,
     sessions,
     lockout: new LoginLockout(ctx.redis, redisPrefix, { perName: c.loginFailLimit, perAddress: c.loginFailIpLimit, windowSeconds: c.loginFailWindowSeconds }),
+    fleet: new FleetStats(ctx.redis, redisPrefix),
     auth: new Authenticator({ tokens, users, sessions, secret: ctx.secret }),
     audit: new AuditLog(ctx.db),
     queues,

@@ -8,6 +8,7 @@ import devices from '../../schemas/api/devices.schema.json';
 import files from '../../schemas/api/files.schema.json';
 import firmware from '../../schemas/api/firmware.schema.json';
 import jobs from '../../schemas/api/jobs.schema.json';
+import overview from '../../schemas/api/overview.schema.json';
 import profiles from '../../schemas/api/profiles.schema.json';
 import rpc from '../../schemas/api/rpc.schema.json';
 import tasks from '../../schemas/api/tasks.schema.json';
@@ -21,7 +22,7 @@ export type JsonSchema = Record<string, unknown>;
  * are unique across files, because the OpenAPI document lists them all in one namespace.
  * Add a new file here.
  */
-export const API_SCHEMA_FILES: readonly JsonSchema[] = [common, rpc, devices, tasks, jobs, admin, files, cisco, profiles, firmware, consoleSchemas];
+export const API_SCHEMA_FILES: readonly JsonSchema[] = [common, rpc, devices, tasks, jobs, admin, files, cisco, profiles, firmware, consoleSchemas, overview];
 
 export const SCHEMA_BASE = 'https://cwmp-acs.local/schemas/api/';
 

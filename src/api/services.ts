@@ -3,6 +3,7 @@ import type { Db } from 'mongodb';
 import type { AuditLog } from '../audit';
 import type { LoginLockout, SessionStore, TokenRepository } from '../auth';
 import type { Config } from '../config';
+import type { FleetStats } from '../console/fleet-stats';
 import type { DeviceRepository } from '../devices/repository';
 import type { TaskDispatcher } from '../jobs/dispatcher';
 import type { JobCounter } from '../jobs/progress';
@@ -28,6 +29,8 @@ export interface ApiServices {
   users: UserStore;
   sessions: SessionStore;
   lockout: LoginLockout;
+  /** fleet counters the sessions keep in Redis (the console's overview) */
+  fleet: FleetStats;
   /** token or session: the one way requests are authenticated */
   auth: Authenticator;
   audit: AuditLog;

@@ -1,3 +1,4 @@
+import { ConsoleFeed } from '../console/feed';
 import { DeviceAuthenticator } from '../cwmp/auth/device-auth';
 import { NonceIssuer } from '../cwmp/auth/digest';
 import { createCwmpApp } from '../cwmp/http/app';
@@ -43,6 +44,7 @@ async function serveCwmp(ctx: AppContext, reconciler: Reconciler, provisioning: 
     log: log.child({ role: 'cwmp' }),
     reconciler,
     macs: new MacDirectory(db),
+    observer: new ConsoleFeed(redis, config.redisPrefix),
   });
   if (cwmp.auth === 'basic' && !cwmp.tls) log.warn({ event: 'cwmp.basic_over_http' }, 'devices send passwords in clear: Basic auth without TLS');
   if (cwmp.auth !== 'none' && !cwmp.credential) {

@@ -149,6 +149,7 @@ export const deviceRoutes: RouteModule = (s) => {
       responses: { 204: { description: 'Deleted.' }, 404: NOT_FOUND },
       async handle({ params }) {
         if (!(await s.devices.delete(params.id))) throw notFound(`device ${params.id}`);
+        await s.fleet.forget(params.id);
         const cancelled = await s.tasks.cancelPendingOfDevice(params.id, new Date());
         return { audit: { details: { cancelledTasks: cancelled } } };
       },

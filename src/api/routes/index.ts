@@ -6,10 +6,11 @@ import { faultRoutes } from './faults';
 import { fileRoutes } from './files';
 import { firmwareRoutes } from './firmware';
 import { jobRoutes } from './jobs';
+import { overviewRoutes } from './overview';
 import { profileRoutes } from './profiles';
 import { sessionRoutes } from './session';
 import { taskRoutes } from './tasks';
 import { userRoutes } from './users';
 
 /** Every route module of the API, one per concern. Add yours here (see ../README.md). */
-export const ROUTE_MODULES: readonly RouteModule[] = [deviceRoutes, taskRoutes, faultRoutes, jobRoutes, adminRoutes, fileRoutes, ciscoRoutes, profileRoutes, firmwareRoutes, sessionRoutes, userRoutes];
+export const ROUTE_MODULES: readonly RouteModule[] = [deviceRoutes, taskRoutes, faultRoutes, jobRoutes, adminRoutes, fileRoutes, ciscoRoutes, profileRoutes, firmwareRoutes, sessionRoutes, userRoutes, overviewRoutes];

@@ -1,3 +1,4 @@
+import type { SessionObserver } from './observer';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config';
 import { deviceKey } from '../../devices/id';
@@ -63,6 +64,8 @@ export interface EngineDeps {
   reconciler?: Reconciler;
   /** MAC -> device, for the phones' own provisioning channel */
   macs: MacDirectory;
+  /** told of sessions, finished tasks and learned values (the console's live feed) */
+  observer?: SessionObserver;
 }
 
 /**
@@ -158,6 +161,8 @@ export class SessionEngine {
       if (hasEvent(inform, BOOTSTRAP) && queue.length) await this.abandonTransfers(deviceId, queue, { deviceId, sessionId: state.id, now });
       await this.d.devices.applyInform(deviceId, learned, learned.setOnInsert);
       await this.learnMac(state, inform.parameterList, 'inform');
+      const events = inform.event.map((e) => e.eventCode);
+      await this.observe((o) => o.informed({ deviceId, sessionId: state.id, at: now, productClass: inform.deviceId.productClass, softwareVersion: state.softwareVersion, events }));
     } catch (err) {
       await this.d.sessions.end({ ...state, phase: 'ended' });
       throw err;
@@ -233,6 +238,7 @@ export class SessionEngine {
       if (await this.d.tasks.completeTransfer(id, outcome, now)) {
         await this.d.devices.dequeueTasks(state.deviceId, [id]);
         await this.reconciler.settled?.(task, outcome, this.reconcileContext(state, now));
+        await this.observe((o) => o.taskFinished({ deviceId: state.deviceId, taskId: id, status: outcome.status, at: now }));
       }
       metrics.cwmpRpcs.inc({ method: task.rpc.method, outcome: outcome.status });
       return;
@@ -269,11 +275,26 @@ export class SessionEngine {
       const learned = learnFromResponse(inflight.rpc, msg, now);
       if (learned.listing) await this.d.devices.applyListing(state.deviceId, learned.listing, now);
       await this.d.devices.apply(state.deviceId, learned, finished);
-      if (msg.method === 'GetParameterValuesResponse') await this.learnMac(state, msg.parameterList, 'parameters');
+      if (msg.method === 'GetParameterValuesResponse') {
+        await this.learnMac(state, msg.parameterList, 'parameters');
+        const paths = msg.parameterList.map((p) => p.name);
+        await this.observe((o) => o.parametersLearned({ deviceId: state.deviceId, paths, at: now }));
+      }
     }
+    if (finished.length) await this.observe((o) => o.taskFinished({ deviceId: state.deviceId, taskId: finished[0], status: outcome.status, at: now }));
     if (!inflight.taskId || inflight.planned) state.reconcile = await this.reconciler.answer(state.reconcile, inflight.rpc, msg, this.reconcileContext(state, now));
     state.inflight = undefined;
     return this.next(state, inflight.taskId);
+  }
+
+  /** Tells the observer; its failures are logged, never the session's problem. */
+  private async observe(tell: (o: SessionObserver) => Promise<void>): Promise<void> {
+    if (!this.d.observer) return;
+    try {
+      await tell(this.d.observer);
+    } catch (err) {
+      this.d.log.warn({ event: 'cwmp.observer_failed', err: (err as Error).message }, 'could not publish a session event');
+    }
   }
 
   /** Records a MAC the device reported, when it differs from the one the ACS knew. */
@@ -358,6 +379,7 @@ export class SessionEngine {
       }
     }
     await this.d.sessions.end({ ...state, phase: 'ended', inflight: undefined, reconcile: undefined }, previousInflight);
+    await this.observe((o) => o.sessionEnded({ deviceId: state.deviceId, sessionId: state.id, at: new Date() }));
     metrics.cwmpSessions.inc({ outcome: 'completed' });
     metrics.cwmpSessionSeconds.observe((Date.now() - state.startedAt) / 1000);
     return { status: 204 };
