@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { API_PREFIX } from '../../src/api/openapi';
 import { Fleet, type FleetDevice } from '../../src/sim';
+import { TaskRepository } from '../../src/tasks/repository';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../support/acs';
 import { axe, ensureConsoleBuilt, launchBrowser, screenshot, seriousViolations, type TestBrowser } from '../support/browser';
 import { createUser, TEST_PASSWORD } from '../support/console';
@@ -36,6 +37,9 @@ beforeAll(async () => {
   await fleet.start();
   for (const d of fleet.devices) expect(await d.runSession()).toMatchObject({ ok: true });
   phone = fleet.devices[1]!;
+  // the whole tree with its writability, as an operator's earlier GetParameterNames leaves it
+  await new TaskRepository(acs.stores.db).queue(phone.deviceId, { method: 'GetParameterNames', parameterPath: 'Device.', nextLevel: false });
+  expect(await phone.runSession()).toMatchObject({ ok: true, acsRequests: ['GetParameterNames'] });
   await createUser(acs, 'operator', 'olivia');
   await createUser(acs, 'viewer', 'victor');
   chromium = await launchBrowser();
@@ -116,6 +120,16 @@ it('an operator finds a phone by MAC, refreshes a parameter, reboots it and sees
   expect(await page.evaluate('window.__pwned')).toBeUndefined();
   expect(await page.locator('#params-heading ~ ul img').count()).toBe(0);
   await page.locator('#tasks-heading ~ table tr[data-status="done"]', { hasText: 'GetParameterValues' }).waitFor();
+
+  // edit a writable value: SetParameterValues reaches the phone
+  await page.getByLabel('Filter parameters').fill('PeriodicInformInterval');
+  await page.getByRole('button', { name: 'Edit Device.ManagementServer.PeriodicInformInterval' }).click();
+  await page.getByLabel('New value of Device.ManagementServer.PeriodicInformInterval').fill('1234');
+  await screenshot(page, 'device-edit');
+  await page.getByRole('button', { name: 'Set value' }).click();
+  await page.locator('#tasks-heading ~ table tr[data-status="done"]', { hasText: 'SetParameterValues' }).waitFor({ timeout: 30_000 });
+  expect(phone.model.get('Device.ManagementServer.PeriodicInformInterval')).toBe(1234);
+  await page.getByLabel('Filter parameters').fill('');
 
   const rebooted = phone.nextSession((o) => o.events.includes('1 BOOT'));
   await page.getByRole('region', { name: 'Actions' }).getByRole('button', { name: 'Reboot' }).click();
