@@ -152,7 +152,7 @@ it('a viewer sees no buttons it cannot use, and the server refuses them anyway',
   await page.getByRole('heading', { name: 'Overview' }).waitFor();
   await page.goto(`${acs.apiUrl}/devices/${encodeURIComponent(phone.deviceId)}`);
   await page.getByRole('heading', { name: 'Identity and status' }).waitFor();
-  await page.getByRole('tree', { name: 'Parameter tree' }).waitFor();
+  await page.getByRole('list', { name: 'Parameter tree' }).waitFor();
   for (const name of ['Reboot', 'Factory reset', 'Wake now', 'Push configuration', 'Refresh', 'Edit', 'Cancel', 'Retry', 'Clear']) {
     expect(await page.getByRole('button', { name, exact: false }).count()).toBe(0);
   }

@@ -39,9 +39,9 @@ function Tree({ deviceId, params, filter }: { deviceId: string; params: Record<s
   if (!tree.length) return <p>No parameters learned yet.</p>;
   const isOpen = (path: string) => open.has(path) || shown.open.has(path);
   return (
-    <ul role="tree" aria-label="Parameter tree" className="tree">
+    <ul aria-label="Parameter tree" className="tree">
       {shown.nodes.map((n) => (
-        <Branch key={n.path} node={n} level={1} deviceId={deviceId} isOpen={isOpen} toggle={toggle} />
+        <Branch key={n.path} node={n} deviceId={deviceId} isOpen={isOpen} toggle={toggle} />
       ))}
     </ul>
   );
@@ -50,26 +50,26 @@ function Tree({ deviceId, params, filter }: { deviceId: string; params: Record<s
 /** Children beyond this many are shown page by page, so a huge object stays usable. */
 const CHILDREN_SHOWN = 200;
 
-const Branch = memo(function Branch({ node, level, deviceId, isOpen, toggle }: { node: TreeNode; level: number; deviceId: string; isOpen: (p: string) => boolean; toggle: (p: string) => void }) {
+const Branch = memo(function Branch({ node, deviceId, isOpen, toggle }: { node: TreeNode; deviceId: string; isOpen: (p: string) => boolean; toggle: (p: string) => void }) {
   const [limit, setLimit] = useState(CHILDREN_SHOWN);
   const expanded = node.children.length > 0 && isOpen(node.path);
-  if (!node.children.length) return <Leaf node={node} level={level} deviceId={deviceId} />;
+  if (!node.children.length) return <Leaf node={node} deviceId={deviceId} />;
   return (
-    <li role="treeitem" aria-expanded={expanded} aria-level={level} aria-selected={false}>
+    <li>
       <div className="row">
-        <button type="button" className="twisty" onClick={() => toggle(node.path)} aria-label={`${expanded ? 'Collapse' : 'Expand'} ${node.path}`}>
+        <button type="button" className="twisty" onClick={() => toggle(node.path)} aria-expanded={expanded} aria-label={node.path}>
           <span aria-hidden="true">{expanded ? '▾' : '▸'}</span> {node.name}
         </button>
         <span className="muted">{`${node.leaves} parameter${node.leaves === 1 ? '' : 's'}`}</span>
         <RefreshButton deviceId={deviceId} path={node.path} />
       </div>
       {expanded && (
-        <ul role="group">
+        <ul>
           {node.children.slice(0, limit).map((c) => (
-            <Branch key={c.path} node={c} level={level + 1} deviceId={deviceId} isOpen={isOpen} toggle={toggle} />
+            <Branch key={c.path} node={c} deviceId={deviceId} isOpen={isOpen} toggle={toggle} />
           ))}
           {node.children.length > limit && (
-            <li role="none">
+            <li>
               <button type="button" className="link" onClick={() => setLimit(limit + CHILDREN_SHOWN)}>
                 {`Show more (${node.children.length - limit} left)`}
               </button>
@@ -81,12 +81,12 @@ const Branch = memo(function Branch({ node, level, deviceId, isOpen, toggle }: {
   );
 });
 
-function Leaf({ node, level, deviceId }: { node: TreeNode; level: number; deviceId: string }) {
+function Leaf({ node, deviceId }: { node: TreeNode; deviceId: string }) {
   const { can } = useSession();
   const [editing, setEditing] = useState(false);
   const p = node.param ?? {};
   return (
-    <li role="treeitem" aria-level={level} aria-selected={false}>
+    <li>
       <div className="row leaf">
         <span className="pname" title={node.path}>
           {node.name}
