@@ -106,6 +106,17 @@ it('an operator finds a phone by MAC, refreshes a parameter, reboots it and sees
   const rows = page.getByRole('table', { name: 'Devices' }).locator('tbody tr');
   await page.waitForFunction(`document.querySelectorAll('table[aria-label="Devices"] tbody tr').length === 1`);
   expect(await rows.first().textContent()).toContain(phone.serialNumber);
+
+  // select and tag it; the tag then finds it
+  await page.getByRole('checkbox', { name: `Select ${phone.deviceId}` }).check();
+  await page.getByLabel('Tag', { exact: true }).fill('e2e-lobby');
+  await page.getByRole('button', { name: 'Add tag' }).click();
+  await page.getByText('Tag e2e-lobby added to 1 device.').waitFor();
+  await rows.first().locator('td', { hasText: 'e2e-lobby' }).waitFor();
+  await page.getByLabel('Search devices').fill('tag:e2e-lobby');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.waitForFunction(`document.querySelectorAll('table[aria-label="Devices"] tbody tr').length === 1`);
+  expect(await rows.first().textContent()).toContain(phone.serialNumber);
   await check(page, 'devices');
 
   await rows.first().getByRole('link').click();
