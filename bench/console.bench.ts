@@ -56,7 +56,7 @@ async function main(): Promise<void> {
         await page.getByLabel('User name').fill('bench');
         await page.getByLabel('Password').fill(PASSWORD);
         await page.getByRole('button', { name: 'Sign in' }).click();
-        await page.getByText('Devices in total').waitFor();
+        await page.getByText('Devices in total').waitFor({ timeout: 120_000 });
         await page.close();
       }
       const fresh = signedIn ? await context.newPage() : page;
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
       fresh.on('response', (r) => void (r.request().resourceType() === 'script' && scripts.push(r.url())));
       const t0 = performance.now();
       await fresh.goto(`${base}/`, { waitUntil: 'load' });
-      await fresh.getByText(signedIn ? 'Devices in total' : 'Sign in to the ACS console').first().waitFor();
+      await fresh.getByText(signedIn ? 'Devices in total' : 'Sign in to the ACS console').first().waitFor({ timeout: 120_000 });
       const ms = performance.now() - t0;
       await context.close();
       return { ms, jsGzip: scripts.reduce((n, u) => n + gzipped(u), 0), files: scripts.length };
