@@ -3,24 +3,9 @@
  * server answers every console path with index.html (SPA fallback).
  */
 import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+import { pageOf, type Page } from './lib/pages';
 
-export type Page = { name: 'overview' } | { name: 'devices'; search: string } | { name: 'device'; id: string } | { name: 'missing'; path: string };
-
-export function pageOf(path: string, query: string): Page {
-  if (path === '/' || path === '') return { name: 'overview' };
-  if (path === '/devices') return { name: 'devices', search: new URLSearchParams(query).get('q') ?? '' };
-  const device = /^\/devices\/([^/]+)$/.exec(path);
-  if (device) {
-    try {
-      return { name: 'device', id: decodeURIComponent(device[1]!) };
-    } catch {
-      return { name: 'missing', path };
-    }
-  }
-  return { name: 'missing', path };
-}
-
-export const devicePath = (id: string) => `/devices/${encodeURIComponent(id)}`;
+export { devicePath } from './lib/pages';
 
 const listeners = new Set<() => void>();
 
