@@ -24,6 +24,11 @@ export function createApiApp(services: ApiServices, ready: () => Promise<boolean
   const openapi = buildOpenApi(routes, { version: '1.0.0' });
   const openapiText = JSON.stringify(openapi);
   const app = new Koa();
+  // A client that goes away mid-stream (an event stream closed, a download cancelled) is no error.
+  app.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'ERR_STREAM_PREMATURE_CLOSE' || err.code === 'ECONNRESET' || err.code === 'EPIPE') return;
+    services.log.error({ event: 'api.response_failed', err }, 'API response failed');
+  });
   app.use(observability(ready));
   app.use(async (ctx, next) => {
     try {

@@ -1,6 +1,7 @@
 import { AuditLog } from '../audit';
 import { LoginLockout, SessionStore, TokenRepository } from '../auth';
 import { FleetStats } from '../console/fleet-stats';
+import { LiveHub } from '../console/live-hub';
 import { DeviceRepository } from '../devices/repository';
 import { TaskDispatcher } from '../jobs/dispatcher';
 import { JobCounter } from '../jobs/progress';
@@ -37,6 +38,7 @@ export function apiServices(ctx: AppContext, log: Logger): ApiServices {
     sessions,
     lockout: new LoginLockout(ctx.redis, redisPrefix, { perName: c.loginFailLimit, perAddress: c.loginFailIpLimit, windowSeconds: c.loginFailWindowSeconds }),
     fleet: new FleetStats(ctx.redis, redisPrefix),
+    live: new LiveHub(ctx.redis, redisPrefix, log),
     auth: new Authenticator({ tokens, users, sessions, secret: ctx.secret }),
     audit: new AuditLog(ctx.db),
     queues,
@@ -54,11 +56,14 @@ export async function startApi(ctx: AppContext): Promise<RunningRole> {
     return {
       ...running,
       close: async () => {
-        await running.close();
+        const closed = running.close();
+        await services.live.close();
+        await closed;
         await services.queues.close();
       },
     };
   } catch (err) {
+    await services.live.close();
     await services.queues.close();
     throw err;
   }

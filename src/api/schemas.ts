@@ -5,6 +5,7 @@ import cisco from '../../schemas/api/cisco.schema.json';
 import common from '../../schemas/api/common.schema.json';
 import consoleSchemas from '../../schemas/api/console.schema.json';
 import devices from '../../schemas/api/devices.schema.json';
+import events from '../../schemas/api/events.schema.json';
 import files from '../../schemas/api/files.schema.json';
 import firmware from '../../schemas/api/firmware.schema.json';
 import jobs from '../../schemas/api/jobs.schema.json';
@@ -22,7 +23,7 @@ export type JsonSchema = Record<string, unknown>;
  * are unique across files, because the OpenAPI document lists them all in one namespace.
  * Add a new file here.
  */
-export const API_SCHEMA_FILES: readonly JsonSchema[] = [common, rpc, devices, tasks, jobs, admin, files, cisco, profiles, firmware, consoleSchemas, overview];
+export const API_SCHEMA_FILES: readonly JsonSchema[] = [common, rpc, devices, tasks, jobs, admin, files, cisco, profiles, firmware, consoleSchemas, overview, events];
 
 export const SCHEMA_BASE = 'https://cwmp-acs.local/schemas/api/';
 

@@ -4,6 +4,7 @@ import type { AuditLog } from '../audit';
 import type { LoginLockout, SessionStore, TokenRepository } from '../auth';
 import type { Config } from '../config';
 import type { FleetStats } from '../console/fleet-stats';
+import type { LiveHub } from '../console/live-hub';
 import type { DeviceRepository } from '../devices/repository';
 import type { TaskDispatcher } from '../jobs/dispatcher';
 import type { JobCounter } from '../jobs/progress';
@@ -31,6 +32,8 @@ export interface ApiServices {
   lockout: LoginLockout;
   /** fleet counters the sessions keep in Redis (the console's overview) */
   fleet: FleetStats;
+  /** the live feed's subscription, fanned out to SSE clients; `close()` ends their streams */
+  live: LiveHub;
   /** token or session: the one way requests are authenticated */
   auth: Authenticator;
   audit: AuditLog;

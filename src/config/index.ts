@@ -51,6 +51,8 @@ export interface Config {
     loginFailLimit: number;
     loginFailIpLimit: number;
     loginFailWindowSeconds: number;
+    /** seconds between heartbeats on live event streams */
+    eventsHeartbeatSeconds: number;
   };
   tasks: {
     /** default expiry of tasks queued through the API */
@@ -180,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginFailLimit: n('ACS_CONSOLE_LOGIN_FAIL_LIMIT'),
       loginFailIpLimit: n('ACS_CONSOLE_LOGIN_FAIL_IP_LIMIT'),
       loginFailWindowSeconds: n('ACS_CONSOLE_LOGIN_FAIL_WINDOW'),
+      eventsHeartbeatSeconds: n('ACS_CONSOLE_EVENTS_HEARTBEAT'),
     },
     tasks: { expirySeconds: n('ACS_TASK_EXPIRY') },
     connectionRequests: {

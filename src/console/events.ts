@@ -1,3 +1,5 @@
+import type { Redis } from 'ioredis';
+
 /**
  * What the console's live feed carries, per device. Published on one Redis channel by the
  * processes where it happens (cwmp sessions), read by every api process for its SSE clients.
@@ -22,4 +24,8 @@ export function eventPaths(paths: readonly string[]): string[] {
   if (paths.length <= MAX_EVENT_PATHS) return [...paths];
   const parents = [...new Set(paths.map((p) => p.replace(/[^.]+\.?$/, '')))];
   return parents.length <= MAX_EVENT_PATHS ? parents : parents.slice(0, MAX_EVENT_PATHS);
+}
+
+export async function publishLive(redis: Redis, prefix: string, event: LiveEvent): Promise<void> {
+  await redis.publish(liveChannel(prefix), JSON.stringify(event));
 }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { SessionObserver } from '../cwmp/session/observer';
-import { eventPaths, liveChannel, type LiveEvent } from './events';
+import { eventPaths, liveChannel, publishLive, type LiveEvent } from './events';
 import { FleetStats } from './fleet-stats';
 
 /**
@@ -13,7 +13,7 @@ export class ConsoleFeed implements SessionObserver {
 
   constructor(
     private readonly redis: Redis,
-    prefix: string,
+    private readonly prefix: string,
   ) {
     this.channel = liveChannel(prefix);
     this.stats = new FleetStats(redis, prefix);
@@ -39,7 +39,7 @@ export class ConsoleFeed implements SessionObserver {
     return this.publish({ type: 'parameters', deviceId: e.deviceId, paths: eventPaths(e.paths), at: e.at.toISOString() });
   }
 
-  async publish(event: LiveEvent): Promise<void> {
-    await this.redis.publish(this.channel, JSON.stringify(event));
+  publish(event: LiveEvent): Promise<void> {
+    return publishLive(this.redis, this.prefix, event);
   }
 }

@@ -1,5 +1,6 @@
 import type { Filter } from 'mongodb';
 import { andId, deviceQuery, unindexedFields, type DeviceFilter } from '../../devices/filter';
+import { publishLive } from '../../console/events';
 import { matchingDevices } from '../../devices/matching';
 import { isValidPath, parsePath } from '../../devices/params';
 import type { DeviceDoc, ParamTree } from '../../devices/types';
@@ -43,6 +44,11 @@ const fieldsSchema = { type: 'string', maxLength: 4096, description: 'comma-sepa
 const idParams = parameters({ id: deviceIdSchema }, ['id']);
 
 export const deviceRoutes: RouteModule = (s) => {
+  /** Tells open consoles (GET /events) that the device changed. */
+  const deviceChanged = (deviceId: string, change: string) =>
+    publishLive(s.redis, s.config.redisPrefix, { type: 'device', deviceId, change, at: new Date().toISOString() }).catch((err) =>
+      s.log.warn({ event: 'live.publish_failed', err: (err as Error).message }, 'could not publish a device change'),
+    );
   /** A page (plus one row) of devices in the list's sort order; an index range on MongoDB. */
   const pageByDevices = (filter: DeviceFilter, q: ListQuery): Promise<DeviceDoc[]> => {
     const sort = SORTS[q.sort];
@@ -167,6 +173,7 @@ export const deviceRoutes: RouteModule = (s) => {
       responses: { 204: { description: 'The device carries the tag.' }, 404: NOT_FOUND },
       async handle({ params }) {
         if (!(await s.devices.addTag(params.id, params.tag))) throw notFound(`device ${params.id}`);
+        await deviceChanged(params.id, 'tags');
         return { audit: { details: { tag: params.tag } } };
       },
     }),
@@ -183,6 +190,7 @@ export const deviceRoutes: RouteModule = (s) => {
       responses: { 204: { description: 'The device no longer carries the tag.' }, 404: NOT_FOUND },
       async handle({ params }) {
         if (!(await s.devices.removeTag(params.id, params.tag))) throw notFound(`device ${params.id}`);
+        await deviceChanged(params.id, 'tags');
         return { audit: { details: { tag: params.tag } } };
       },
     }),

@@ -2,6 +2,7 @@ import type { RouteModule } from '../route';
 import { adminRoutes } from './admin';
 import { ciscoRoutes } from './cisco';
 import { deviceRoutes } from './devices';
+import { eventRoutes } from './events';
 import { faultRoutes } from './faults';
 import { fileRoutes } from './files';
 import { firmwareRoutes } from './firmware';
@@ -13,4 +14,4 @@ import { taskRoutes } from './tasks';
 import { userRoutes } from './users';
 
 /** Every route module of the API, one per concern. Add yours here (see ../README.md). */
-export const ROUTE_MODULES: readonly RouteModule[] = [deviceRoutes, taskRoutes, faultRoutes, jobRoutes, adminRoutes, fileRoutes, ciscoRoutes, profileRoutes, firmwareRoutes, sessionRoutes, userRoutes, overviewRoutes];
+export const ROUTE_MODULES: readonly RouteModule[] = [deviceRoutes, taskRoutes, faultRoutes, jobRoutes, adminRoutes, fileRoutes, ciscoRoutes, profileRoutes, firmwareRoutes, sessionRoutes, userRoutes, overviewRoutes, eventRoutes];
