@@ -7,8 +7,10 @@ import { Link, usePage } from './router';
 import { SignIn } from './pages/SignIn';
 import './styles.css';
 
-// Pages load on first use, so the sign-in page ships only what it needs.
-const Overview = lazy(() => import('./pages/Overview'));
+// Pages load on first use, so the sign-in page ships only what it needs; the overview (the
+// first page after sign-in) is fetched at once, alongside the session, not after it.
+const overviewChunk = import('./pages/Overview');
+const Overview = lazy(() => overviewChunk);
 const Devices = lazy(() => import('./pages/Devices'));
 const DevicePage = lazy(() => import('./pages/Device'));
 
