@@ -3,7 +3,7 @@ import initial from './001-initial';
 import apiAndJobs from './002-api-and-jobs';
 import filesAndProvisioning from './003-files-and-provisioning';
 import profilesAndFirmware from './004-profiles-and-firmware';
-import consoleUsers from './005-console-users';
+import consoleMigration from './005-console';
 
 /** Every migration, in the order they apply. Append new ones; never edit or reorder applied ones. */
-export const MIGRATIONS: readonly Migration[] = [initial, apiAndJobs, filesAndProvisioning, profilesAndFirmware, consoleUsers];
+export const MIGRATIONS: readonly Migration[] = [initial, apiAndJobs, filesAndProvisioning, profilesAndFirmware, consoleMigration];

@@ -3,6 +3,7 @@ import { LoginLockout, SessionStore, TokenRepository } from '../auth';
 import { FleetStats } from '../console/fleet-stats';
 import { LiveHub } from '../console/live-hub';
 import { DeviceRepository } from '../devices/repository';
+import { SearchIndex } from '../devices/search-index';
 import { TaskDispatcher } from '../jobs/dispatcher';
 import { JobCounter } from '../jobs/progress';
 import { JobQueues } from '../jobs/queues';
@@ -38,6 +39,7 @@ export function apiServices(ctx: AppContext, log: Logger): ApiServices {
     sessions,
     lockout: new LoginLockout(ctx.redis, redisPrefix, { perName: c.loginFailLimit, perAddress: c.loginFailIpLimit, windowSeconds: c.loginFailWindowSeconds }),
     fleet: new FleetStats(ctx.redis, redisPrefix),
+    search: new SearchIndex(ctx.db),
     live: new LiveHub(ctx.redis, redisPrefix, log),
     auth: new Authenticator({ tokens, users, sessions, secret: ctx.secret }),
     audit: new AuditLog(ctx.db),

@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import type { FleetStats } from '../console/fleet-stats';
 import type { LiveHub } from '../console/live-hub';
 import type { DeviceRepository } from '../devices/repository';
+import type { SearchIndex } from '../devices/search-index';
 import type { TaskDispatcher } from '../jobs/dispatcher';
 import type { JobCounter } from '../jobs/progress';
 import type { JobQueues } from '../jobs/queues';
@@ -32,6 +33,8 @@ export interface ApiServices {
   lockout: LoginLockout;
   /** fleet counters the sessions keep in Redis (the console's overview) */
   fleet: FleetStats;
+  /** the device search box's index */
+  search: SearchIndex;
   /** the live feed's subscription, fanned out to SSE clients; `close()` ends their streams */
   live: LiveHub;
   /** token or session: the one way requests are authenticated */

@@ -1,3 +1,4 @@
+import { SearchIndex } from '../devices/search-index';
 import { ConsoleFeed } from '../console/feed';
 import { DeviceAuthenticator } from '../cwmp/auth/device-auth';
 import { NonceIssuer } from '../cwmp/auth/digest';
@@ -45,6 +46,7 @@ async function serveCwmp(ctx: AppContext, reconciler: Reconciler, provisioning: 
     reconciler,
     macs: new MacDirectory(db),
     observer: new ConsoleFeed(redis, config.redisPrefix),
+    search: new SearchIndex(db),
   });
   if (cwmp.auth === 'basic' && !cwmp.tls) log.warn({ event: 'cwmp.basic_over_http' }, 'devices send passwords in clear: Basic auth without TLS');
   if (cwmp.auth !== 'none' && !cwmp.credential) {

@@ -1,3 +1,5 @@
+import type { SearchIndex } from '../../devices/search-index';
+import { LINE_PARAMETER } from '../../devices/search-keys';
 import type { SessionObserver } from './observer';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config';
@@ -66,6 +68,8 @@ export interface EngineDeps {
   macs: MacDirectory;
   /** told of sessions, finished tasks and learned values (the console's live feed) */
   observer?: SessionObserver;
+  /** the console's device search index, refreshed when a session learns what it indexes */
+  search?: SearchIndex;
 }
 
 /**
@@ -161,6 +165,7 @@ export class SessionEngine {
       if (hasEvent(inform, BOOTSTRAP) && queue.length) await this.abandonTransfers(deviceId, queue, { deviceId, sessionId: state.id, now });
       await this.d.devices.applyInform(deviceId, learned, learned.setOnInsert);
       await this.learnMac(state, inform.parameterList, 'inform');
+      if (!device || learned.summary.set.informValues) await this.refreshSearch(deviceId);
       const events = inform.event.map((e) => e.eventCode);
       await this.observe((o) => o.informed({ deviceId, sessionId: state.id, at: now, productClass: inform.deviceId.productClass, softwareVersion: state.softwareVersion, events }));
     } catch (err) {
@@ -278,6 +283,7 @@ export class SessionEngine {
       if (msg.method === 'GetParameterValuesResponse') {
         await this.learnMac(state, msg.parameterList, 'parameters');
         const paths = msg.parameterList.map((p) => p.name);
+        if (paths.some((p) => LINE_PARAMETER.test(p)) || macFromParameters(msg.parameterList)) await this.refreshSearch(state.deviceId);
         await this.observe((o) => o.parametersLearned({ deviceId: state.deviceId, paths, at: now }));
       }
     }
@@ -294,6 +300,15 @@ export class SessionEngine {
       await tell(this.d.observer);
     } catch (err) {
       this.d.log.warn({ event: 'cwmp.observer_failed', err: (err as Error).message }, 'could not publish a session event');
+    }
+  }
+
+  /** Only first contact and changed values cost this (two reads, a few writes); a periodic Inform none. */
+  private async refreshSearch(deviceId: string): Promise<void> {
+    try {
+      await this.d.search?.refresh(deviceId);
+    } catch (err) {
+      this.d.log.warn({ event: 'cwmp.search_index_failed', deviceId, err: (err as Error).message }, 'could not update the search index');
     }
   }
 
