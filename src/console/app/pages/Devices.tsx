@@ -165,6 +165,7 @@ export default function Devices({ initialSearch }: { initialSearch: string }) {
           </tbody>
         </table>
         {page.data && !page.data.items.length && <p role="status">No device matches.</p>}
+        {page.data?.matchesTruncated && <p role="status">More devices match than one search selects; type more of the value to narrow it.</p>}
         {page.isPending && <p role="status">Searching…</p>}
       </div>
       <nav className="pager" aria-label="Pages of devices">
