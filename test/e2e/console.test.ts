@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { API_PREFIX } from '../../src/api/openapi';
 import { Fleet, type FleetDevice } from '../../src/sim';
 import { TaskRepository } from '../../src/tasks/repository';
@@ -37,9 +37,11 @@ beforeAll(async () => {
   await fleet.start();
   for (const d of fleet.devices) expect(await d.runSession()).toMatchObject({ ok: true });
   phone = fleet.devices[1]!;
-  // the whole tree with its writability, as an operator's earlier GetParameterNames leaves it
-  await new TaskRepository(acs.stores.db).queue(phone.deviceId, { method: 'GetParameterNames', parameterPath: 'Device.', nextLevel: false });
-  expect(await phone.runSession()).toMatchObject({ ok: true, acsRequests: ['GetParameterNames'] });
+  // the whole tree with its writability and values (the MAC among them), as an earlier refresh leaves it
+  const tasks = new TaskRepository(acs.stores.db);
+  await tasks.queue(phone.deviceId, { method: 'GetParameterNames', parameterPath: 'Device.', nextLevel: false });
+  await tasks.queue(phone.deviceId, { method: 'GetParameterValues', parameterNames: ['Device.'] });
+  expect(await phone.runSession()).toMatchObject({ ok: true, acsRequests: ['GetParameterNames', 'GetParameterValues'] });
   await createUser(acs, 'operator', 'olivia');
   await createUser(acs, 'viewer', 'victor');
   chromium = await launchBrowser();
@@ -74,6 +76,18 @@ async function check(page: Page, name: string): Promise<void> {
   expect(seriousViolations(await axe(page))).toEqual([]);
 }
 
+/** Polls (bounded) until the table shows exactly one row, holding `text`. */
+async function onlyRowIs(rows: Locator, text: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const count = await rows.count();
+    const first = count === 1 ? await rows.first().textContent() : '';
+    if (count === 1 && first?.includes(text)) return;
+    if (Date.now() > deadline) throw new Error(`expected one row with ${text}, saw ${count}: ${first ?? ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 const auditCount = (action: string) => acs.stores.db.collection('audit').countDocuments({ action });
 
 /** Colon-free, dashed upper-case: another notation than the one the phone reports. */
@@ -104,8 +118,7 @@ it('an operator finds a phone by MAC, refreshes a parameter, reboots it and sees
   await page.getByLabel('Search devices').fill(dashedMac(phone.model.factory.macAddress));
   await page.getByRole('button', { name: 'Search' }).click();
   const rows = page.getByRole('table', { name: 'Devices' }).locator('tbody tr');
-  await page.waitForFunction(`document.querySelectorAll('table[aria-label="Devices"] tbody tr').length === 1`);
-  expect(await rows.first().textContent()).toContain(phone.serialNumber);
+  await onlyRowIs(rows, phone.serialNumber);
 
   // select and tag it; the tag then finds it
   await page.getByRole('checkbox', { name: `Select ${phone.deviceId}` }).check();
@@ -115,8 +128,7 @@ it('an operator finds a phone by MAC, refreshes a parameter, reboots it and sees
   await rows.first().locator('td', { hasText: 'e2e-lobby' }).waitFor();
   await page.getByLabel('Search devices').fill('tag:e2e-lobby');
   await page.getByRole('button', { name: 'Search' }).click();
-  await page.waitForFunction(`document.querySelectorAll('table[aria-label="Devices"] tbody tr').length === 1`);
-  expect(await rows.first().textContent()).toContain(phone.serialNumber);
+  await onlyRowIs(rows, phone.serialNumber);
   await check(page, 'devices');
 
   await rows.first().getByRole('link').click();
@@ -130,7 +142,7 @@ it('an operator finds a phone by MAC, refreshes a parameter, reboots it and sees
   await page.locator('.pvalue', { hasText: HOSTILE }).waitFor({ timeout: 30_000 });
   expect(await page.evaluate('window.__pwned')).toBeUndefined();
   expect(await page.locator('#params-heading ~ ul img').count()).toBe(0);
-  await page.locator('#tasks-heading ~ table tr[data-status="done"]', { hasText: 'GetParameterValues' }).waitFor();
+  await page.locator('#tasks-heading ~ table tr[data-status="done"]', { hasText: 'GetParameterValues Device.DeviceInfo.ProvisioningCode' }).waitFor();
 
   // edit a writable value: SetParameterValues reaches the phone
   await page.getByLabel('Filter parameters').fill('PeriodicInformInterval');
