@@ -34,8 +34,8 @@ export function inputsHash(): string {
   return hash.digest('hex');
 }
 
-function run(command: string, args: string[]): void {
-  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit' });
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', env });
   if (result.status !== 0) {
     process.stderr.write(`console build: ${command} ${args.join(' ')} failed\n`);
     process.exit(result.status ?? 1);
@@ -64,7 +64,8 @@ function main(argv: string[]): void {
   }
   generateTypes();
   run(bin('tsc'), ['--noEmit', '-p', 'src/console/app/tsconfig.json']);
-  run(bin('vite'), ['build', '--config', join(__dirname, 'vite.config.mjs')]);
+  // Always React's production build, also when called from jest (which sets NODE_ENV=test).
+  run(bin('vite'), ['build', '--config', join(__dirname, 'vite.config.mjs')], { ...process.env, NODE_ENV: 'production' });
   writeFileSync(STAMP, `${hash}\n`);
   process.stdout.write(`console build: built ${relative(ROOT, OUT)}\n`);
 }
