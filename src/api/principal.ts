@@ -50,10 +50,13 @@ export class Authenticator {
     return principal;
   }
 
-  /** The signed-in user behind a session cookie, read fresh: disabling or re-roling a user applies at once. */
-  async session(cookie: string): Promise<Principal | undefined> {
+  /**
+   * The signed-in user behind a session cookie, read fresh: disabling or re-roling a user
+   * applies at once. `renew: false` checks without counting as a use (idle expiry).
+   */
+  async session(cookie: string, renew = true): Promise<Principal | undefined> {
     if (!isSessionId(cookie)) return undefined;
-    const record = await this.deps.sessions.use(cookie);
+    const record = await this.deps.sessions.use(cookie, Date.now(), renew);
     if (!record) return undefined;
     const user = await this.deps.users.get(record.user);
     if (!user || user.disabled || user.sessionEpoch !== record.epoch) {

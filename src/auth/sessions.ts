@@ -49,8 +49,11 @@ export class SessionStore {
     return id;
   }
 
-  /** The live session for a cookie value, its idle expiry renewed; undefined when unknown or expired. */
-  async use(id: string, now = Date.now()): Promise<SessionRecord | undefined> {
+  /**
+   * The live session for a cookie value, its idle expiry renewed unless `renew` is false (a
+   * check that is no use of the session); undefined when unknown or expired.
+   */
+  async use(id: string, now = Date.now(), renew = true): Promise<SessionRecord | undefined> {
     if (!isSessionId(id)) return undefined;
     const key = this.key(id);
     const text = await this.redis.get(key);
@@ -61,7 +64,7 @@ export class SessionStore {
       await this.redis.del(key);
       return undefined;
     }
-    await this.redis.expire(key, Math.min(this.limits.idleSeconds, left));
+    if (renew) await this.redis.expire(key, Math.min(this.limits.idleSeconds, left));
     return record;
   }
 

@@ -129,6 +129,11 @@ export const deviceRoutes: RouteModule = (s) => {
           const found = await s.search.find(query.q, SEARCH_CAP);
           matchesTruncated = found.truncated;
           filter.ids = filter.ids ? filter.ids.filter((id) => found.ids.includes(id)) : found.ids;
+          // In id order with no other condition, the page is known from the ids alone: read only its devices.
+          if (query.sort === 'id' && Object.keys(filter).length === 1) {
+            const afterId = query.cursor ? (decodeCursor(query.cursor, ['string'])[0] as string) : '';
+            filter.ids = filter.ids.filter((id) => id > afterId).sort().slice(0, query.limit + 1);
+          }
           if (!filter.ids.length) return { body: { items: [], nextCursor: null, matchesTruncated } };
         }
         const unindexed = unindexedFields(filter);

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { LiveEvent } from '../../console/events';
 import { apiMetrics } from '../metrics';
+import type { Principal } from '../principal';
 import { notFound } from '../problem';
 import { defineRoute, parameters, type RouteModule } from '../route';
 import { ref } from '../schemas';
@@ -55,7 +56,13 @@ export const eventRoutes: RouteModule = (s) => [
         if (stream.writableLength > MAX_BUFFERED) return done();
         stream.write(frame(event));
       }, done);
-      beat = setInterval(() => stream.write(': heartbeat\n\n'), s.config.console.eventsHeartbeatSeconds * 1000);
+      // A signed-in stream ends with its session (sign-out, expiry, user disabled); watching is no use that keeps it alive.
+      const { sessionId } = koa.state.principal as Principal;
+      const heartbeat = async () => {
+        if (sessionId && !(await s.auth.session(sessionId, false).catch(() => undefined))) return done();
+        stream.write(': heartbeat\n\n');
+      };
+      beat = setInterval(() => void heartbeat(), s.config.console.eventsHeartbeatSeconds * 1000);
       beat.unref();
       koa.req.on('close', done);
       stream.on('error', done);

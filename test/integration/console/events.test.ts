@@ -100,6 +100,18 @@ it('delivers a session, the refreshed parameters and the finished task to a sign
   expect(await eventually(openStreams, (n) => n === 0, 5000, 20)).toBe(0);
 });
 
+it('ends a signed-in stream when its session ends', async () => {
+  const browser = await signedIn(acs, 'viewer', 'leaver');
+  const stream = await open('/events', { cookie: browser.cookieHeader() });
+  try {
+    await eventually(async () => stream.comments, (c) => c.includes('heartbeat'), 10_000, 50);
+    expect((await browser.call('DELETE', '/session')).status).toBe(204);
+    expect(await eventually(openStreams, (n) => n === 0, 10_000, 50)).toBe(0);
+  } finally {
+    stream.close();
+  }
+});
+
 it('is authenticated like the rest: a token works, nothing or a forged cookie gets 401, unknown devices 404', async () => {
   const token = await acs.token('viewer');
   const all = await open('/events', { authorization: `Bearer ${token}` });
