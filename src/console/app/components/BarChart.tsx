@@ -15,6 +15,8 @@ export interface Bar {
 export function BarChart({ title, bars }: { title: string; bars: Bar[] }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const tableId = useId();
+  const rest = title.replace(/^Devices by /, '');
+  const category = rest.charAt(0).toUpperCase() + rest.slice(1);
   useEffect(() => {
     if (!canvas.current) return;
     const chart = new Chart(canvas.current, {
@@ -41,7 +43,7 @@ export function BarChart({ title, bars }: { title: string; bars: Bar[] }) {
         <caption className="sr-only">{title}</caption>
         <thead>
           <tr>
-            <th scope="col">{title.replace(/^Devices by /, '')}</th>
+            <th scope="col">{category}</th>
             <th scope="col" className="num">
               Devices
             </th>
