@@ -4,6 +4,7 @@ import apiAndJobs from './002-api-and-jobs';
 import filesAndProvisioning from './003-files-and-provisioning';
 import profilesAndFirmware from './004-profiles-and-firmware';
 import sessionTraces from './005-session-traces';
+import consoleMigration from './006-console';
 
 /** Every migration, in the order they apply. Append new ones; never edit or reorder applied ones. */
-export const MIGRATIONS: readonly Migration[] = [initial, apiAndJobs, filesAndProvisioning, profilesAndFirmware, sessionTraces];
+export const MIGRATIONS: readonly Migration[] = [initial, apiAndJobs, filesAndProvisioning, profilesAndFirmware, sessionTraces, consoleMigration];

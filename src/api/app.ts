@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import { observability } from '../http/observability';
 import { requestId } from '../http/request-id';
+import { consoleDir, consoleStatic } from './console-static';
 import { buildOpenApi, API_PREFIX } from './openapi';
 import { ProblemError } from './problem';
 import { apiRequestLog } from './request-log';
@@ -16,8 +17,8 @@ export interface ApiApp {
 }
 
 /**
- * The operator API: health and readiness, the OpenAPI document (public, like health), then
- * every route of every module. Any error becomes an RFC 9457 problem document; nothing a
+ * The operator API: health and readiness, the OpenAPI document (public, like health), the
+ * console's files at `/`, then every route of every module. Any error becomes an RFC 9457 problem document; nothing a
  * client sends can take the process down.
  */
 export function createApiApp(services: ApiServices, ready: () => Promise<boolean>, modules: readonly RouteModule[] = ROUTE_MODULES): ApiApp {
@@ -26,6 +27,11 @@ export function createApiApp(services: ApiServices, ready: () => Promise<boolean
   const openapiText = JSON.stringify(openapi);
   const app = new Koa();
   app.use(requestId());
+  // A client that goes away mid-stream (an event stream closed, a download cancelled) is no error.
+  app.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'ERR_STREAM_PREMATURE_CLOSE' || err.code === 'ECONNRESET' || err.code === 'EPIPE') return;
+    services.log.error({ event: 'api.response_failed', err }, 'API response failed');
+  });
   app.use(observability(ready));
   app.use(apiRequestLog(services.log));
   app.use(async (ctx, next) => {
@@ -47,7 +53,8 @@ export function createApiApp(services: ApiServices, ready: () => Promise<boolean
     ctx.type = 'application/json';
     ctx.body = openapiText;
   });
-  app.use(buildRouter(routes, { tokens: services.tokens, audit: services.audit, log: services.log, maxBodyBytes: services.config.api.maxBodyBytes }));
+  app.use(consoleStatic(consoleDir(services.config.console.dir)));
+  app.use(buildRouter(routes, { auth: services.auth, audit: services.audit, log: services.log, maxBodyBytes: services.config.api.maxBodyBytes }));
   return { app, routes, openapi };
 }
 

@@ -1,4 +1,4 @@
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { registry } from '../metrics';
 
 export const apiMetrics = {
@@ -13,6 +13,11 @@ export const apiMetrics = {
     help: 'Operator API request duration by operation',
     labelNames: ['operation'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  }),
+  eventStreams: new Gauge({
+    name: 'acs_api_event_streams',
+    help: 'Live event streams (GET /api/v1/events) open in this process',
     registers: [registry],
   }),
 };

@@ -7,9 +7,10 @@ export const API_PREFIX = '/api/v1';
 const PROBLEM_REF = ref('common', 'Problem');
 const STANDARD_ERRORS: Record<number, string> = {
   400: 'The request does not match the schema; `errors` names every wrong field.',
-  401: 'No token, or a token that is malformed, unknown or revoked.',
-  403: 'The token\'s role is too weak for this operation.',
+  401: 'No token or console session, or one that is malformed, unknown, revoked or expired.',
+  403: 'The caller\'s role is too weak for this operation, or a signed-in request that changes something lacks the session\'s CSRF token.',
 };
+const PUBLIC_ERRORS = [400];
 
 /**
  * The OpenAPI 3.1 document of the API, generated from the route declarations and the schema
@@ -27,16 +28,21 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: { version: strin
       title: 'cwmp-acs operator API',
       version: info.version,
       description:
-        'Operator API of the ACS. Every operation needs `Authorization: Bearer <token>` (tokens come from `acs token create`). ' +
+        'Operator API of the ACS. Every operation needs `Authorization: Bearer <token>` (tokens come from `acs token create`) ' +
+        'or the console\'s session cookie `acs_session` (from `POST /session`); a signed-in request that is not GET, HEAD or OPTIONS ' +
+        'must also send the session\'s CSRF token (from `GET /session`) in `X-CSRF-Token`. Operations with `x-acs-role: public` need neither. ' +
         `Roles, weakest first: ${API_ROLES.join(', ')}; each operation names the weakest role it accepts in \`x-acs-role\`. ` +
         'Errors are RFC 9457 problem documents. Lists are paged with `limit` and the `nextCursor` of the previous page.',
     },
     servers: [{ url: API_PREFIX }],
-    security: [{ bearerAuth: [] }],
+    security: [{ bearerAuth: [] }, { sessionCookie: [] }],
     tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
     paths,
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'a token from `acs token create`' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'a token from `acs token create`' },
+        sessionCookie: { type: 'apiKey', in: 'cookie', name: 'acs_session', description: 'a console session from `POST /session`; changes also need `X-CSRF-Token`' },
+      },
       schemas: componentSchemas(),
     },
   };
@@ -52,16 +58,19 @@ function operation(route: AnyRoute): Record<string, unknown> {
       ...(spec.schema || isError ? { content: { [spec.contentType ?? (isError ? 'application/problem+json' : 'application/json')]: { schema: rewrite(spec.schema ?? PROBLEM_REF) } } } : {}),
     };
   }
+  const isPublic = route.role === 'public';
   for (const [status, description] of Object.entries(STANDARD_ERRORS)) {
+    if (isPublic && !PUBLIC_ERRORS.includes(Number(status))) continue;
     responses[status] ??= { description, content: { 'application/problem+json': { schema: rewrite(PROBLEM_REF) } } };
   }
+  const role = route.role;
   const op: Record<string, unknown> = {
     operationId: route.operationId,
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],
-    'x-acs-role': route.role,
-    'x-acs-roles-allowed': API_ROLES.filter((r) => roleAllows(r, route.role)),
+    'x-acs-role': role,
+    ...(role === 'public' ? { security: [] } : { 'x-acs-roles-allowed': API_ROLES.filter((r) => roleAllows(r, role)) }),
     ...(route.audit ? { 'x-acs-audit': route.audit } : {}),
     ...(parameters.length ? { parameters } : {}),
     responses,

@@ -7,9 +7,8 @@ export interface ApiRequestState {
   requestId?: string;
   /** the route's path template, e.g. /devices/{id} */
   route?: string;
+  /** a token or a signed-in person */
   actor?: Actor;
-  /** the signed-in person, once the console's sign-in sets it */
-  userId?: string;
 }
 
 /**
@@ -32,8 +31,8 @@ export function apiRequestLog(log: Logger): Koa.Middleware {
           route: state.route ?? null,
           status: ctx.status,
           durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
-          tokenId: state.actor?.tokenId ?? null,
-          userId: state.userId ?? null,
+          tokenId: state.actor?.kind === 'token' ? state.actor.tokenId : null,
+          userId: state.actor?.kind === 'user' ? state.actor.name : null,
         },
         'API request',
       );

@@ -42,6 +42,9 @@ export interface ApiRequest<P, Q, B> {
   koa: Koa.Context;
 }
 
+/** What a public route's handler gets: no caller was authenticated. */
+export type PublicRequest<P, Q, B> = Omit<ApiRequest<P, Q, B>, 'actor'>;
+
 export interface ApiResponse {
   /** default 200, or 204 when there is no body */
   status?: number;
@@ -52,12 +55,7 @@ export interface ApiResponse {
   audit?: { target?: string; details?: Record<string, unknown> };
 }
 
-/**
- * One API operation. Everything the router, the validation, the audit log and the OpenAPI
- * document need is declared here; `handle` only sees requests that passed authentication,
- * the role check and validation.
- */
-export interface Route<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> {
+interface RouteBase {
   method: HttpMethod;
   /** OpenAPI path template below /api/v1, e.g. `/devices/{id}/tasks` */
   path: string;
@@ -66,8 +64,6 @@ export interface Route<P = Record<string, string>, Q = Record<string, unknown>, 
   description?: string;
   /** OpenAPI tag (groups operations in the document) */
   tag: string;
-  /** weakest role allowed */
-  role: ApiRole;
   /** action name written to the audit log (e.g. `device.delete`); omit for reads */
   audit?: string;
   /** object schema whose properties are the path parameters */
@@ -77,8 +73,29 @@ export interface Route<P = Record<string, string>, Q = Record<string, unknown>, 
   body?: JsonBodySpec | StreamBodySpec;
   /** success responses and route-specific errors; 400/401/403 are added for every route */
   responses: Record<number, ResponseSpec>;
+}
+
+/**
+ * One API operation. Everything the router, the validation, the audit log and the OpenAPI
+ * document need is declared here; `handle` only sees requests that passed authentication,
+ * the role check and validation.
+ */
+export interface ProtectedRoute<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> extends RouteBase {
+  /** weakest role allowed */
+  role: ApiRole;
   handle(req: ApiRequest<P, Q, B>): Promise<ApiResponse>;
 }
+
+/**
+ * An operation anyone may call (signing in): nothing is authenticated before `handle`, which
+ * does its own checks and writes its own audit records (the caller is not known beforehand).
+ */
+export interface PublicRoute<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> extends RouteBase {
+  role: 'public';
+  handle(req: PublicRequest<P, Q, B>): Promise<ApiResponse>;
+}
+
+export type Route<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> = ProtectedRoute<P, Q, B> | PublicRoute<P, Q, B>;
 
 /** A route with its parameter types erased, as the router holds them. */
 export type AnyRoute = Route<unknown, unknown, unknown>;

@@ -1,18 +1,19 @@
 import Router from '@koa/router';
 import type Koa from 'koa';
-import { roleAllows, type Actor, type TokenRepository } from '../auth';
+import { roleAllows, type Actor } from '../auth';
 import type { AuditLog } from '../audit';
 import type { Logger } from '../log';
 import { readJsonBody } from './body';
 import { apiMetrics } from './metrics';
 import { API_PREFIX } from './openapi';
+import type { Authenticator } from './principal';
 import { ProblemError, schemaProblem, type FieldLocation } from './problem';
 import type { ApiRequestState } from './request-log';
 import type { AnyRoute, ApiResponse } from './route';
 import { validatorFor, type JsonSchema } from './schemas';
 
 export interface RouterDeps {
-  tokens: TokenRepository;
+  auth: Authenticator;
   audit: AuditLog;
   log: Logger;
   maxBodyBytes: number;
@@ -21,8 +22,8 @@ export interface RouterDeps {
 const NO_PARAMETERS: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };
 
 /**
- * The middleware serving every declared route under /api/v1, in this order: Bearer token
- * (401), role (403), path/query/body validation (400), handler, audit record. Requests
+ * The middleware serving every declared route under /api/v1, in this order: Bearer token or
+ * console session (401), CSRF token of a session (403), role (403), path/query/body validation (400), handler, audit record. Requests
  * matching no route get 404, or 405 when the path exists with other methods.
  */
 export function buildRouter(routes: readonly AnyRoute[], deps: RouterDeps): Koa.Middleware {
@@ -58,10 +59,14 @@ function serve(route: AnyRoute, deps: RouterDeps): Koa.Middleware {
     const logged = ctx.state as ApiRequestState;
     logged.route = route.path;
     try {
-      actor = await authenticate(ctx, deps.tokens);
-      logged.actor = actor;
-      if (!roleAllows(actor.role, route.role)) {
-        throw new ProblemError(403, 'forbidden', `${route.operationId} needs role ${route.role}; token ${JSON.stringify(actor.name)} has role ${actor.role}`);
+      if (route.role !== 'public') {
+        const principal = await deps.auth.authenticate(ctx);
+        ctx.state.principal = principal;
+        actor = principal.actor;
+        logged.actor = actor;
+        if (!roleAllows(actor.role, route.role)) {
+          throw new ProblemError(403, 'forbidden', `${route.operationId} needs role ${route.role}; ${actor.kind} ${JSON.stringify(actor.name)} has role ${actor.role}`);
+        }
       }
       const params = check(validateParams, { ...(ctx as unknown as { params: Record<string, string> }).params }, 'path');
       const query = check(validateQuery, { ...ctx.query }, 'query');
@@ -77,7 +82,7 @@ function serve(route: AnyRoute, deps: RouterDeps): Koa.Middleware {
       } else if (ctx.request.length) {
         throw new ProblemError(400, 'invalid-request', `${route.operationId} takes no request body`, [{ in: 'body', field: '', pointer: '', message: 'is not allowed' }]);
       }
-      response = await route.handle({ params, query, body, actor, koa: ctx });
+      response = route.role === 'public' ? await route.handle({ params, query, body, koa: ctx }) : await route.handle({ params, query, body, actor: actor!, koa: ctx });
       status = send(ctx, response);
     } catch (err) {
       status = err instanceof ProblemError ? err.status : 500;
@@ -89,21 +94,6 @@ function serve(route: AnyRoute, deps: RouterDeps): Koa.Middleware {
       if (route.audit && actor) await audit(deps, route, ctx, actor, status, response);
     }
   };
-}
-
-async function authenticate(ctx: Koa.Context, tokens: TokenRepository): Promise<Actor> {
-  const header = ctx.get('Authorization');
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!m) {
-    throw new ProblemError(401, 'unauthorized', header ? 'Authorization must be "Bearer <token>"' : 'a Bearer token is required (create one with `acs token create`)', undefined, {
-      'WWW-Authenticate': 'Bearer realm="acs"',
-    });
-  }
-  const actor = await tokens.verify(m[1]);
-  if (!actor) {
-    throw new ProblemError(401, 'unauthorized', 'the token is malformed, unknown or revoked', undefined, { 'WWW-Authenticate': 'Bearer realm="acs", error="invalid_token"' });
-  }
-  return actor;
 }
 
 /** The data, with its defaults filled in, once it matches; a 400 naming every wrong field otherwise. */

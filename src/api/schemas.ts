@@ -3,10 +3,13 @@ import addFormats from 'ajv-formats';
 import admin from '../../schemas/api/admin.schema.json';
 import cisco from '../../schemas/api/cisco.schema.json';
 import common from '../../schemas/api/common.schema.json';
+import consoleSchemas from '../../schemas/api/console.schema.json';
 import devices from '../../schemas/api/devices.schema.json';
+import events from '../../schemas/api/events.schema.json';
 import files from '../../schemas/api/files.schema.json';
 import firmware from '../../schemas/api/firmware.schema.json';
 import jobs from '../../schemas/api/jobs.schema.json';
+import overview from '../../schemas/api/overview.schema.json';
 import profiles from '../../schemas/api/profiles.schema.json';
 import rpc from '../../schemas/api/rpc.schema.json';
 import sessions from '../../schemas/api/sessions.schema.json';
@@ -21,7 +24,7 @@ export type JsonSchema = Record<string, unknown>;
  * are unique across files, because the OpenAPI document lists them all in one namespace.
  * Add a new file here.
  */
-export const API_SCHEMA_FILES: readonly JsonSchema[] = [common, rpc, devices, tasks, jobs, admin, files, cisco, profiles, firmware, sessions];
+export const API_SCHEMA_FILES: readonly JsonSchema[] = [common, rpc, devices, tasks, jobs, admin, files, cisco, profiles, firmware, sessions, consoleSchemas, overview, events];
 
 export const SCHEMA_BASE = 'https://cwmp-acs.local/schemas/api/';
 

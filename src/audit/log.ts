@@ -1,12 +1,13 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
-import type { Actor } from '../auth';
+import type { Actor, AnonymousActor } from '../auth';
 
 /** One operator action: who, what, when, on what, and how it ended. */
 export interface AuditDoc {
   /** ObjectId hex: ordered by time, the key of keyset pagination */
   _id: string;
   at: Date;
-  actor: Actor;
+  /** a token or user; anonymous for failed sign-ins */
+  actor: Actor | AnonymousActor;
   /** e.g. `device.delete`, `job.create` */
   action: string;
   /** the device, task, job or token acted on */

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
+import type { Actor } from './actor';
 import type { ApiRole } from './roles';
 
 /**
@@ -18,13 +19,6 @@ export interface TokenDoc {
   /** name of the token (or `cli`) that created this one */
   createdBy: string;
   revokedAt?: Date;
-}
-
-/** Who is calling: what the audit log records and routes may look at. */
-export interface Actor {
-  tokenId: string;
-  name: string;
-  role: ApiRole;
 }
 
 export type TokenView = Omit<TokenDoc, 'hash'>;
@@ -65,7 +59,7 @@ export class TokenRepository {
     const presented = Buffer.from(hashSecret(parsed.secret), 'hex');
     const stored = Buffer.from(doc.hash, 'hex');
     if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) return undefined;
-    return { tokenId: doc._id, name: doc.name, role: doc.role };
+    return { kind: 'token', tokenId: doc._id, name: doc.name, role: doc.role };
   }
 
   async list(): Promise<TokenView[]> {

@@ -52,6 +52,20 @@ export interface Config {
     url: string;
     token?: string;
   };
+  console: {
+    /** folder of the console's built files; default dist/console of the installation */
+    dir?: string;
+    /** seconds a sign-in session may stay unused */
+    sessionIdleSeconds: number;
+    /** seconds a sign-in session lasts at most */
+    sessionMaxSeconds: number;
+    /** failed sign-ins per user name, then per source address, allowed within the window */
+    loginFailLimit: number;
+    loginFailIpLimit: number;
+    loginFailWindowSeconds: number;
+    /** seconds between heartbeats on live event streams */
+    eventsHeartbeatSeconds: number;
+  };
   tasks: {
     /** default expiry of tasks queued through the API */
     expirySeconds: number;
@@ -216,6 +230,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBodyBytes: n('ACS_API_MAX_BODY'),
       url: s('ACS_API_URL').replace(/\/+$/, ''),
       token: raw.ACS_API_TOKEN as string | undefined,
+    },
+    console: {
+      dir: raw.ACS_CONSOLE_DIR as string | undefined,
+      sessionIdleSeconds: n('ACS_CONSOLE_SESSION_IDLE'),
+      sessionMaxSeconds: n('ACS_CONSOLE_SESSION_MAX'),
+      loginFailLimit: n('ACS_CONSOLE_LOGIN_FAIL_LIMIT'),
+      loginFailIpLimit: n('ACS_CONSOLE_LOGIN_FAIL_IP_LIMIT'),
+      loginFailWindowSeconds: n('ACS_CONSOLE_LOGIN_FAIL_WINDOW'),
+      eventsHeartbeatSeconds: n('ACS_CONSOLE_EVENTS_HEARTBEAT'),
     },
     tasks: { expirySeconds: n('ACS_TASK_EXPIRY') },
     connectionRequests: {

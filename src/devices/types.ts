@@ -102,6 +102,8 @@ export interface DeviceDoc {
    * the realm they were made for: enough to check Digest and Basic, useless as a password.
    */
   credentials?: DeviceCredentials;
+  /** this device's entries in the search index (`device_search`), see search-index.ts */
+  searchKeys?: string[];
   /** credential the ACS uses for connection requests to this device */
   connectionRequestAuth?: { username: string; password: string };
 }

@@ -1,3 +1,5 @@
+import { SearchIndex } from '../devices/search-index';
+import { ConsoleFeed } from '../console/feed';
 import { DeviceAuthenticator } from '../cwmp/auth/device-auth';
 import { NonceIssuer } from '../cwmp/auth/digest';
 import { createCwmpApp } from '../cwmp/http/app';
@@ -49,6 +51,8 @@ async function serveCwmp(ctx: AppContext, reconciler: Reconciler, provisioning: 
     reconciler,
     macs: new MacDirectory(db),
     trace,
+    observer: new ConsoleFeed(redis, config.redisPrefix),
+    search: new SearchIndex(db),
   });
   if (cwmp.auth === 'basic' && !cwmp.tls) log.warn({ event: 'cwmp.basic_over_http' }, 'devices send passwords in clear: Basic auth without TLS');
   if (cwmp.auth !== 'none' && !cwmp.credential) {

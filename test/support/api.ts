@@ -62,8 +62,10 @@ export function apiClient(acs: TestAcs, token?: string) {
       headers['content-type'] ??= 'application/json';
     }
     const res = await request(`${baseUrl}/api/v1${path}`, { method: method as 'GET', headers, body: payload });
-    const text = await res.body.text();
     const type = String(res.headers['content-type'] ?? '');
+    // an event stream never ends by itself: only its status and headers are read here
+    if (type.startsWith('text/event-stream')) res.body.destroy();
+    const text = type.startsWith('text/event-stream') ? '' : await res.body.text();
     const body = text && /json/.test(type) ? JSON.parse(text) : text;
     const reply: ApiReply = { status: res.statusCode, headers: res.headers, body };
     checkShape(await declaredRoutes(acs), method, path, reply, type);

@@ -1,5 +1,6 @@
 import type { Filter } from 'mongodb';
 import { andId, deviceQuery, unindexedFields, type DeviceFilter } from '../../devices/filter';
+import { publishLive } from '../../console/events';
 import { matchingDevices } from '../../devices/matching';
 import { isValidPath, parsePath } from '../../devices/params';
 import type { DeviceDoc, ParamTree } from '../../devices/types';
@@ -11,6 +12,7 @@ import { DEVICE_VIEW_FIELDS, deviceView } from '../views';
 import { cursorSchema, deviceIdSchema, limitSchema, NOT_FOUND } from './common';
 
 interface ListQuery {
+  q?: string;
   id?: string[];
   productClass?: string;
   oui?: string;
@@ -36,6 +38,9 @@ const SORTS = {
   '-registeredAt': { field: 'registeredAt', dir: -1 },
 } as const;
 
+/** Most devices a search box query selects; past it the answer says `matchesTruncated`. */
+export const SEARCH_CAP = 1000;
+
 /** Top-level fields of a device in lists (its parameters only when asked for). */
 const SUMMARY: Record<string, 1> = Object.fromEntries(DEVICE_VIEW_FIELDS.map((f) => [f, 1]));
 
@@ -43,6 +48,11 @@ const fieldsSchema = { type: 'string', maxLength: 4096, description: 'comma-sepa
 const idParams = parameters({ id: deviceIdSchema }, ['id']);
 
 export const deviceRoutes: RouteModule = (s) => {
+  /** Tells open consoles (GET /events) that the device changed. */
+  const deviceChanged = (deviceId: string, change: string) =>
+    publishLive(s.redis, s.config.redisPrefix, { type: 'device', deviceId, change, at: new Date().toISOString() }).catch((err) =>
+      s.log.warn({ event: 'live.publish_failed', err: (err as Error).message }, 'could not publish a device change'),
+    );
   /** A page (plus one row) of devices in the list's sort order; an index range on MongoDB. */
   const pageByDevices = (filter: DeviceFilter, q: ListQuery): Promise<DeviceDoc[]> => {
     const sort = SORTS[q.sort];
@@ -87,6 +97,15 @@ export const deviceRoutes: RouteModule = (s) => {
       tag: 'devices',
       role: 'viewer',
       query: parameters({
+        q: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 128,
+          description:
+            'The search box: devices with a serial number, MAC address (any notation: `00:0E:08:AA:BB:CC`, `000e.08aa.bbcc`, `000E08AABBCC`, or its start), device id, IP address (reported or of the connection-request URL), tag, product class, software version, ' +
+            'or a line\'s SIP user, display name or directory number (Cisco `User_ID_n_`/`Display_Name_n_`, TR-104 `AuthUserName`/`DirectoryNumber`, as last read with GetParameterValues) that starts with this text, case-insensitively. ' +
+            `Read from an index of its own; combines with the other conditions. At most ${SEARCH_CAP} devices are selected (\`matchesTruncated\` says when more matched).`,
+        },
         id: { type: 'array', maxItems: 100, items: deviceIdSchema, description: 'device ids (repeat the parameter)' },
         productClass: { type: 'string', minLength: 1, maxLength: 64 },
         oui: { type: 'string', minLength: 1, maxLength: 6 },
@@ -105,6 +124,18 @@ export const deviceRoutes: RouteModule = (s) => {
       responses: { 200: { description: 'A page of devices.', schema: ref('devices', 'DevicePage') } },
       async handle({ query }) {
         const filter = listFilter(query);
+        let matchesTruncated: boolean | undefined;
+        if (query.q !== undefined) {
+          const found = await s.search.find(query.q, SEARCH_CAP);
+          matchesTruncated = found.truncated;
+          filter.ids = filter.ids ? filter.ids.filter((id) => found.ids.includes(id)) : found.ids;
+          // In id order with no other condition, the page is known from the ids alone: read only its devices.
+          if (query.sort === 'id' && Object.keys(filter).length === 1) {
+            const afterId = query.cursor ? (decodeCursor(query.cursor, ['string'])[0] as string) : '';
+            filter.ids = filter.ids.filter((id) => id > afterId).sort().slice(0, query.limit + 1);
+          }
+          if (!filter.ids.length) return { body: { items: [], nextCursor: null, matchesTruncated } };
+        }
         const unindexed = unindexedFields(filter);
         if (unindexed.length && !query.scan) {
           throw invalidField('query', 'param', `(${unindexed[0].replace(/^params\./, '')}) has no index and would read every device; add scan=true to do that anyway`);
@@ -115,7 +146,8 @@ export const deviceRoutes: RouteModule = (s) => {
         const shown = rows.slice(0, query.limit);
         const params = fields?.length ? await loadParams(shown.map((d) => d._id), fields) : new Map<string, ParamTree>();
         const key = (d: DeviceDoc): unknown[] => (sort.field === '_id' ? [d._id] : [d[sort.field as 'lastInformAt'], d._id]);
-        return { body: toPage(rows, query.limit, (d) => deviceView(d, params.get(d._id), fields ?? []), key) };
+        const page = toPage(rows, query.limit, (d) => deviceView(d, params.get(d._id), fields ?? []), key);
+        return { body: matchesTruncated === undefined ? page : { ...page, matchesTruncated } };
       },
     }),
 
@@ -148,7 +180,9 @@ export const deviceRoutes: RouteModule = (s) => {
       params: idParams,
       responses: { 204: { description: 'Deleted.' }, 404: NOT_FOUND },
       async handle({ params }) {
+        const keys = (await s.devices.get(params.id, { searchKeys: 1 }))?.searchKeys;
         if (!(await s.devices.delete(params.id))) throw notFound(`device ${params.id}`);
+        await Promise.all([s.fleet.forget(params.id), s.search.remove(params.id, keys ?? [])]);
         const cancelled = await s.tasks.cancelPendingOfDevice(params.id, new Date());
         return { audit: { details: { cancelledTasks: cancelled } } };
       },
@@ -166,6 +200,7 @@ export const deviceRoutes: RouteModule = (s) => {
       responses: { 204: { description: 'The device carries the tag.' }, 404: NOT_FOUND },
       async handle({ params }) {
         if (!(await s.devices.addTag(params.id, params.tag))) throw notFound(`device ${params.id}`);
+        await Promise.all([deviceChanged(params.id, 'tags'), s.search.refresh(params.id)]);
         return { audit: { details: { tag: params.tag } } };
       },
     }),
@@ -182,6 +217,7 @@ export const deviceRoutes: RouteModule = (s) => {
       responses: { 204: { description: 'The device no longer carries the tag.' }, 404: NOT_FOUND },
       async handle({ params }) {
         if (!(await s.devices.removeTag(params.id, params.tag))) throw notFound(`device ${params.id}`);
+        await Promise.all([deviceChanged(params.id, 'tags'), s.search.refresh(params.id)]);
         return { audit: { details: { tag: params.tag } } };
       },
     }),

@@ -2,13 +2,17 @@ import type { RouteModule } from '../route';
 import { adminRoutes } from './admin';
 import { ciscoRoutes } from './cisco';
 import { deviceRoutes } from './devices';
+import { eventRoutes } from './events';
 import { faultRoutes } from './faults';
 import { fileRoutes } from './files';
 import { firmwareRoutes } from './firmware';
 import { jobRoutes } from './jobs';
+import { overviewRoutes } from './overview';
 import { profileRoutes } from './profiles';
-import { sessionRoutes } from './sessions';
+import { sessionTraceRoutes } from './session-traces';
+import { sessionRoutes } from './session';
 import { taskRoutes } from './tasks';
+import { userRoutes } from './users';
 
 /** Every route module of the API, one per concern. Add yours here (see ../README.md). */
-export const ROUTE_MODULES: readonly RouteModule[] = [deviceRoutes, taskRoutes, faultRoutes, jobRoutes, adminRoutes, fileRoutes, ciscoRoutes, profileRoutes, firmwareRoutes, sessionRoutes];
+export const ROUTE_MODULES: readonly RouteModule[] = [deviceRoutes, taskRoutes, faultRoutes, jobRoutes, adminRoutes, fileRoutes, ciscoRoutes, profileRoutes, firmwareRoutes, sessionTraceRoutes, sessionRoutes, userRoutes, overviewRoutes, eventRoutes];

@@ -13,6 +13,7 @@ import { register as serve } from './serve';
 import { register as sim } from './sim';
 import { register as tasks } from './tasks';
 import { register as token } from './token';
+import { register as user } from './user';
 
 /** Every `acs` verb registers itself here; order is the order shown in `acs --help`. */
-export const commands: Array<(program: Command) => void> = [serve, migrate, token, devices, tasks, faults, jobs, files, profile, profiles, firmware, audit, dhcp, sim];
+export const commands: Array<(program: Command) => void> = [serve, migrate, token, user, devices, tasks, faults, jobs, files, profile, profiles, firmware, audit, dhcp, sim];

@@ -18,6 +18,7 @@ const PORT_VARIABLES: Record<string, { variable: string; port: (c: Config) => nu
 
 /** How to run `acs` from the checkout `npm start` runs in, whether or not it is on PATH. */
 const ACS = 'node dist/src/cli/main.js';
+import { firstStartLines, UserStore } from '../../users';
 
 export function register(program: Command): void {
   program
@@ -58,11 +59,15 @@ export function register(program: Command): void {
       const forget = local ? recordLocalAcs(dataDir, { cwmpUrl: loopback(url('cwmp')), apiUrl: loopback(url('api')), fsUrl: loopback(url('fs')) }) : undefined;
       const firstToken = local && roles.includes('api') ? await createFirstAdminToken(ctx.db) : undefined;
       for (const r of running) log.info({ event: 'role.started', role: r.name, url: r.url }, `${r.name} role ${r.url ? `listening on ${r.url}` : 'started'}`);
+      // The password goes to the terminal once, not into the structured log that may be shipped elsewhere.
+      const firstAdmin = roles.includes('api') ? await firstStartLines(new UserStore(ctx.db)) : [];
+      if (firstAdmin.length) log.warn({ event: 'users.first_admin' }, 'first console user created; its password is printed once on stderr');
       log.info({ event: 'ready', roles, mongodb: redactMongoUrl(config.mongodbUrl), redis: redactRedisUrl(config.redisUrl) }, 'ready');
       process.stderr.write(
         formatBanner(`cwmp-acs ${packageVersion()} ready (pid ${process.pid})`, [
           { title: 'Roles', lines: running.map((r) => `${r.name.padEnd(7)} ${r.url ?? '(no port)'}${ROLE_NOTES[r.name] ?? ''}`) },
           storesSection(config, local ? dataDir : undefined),
+          { title: 'Console', lines: url('api') ? [`${loopback(url('api'))}/ (sign in in a browser)`, ...firstAdmin] : firstAdmin },
           ...(credentials ? firstRunSections(base, credentials.credentials, dataDir, firstToken, loopback(url('cwmp'))) : []),
         ]),
       );
@@ -82,7 +87,7 @@ export function register(program: Command): void {
 const ROLE_NOTES: Record<string, string> = {
   cwmp: '  (devices: any path)',
   api: '/api/v1',
-  worker: '  (health and metrics only)',
+  worker: '  (health only; metrics of every role on ACS_METRICS_PORT)',
 };
 
 /**

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import type { Db } from 'mongodb';
 import { isApiRole, API_ROLES, TokenRepository } from '../../auth';
-import { loadConfig } from '../../config';
-import { connectMongo, resolveStores } from '../../stores';
 import { json, table } from '../api/output';
+import { withDb } from '../db';
 import { UsageError } from '../errors';
 
 const NAME = /^[A-Za-z0-9_.@-]{1,64}$/;
@@ -49,15 +47,4 @@ export function register(program: Command): void {
       if (!(await withDb((db) => new TokenRepository(db).revoke(id)))) throw new UsageError(`no active token ${id}`);
       process.stdout.write(`token ${id} revoked\n`);
     });
-}
-
-async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const stores = await resolveStores({ local: false, config });
-  const { client, db } = await connectMongo(stores.mongodbUrl);
-  try {
-    return await fn(db);
-  } finally {
-    await client.close();
-  }
 }

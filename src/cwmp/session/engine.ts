@@ -1,3 +1,6 @@
+import type { SearchIndex } from '../../devices/search-index';
+import { LINE_PARAMETER } from '../../devices/search-keys';
+import type { SessionObserver } from './observer';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config';
 import { matchCertificate, type CertificateNames } from '../../devices/certificate-identity';
@@ -71,6 +74,10 @@ export interface EngineDeps {
   macs: MacDirectory;
   /** the operator's trace of each session (log line, last sessions per device) */
   trace: SessionTraceRecorder;
+  /** told of sessions, finished tasks and learned values (the console's live feed) */
+  observer?: SessionObserver;
+  /** the console's device search index, refreshed when a session learns what it indexes */
+  search?: SearchIndex;
 }
 
 /**
@@ -210,6 +217,9 @@ export class SessionEngine {
       if (hasEvent(inform, BOOTSTRAP) && queue.length) await this.abandonTransfers(deviceId, queue, { deviceId, sessionId: state.id, now });
       await this.d.devices.applyInform(deviceId, learned, learned.setOnInsert);
       await this.learnMac(state, inform.parameterList, 'inform');
+      if (!device || learned.summary.set.informValues) await this.refreshSearch(deviceId);
+      const events = inform.event.map((e) => e.eventCode);
+      await this.observe((o) => o.informed({ deviceId, sessionId: state.id, at: now, productClass: inform.deviceId.productClass, softwareVersion: state.softwareVersion, events }));
     } catch (err) {
       this.d.trace.end(state, 'error', errorText(err));
       await this.abort(state);
@@ -334,6 +344,7 @@ export class SessionEngine {
       if (await this.d.tasks.completeTransfer(id, outcome, now)) {
         await this.d.devices.dequeueTasks(state.deviceId, [id]);
         await this.reconciler.settled?.(task, outcome, this.reconcileContext(state, now));
+        await this.observe((o) => o.taskFinished({ deviceId: state.deviceId, taskId: id, status: outcome.status, at: now }));
       }
       metrics.cwmpRpcs.inc({ method: task.rpc.method, outcome: outcome.status });
       return;
@@ -393,12 +404,37 @@ export class SessionEngine {
     }
     if (learned) await this.d.devices.apply(state.deviceId, { summary: learned.summary, params: { set: {}, unset: [] } }, finished);
     else await this.d.devices.dequeueTasks(state.deviceId, finished);
-    if (msg.method === 'GetParameterValuesResponse' && learned) await this.learnMac(state, msg.parameterList, 'parameters');
+    if (msg.method === 'GetParameterValuesResponse' && learned) {
+      await this.learnMac(state, msg.parameterList, 'parameters');
+      const paths = msg.parameterList.map((p) => p.name);
+      if (paths.some((p) => LINE_PARAMETER.test(p)) || macFromParameters(msg.parameterList)) await this.refreshSearch(state.deviceId);
+      await this.observe((o) => o.parametersLearned({ deviceId: state.deviceId, paths, at: now }));
+    }
+    if (finished.length) await this.observe((o) => o.taskFinished({ deviceId: state.deviceId, taskId: finished[0], status: outcome.status, at: now }));
     // An answer over the limit is not looked at: the plan that asked for it ends here.
     if (count > limits.maxParameters) state.reconcile = undefined;
     else if (!inflight.taskId || inflight.planned) state.reconcile = await this.reconciler.answer(state.reconcile, inflight.rpc, msg, this.reconcileContext(state, now));
     state.inflight = undefined;
     return this.next(state, inflight.taskId);
+  }
+
+  /** Tells the observer; its failures are logged, never the session's problem. */
+  private async observe(tell: (o: SessionObserver) => Promise<void>): Promise<void> {
+    if (!this.d.observer) return;
+    try {
+      await tell(this.d.observer);
+    } catch (err) {
+      this.d.log.warn({ event: 'cwmp.observer_failed', err: (err as Error).message }, 'could not publish a session event');
+    }
+  }
+
+  /** Only first contact and changed values cost this (two reads, a few writes); a periodic Inform none. */
+  private async refreshSearch(deviceId: string): Promise<void> {
+    try {
+      await this.d.search?.refresh(deviceId);
+    } catch (err) {
+      this.d.log.warn({ event: 'cwmp.search_index_failed', deviceId, err: (err as Error).message }, 'could not update the search index');
+    }
   }
 
   /** Records a MAC the device reported, when it differs from the one the ACS knew. */
@@ -485,6 +521,7 @@ export class SessionEngine {
     }
     this.d.trace.end(state, 'completed');
     await this.d.sessions.end({ ...state, phase: 'ended', inflight: undefined, reconcile: undefined }, previousInflight);
+    await this.observe((o) => o.sessionEnded({ deviceId: state.deviceId, sessionId: state.id, at: new Date() }));
     metrics.cwmpSessions.inc({ outcome: 'completed' });
     metrics.cwmpSessionSeconds.observe((Date.now() - state.startedAt) / 1000);
     return { status: 204 };

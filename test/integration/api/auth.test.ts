@@ -1,21 +1,25 @@
 import { API_ROLES, roleAllows } from '../../../src/auth';
 import { startTestAcs, type TestAcs } from '../../support/acs';
 import { apiClient, declaredRoutes, type ApiClient } from '../../support/api';
+import { signedIn, type ConsoleBrowser } from '../../support/console';
 
 /**
  * Every operation of the OpenAPI document, called for real: it exists, and it refuses a
- * missing, malformed, unknown, tampered or revoked token and every role weaker than its own.
+ * missing, malformed, unknown, tampered or revoked token and every role weaker than its own;
+ * the same holds for console sessions, which must also send their CSRF token for changes.
  */
 let acs: TestAcs;
 let api: ApiClient;
 let tokens: Record<string, string>;
 let revoked: string;
+let sessions: Record<string, ConsoleBrowser>;
 let doc: { paths: Record<string, Record<string, { operationId: string; 'x-acs-role': string }>> };
 
 beforeAll(async () => {
   acs = await startTestAcs({}, { roles: ['api'] });
   api = apiClient(acs);
   tokens = Object.fromEntries(await Promise.all(API_ROLES.map(async (r) => [r, await acs.token(r)] as const)));
+  sessions = Object.fromEntries(await Promise.all(API_ROLES.map(async (r) => [r, await signedIn(acs, r, `session-${r}`)] as const)));
   revoked = await acs.token('admin', 'to-revoke');
   const id = revoked.slice(4, 20);
   expect((await api.delete(`/tokens/${id}`, { token: tokens.admin })).status).toBe(204);
@@ -23,14 +27,17 @@ beforeAll(async () => {
 });
 afterAll(async () => acs?.close());
 
-const operations = () =>
+const allOperations = () =>
   Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ method: method.toUpperCase(), path, op })));
+/** Operations that need a caller (all but signing in). */
+const operations = () => allOperations().filter((o) => o.op['x-acs-role'] !== 'public');
+const SAFE = ['GET', 'HEAD', 'OPTIONS'];
 /** Path parameters filled with a placeholder: authentication comes before validation. */
 const url = (path: string) => path.replace(/\{[^}]+\}/g, 'x');
 
 it('serves an OpenAPI 3.1 document listing exactly the declared routes', async () => {
   expect(doc).toMatchObject({ openapi: '3.1.0' });
-  const documented = operations().map((o) => `${o.method} ${o.path}`).sort();
+  const documented = allOperations().map((o) => `${o.method} ${o.path}`).sort();
   expect(documented).toEqual((await declaredRoutes(acs)).map((r) => `${r.method} ${r.path}`).sort());
   expect(documented.length).toBeGreaterThanOrEqual(20);
 });
@@ -74,6 +81,35 @@ it('every operation refuses roles weaker than its own with 403 naming the role n
     }
   }
   expect(checked).toBeGreaterThan(10);
+});
+
+it('the same permission check holds for console sessions, and their changes need the CSRF token', async () => {
+  let checked = 0;
+  for (const { method, path, op } of operations()) {
+    const need = op['x-acs-role'] as (typeof API_ROLES)[number];
+    // signing out ends the session: use one of its own
+    const caller = op.operationId === 'signOut' ? await signedIn(acs, need, 'signing-out') : sessions[need];
+    const strong = await caller.call(method, url(path));
+    const refused = [401, 403, 405].includes(strong.status) || strong.body?.type === 'urn:cwmp-acs:problem:no-such-operation';
+    expect({ op: op.operationId, refused }).toEqual({ op: op.operationId, refused: false });
+    for (const role of API_ROLES.filter((r) => !roleAllows(r, need))) {
+      const r = await sessions[role].call(method, url(path));
+      expect({ op: op.operationId, role, status: r.status }).toEqual({ op: op.operationId, role, status: 403 });
+      expect(r.body.detail).toContain(`needs role ${need}; user "session-${role}"`);
+      checked += 1;
+    }
+    if (!SAFE.includes(method) && op.operationId !== 'signOut') {
+      const r = await sessions.admin.call(method, url(path), { csrf: false });
+      expect({ op: op.operationId, status: r.status, type: r.body.type }).toEqual({ op: op.operationId, status: 403, type: 'urn:cwmp-acs:problem:csrf' });
+    }
+  }
+  expect(checked).toBeGreaterThan(10);
+});
+
+it('public operations are only the sign-in ones, documented without security', () => {
+  const open = allOperations().filter((o) => o.op['x-acs-role'] === 'public');
+  expect(open.map((o) => o.op.operationId).sort()).toEqual(['getSession', 'signIn']);
+  for (const o of open) expect((o.op as unknown as { security: unknown[] }).security).toEqual([]);
 });
 
 it('tokens: created through the API shown once, listed without secrets, revoked at once', async () => {

@@ -40,6 +40,16 @@ const routes: AnyRoute[] = [
     responses: { 204: { description: 'stored' } },
     handle: async () => ({}),
   }),
+  defineRoute({
+    method: 'POST',
+    path: '/widgets/open',
+    operationId: 'openWidget',
+    summary: 'anyone may',
+    tag: 'widgets',
+    role: 'public',
+    responses: { 204: { description: 'done' } },
+    handle: async () => ({}),
+  }),
 ];
 
 /** the generated document, read as plain JSON */
@@ -65,7 +75,14 @@ it('documents every route with its parameters, body, role, audit and the standar
   expect(post).toMatchObject({ 'x-acs-role': 'operator', 'x-acs-roles-allowed': ['operator', 'admin'], 'x-acs-audit': 'widget.create' });
   expect(post.requestBody).toEqual({ required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/TaskCreate' } } } });
   expect(doc.paths['/widgets/upload'].put.requestBody.content).toHaveProperty('application/octet-stream');
-  expect(doc).toMatchObject({ openapi: '3.1.0', security: [{ bearerAuth: [] }], components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } } });
+  expect(doc).toMatchObject({ openapi: '3.1.0', security: [{ bearerAuth: [] }, { sessionCookie: [] }], components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } } });
+});
+
+it('documents public routes without security, roles or the 401/403 answers', () => {
+  const open = doc.paths['/widgets/open'].post;
+  expect(open).toMatchObject({ 'x-acs-role': 'public', security: [] });
+  expect(open).not.toHaveProperty('x-acs-roles-allowed');
+  expect(Object.keys(open.responses).sort()).toEqual(['204', '400']);
 });
 
 it('resolves every $ref to a component, and carries no schema ids', () => {

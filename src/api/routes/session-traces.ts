@@ -8,7 +8,7 @@ import { cursorSchema, deviceIdSchema, NOT_FOUND } from './common';
 const idParams = parameters({ id: deviceIdSchema }, ['id']);
 
 /** The last CWMP sessions of a device, and the switch that keeps their SOAP bodies. */
-export const sessionRoutes: RouteModule = (s) => {
+export const sessionTraceRoutes: RouteModule = (s) => {
   const traces = new SessionTraceStore(s.db, s.config.trace, s.log);
   const device = async (id: string) => {
     const fields = await traces.device(id);

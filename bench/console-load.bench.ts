@@ -1,0 +1,97 @@
+/**
+ * Operator console load benchmark (issue 13): a real headless Chromium (Debian's package)
+ * loads the console from the api role over loopback. Reported per page, median of --runs cold
+ * loads (fresh browser context, empty cache): time to the page's first content, and the
+ * JavaScript it fetched, gzipped (the files it loaded, compressed with gzip's default level).
+ *
+ *   node -r @swc-node/register bench/console-load.bench.ts --devices 100000 --runs 7
+ *
+ * Stores: --mongodb-url, else FerretDB in a temporary directory; the database is dropped at the end.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/log';
+import { openContext, startRoles } from '../src/roles';
+import { ensureLocalStores, withDatabase } from '../src/stores';
+import { UserStore } from '../src/users';
+import { ensureConsoleBuilt, launchBrowser } from '../test/support/browser';
+import { seedDevices } from './api-seed';
+
+const PASSWORD = 'bench password for the console';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { devices: { type: 'string', default: '100000' }, runs: { type: 'string', default: '7' }, 'mongodb-url': { type: 'string' } } });
+  const devices = Number(values.devices);
+  const runs = Number(values.runs);
+  ensureConsoleBuilt();
+  const storageDir = mkdtempSync(path.join(os.tmpdir(), 'acs-bench-console-'));
+  const mongodbUrl = values['mongodb-url'];
+  const stores = await ensureLocalStores({ storageDir, env: mongodbUrl ? { ...process.env, MONGODB_URL: mongodbUrl } : process.env });
+  const id = randomBytes(4).toString('hex');
+  const config = loadConfig({ MONGODB_URL: withDatabase(stores.mongodbUrl, `bench_console_${id}`), REDIS_URL: stores.redisUrl, ACS_REDIS_PREFIX: `bench:${id}:`, ACS_BIND_ADDRESS: '127.0.0.1', ACS_API_PORT: '0', LOG_LEVEL: 'warn' });
+  const ctx = await openContext(config, createLogger(config.logLevel), { migrate: true });
+  const roles = await startRoles(ctx, ['api']);
+  const chromium = await launchBrowser();
+  try {
+    await seedDevices(
+      ctx.db,
+      Array.from({ length: devices }, (_, i) => ({ serialNumber: `WEB${String(i).padStart(7, '0')}`, productClass: ['CP-8851-3PCC', 'CP-7841-3PCC'][i % 2], softwareVersion: `sip88xx.12-0-${i % 4}MPP`, tags: [], lastInformAt: new Date(Date.now() - (i % 7200) * 1000) })),
+      2000,
+    );
+    await new UserStore(ctx.db).create({ name: 'bench', role: 'viewer', password: PASSWORD, createdBy: 'bench' });
+    const base = roles[0]!.url;
+    const dist = path.resolve(__dirname, '../dist/console');
+    const gzipped = (url: string) => gzipSync(readFileSync(path.join(dist, new URL(url).pathname))).length;
+
+    const measure = async (signedIn: boolean) => {
+      const context = await chromium.browser.newContext();
+      const page = await context.newPage();
+      if (signedIn) {
+        await page.goto(`${base}/`);
+        await page.getByLabel('User name').fill('bench');
+        await page.getByLabel('Password').fill(PASSWORD);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByText('Devices in total').waitFor({ timeout: 120_000 });
+        await page.close();
+      }
+      const fresh = signedIn ? await context.newPage() : page;
+      await fresh.route('**/*', (route) => route.continue({ headers: { ...route.request().headers(), 'cache-control': 'no-cache' } }));
+      const scripts: string[] = [];
+      fresh.on('response', (r) => void (r.request().resourceType() === 'script' && scripts.push(r.url())));
+      const t0 = performance.now();
+      await fresh.goto(`${base}/`, { waitUntil: 'load' });
+      await fresh.getByText(signedIn ? 'Devices in total' : 'Sign in to the ACS console').first().waitFor({ timeout: 120_000 });
+      const ms = performance.now() - t0;
+      await context.close();
+      return { ms, jsGzip: scripts.reduce((n, u) => n + gzipped(u), 0), files: scripts.length };
+    };
+
+    for (const [name, signedIn] of [['sign-in page', false], ['overview (signed in)', true]] as const) {
+      const samples = [];
+      for (let i = 0; i <= runs; i++) samples.push(await measure(signedIn));
+      const times = samples.slice(1).map((s) => s.ms).sort((a, b) => a - b);
+      const { jsGzip, files } = samples[samples.length - 1]!;
+      process.stdout.write(`${name}: median ${times[Math.floor(times.length / 2)]!.toFixed(0)} ms, max ${times[times.length - 1]!.toFixed(0)} ms, JavaScript ${files} files ${(jsGzip / 1024).toFixed(1)} KiB gzipped\n`);
+    }
+  } finally {
+    await chromium.close();
+    await Promise.allSettled(roles.map((r) => r.close()));
+    await ctx.db.dropDatabase().catch(() => undefined);
+    await ctx.close();
+    await stores.stop();
+    rmSync(storageDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

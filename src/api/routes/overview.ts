@@ -1,0 +1,56 @@
+import { defineRoute, type RouteModule } from '../route';
+import { ref } from '../schemas';
+
+const RUNNING_JOB_STATES = ['planning', 'releasing', 'released', 'cancelling'];
+
+const ranked = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+
+/**
+ * The console's first page. Device figures come from counters the sessions keep in Redis
+ * (console/fleet-stats.ts), so the answer costs a few Redis reads and three counts in MongoDB
+ * (the device total from collection metadata, faults and jobs by a top-level string field)
+ * however many devices there are.
+ */
+export const overviewRoutes: RouteModule = (s) => [
+  defineRoute({
+    method: 'GET',
+    path: '/overview',
+    operationId: 'getOverview',
+    summary: 'The fleet at a glance: devices seen, product classes, software versions, faults, jobs',
+    tag: 'overview',
+    role: 'viewer',
+    responses: { 200: { description: 'The overview.', schema: ref('overview', 'Overview') } },
+    async handle() {
+      const now = new Date();
+      const [counts, total, openFaults, jobsRunning] = await Promise.all([
+        s.fleet.read(now.getTime()),
+        s.devices.collection.estimatedDocumentCount(),
+        s.tasks.collection.countDocuments({ status: 'fault', faultCleared: { $ne: true } }),
+        s.jobs.collection.countDocuments({ state: { $in: RUNNING_JOB_STATES } } as never),
+      ]);
+      const countersComplete = counts.total === total;
+      if (!countersComplete) {
+        void s.fleet.rebuildOnce(s.devices.collection).catch((err) => s.log.error({ event: 'overview.rebuild_failed', err }, 'could not rebuild the fleet counters'));
+      }
+      return {
+        body: {
+          at: now.toISOString(),
+          devices: {
+            total,
+            seenLastHour: counts.seenLastHour,
+            seenLastDay: counts.seenLastDay,
+            neverSeenAfterBootstrap: counts.bootstrapOnly,
+            byProductClass: ranked(counts.byProductClass),
+            bySoftwareVersion: ranked(counts.bySoftwareVersion),
+          },
+          openFaults,
+          jobsRunning,
+          countersComplete,
+        },
+      };
+    },
+  }),
+];

@@ -1,0 +1,74 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/** What Redis keeps of a console session: whose it is, and since when. */
+export interface SessionRecord {
+  user: string;
+  /** the user's `sessionEpoch` at sign-in: a password reset ends older sessions */
+  epoch: number;
+  /** epoch milliseconds */
+  createdAt: number;
+}
+
+export interface SessionLimits {
+  idleSeconds: number;
+  maxSeconds: number;
+}
+
+/** A session id as it travels in the cookie: 256 random bits. */
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+
+export function isSessionId(text: string | undefined): text is string {
+  return !!text && SESSION_ID.test(text);
+}
+
+export function newSessionId(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * Console sign-in sessions in Redis. The key holds the SHA-256 of the id, so a copy of Redis
+ * cannot be replayed as cookies. The key's TTL is the idle expiry, renewed by each use but
+ * never past the absolute expiry (`createdAt + maxSeconds`), so Redis forgets sessions itself.
+ */
+export class SessionStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly limits: SessionLimits,
+  ) {}
+
+  private key(id: string): string {
+    return `${this.prefix}console:session:${createHash('sha256').update(id).digest('base64url')}`;
+  }
+
+  async create(user: string, epoch: number, now = Date.now()): Promise<string> {
+    const id = newSessionId();
+    const record: SessionRecord = { user, epoch, createdAt: now };
+    await this.redis.set(this.key(id), JSON.stringify(record), 'EX', Math.min(this.limits.idleSeconds, this.limits.maxSeconds));
+    return id;
+  }
+
+  /**
+   * The live session for a cookie value, its idle expiry renewed unless `renew` is false (a
+   * check that is no use of the session); undefined when unknown or expired.
+   */
+  async use(id: string, now = Date.now(), renew = true): Promise<SessionRecord | undefined> {
+    if (!isSessionId(id)) return undefined;
+    const key = this.key(id);
+    const text = await this.redis.get(key);
+    if (!text) return undefined;
+    const record = JSON.parse(text) as SessionRecord;
+    const left = Math.floor((record.createdAt + this.limits.maxSeconds * 1000 - now) / 1000);
+    if (left <= 0) {
+      await this.redis.del(key);
+      return undefined;
+    }
+    if (renew) await this.redis.expire(key, Math.min(this.limits.idleSeconds, left));
+    return record;
+  }
+
+  async delete(id: string): Promise<void> {
+    if (isSessionId(id)) await this.redis.del(this.key(id));
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The typed API client, generated from the OpenAPI document at build time (generated/api.d.ts):
+ * a route or payload change breaks the console's typecheck, not the page. Every request
+ * carries the session cookie; every non-GET request the CSRF token of the session.
+ */
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { paths } from './generated/api';
+
+let csrfToken = '';
+let onSignedOut: () => void = () => {};
+
+export function useCsrfToken(token: string): void {
+  csrfToken = token;
+}
+
+/** Called when the server answers 401: the session expired or was ended elsewhere. */
+export function whenSignedOut(callback: () => void): void {
+  onSignedOut = callback;
+}
+
+const csrf: Middleware = {
+  onRequest({ request }) {
+    if (request.method !== 'GET' && request.method !== 'HEAD') request.headers.set('X-CSRF-Token', csrfToken);
+    return request;
+  },
+  onResponse({ response, request }) {
+    if (response.status === 401 && !request.url.endsWith('/session')) onSignedOut();
+    return response;
+  },
+};
+
+export const api = createClient<paths>({ baseUrl: '/api/v1', credentials: 'same-origin' });
+api.use(csrf);
+
+/** An RFC 9457 problem document from the API, as an Error the pages can show. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Problem {
+  title?: string;
+  detail?: string;
+  errors?: { field?: string; message?: string }[];
+}
+
+export function problemText(status: number, problem: unknown): string {
+  const p = (problem ?? {}) as Problem;
+  const fields = (p.errors ?? []).map((e) => [e.field, e.message].filter(Boolean).join(' ')).filter(Boolean);
+  return [p.detail ?? p.title ?? `request failed (HTTP ${status})`, ...fields].join('; ');
+}
+
+/** The data of an openapi-fetch result, or an ApiError with the server's explanation. */
+export async function must<T>(pending: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await pending;
+  if (error !== undefined || !response.ok) throw new ApiError(response.status, problemText(response.status, error));
+  return data as T;
+}

@@ -1,0 +1,85 @@
+import { StrictMode, Suspense, lazy, useEffect } from 'react';
+import { createRoot } from 'react-dom/client';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { ApiError } from './api';
+import { SessionProvider, useSession } from './session';
+import { Link, usePage } from './router';
+import { SignIn } from './pages/SignIn';
+import './styles.css';
+
+// Pages load on first use, so the sign-in page ships only what it needs; the overview (the
+// first page after sign-in) is fetched at once, alongside the session, not after it.
+const overviewChunk = import('./pages/Overview');
+const Overview = lazy(() => overviewChunk);
+const Devices = lazy(() => import('./pages/Devices'));
+const DevicePage = lazy(() => import('./pages/Device'));
+
+const queries = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 15_000,
+      refetchOnWindowFocus: false,
+      retry: (count, err) => !(err instanceof ApiError && err.status < 500) && count < 2,
+    },
+  },
+});
+
+function Shell() {
+  const { user, signOut } = useSession();
+  const page = usePage();
+  useEffect(() => {
+    const titles = { overview: 'Overview', devices: 'Devices', device: 'Device', missing: 'Not found' } as const;
+    document.title = user ? `${page.name === 'device' ? page.id : titles[page.name]} · ACS console` : 'Sign in · ACS console';
+  }, [page, user]);
+  if (!user) return <SignIn />;
+  const current = (name: string) => (page.name === name || (name === 'devices' && page.name === 'device') ? 'page' : undefined);
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <span className="brand">ACS console</span>
+        <nav aria-label="Main">
+          <Link href="/" aria-current={current('overview')}>
+            Overview
+          </Link>
+          <Link href="/devices" aria-current={current('devices')}>
+            Devices
+          </Link>
+        </nav>
+        <span className="who">
+          {user.name} ({user.role})
+          <button type="button" className="link" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </span>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Suspense fallback={<p role="status">Loading…</p>}>
+          {page.name === 'overview' && <Overview />}
+          {page.name === 'devices' && <Devices initialSearch={page.search} />}
+          {page.name === 'device' && <DevicePage key={page.id} id={page.id} />}
+          {page.name === 'missing' && (
+            <>
+              <h1>Not found</h1>
+              <p>
+                Nothing at <code>{page.path}</code>. <Link href="/">Back to the overview</Link>
+              </p>
+            </>
+          )}
+        </Suspense>
+      </main>
+    </>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <QueryClientProvider client={queries}>
+      <SessionProvider>
+        <Shell />
+      </SessionProvider>
+    </QueryClientProvider>
+  </StrictMode>,
+);

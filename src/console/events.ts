@@ -1,0 +1,31 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * What the console's live feed carries, per device. Published on one Redis channel by the
+ * processes where it happens (cwmp sessions), read by every api process for its SSE clients.
+ */
+export type LiveEvent =
+  | { type: 'session'; deviceId: string; state: 'started' | 'ended'; sessionId: string; at: string }
+  | { type: 'task'; deviceId: string; id: string; status: string; at: string }
+  | { type: 'parameters'; deviceId: string; paths: string[]; at: string }
+  | { type: 'device'; deviceId: string; change: string; at: string };
+
+export const LIVE_EVENT_TYPES = ['session', 'task', 'parameters', 'device'] as const;
+
+export function liveChannel(prefix: string): string {
+  return `${prefix}console:events`;
+}
+
+/** Most paths a `parameters` event lists; a larger refresh names its common prefixes only. */
+export const MAX_EVENT_PATHS = 50;
+
+/** The paths a `parameters` event names: at most MAX_EVENT_PATHS, else their parent objects. */
+export function eventPaths(paths: readonly string[]): string[] {
+  if (paths.length <= MAX_EVENT_PATHS) return [...paths];
+  const parents = [...new Set(paths.map((p) => p.replace(/[^.]+\.?$/, '')))];
+  return parents.length <= MAX_EVENT_PATHS ? parents : parents.slice(0, MAX_EVENT_PATHS);
+}
+
+export async function publishLive(redis: Redis, prefix: string, event: LiveEvent): Promise<void> {
+  await redis.publish(liveChannel(prefix), JSON.stringify(event));
+}

@@ -1,0 +1,146 @@
+import type { Redis } from 'ioredis';
+import type { Collection } from 'mongodb';
+import type { DeviceDoc } from '../devices/types';
+
+/** What a session tells the counters about one Inform. */
+export interface InformFacts {
+  deviceId: string;
+  at: Date;
+  productClass: string;
+  softwareVersion?: string;
+  /** the Inform carried 0 BOOTSTRAP */
+  bootstrap: boolean;
+}
+
+export interface FleetCounts {
+  total: number;
+  seenLastHour: number;
+  seenLastDay: number;
+  bootstrapOnly: number;
+  byProductClass: Record<string, number>;
+  bySoftwareVersion: Record<string, number>;
+}
+
+/*
+ * KEYS: seen (zset id -> last Inform ms), pc (hash id -> product class), pcn (hash class -> count),
+ * sv, svn (the same for software versions), boot (set of ids whose last Inform was a BOOTSTRAP)
+ * ARGV: id, ms ('' = forget the device), product class, software version, bootstrap 0/1,
+ * channel and message to publish ('' = none)
+ */
+const UPDATE = `
+local id = ARGV[1]
+local function track(mapKey, countKey, value)
+  local old = redis.call('HGET', mapKey, id)
+  if old == value then return end
+  if old then
+    if redis.call('HINCRBY', countKey, old, -1) <= 0 then redis.call('HDEL', countKey, old) end
+  end
+  if value == '' then
+    redis.call('HDEL', mapKey, id)
+  else
+    redis.call('HSET', mapKey, id, value)
+    redis.call('HINCRBY', countKey, value, 1)
+  end
+end
+if ARGV[2] == '' then
+  redis.call('ZREM', KEYS[1], id)
+  track(KEYS[2], KEYS[3], '')
+  track(KEYS[4], KEYS[5], '')
+  redis.call('SREM', KEYS[6], id)
+else
+  redis.call('ZADD', KEYS[1], ARGV[2], id)
+  track(KEYS[2], KEYS[3], ARGV[3])
+  track(KEYS[4], KEYS[5], ARGV[4])
+  if ARGV[5] == '1' then redis.call('SADD', KEYS[6], id) else redis.call('SREM', KEYS[6], id) end
+end
+if ARGV[6] ~= '' then redis.call('PUBLISH', ARGV[6], ARGV[7]) end
+return 1
+`;
+
+const HOUR = 3_600_000;
+
+/**
+ * Fleet counters for the console's overview, kept in Redis by the sessions themselves: one
+ * script call per Inform (no MongoDB work), so reading the overview costs a few Redis reads
+ * whatever the fleet's size. MongoDB stays the truth: when the counters disagree with the
+ * number of devices (Redis was flushed, devices were imported or deleted outside sessions),
+ * `rebuild` reads every device once and replaces them.
+ */
+export class FleetStats {
+  private readonly keys: string[];
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
+    const k = (s: string) => `${prefix}console:fleet:${s}`;
+    this.keys = [k('seen'), k('pc'), k('pcn'), k('sv'), k('svn'), k('boot')];
+  }
+
+  /** Counts one Inform, and publishes `message` on `channel` in the same round trip. */
+  async informed(f: InformFacts, publish?: { channel: string; message: string }): Promise<void> {
+    await this.redis.eval(UPDATE, this.keys.length, ...this.keys, f.deviceId, String(f.at.getTime()), f.productClass, f.softwareVersion ?? '', f.bootstrap ? '1' : '0', publish?.channel ?? '', publish?.message ?? '');
+  }
+
+  /** Forgets a deleted device. */
+  async forget(deviceId: string): Promise<void> {
+    await this.redis.eval(UPDATE, this.keys.length, ...this.keys, deviceId, '', '', '', '0', '', '');
+  }
+
+  async read(now = Date.now()): Promise<FleetCounts> {
+    const [seen, , pcn, , svn, boot] = this.keys;
+    const r = await this.redis
+      .multi()
+      .zcard(seen)
+      .zcount(seen, now - HOUR, '+inf')
+      .zcount(seen, now - 24 * HOUR, '+inf')
+      .scard(boot)
+      .hgetall(pcn)
+      .hgetall(svn)
+      .exec();
+    const v = (i: number) => r![i][1];
+    const counts = (h: unknown) => Object.fromEntries(Object.entries(h as Record<string, string>).map(([k, n]) => [k, Number(n)]).filter(([, n]) => (n as number) > 0));
+    return { total: Number(v(0)), seenLastHour: Number(v(1)), seenLastDay: Number(v(2)), bootstrapOnly: Number(v(3)), byProductClass: counts(v(4)), bySoftwareVersion: counts(v(5)) };
+  }
+
+  /**
+   * Replaces the counters with what MongoDB holds, reading every device once (about 0.3 ms a
+   * device on FerretDB): fresh keys are filled, then renamed over the live ones in one MULTI.
+   * Informs counted during the rebuild may be lost to it; the next Inform of each device
+   * repairs its entry.
+   */
+  async rebuild(devices: Collection<DeviceDoc>): Promise<number> {
+    const fresh = this.keys.map((k) => `${k}:rebuild`);
+    await this.redis.del(...fresh);
+    let n = 0;
+    let batch = this.redis.pipeline();
+    const cursor = devices.find({}, { projection: { 'deviceId.productClass': 1, softwareVersion: 1, lastInformAt: 1, lastEvents: 1 } }).batchSize(1000);
+    for await (const d of cursor) {
+      batch.eval(UPDATE, fresh.length, ...fresh, d._id, String(d.lastInformAt?.getTime() ?? 0), d.deviceId?.productClass ?? '', d.softwareVersion ?? '', d.lastEvents?.some((e) => e.eventCode === '0 BOOTSTRAP') ? '1' : '0', '', '');
+      n += 1;
+      if (n % 1000 === 0) {
+        await batch.exec();
+        batch = this.redis.pipeline();
+      }
+    }
+    await batch.exec();
+    // RENAME fails on a missing key (an empty hash is no key at all): rename only what exists.
+    const exists = await Promise.all(fresh.map((f) => this.redis.exists(f)));
+    const rename = this.redis.multi();
+    fresh.forEach((f, i) => (exists[i] ? rename.rename(f, this.keys[i]) : rename.del(this.keys[i])));
+    await rename.exec();
+    return n;
+  }
+
+  /** A rebuild by one process at a time; false when another holds the lock. */
+  async rebuildOnce(devices: Collection<DeviceDoc>, lockSeconds = 600): Promise<boolean> {
+    const lock = `${this.prefix}console:fleet:rebuilding`;
+    if ((await this.redis.set(lock, '1', 'EX', lockSeconds, 'NX')) !== 'OK') return false;
+    try {
+      await this.rebuild(devices);
+      return true;
+    } finally {
+      await this.redis.del(lock);
+    }
+  }
+}

@@ -1,0 +1,207 @@
+import type { Browser, Locator, Page } from 'playwright-core';
+import { API_PREFIX } from '../../src/api/openapi';
+import { Fleet, type FleetDevice } from '../../src/sim';
+import { TaskRepository } from '../../src/tasks/repository';
+import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../support/acs';
+import { axe, ensureConsoleBuilt, launchBrowser, screenshot, seriousViolations, type TestBrowser } from '../support/browser';
+import { createUser, TEST_PASSWORD } from '../support/console';
+
+/**
+ * The operator console in a real headless Chromium against the ACS on real stores, with
+ * simulated phones that answer connection requests: what an operator and a viewer see and do.
+ */
+jest.setTimeout(240_000);
+
+const CR = { username: 'cr-user', password: 'cr-secret' };
+const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+let acs: TestAcs;
+let fleet: Fleet;
+let phone: FleetDevice;
+let chromium: TestBrowser;
+let browser: Browser;
+
+beforeAll(async () => {
+  ensureConsoleBuilt();
+  acs = await startTestAcs({ ACS_CR_USERNAME: CR.username, ACS_CR_PASSWORD: CR.password, ACS_CR_TIMEOUT_MS: '2000' }, { roles: ['cwmp', 'api', 'worker'] });
+  fleet = new Fleet({
+    acsUrl: `${acs.cwmpUrl}/cwmp`,
+    count: 3,
+    auth: 'digest',
+    username: CPE_USERNAME,
+    password: CPE_PASSWORD,
+    serialPrefix: 'CON',
+    retry: false,
+    connectionRequestUsername: CR.username,
+    connectionRequestPassword: CR.password,
+  });
+  await fleet.start();
+  for (const d of fleet.devices) expect(await d.runSession()).toMatchObject({ ok: true });
+  phone = fleet.devices[1]!;
+  // the whole tree with its writability and values (the MAC among them), as an earlier refresh leaves it
+  const tasks = new TaskRepository(acs.stores.db);
+  await tasks.queue(phone.deviceId, { method: 'GetParameterNames', parameterPath: 'Device.', nextLevel: false });
+  await tasks.queue(phone.deviceId, { method: 'GetParameterValues', parameterNames: ['Device.'] });
+  expect(await phone.runSession()).toMatchObject({ ok: true, acsRequests: ['GetParameterNames', 'GetParameterValues'] });
+  await createUser(acs, 'operator', 'olivia');
+  await createUser(acs, 'viewer', 'victor');
+  chromium = await launchBrowser();
+  browser = chromium.browser;
+});
+
+afterAll(async () => {
+  await chromium?.close();
+  await fleet?.stop(1000);
+  await acs?.close();
+});
+
+/** A fresh browser context (own cookies) on the console; page errors fail the test. */
+async function openConsole(): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${acs.apiUrl}/`);
+  return { page, errors };
+}
+
+async function signIn(page: Page, name: string, password = TEST_PASSWORD): Promise<void> {
+  await page.getByLabel('User name').fill(name);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Screenshot for a person to look at, and no serious or critical axe-core violation. */
+async function check(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  expect(seriousViolations(await axe(page))).toEqual([]);
+}
+
+/** Polls (bounded) until the table shows exactly one row, holding `text`. */
+async function onlyRowIs(rows: Locator, text: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const count = await rows.count();
+    const first = count === 1 ? await rows.first().textContent() : '';
+    if (count === 1 && first?.includes(text)) return;
+    if (Date.now() > deadline) throw new Error(`expected one row with ${text}, saw ${count}: ${first ?? ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const auditCount = (action: string) => acs.stores.db.collection('audit').countDocuments({ action });
+
+/** Colon-free, dashed upper-case: another notation than the one the phone reports. */
+const dashedMac = (mac: string) => mac.toUpperCase().match(/../g)!.join('-');
+
+it('refuses a wrong password, says so, and counts it', async () => {
+  const { page, errors } = await openConsole();
+  await page.getByRole('heading', { name: 'Sign in to the ACS console' }).waitFor();
+  await check(page, 'sign-in');
+  const before = await auditCount('session.login_failed');
+  await signIn(page, 'olivia', 'not-the-password');
+  await expect(page.getByRole('alert').textContent()).resolves.toMatch(/wrong user name or password/i);
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
+  expect(await auditCount('session.login_failed')).toBe(before + 1);
+  await screenshot(page, 'sign-in-refused');
+  expect(errors).toEqual([]);
+});
+
+it('an operator finds a phone by MAC, refreshes a parameter, reboots it and sees it come back', async () => {
+  const { page, errors } = await openConsole();
+  await signIn(page, 'olivia');
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  await page.getByText('Devices in total').waitFor();
+  await check(page, 'overview');
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
+  await page.getByLabel('Search devices').fill(dashedMac(phone.model.factory.macAddress));
+  await page.getByRole('button', { name: 'Search' }).click();
+  const rows = page.getByRole('table', { name: 'Devices' }).locator('tbody tr');
+  await onlyRowIs(rows, phone.serialNumber);
+
+  // select and tag it; the tag then finds it
+  await page.getByRole('checkbox', { name: `Select ${phone.deviceId}` }).check();
+  await page.getByLabel('Tag', { exact: true }).fill('e2e-lobby');
+  await page.getByRole('button', { name: 'Add tag' }).click();
+  await page.getByText('Tag e2e-lobby added to 1 device.').waitFor();
+  await rows.first().locator('td', { hasText: 'e2e-lobby' }).waitFor();
+  await page.getByLabel('Search devices').fill('tag:e2e-lobby');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await onlyRowIs(rows, phone.serialNumber);
+  await check(page, 'devices');
+
+  await rows.first().getByRole('link').click();
+  await page.getByRole('heading', { name: 'Identity and status' }).waitFor();
+  await page.getByText('Live: changes show as they happen.').waitFor();
+
+  // The phone's value changes (to something hostile); a refresh brings it in, as text.
+  phone.model.set('Device.DeviceInfo.ProvisioningCode', HOSTILE);
+  await page.getByLabel('Filter parameters').fill('ProvisioningCode');
+  await page.getByRole('button', { name: 'Refresh Device.DeviceInfo.ProvisioningCode' }).click();
+  await page.locator('.pvalue', { hasText: HOSTILE }).waitFor({ timeout: 30_000 });
+  expect(await page.evaluate('window.__pwned')).toBeUndefined();
+  expect(await page.locator('#params-heading ~ ul img').count()).toBe(0);
+  await page.locator('#tasks-heading ~ table tr[data-status="done"]', { hasText: 'GetParameterValues Device.DeviceInfo.ProvisioningCode' }).waitFor();
+
+  // edit a writable value: SetParameterValues reaches the phone
+  await page.getByLabel('Filter parameters').fill('PeriodicInformInterval');
+  await page.getByRole('button', { name: 'Edit Device.ManagementServer.PeriodicInformInterval' }).click();
+  await page.getByLabel('New value of Device.ManagementServer.PeriodicInformInterval').fill('1234');
+  await screenshot(page, 'device-edit');
+  await page.getByRole('button', { name: 'Set value' }).click();
+  await page.locator('#tasks-heading ~ table tr[data-status="done"]', { hasText: 'SetParameterValues' }).waitFor({ timeout: 30_000 });
+  expect(phone.model.get('Device.ManagementServer.PeriodicInformInterval')).toBe(1234);
+  await page.getByLabel('Filter parameters').fill('');
+
+  const rebooted = phone.nextSession((o) => o.events.includes('1 BOOT'));
+  await page.getByRole('region', { name: 'Actions' }).getByRole('button', { name: 'Reboot' }).click();
+  const dialog = page.getByRole('dialog', { name: `Reboot ${phone.deviceId}?` });
+  await dialog.waitFor();
+  await screenshot(page, 'device-reboot-confirm');
+  await dialog.getByRole('button', { name: 'Reboot' }).click();
+  await page.locator('#tasks-heading ~ table tr[data-status="done"]', { hasText: 'Reboot' }).waitFor({ timeout: 30_000 });
+  await rebooted;
+  // the boot session after the reboot shows up without reloading
+  await page.locator('.facts dd', { hasText: 'M Reboot' }).waitFor({ timeout: 30_000 });
+  if (await sessionsRoute()) await page.locator('#sessions-heading ~ ol li', { hasText: 'M Reboot' }).first().waitFor({ timeout: 30_000 });
+  await check(page, 'device');
+  expect(errors).toEqual([]);
+});
+
+it('a viewer sees no buttons it cannot use, and the server refuses them anyway', async () => {
+  const { page, errors } = await openConsole();
+  await signIn(page, 'victor');
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  await page.goto(`${acs.apiUrl}/devices/${encodeURIComponent(phone.deviceId)}`);
+  await page.getByRole('heading', { name: 'Identity and status' }).waitFor();
+  await page.getByRole('list', { name: 'Parameter tree' }).waitFor();
+  for (const name of ['Reboot', 'Factory reset', 'Wake now', 'Push configuration', 'Refresh', 'Edit', 'Cancel', 'Retry', 'Clear']) {
+    expect(await page.getByRole('button', { name, exact: false }).count()).toBe(0);
+  }
+  expect(await page.getByRole('region', { name: 'Actions' }).count()).toBe(0);
+  await check(page, 'device-viewer');
+
+  await page.goto(`${acs.apiUrl}/devices`);
+  await page.getByRole('table', { name: 'Devices' }).locator('tbody tr').first().waitFor();
+  expect(await page.getByRole('button', { name: 'Add tag' }).count()).toBe(0);
+  expect(await page.getByRole('checkbox').count()).toBe(0);
+
+  const tasksPath = JSON.stringify(`${API_PREFIX}/devices/${encodeURIComponent(phone.deviceId)}/tasks`);
+  const status = await page.evaluate(`(async () => {
+    const session = await (await fetch('${API_PREFIX}/session')).json();
+    const r = await fetch(${tasksPath}, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+      body: JSON.stringify({ rpc: { method: 'Reboot' } }),
+    });
+    return r.status;
+  })()`);
+  expect(status).toBe(403);
+  expect(errors).toEqual([]);
+});
+
+async function sessionsRoute(): Promise<boolean> {
+  const r = await fetch(`${acs.apiUrl}${API_PREFIX}/openapi.json`);
+  const doc = (await r.json()) as { paths: Record<string, unknown> };
+  return '/devices/{id}/sessions' in doc.paths;
+}

@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/**
+ * A real headless Chromium for the console's end-to-end tests: Debian's `chromium` package
+ * (installed here when missing; browsers cannot be downloaded on these machines), driven by
+ * playwright-core, with a fresh profile and nothing reaching outside loopback.
+ */
+export const CHROMIUM = '/usr/bin/chromium';
+const ROOT = resolve(__dirname, '../..');
+export const SCREENSHOTS = join(ROOT, 'test-output/console');
+
+function sh(command: string, args: string[]): boolean {
+  return spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
+}
+
+export function ensureChromium(): void {
+  if (existsSync(CHROMIUM)) return;
+  if (process.getuid?.() !== 0) throw new Error(`${CHROMIUM} is missing: run \`apt-get install -y chromium\` as root`);
+  if (!sh('apt-get', ['install', '-y', 'chromium']) && !(sh('apt-get', ['update']) && sh('apt-get', ['install', '-y', 'chromium']))) {
+    throw new Error('could not install Debian\'s chromium package with apt-get');
+  }
+}
+
+/** Builds the console unless dist/console is current (the build script skips itself then). */
+export function ensureConsoleBuilt(): void {
+  const result = spawnSync(process.execPath, ['-r', '@swc-node/register', 'src/console/build/build.ts'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('the console build failed');
+}
+
+export interface TestBrowser {
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<TestBrowser> {
+  ensureChromium();
+  // playwright gives every launch a fresh, temporary user-data-dir of its own.
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    browser,
+    async close() {
+      await browser.close();
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/** axe-core's WCAG 2.x A/AA checks on the page as it is; returns the violations. */
+export async function axe(page: Page): Promise<AxeViolation[]> {
+  // Evaluated through the DevTools protocol, so the console's CSP (no inline script) still
+  // holds for the page itself; strings, as the test project has no DOM types.
+  if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(AXE);
+  return page.evaluate(`window.axe
+    .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })
+    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })))`) as Promise<AxeViolation[]>;
+}
+
+/** The serious and critical violations, as lines naming the rule and the elements. */
+export function seriousViolations(violations: AxeViolation[]): string[] {
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
