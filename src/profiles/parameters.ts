@@ -1,5 +1,6 @@
 import { Tr069Mapper } from '../cisco/mapping';
-import { validateValue, type ProfileEntry } from '../cisco/profile';
+import { checkFirmwareLimit, validateValue, type ProfileEntry } from '../cisco/profile';
+import type { Dialect } from '../cisco/rules';
 import type { Ua } from '../cisco/catalogue';
 import { hasVariables } from './variables';
 
@@ -41,8 +42,11 @@ export function isTr069Path(name: string): boolean {
   return TR069_PATH.test(name);
 }
 
-/** The entries in the XML model, checked; `problems` lists everything wrong (then nothing should be stored). */
-export function normaliseParameters(input: readonly ParameterInput[]): { entries: ProfileEntry[]; problems: ParameterProblem[] } {
+/**
+ * The entries in the XML model, checked; `problems` lists everything wrong (then nothing should
+ * be stored). `dialect`: the rule dialect of the devices they are for.
+ */
+export function normaliseParameters(input: readonly ParameterInput[], dialect: Dialect = 'mpp'): { entries: ProfileEntry[]; problems: ParameterProblem[] } {
   const problems: ParameterProblem[] = [];
   if (input.length > MAX_PARAMETERS) return { entries: [], problems: [{ name: '', code: 'form', message: `more than ${MAX_PARAMETERS} parameters` }] };
   const xml: Array<{ entry: ProfileEntry; given: string }> = [];
@@ -64,13 +68,15 @@ export function normaliseParameters(input: readonly ParameterInput[]): { entries
       continue;
     }
     seen.set(entry.name, given);
-    const issue = validateValue(entry.name, hasVariables(entry.value) ? '' : entry.value);
+    const issue = validateValue(entry.name, hasVariables(entry.value) ? '' : entry.value, undefined, dialect);
     if (issue) {
       problems.push({ name: given, code: issue.code, message: given === entry.name ? issue.message : `${given} (${issue.message})` });
       continue;
     }
     entries.push(entry);
   }
+  const together = new Map(entries.filter((e) => !hasVariables(e.value)).map((e) => [e.name, e.value]));
+  for (const issue of checkFirmwareLimit(together, dialect)) problems.push({ name: issue.name, code: issue.code, message: issue.message });
   return { entries, problems };
 }
 

@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { potentialConflicts, type PotentialConflict } from './conflicts';
+import { dialectFor } from '../cisco/rules';
 import { normaliseParameters, type ParameterInput, type ParameterProblem } from './parameters';
 import { checkSelector } from './selector';
 import { PROFILE_NAME, type ProfileContent, type ProfileDoc, type ProfileRevisionDoc, type Selector } from './types';
@@ -48,7 +49,8 @@ export function checkProfile(name: string, input: ProfileInput): ProfileContent 
   if (input.description !== undefined && input.description.length > MAX_DESCRIPTION) problems.push({ name: 'description', code: 'form', message: `description longer than ${MAX_DESCRIPTION} characters` });
   const selector = checkSelector(input.match ?? {});
   problems.push(...selector.problems.map((message) => ({ name: 'match', code: 'form' as const, message })));
-  const parameters = normaliseParameters(input.parameters ?? []);
+  // Values for Small Business devices only may use the legacy rule dialect (003 L1063-1096).
+  const parameters = normaliseParameters(input.parameters ?? [], dialectFor(selector.selector.productClasses));
   problems.push(...parameters.problems);
   if (problems.length) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { loadCatalogue } from '../cisco/catalogue';
 import { validateValue } from '../cisco/profile';
+import { dialectFor } from '../cisco/rules';
 import type { DeviceIdStruct } from '../cwmp/soap/types';
 import { DeviceVariablesStore, type DeviceVariablesDoc } from '../profiles/device-variables';
 import { mergeDesired, type MergedDesired } from '../profiles/merge';
@@ -81,8 +82,10 @@ export function profilesFromDb(db: Db): () => Promise<ProfilesView> {
   };
 }
 
-function checkExpanded(name: string, value: string): string | undefined {
-  return validateValue(name, value)?.message;
+/** Checks a value once variables filled it in, in the rule dialect of the device's model. */
+function checkExpanded(productClass: string): (name: string, value: string) => string | undefined {
+  const dialect = dialectFor([productClass]);
+  return (name, value) => validateValue(name, value, undefined, dialect)?.message;
 }
 
 export class EffectiveDesiredConfig implements DesiredConfigSource {
@@ -136,7 +139,7 @@ export class EffectiveDesiredConfig implements DesiredConfigSource {
       profiles.map((p) => ({ name: p._id, revision: p.revision, precedence: p.precedence, parameters: p.parameters })),
       own?.entries,
       variables?.values ?? {},
-      checkExpanded,
+      checkExpanded(facts.productClass),
     );
     const catalogue = loadCatalogue();
     const secretVariables = new Set(variables?.secret ?? []);

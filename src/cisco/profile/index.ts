@@ -8,6 +8,7 @@
 export { parseProfile, profileValues } from './parse';
 export { renderProfile, renderValues, escapeText, type RenderOptions } from './render';
 export { validateProfile, validateValue, type ValidationIssue } from './validate';
+export { checkFirmwareLimit } from './firmware-limit';
 export {
   ProfileParseError,
   ProfileRenderError,

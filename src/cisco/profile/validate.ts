@@ -4,6 +4,8 @@
  * `Foo_Bar: unknown parameter`.
  */
 import { checkCharacters, checkValue, loadCatalogue, type ParameterCatalogue } from '../catalogue';
+import type { Dialect } from '../rules';
+import { checkFirmwareLimit } from './firmware-limit';
 import type { ProfileEntry } from './types';
 
 export interface ValidationIssue {
@@ -24,7 +26,8 @@ function suggestion(name: string, catalogue: ParameterCatalogue): string | undef
   return index.get(name.toLowerCase().replace(/[\s_]/g, ''));
 }
 
-export function validateValue(name: string, value: string, catalogue: ParameterCatalogue = loadCatalogue()): ValidationIssue | undefined {
+/** `dialect`: the rule dialect of the devices the value is for (`dialectFor(productClasses)`). */
+export function validateValue(name: string, value: string, catalogue: ParameterCatalogue = loadCatalogue(), dialect: Dialect = 'mpp'): ValidationIssue | undefined {
   const entry = catalogue.get(name);
   if (!entry) {
     const near = suggestion(name, catalogue);
@@ -32,16 +35,18 @@ export function validateValue(name: string, value: string, catalogue: ParameterC
   }
   const chars = checkCharacters(value);
   if (chars) return { name, code: 'characters', message: `${name}: ${chars}` };
-  let problem = checkValue(entry.type, value);
+  let problem = checkValue(entry.type, value, dialect);
   if (!problem) return undefined;
   // Messages end up in logs and API answers: never echo a secret.
   if (entry.secret && value !== '') problem = problem.split(value).join('***');
   return { name, code: 'type', message: `${name}: ${problem}` };
 }
 
+/** Every value on its own, then the ones checked together (firmware-limit.ts). */
 export function validateProfile(
   entries: Iterable<ProfileEntry> | Record<string, string>,
   catalogue: ParameterCatalogue = loadCatalogue(),
+  dialect: Dialect = 'mpp',
 ): ValidationIssue[] {
   const pairs: Array<[string, string]> =
     Symbol.iterator in entries
@@ -49,8 +54,10 @@ export function validateProfile(
       : Object.entries(entries as Record<string, string>);
   const issues: ValidationIssue[] = [];
   for (const [name, value] of pairs) {
-    const issue = validateValue(name, value, catalogue);
+    const issue = validateValue(name, value, catalogue, dialect);
     if (issue) issues.push(issue);
   }
+  const invalid = new Set(issues.map((i) => i.name));
+  issues.push(...checkFirmwareLimit(new Map(pairs.filter(([name]) => !invalid.has(name))), dialect));
   return issues;
 }

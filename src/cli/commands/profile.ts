@@ -10,6 +10,7 @@ import {
   validateProfile,
   type ValidationIssue,
 } from '../../cisco/profile';
+import { dialectFor } from '../../cisco/rules';
 import type { ParamValue } from '../../cwmp/soap/types';
 import { UsageError } from '../errors';
 
@@ -149,10 +150,11 @@ export function register(program: Command): void {
     .command('validate')
     .description('check every parameter of an XML profile against the Cisco catalogue (exit 1 when any is wrong)')
     .argument('<file>', 'XML profile (<flat-profile>, optionally inside <device>)')
+    .option('--product-class <pc>', 'the devices it is for; a Small Business one (SPA...) takes the legacy rule dialect')
     .option('--json', 'print the result as JSON')
-    .action((file: string, opts: { json?: boolean }) => {
+    .action((file: string, opts: { json?: boolean; productClass?: string }) => {
       const parsed = parseOrFail(file, readInput(file));
-      const issues = validateProfile(parsed.entries);
+      const issues = validateProfile(parsed.entries, undefined, dialectFor(opts.productClass ? [opts.productClass] : undefined));
       reportIssues(file, issues, Boolean(opts.json), parsed.duplicates);
       if (issues.length) failed(`${file}: ${issues.length} invalid parameter${issues.length === 1 ? '' : 's'}`);
       if (!opts.json) out(`${file}: ${parsed.entries.length} parameters valid`);

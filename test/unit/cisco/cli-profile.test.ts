@@ -27,6 +27,15 @@ describe('acs profile validate', () => {
     expect(r.stderr).toContain('profile-invalid.xml: 3 invalid parameters');
   });
 
+  it('takes the legacy rule dialect for a Small Business product class only (003 L1085-1096; 001 L935-946)', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'acs-dialect-')), 'legacy.xml');
+    writeFileSync(file, '<flat-profile><Upgrade_Rule>( ! 1.0.33 )? http://ps.tell.com/sw/spa021024.bin</Upgrade_Rule></flat-profile>');
+    expect(await acs('profile', 'validate', '--product-class', 'SPA962', file)).toMatchObject({ code: 0, stdout: `${file}: 1 parameters valid\n` });
+    const mpp = await acs('profile', 'validate', file);
+    expect(mpp.code).toBe(1);
+    expect(mpp.stdout).toMatch(/^Upgrade_Rule: /);
+  });
+
   it('prints JSON with --json', async () => {
     const r = await acs('profile', 'validate', '--json', fixture('profile-invalid.xml'));
     expect(r.code).toBe(1);
