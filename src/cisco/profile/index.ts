@@ -7,7 +7,7 @@
  */
 export { parseProfile, profileValues } from './parse';
 export { renderProfile, renderValues, escapeText, type RenderOptions } from './render';
-export { validateProfile, validateValue, type ValidationIssue } from './validate';
+export { validateProfile, validateValue, xmlNameOf, type RenamedParameter, type ValidationIssue } from './validate';
 export { checkFirmwareLimit } from './firmware-limit';
 export {
   ProfileParseError,

@@ -3,7 +3,7 @@
  * `Proxy_1_: FQDN longer than 63 characters`, `SIP_Port_1_: Port 70000 out of range 1..65535`,
  * `Foo_Bar: unknown parameter`.
  */
-import { checkCharacters, checkValue, loadCatalogue, type ParameterCatalogue } from '../catalogue';
+import { checkCharacters, checkValue, legacyNameToXmlName, loadCatalogue, type ParameterCatalogue } from '../catalogue';
 import type { Dialect } from '../rules';
 import { checkFirmwareLimit } from './firmware-limit';
 import type { ProfileEntry } from './types';
@@ -27,6 +27,24 @@ function suggestion(name: string, catalogue: ParameterCatalogue): string | undef
 }
 
 /** `dialect`: the rule dialect of the devices the value is for (`dialectFor(productClasses)`). */
+/** A parameter written otherwise than by its XML name, and the XML name it stands for. */
+export interface RenamedParameter {
+  given: string;
+  name: string;
+}
+
+/**
+ * The XML name of a parameter written as the phone's web-page label ("Resync At (HHmm)") or
+ * a legacy name (`SIP_TOS/DiffServ_Value[1]`): each space and `[ ] ( ) /` becomes `_` (001
+ * L675-681; 003 L664-676, L731). A name the catalogue knows, or one the rule does not turn
+ * into a known name, is returned as it is (and then checked, and refused, as written).
+ */
+export function xmlNameOf(given: string, catalogue: ParameterCatalogue = loadCatalogue()): string {
+  if (catalogue.get(given)) return given;
+  const converted = legacyNameToXmlName(given.trim());
+  return catalogue.get(converted) ? converted : given;
+}
+
 export function validateValue(name: string, value: string, catalogue: ParameterCatalogue = loadCatalogue(), dialect: Dialect = 'mpp'): ValidationIssue | undefined {
   const entry = catalogue.get(name);
   if (!entry) {

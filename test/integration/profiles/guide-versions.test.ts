@@ -80,3 +80,35 @@ describe('Downgrade_Rev_Limit and Upgrade_Rule together (001 L1347-1352)', () =>
     expect(res.status).toBe(201);
   });
 });
+
+describe('web-page labels and legacy names (S07: 001 L675-681; 000 L527; 003 L731)', () => {
+  it('are stored under their XML names and shown in the answer, not refused', async () => {
+    const res = await api.post('/profiles', {
+      name: 'labels',
+      precedence: 5,
+      match: { productClasses: ['CP-6841-3PCC'] },
+      parameters: [
+        { name: 'Resync On Reset', value: 'Yes' },
+        { name: 'Resync At (HHmm)', value: '0959' },
+        { name: 'SIP_TOS/DiffServ_Value[1]', value: '0x68' },
+        { name: 'Station_Name', value: 'Lobby' },
+      ],
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.renamed).toEqual([
+      { given: 'Resync On Reset', name: 'Resync_On_Reset' },
+      { given: 'Resync At (HHmm)', name: 'Resync_At__HHmm_' },
+      { given: 'SIP_TOS/DiffServ_Value[1]', name: 'SIP_TOS_DiffServ_Value_1_' },
+    ]);
+    const stored = (await api.get('/profiles/labels')).body.parameters.map((p: { name: string }) => p.name);
+    expect(stored).toEqual(['Resync_On_Reset', 'Resync_At__HHmm_', 'SIP_TOS_DiffServ_Value_1_', 'Station_Name']);
+  });
+
+  it('converted, the value is checked as the XML parameter; a label naming nothing is refused as written', async () => {
+    const res = await api.post('/profiles', { name: 'bad-labels', precedence: 5, match: {}, parameters: [{ name: 'Resync At (HHmm)', value: '2500' }, { name: 'Resync On Nothing', value: 'Yes' }] });
+    expect(res.status).toBe(422);
+    const messages = res.body.errors.map((e: { message: string }) => e.message);
+    expect(messages[0]).toMatch(/^Resync At \(HHmm\) \(Resync_At__HHmm_: HHmm "2500" is not a time/);
+    expect(messages[1]).toMatch(/^Resync On Nothing: unknown parameter/);
+  });
+});

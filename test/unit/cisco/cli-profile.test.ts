@@ -36,6 +36,24 @@ describe('acs profile validate', () => {
     expect(mpp.stdout).toMatch(/^Upgrade_Rule: /);
   });
 
+  it('converts web-page labels and legacy names of a JSON list to XML names and shows them (S07: 001 L675-681; 003 L731)', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'acs-labels-')), 'labels.json');
+    writeFileSync(file, JSON.stringify([{ name: 'Resync On Reset', value: 'Yes' }, { name: 'Resync At (HHmm)', value: '0959' }, { name: 'SIP_TOS/DiffServ_Value[1]', value: '0x68' }]));
+    const r = await acs('profile', 'validate', file);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual([
+      'Resync On Reset: XML name Resync_On_Reset',
+      'Resync At (HHmm): XML name Resync_At__HHmm_',
+      'SIP_TOS/DiffServ_Value[1]: XML name SIP_TOS_DiffServ_Value_1_',
+      `${file}: 3 parameters valid`,
+    ]);
+    // Converted, then checked as the XML parameter: 2500 is no HHmm time.
+    writeFileSync(file, JSON.stringify([{ name: 'Resync At (HHmm)', value: '2500' }]));
+    const bad = await acs('profile', 'validate', '--json', file);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ valid: false, renamed: [{ given: 'Resync At (HHmm)', name: 'Resync_At__HHmm_' }], issues: [{ name: 'Resync_At__HHmm_', code: 'type' }] });
+  });
+
   it('prints JSON with --json', async () => {
     const r = await acs('profile', 'validate', '--json', fixture('profile-invalid.xml'));
     expect(r.code).toBe(1);
