@@ -1,5 +1,5 @@
 import { Tr069Mapper } from '../cisco/mapping';
-import { checkFirmwareLimit, validateValue, xmlNameOf, type ProfileEntry, type RenamedParameter } from '../cisco/profile';
+import { checkTogether, validateValue, xmlNameOf, type ProfileEntry, type RenamedParameter } from '../cisco/profile';
 import type { Dialect } from '../cisco/rules';
 import type { Ua } from '../cisco/catalogue';
 import { hasVariables } from './variables';
@@ -85,7 +85,7 @@ export function normaliseParameters(
     entries.push(entry);
   }
   const together = new Map(entries.filter((e) => !hasVariables(e.value)).map((e) => [e.name, e.value]));
-  for (const issue of checkFirmwareLimit(together, dialect)) problems.push({ name: issue.name, code: issue.code, message: issue.message });
+  for (const issue of checkTogether(together, dialect)) problems.push({ name: issue.name, code: issue.code, message: issue.message });
   return { entries, problems, renamed };
 }
 

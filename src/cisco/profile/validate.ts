@@ -5,6 +5,7 @@
  */
 import { checkCharacters, checkValue, legacyNameToXmlName, loadCatalogue, type ParameterCatalogue } from '../catalogue';
 import type { Dialect } from '../rules';
+import { checkAliasMaps } from './alias';
 import { checkFirmwareLimit } from './firmware-limit';
 import type { ProfileEntry } from './types';
 
@@ -76,6 +77,11 @@ export function validateProfile(
     if (issue) issues.push(issue);
   }
   const invalid = new Set(issues.map((i) => i.name));
-  issues.push(...checkFirmwareLimit(new Map(pairs.filter(([name]) => !invalid.has(name))), dialect));
+  issues.push(...checkTogether(new Map(pairs.filter(([name]) => !invalid.has(name))), dialect, catalogue));
   return issues;
+}
+
+/** The values checked together: firmware limit and Upgrade_Rule, alias maps and the rules naming them. */
+export function checkTogether(values: ReadonlyMap<string, string>, dialect: Dialect, catalogue: ParameterCatalogue = loadCatalogue()): ValidationIssue[] {
+  return [...checkFirmwareLimit(values, dialect), ...checkAliasMaps(values, dialect, catalogue)];
 }

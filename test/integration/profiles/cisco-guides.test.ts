@@ -2,13 +2,14 @@ import { startTestAcs, type TestAcs } from '../../support/acs';
 import { apiClient, type ApiClient } from '../../support/api';
 
 /**
- * Firmware versions as the guides write them, through the operator API on the real stores
- * (S03, S14, S23 of cisco-seeds-digest §12):
+ * What the guides' acceptance scenarios (cisco-seeds-digest §12) ask of profiles, through the
+ * operator API on the real stores. Firmware versions as the guides write them (S03, S14, S23):
  * - MPP: `sip68xx.v1-v2-v3MPP-BN`; "By contrast: 11.0.0 is an invalid format." (001 L935-946)
  * - Small Business: `1.0.31(b)`, `1.0.33`, `2.0.6` (003 L1063-1070), `!` for `!=` and a missing
  *   left operand standing for `$SWVER`: `! 1.0.33` (003 L1085-1096)
  * - `Downgrade_Rev_Limit`: the phone rejects upgrades to earlier versions (001 L1352), so an
  *   `Upgrade_Rule` aiming below it is refused, with the reason.
+ * Web-page labels and legacy names (S07), alias maps (S21).
  */
 let acs: TestAcs;
 let api: ApiClient;
@@ -110,5 +111,68 @@ describe('web-page labels and legacy names (S07: 001 L675-681; 000 L527; 003 L73
     const messages = res.body.errors.map((e: { message: string }) => e.message);
     expect(messages[0]).toMatch(/^Resync At \(HHmm\) \(Resync_At__HHmm_: HHmm "2500" is not a time/);
     expect(messages[1]).toMatch(/^Resync On Nothing: unknown parameter/);
+  });
+});
+
+describe('alias maps (S21: 003 L1210-1255)', () => {
+  // 003 L2228-2240: the guide's exercise.
+  const MAP = '/customer-account/SIP-number = /flat-profile/User_ID_1_ ;/customer-account/SIP-password = /flat-profile/Password_1_ ;';
+  const RULE = '[--alias a ] tftp://192.168.1.200/customer.xml';
+  const DOCUMENT = '<customer-account>\n  <SIP-number> 17775551234\n</SIP-number>\n  <SIP-password> 512835907884\n</SIP-password>\n</customer-account>';
+
+  it('a profile setting the rule and its alias register is checked and saved', async () => {
+    const res = await api.post('/profiles', profile('alias-ok', ['CP-6841-3PCC'], { GPP_A: MAP, Profile_Rule: RULE }));
+    expect(res.status).toBe(201);
+  });
+
+  it('more than 30 aliases, or an alias to an unknown parameter, is refused naming the register', async () => {
+    // "Up to 30 parameters can be remapped this way." (003 L1255)
+    const many = Array.from({ length: 31 }, (_, i) => `/acct/line${i} = /flat-profile/GPP_${String.fromCharCode(65 + (i % 16))} ;`).join('');
+    const thirty = many.split(';').slice(0, 30).join(';') + ';';
+    expect((await api.post('/profiles', profile('alias-30', ['CP-6841-3PCC'], { GPP_B: thirty, Profile_Rule_B: '[--alias b] http://p.example/acct.xml' }))).status).toBe(201);
+    const over = await api.post('/profiles', profile('alias-31', ['CP-6841-3PCC'], { GPP_B: many, Profile_Rule_B: '[--alias b] http://p.example/acct.xml' }));
+    expect(over.status).toBe(422);
+    expect(over.body.errors).toHaveLength(1);
+    expect(JSON.stringify(over.body.errors[0])).toMatch(/GPP_B: alias map of Profile_Rule_B --alias: .*at most 30 aliases/);
+    const unknown = await api.post('/profiles', profile('alias-unknown', ['CP-6841-3PCC'], { GPP_A: '/acct/number = /flat-profile/User_Id_One ;', Profile_Rule: RULE }));
+    expect(unknown.status).toBe(422);
+    expect(JSON.stringify(unknown.body.errors)).toMatch(/GPP_A: alias map of Profile_Rule --alias: maps to unknown parameter User_Id_One/);
+    // Without a rule naming it, GPP_A is any string.
+    expect((await api.post('/profiles', profile('gpp-free', ['CP-6841-3PCC'], { GPP_A: many }))).status).toBe(201);
+  });
+
+  it("previews what the phone sets from the guide's <customer-account> document", async () => {
+    const res = await api.post('/cisco/alias-preview', { map: MAP, document: DOCUMENT });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      values: [
+        { parameter: 'User_ID_1_', value: '17775551234', element: '/customer-account/SIP-number' },
+        { parameter: 'Password_1_', value: '512835907884', element: '/customer-account/SIP-password' },
+      ],
+      unmatched: [],
+    });
+  });
+
+  it('matches an alias against the end of the element path: the element can be nested further (003 L1243-1250)', async () => {
+    const map = '/SIP-Credentials/name = /flat-profile/Display_Name_1_ ;/SIP-Credentials/number = /flat-profile/User_ID_1_ ;/auth-secret = /flat-profile/Password_1_ ;/SIP-Credentials/realm = /flat-profile/Auth_ID_1_ ;';
+    const document = '<CPE><SIP-Credentials><name>J. Smith</name><number>14085551234</number><auth-secret>732091751563sfd</auth-secret></SIP-Credentials></CPE>';
+    const res = await api.post('/cisco/alias-preview', { map, document });
+    expect(res.body.values.map((v: { parameter: string; value: string }) => [v.parameter, v.value])).toEqual([
+      ['Display_Name_1_', 'J. Smith'],
+      ['User_ID_1_', '14085551234'],
+      ['Password_1_', '732091751563sfd'],
+    ]);
+    expect(res.body.unmatched).toEqual(['/SIP-Credentials/realm']);
+  });
+
+  it('refuses a bad map or a hostile document with 422 naming the field', async () => {
+    const badMap = await api.post('/cisco/alias-preview', { map: '/a/b => User_ID_1_', document: DOCUMENT });
+    expect(badMap.status).toBe(422);
+    expect(badMap.body.errors[0].field).toBe('map');
+    const doctype = await api.post('/cisco/alias-preview', { map: MAP, document: '<!DOCTYPE x [<!ENTITY a "b">]><customer-account/>' });
+    expect(doctype.status).toBe(422);
+    expect(doctype.body.errors[0]).toMatchObject({ field: 'document', message: expect.stringMatching(/DOCTYPE/) });
+    const broken = await api.post('/cisco/alias-preview', { map: MAP, document: '<customer-account><SIP-number>1</customer-account>' });
+    expect(broken.status).toBe(422);
   });
 });
