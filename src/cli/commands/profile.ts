@@ -6,6 +6,7 @@ import {
   profileValues,
   ProfileParseError,
   ProfileRenderError,
+  renderProfile,
   renderValues,
   validateProfile,
   xmlNameOf,
@@ -15,6 +16,7 @@ import {
 } from '../../cisco/profile';
 import { dialectFor } from '../../cisco/rules';
 import type { ParamValue } from '../../cwmp/soap/types';
+import { activationEntries, ActivationError } from '../../provisioning/activation';
 import { UsageError } from '../errors';
 
 const MAX_INPUT = 4 * 1024 * 1024;
@@ -174,6 +176,30 @@ export function register(program: Command): void {
       reportIssues(file, issues, Boolean(opts.json), parsed.duplicates, renamed);
       if (issues.length) failed(`${file}: ${issues.length} invalid parameter${issues.length === 1 ? '' : 's'}`);
       if (!opts.json) out(`${file}: ${entries.length} parameters valid`);
+    });
+
+  profile
+    .command('activation')
+    .description("print the guide's activation-code onboarding profile (Profile_Rule gds://); refused for models without the feature (CP-6861)")
+    .requiredOption('--product-class <pc>', 'the phones it is for, e.g. CP-8851-3PCC')
+    .option('--upgrade-rule <url>', 'Upgrade_Rule to a load that has the feature (11-2-3MSR1 or later)')
+    .option('--retry-delay <seconds>', 'Upgrade_Error_Retry_Delay (default 3600)')
+    .option('--user-password-file <file>', 'User_Password (4 to 127 characters; an empty file for no password), read from a file to keep it off the command line')
+    .action((opts: { productClass: string; upgradeRule?: string; retryDelay?: string; userPasswordFile?: string }) => {
+      if (opts.retryDelay !== undefined && !/^\d{1,10}$/.test(opts.retryDelay)) throw new UsageError(`--retry-delay must be a number of seconds, not "${opts.retryDelay.slice(0, 40)}"`);
+      const userPassword = opts.userPasswordFile === undefined ? undefined : readInput(opts.userPasswordFile).toString('utf8').replace(/\r?\n$/, '');
+      try {
+        const entries = activationEntries({
+          productClass: opts.productClass,
+          ...(opts.upgradeRule !== undefined ? { upgradeRule: opts.upgradeRule } : {}),
+          ...(opts.retryDelay !== undefined ? { upgradeErrorRetryDelay: Number(opts.retryDelay) } : {}),
+          ...(userPassword !== undefined ? { userPassword } : {}),
+        });
+        out(renderProfile(entries, { device: true }));
+      } catch (err) {
+        if (err instanceof ActivationError) failed(err.message);
+        throw err;
+      }
     });
 
   profile

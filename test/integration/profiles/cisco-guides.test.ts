@@ -1,5 +1,6 @@
 import { startTestAcs, type TestAcs } from '../../support/acs';
-import { apiClient, type ApiClient } from '../../support/api';
+import { registerDevice } from '../../support/devices';
+import { apiClient, enc, type ApiClient } from '../../support/api';
 
 /**
  * What the guides' acceptance scenarios (cisco-seeds-digest §12) ask of profiles, through the
@@ -174,5 +175,39 @@ describe('alias maps (S21: 003 L1210-1255)', () => {
     expect(doctype.body.errors[0]).toMatchObject({ field: 'document', message: expect.stringMatching(/DOCTYPE/) });
     const broken = await api.post('/cisco/alias-preview', { map: MAP, document: '<customer-account><SIP-number>1</customer-account>' });
     expect(broken.status).toBe(422);
+  });
+});
+
+describe('activation-code onboarding (S25: 001 L477-508, L567-597)', () => {
+  const LOAD = 'http://10.0.0.5/sip88xx.11-2-3MSR1-1.loads';
+
+  it("sets the guide's gds:// profile among the phone's own parameters, never showing the password", async () => {
+    const phone = await registerDevice(acs.stores.db, { serialNumber: 'ACT0001', productClass: 'CP-8851-3PCC' });
+    const res = await api.post(`/devices/${enc(phone.id)}/cisco/activation`, { upgradeRule: LOAD, userPassword: 'Abc123' });
+    expect(res.status).toBe(200);
+    expect(res.body.parameters).toEqual([
+      { name: 'Profile_Rule', value: 'gds://', ua: 'na' },
+      { name: 'Upgrade_Enable', value: 'yes', ua: 'na' },
+      { name: 'Upgrade_Error_Retry_Delay', value: '3600', ua: 'na' },
+      { name: 'Upgrade_Rule', value: LOAD, ua: 'na' },
+      { name: 'User_Password', secret: true, ua: 'rw' },
+    ]);
+    expect(JSON.stringify(res.body)).not.toContain('Abc123');
+  });
+
+  it('refuses the CP-6861 and a User_Password outside 4..127 characters, storing nothing', async () => {
+    const old = await registerDevice(acs.stores.db, { serialNumber: 'ACT6861', productClass: 'CP-6861-3PCC' });
+    const refused = await api.post(`/devices/${enc(old.id)}/cisco/activation`, {});
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors[0]).toMatchObject({ field: 'productClass', message: expect.stringMatching(/CP-6861-3PCC does not support activation-code onboarding/) });
+    const phone = await registerDevice(acs.stores.db, { serialNumber: 'ACT0002', productClass: 'CP-8851-3PCC' });
+    for (const bad of ['abc', 'x'.repeat(128)]) {
+      const res = await api.post(`/devices/${enc(phone.id)}/cisco/activation`, { userPassword: bad });
+      expect(res.status).toBe(bad.length > 127 ? 400 : 422);
+      expect(JSON.stringify(res.body)).not.toContain(bad);
+    }
+    expect((await api.get(`/devices/${enc(phone.id)}/cisco/desired`)).status).toBe(404);
+    expect((await api.get(`/devices/${enc(old.id)}/cisco/desired`)).status).toBe(404);
+    expect((await api.post(`/devices/${enc(phone.id)}/cisco/activation`, { userPassword: 'x'.repeat(127) })).status).toBe(200);
   });
 });

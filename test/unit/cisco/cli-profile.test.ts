@@ -131,3 +131,50 @@ describe('acs profile convert', () => {
     expect(to.stderr).toContain('--to must be tr069 or xml, not "yaml"');
   });
 });
+
+describe('acs profile activation (S25: 001 L477-508, L567-597)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'acs-activation-'));
+  const passwordFile = (text: string) => {
+    const file = path.join(dir, `pw-${text.length}`);
+    writeFileSync(file, `${text}\n`);
+    return file;
+  };
+
+  it("prints the guide's activation profile", async () => {
+    const r = await acs('profile', 'activation', '--product-class', 'CP-8851-3PCC', '--upgrade-rule', 'http://10.0.0.5/sip88xx.11-2-3MSR1-1.loads', '--user-password-file', passwordFile('Abc123'));
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toBe(
+      [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<device>',
+        '<flat-profile>',
+        '<Profile_Rule ua="na">gds://</Profile_Rule>',
+        '<Upgrade_Enable ua="na">yes</Upgrade_Enable>',
+        '<Upgrade_Error_Retry_Delay ua="na">3600</Upgrade_Error_Retry_Delay>',
+        '<Upgrade_Rule ua="na">http://10.0.0.5/sip88xx.11-2-3MSR1-1.loads</Upgrade_Rule>',
+        '<User_Password ua="rw">Abc123</User_Password>',
+        '</flat-profile>',
+        '</device>',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses the CP-6861, which has no activation code (001 L482)', async () => {
+    const r = await acs('profile', 'activation', '--product-class', 'CP-6861-3PCC');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/CP-6861-3PCC does not support activation-code onboarding/);
+    expect((await acs('profile', 'activation', '--product-class', 'CP-6871-3PCC')).code).toBe(0);
+  });
+
+  it('holds User_Password to 4..127 characters, or none (001 L590-592)', async () => {
+    for (const ok of ['', 'Abcd', 'x'.repeat(127)]) expect((await acs('profile', 'activation', '--product-class', 'CP-8851-3PCC', '--user-password-file', passwordFile(ok))).code).toBe(0);
+    for (const bad of ['Abc', 'x'.repeat(128)]) {
+      const r = await acs('profile', 'activation', '--product-class', 'CP-8851-3PCC', '--user-password-file', passwordFile(bad));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/User_Password: Str127 (shorter than 4|longer than 127) characters/);
+      expect(r.stderr).not.toContain(bad);
+    }
+  });
+});
