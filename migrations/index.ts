@@ -3,6 +3,7 @@ import initial from './001-initial';
 import apiAndJobs from './002-api-and-jobs';
 import filesAndProvisioning from './003-files-and-provisioning';
 import profilesAndFirmware from './004-profiles-and-firmware';
+import syslog from './005-syslog';
 
 /** Every migration, in the order they apply. Append new ones; never edit or reorder applied ones. */
-export const MIGRATIONS: readonly Migration[] = [initial, apiAndJobs, filesAndProvisioning, profilesAndFirmware];
+export const MIGRATIONS: readonly Migration[] = [initial, apiAndJobs, filesAndProvisioning, profilesAndFirmware, syslog];

@@ -14,6 +14,13 @@ export interface Config {
   apiPort: number;
   fsPort: number;
   workerPort: number;
+  syslog: {
+    port: number;
+    maxMessageBytes: number;
+    ratePerSecond: number;
+    perDevice: number;
+    retentionSeconds: number;
+  };
   publicFsUrl: string;
   logLevel: string;
   secret?: string;
@@ -126,6 +133,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiPort: n('ACS_API_PORT'),
     fsPort: n('ACS_FS_PORT'),
     workerPort: n('ACS_WORKER_PORT'),
+    syslog: {
+      port: n('ACS_SYSLOG_PORT'),
+      maxMessageBytes: n('ACS_SYSLOG_MAX_MESSAGE'),
+      ratePerSecond: n('ACS_SYSLOG_RATE'),
+      perDevice: n('ACS_SYSLOG_EVENTS_PER_DEVICE'),
+      retentionSeconds: n('ACS_SYSLOG_RETENTION'),
+    },
     publicFsUrl: s('ACS_PUBLIC_FS_URL').replace(/\/+$/, ''),
     logLevel: s('LOG_LEVEL'),
     secret: raw.ACS_SECRET as string | undefined,

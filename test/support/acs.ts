@@ -13,6 +13,8 @@ export interface TestAcs {
   fsUrl: string;
   /** base URL of the api role ('' unless it runs); the API itself is under `${apiUrl}/api/v1` */
   apiUrl: string;
+  /** `syslog://host:port` of the syslog role ('' unless it runs) */
+  syslogUrl: string;
   /** a fresh API token with this role, as `acs token create` makes them */
   token(role: ApiRole, name?: string): Promise<string>;
   close(): Promise<void>;
@@ -40,6 +42,7 @@ export async function startTestAcs(overrides: Record<string, string> = {}, optio
     ACS_API_PORT: '0',
     ACS_FS_PORT: '0',
     ACS_WORKER_PORT: '0',
+    ACS_SYSLOG_PORT: '0',
     ACS_CWMP_USERNAME: CPE_USERNAME,
     ACS_CWMP_PASSWORD: CPE_PASSWORD,
     ...(options.logs ? { LOG_LEVEL: 'info' } : {}),
@@ -62,6 +65,7 @@ export async function startTestAcs(overrides: Record<string, string> = {}, optio
     cwmpUrl: running.find((r) => r.name === 'cwmp')?.url ?? '',
     fsUrl: running.find((r) => r.name === 'fs')?.url ?? '',
     apiUrl: running.find((r) => r.name === 'api')?.url ?? '',
+    syslogUrl: running.find((r) => r.name === 'syslog')?.url ?? '',
     token: async (role, name = `test-${role}`) => (await new TokenRepository(stores.db).create({ name, role, createdBy: 'test' })).token,
     async close() {
       await Promise.allSettled(running.map((r) => r.close()));

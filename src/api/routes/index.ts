@@ -9,7 +9,8 @@ import { fileRoutes } from './files';
 import { firmwareRoutes } from './firmware';
 import { jobRoutes } from './jobs';
 import { profileRoutes } from './profiles';
+import { syslogRoutes } from './syslog';
 import { taskRoutes } from './tasks';
 
 /** Every route module of the API, one per concern. Add yours here (see ../README.md). */
-export const ROUTE_MODULES: readonly RouteModule[] = [deviceRoutes, taskRoutes, faultRoutes, jobRoutes, adminRoutes, fileRoutes, ciscoRoutes, ciscoAliasRoutes, ciscoActivationRoutes, profileRoutes, firmwareRoutes];
+export const ROUTE_MODULES: readonly RouteModule[] = [deviceRoutes, taskRoutes, faultRoutes, jobRoutes, adminRoutes, fileRoutes, ciscoRoutes, ciscoAliasRoutes, ciscoActivationRoutes, profileRoutes, firmwareRoutes, syslogRoutes];
