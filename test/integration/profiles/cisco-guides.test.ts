@@ -211,3 +211,11 @@ describe('activation-code onboarding (S25: 001 L477-508, L567-597)', () => {
     expect((await api.post(`/devices/${enc(phone.id)}/cisco/activation`, { userPassword: 'x'.repeat(127) })).status).toBe(200);
   });
 });
+
+describe('Syslog_Server pointed at the syslog role (S24: 000 L210-217)', () => {
+  it('is a profile parameter like any, with the collector port', async () => {
+    const res = await api.post('/profiles', profile('syslog', ['CP-6841-3PCC'], { Syslog_Server: 'acs.example.net:5514', Syslog_Identifier: '$MAC' }));
+    expect(res.status).toBe(201);
+    expect((await api.post('/profiles', profile('syslog-bad', ['CP-6841-3PCC'], { Syslog_Server: 'acs.example.net:70000' }))).status).toBe(422);
+  });
+});
