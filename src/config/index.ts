@@ -19,6 +19,13 @@ export interface Config {
   workerPort: number;
   /** internal Prometheus port of this process, whatever roles it runs */
   metricsPort: number;
+  syslog: {
+    port: number;
+    maxMessageBytes: number;
+    ratePerSecond: number;
+    perDevice: number;
+    retentionSeconds: number;
+  };
   publicFsUrl: string;
   logLevel: string;
   logFormat: LogFormat;
@@ -183,6 +190,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fsPort: n('ACS_FS_PORT'),
     workerPort: n('ACS_WORKER_PORT'),
     metricsPort: n('ACS_METRICS_PORT'),
+    syslog: {
+      port: n('ACS_SYSLOG_PORT'),
+      maxMessageBytes: n('ACS_SYSLOG_MAX_MESSAGE'),
+      ratePerSecond: n('ACS_SYSLOG_RATE'),
+      perDevice: n('ACS_SYSLOG_EVENTS_PER_DEVICE'),
+      retentionSeconds: n('ACS_SYSLOG_RETENTION'),
+    },
     publicFsUrl: s('ACS_PUBLIC_FS_URL').replace(/\/+$/, ''),
     logLevel: s('LOG_LEVEL'),
     logFormat: s('LOG_FORMAT') as LogFormat,

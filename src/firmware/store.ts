@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { FileStore } from '../files/store';
 import { checkUpgradePath } from './versions';
+import { dialectFor } from '../cisco/rules';
 import { admittingWave, checkWaves, judgeWave, waveSize, type RolloutRules, type RolloutState, type WaveProgress } from './waves';
 import { checkWindows } from './windows';
 import { rolloutId, waveKey, type FirmwareFileRef, type FirmwarePolicyDoc, type FirmwarePolicyInput, type StoredRolloutState } from './types';
@@ -75,7 +76,7 @@ export class FirmwarePolicyStore {
       minResults: input.minResults ?? 5,
       soakSeconds: input.soakSeconds ?? 0,
     };
-    const problems = [...checkUpgradePath(path), ...checkWindows(input.windows ?? [], input.utcOffsetMinutes ?? 0), ...checkWaves(rules.waves)];
+    const problems = [...checkUpgradePath(path, dialectFor([productClass])), ...checkWindows(input.windows ?? [], input.utcOffsetMinutes ?? 0), ...checkWaves(rules.waves)];
     if (!(rules.faultThreshold >= 0 && rules.faultThreshold <= 1)) problems.push('faultThreshold must be between 0 and 1');
     if (!Number.isInteger(rules.minResults) || rules.minResults < 1) problems.push('minResults must be a positive integer');
     if (!Number.isInteger(rules.soakSeconds) || rules.soakSeconds < 0) problems.push('soakSeconds must be a non-negative integer');

@@ -1,3 +1,4 @@
+import { parseLegacyVersion, parseMppVersion, type Dialect } from '../cisco/rules';
 import { tryCompare } from '../profiles/selector';
 
 /**
@@ -32,11 +33,17 @@ export function nextHop(current: string | undefined, path: UpgradePath): Hop {
   return { install: stage ?? path.target };
 }
 
-/** Problems of a path as an operator wrote it (versions that do not parse, compare or respect the floor). */
-export function checkUpgradePath(path: UpgradePath): string[] {
+/**
+ * Problems of a path as an operator wrote it (versions that do not parse, compare or respect
+ * the floor). `dialect`: the product class's (rules/dialect.ts); an MPP phone knows only its
+ * load names, so `11.0.0` is refused for it (001 L935-956), not for a Small Business device
+ * (`2.0.6`: 003 L1063-1070).
+ */
+export function checkUpgradePath(path: UpgradePath, dialect: Dialect = 'mpp'): string[] {
   const problems: string[] = [];
   const all = [path.target, ...path.stages, ...(path.floor !== undefined ? [path.floor] : [])];
-  for (const v of all) if (tryCompare(v, v) === undefined) problems.push(`"${v.slice(0, 80)}" is not a firmware version like sip88xx.12-0-1MPP`);
+  const parses = (v: string) => parseMppVersion(v) !== undefined || (dialect === 'legacy' && parseLegacyVersion(v) !== undefined);
+  for (const v of all) if (!parses(v)) problems.push(`"${v.slice(0, 80)}" is not a firmware version like ${dialect === 'mpp' ? 'sip88xx.12-0-1MPP' : '2.0.6'}`);
   if (problems.length) return problems;
   for (const s of path.stages) {
     const c = tryCompare(s, path.target);

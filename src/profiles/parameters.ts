@@ -1,5 +1,6 @@
 import { Tr069Mapper } from '../cisco/mapping';
-import { validateValue, type ProfileEntry } from '../cisco/profile';
+import { checkTogether, validateValue, xmlNameOf, type ProfileEntry, type RenamedParameter } from '../cisco/profile';
+import type { Dialect } from '../cisco/rules';
 import type { Ua } from '../cisco/catalogue';
 import { hasVariables } from './variables';
 
@@ -8,7 +9,8 @@ import { hasVariables } from './variables';
  * (`Proxy_1_`) with XML values, or TR-069 paths (`Device.ManagementServer.PeriodicInformInterval`)
  * with TR-069 values, which the catalogue maps to their XML parameter. Profiles store one
  * model, the XML one; every value is checked against the catalogue, except the parts a
- * per-device variable fills in, which are checked per device once expanded. Pure.
+ * per-device variable fills in, which are checked per device once expanded. A name written as
+ * the phone's web-page label or a legacy name becomes its XML name (`renamed` says which). Pure.
  */
 
 export interface ParameterInput {
@@ -41,17 +43,28 @@ export function isTr069Path(name: string): boolean {
   return TR069_PATH.test(name);
 }
 
-/** The entries in the XML model, checked; `problems` lists everything wrong (then nothing should be stored). */
-export function normaliseParameters(input: readonly ParameterInput[]): { entries: ProfileEntry[]; problems: ParameterProblem[] } {
+/**
+ * The entries in the XML model, checked; `problems` lists everything wrong (then nothing should
+ * be stored). `dialect`: the rule dialect of the devices they are for.
+ */
+export function normaliseParameters(
+  input: readonly ParameterInput[],
+  dialect: Dialect = 'mpp',
+): { entries: ProfileEntry[]; problems: ParameterProblem[]; renamed: RenamedParameter[] } {
   const problems: ParameterProblem[] = [];
-  if (input.length > MAX_PARAMETERS) return { entries: [], problems: [{ name: '', code: 'form', message: `more than ${MAX_PARAMETERS} parameters` }] };
+  const renamed: RenamedParameter[] = [];
+  if (input.length > MAX_PARAMETERS) return { entries: [], problems: [{ name: '', code: 'form', message: `more than ${MAX_PARAMETERS} parameters` }], renamed };
   const xml: Array<{ entry: ProfileEntry; given: string }> = [];
   const paths: ParameterInput[] = [];
   for (const p of input) {
     if (p.ua !== undefined && !UA.has(p.ua)) problems.push({ name: p.name, code: 'form', message: `${p.name}: ua "${String(p.ua)}" is not na, ro or rw` });
     if (p.keep && p.value) problems.push({ name: p.name, code: 'form', message: `${p.name}: a kept (self-closing) parameter carries no value` });
     if (isTr069Path(p.name)) paths.push(p);
-    else xml.push({ entry: toEntry(p.name, p), given: p.name });
+    else {
+      const name = xmlNameOf(p.name);
+      if (name !== p.name) renamed.push({ given: p.name, name });
+      xml.push({ entry: toEntry(name, p), given: p.name });
+    }
   }
   xml.push(...fromPaths(paths, problems));
 
@@ -64,14 +77,16 @@ export function normaliseParameters(input: readonly ParameterInput[]): { entries
       continue;
     }
     seen.set(entry.name, given);
-    const issue = validateValue(entry.name, hasVariables(entry.value) ? '' : entry.value);
+    const issue = validateValue(entry.name, hasVariables(entry.value) ? '' : entry.value, undefined, dialect);
     if (issue) {
       problems.push({ name: given, code: issue.code, message: given === entry.name ? issue.message : `${given} (${issue.message})` });
       continue;
     }
     entries.push(entry);
   }
-  return { entries, problems };
+  const together = new Map(entries.filter((e) => !hasVariables(e.value)).map((e) => [e.name, e.value]));
+  for (const issue of checkTogether(together, dialect)) problems.push({ name: issue.name, code: issue.code, message: issue.message });
+  return { entries, problems, renamed };
 }
 
 function toEntry(name: string, p: ParameterInput): ProfileEntry {

@@ -1,5 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { potentialConflicts, type PotentialConflict } from './conflicts';
+import type { RenamedParameter } from '../cisco/profile';
+import { dialectFor } from '../cisco/rules';
 import { normaliseParameters, type ParameterInput, type ParameterProblem } from './parameters';
 import { checkSelector } from './selector';
 import { PROFILE_NAME, type ProfileContent, type ProfileDoc, type ProfileRevisionDoc, type Selector } from './types';
@@ -31,6 +33,8 @@ export interface SavedProfile {
   profile: ProfileDoc;
   /** conflicts with other profiles this save created or left in place */
   conflicts: PotentialConflict[];
+  /** parameters written as web-page labels or legacy names, and the XML names they were stored as */
+  renamed: RenamedParameter[];
 }
 
 const MAX_DESCRIPTION = 1024;
@@ -38,7 +42,7 @@ const RESERVED = new Set(['conflicts', 'import']);
 const MAX_PRECEDENCE = 1_000_000;
 
 /** Checks a profile and converts it to the stored (XML) model; throws ProfileError naming every problem. */
-export function checkProfile(name: string, input: ProfileInput): ProfileContent {
+export function checkProfile(name: string, input: ProfileInput): { content: ProfileContent; renamed: RenamedParameter[] } {
   if (!PROFILE_NAME.test(name)) throw new ProfileError(400, `${JSON.stringify(name.slice(0, 70))} is not a profile name (letters, digits, _ . -, at most 64)`);
   if (RESERVED.has(name)) throw new ProfileError(400, `"${name}" is reserved (it names an API path under /profiles)`);
   const problems: ParameterProblem[] = [];
@@ -48,13 +52,17 @@ export function checkProfile(name: string, input: ProfileInput): ProfileContent 
   if (input.description !== undefined && input.description.length > MAX_DESCRIPTION) problems.push({ name: 'description', code: 'form', message: `description longer than ${MAX_DESCRIPTION} characters` });
   const selector = checkSelector(input.match ?? {});
   problems.push(...selector.problems.map((message) => ({ name: 'match', code: 'form' as const, message })));
-  const parameters = normaliseParameters(input.parameters ?? []);
+  // Values for Small Business devices only may use the legacy rule dialect (003 L1063-1096).
+  const parameters = normaliseParameters(input.parameters ?? [], dialectFor(selector.selector.productClasses));
   problems.push(...parameters.problems);
   if (problems.length) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
     throw new ProfileError(422, `profile ${name} refused: ${problems[0].message}${more}`, problems);
   }
-  return { ...(input.description ? { description: input.description } : {}), precedence: input.precedence, match: selector.selector, parameters: parameters.entries };
+  return {
+    content: { ...(input.description ? { description: input.description } : {}), precedence: input.precedence, match: selector.selector, parameters: parameters.entries },
+    renamed: parameters.renamed,
+  };
 }
 
 /**
@@ -88,19 +96,19 @@ export class ProfileStore {
   }
 
   async create(name: string, input: ProfileInput, by?: string): Promise<SavedProfile> {
-    const content = checkProfile(name, input);
+    const { content, renamed } = checkProfile(name, input);
     const head = await this.heads.findOne({ _id: name });
     if (head && !head.deleted) throw new ProfileError(409, `profile ${name} exists (revision ${head.revision}); replace it with PUT`);
-    return this.save(name, content, head ?? undefined, by);
+    return { ...(await this.save(name, content, head ?? undefined, by)), renamed };
   }
 
   /** Replaces a live profile; with `ifRevision`, only if that is still its revision. */
   async replace(name: string, input: ProfileInput, by?: string, ifRevision?: number): Promise<SavedProfile> {
-    const content = checkProfile(name, input);
+    const { content, renamed } = checkProfile(name, input);
     const head = await this.get(name);
     if (!head) throw new ProfileError(404, `profile ${name} does not exist`);
     if (ifRevision !== undefined && head.revision !== ifRevision) throw new ProfileError(409, `profile ${name} is at revision ${head.revision}, not ${ifRevision}`);
-    return this.save(name, content, head, by);
+    return { ...(await this.save(name, content, head, by)), renamed };
   }
 
   async delete(name: string, by?: string): Promise<ProfileDoc> {
@@ -133,7 +141,7 @@ export class ProfileStore {
     return potentialConflicts((await this.list()).map((p) => ({ name: p._id, precedence: p.precedence, match: p.match, parameters: p.parameters })), subject);
   }
 
-  private async save(name: string, content: ProfileContent, head: ProfileDoc | undefined, by: string | undefined): Promise<SavedProfile> {
+  private async save(name: string, content: ProfileContent, head: ProfileDoc | undefined, by: string | undefined): Promise<Omit<SavedProfile, 'renamed'>> {
     const now = new Date();
     const revision = (head?.revision ?? 0) + 1;
     await this.revisions.insertOne(revisionOf(name, revision, content, now, by)).catch((err: { code?: number }) => {

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { loadCatalogue } from '../cisco/catalogue';
 import { validateValue } from '../cisco/profile';
+import { dialectFor } from '../cisco/rules';
 import type { DeviceIdStruct } from '../cwmp/soap/types';
 import { DeviceVariablesStore, type DeviceVariablesDoc } from '../profiles/device-variables';
 import { mergeDesired, type MergedDesired } from '../profiles/merge';
@@ -18,8 +19,9 @@ import type { ProvisionState } from './types';
  * merged; with the revision key sessions compare the device's ParameterKey with.
  *
  * As a DesiredConfigSource it is what the rendered configuration file and the phones' own
- * resync channel carry. A device no profile matches is not under provisioning: its own
- * parameters, if any, are served as they are, exactly as before profiles existed.
+ * resync channel carry. A device is under provisioning when a profile matches it or when it
+ * has parameters of its own (the guide's bootstrap configuration is per device: 001
+ * L301-312); a device with neither has no desired state.
  */
 
 /** The device document fields the effective state depends on. */
@@ -37,7 +39,7 @@ export const BASICS_PROJECTION = { deviceId: 1, softwareVersion: 1, tags: 1, mac
 export interface EffectiveState {
   deviceId: string;
   facts: DeviceFacts;
-  /** some profile matches the device: the ACS reconciles it */
+  /** some profile matches the device, or it has parameters of its own: the ACS reconciles it */
   managed: boolean;
   profiles: ProfileDoc[];
   own?: DesiredConfig;
@@ -80,8 +82,10 @@ export function profilesFromDb(db: Db): () => Promise<ProfilesView> {
   };
 }
 
-function checkExpanded(name: string, value: string): string | undefined {
-  return validateValue(name, value)?.message;
+/** Checks a value once variables filled it in, in the rule dialect of the device's model. */
+function checkExpanded(productClass: string): (name: string, value: string) => string | undefined {
+  const dialect = dialectFor([productClass]);
+  return (name, value) => validateValue(name, value, undefined, dialect)?.message;
 }
 
 export class EffectiveDesiredConfig implements DesiredConfigSource {
@@ -97,12 +101,11 @@ export class EffectiveDesiredConfig implements DesiredConfigSource {
   }
 
   async get(deviceId: string): Promise<DesiredConfig | undefined> {
-    const view = await this.profiles();
-    if (!view.index.size) return this.own.get(deviceId);
     // Both reads at once: a resync waits for one round trip, as it did before profiles.
     const [device, own] = await Promise.all([this.devices.findOne({ _id: deviceId }, { projection: BASICS_PROJECTION }), this.own.get(deviceId)]);
-    // Not under any profile (decided in memory): its own parameters, as they are.
-    if (!device || !view.index.match(factsOf(device)).length) return own;
+    if (!device) return own;
+    // Neither a profile (decided in memory) nor parameters of its own: nothing to serve.
+    if (!own && !(await this.profiles()).index.match(factsOf(device)).length) return undefined;
     // Devices are reconciled before they resync, which writes the variables' mirror: trusted here.
     const state = await this.resolve(device, { own: own ?? null, trustMirrors: true });
     const changed = [...state.profiles.map((p) => p.updatedAt), ...(own ? [own.updatedAt] : []), ...(state.variables ? [state.variables.updatedAt] : [])];
@@ -136,7 +139,7 @@ export class EffectiveDesiredConfig implements DesiredConfigSource {
       profiles.map((p) => ({ name: p._id, revision: p.revision, precedence: p.precedence, parameters: p.parameters })),
       own?.entries,
       variables?.values ?? {},
-      checkExpanded,
+      checkExpanded(facts.productClass),
     );
     const catalogue = loadCatalogue();
     const secretVariables = new Set(variables?.secret ?? []);
@@ -144,7 +147,7 @@ export class EffectiveDesiredConfig implements DesiredConfigSource {
     return {
       deviceId: device._id,
       facts,
-      managed: profiles.length > 0,
+      managed: profiles.length > 0 || own !== undefined,
       profiles,
       ...(own ? { own } : {}),
       ...(variables ? { variables } : {}),

@@ -134,9 +134,14 @@ export class ProvisioningReconciler implements Reconciler {
     const reportedKey = reported(inform, 'ManagementServer.ParameterKey');
     const profiles = this.d.snapshot.matchProfiles(facts);
     let config = false;
-    if (profiles.length) {
+    // Under provisioning when a profile matches or the device has parameters of its own (its mirror says so).
+    if (profiles.length || provision?.own !== undefined) {
       const key = keyFor(profiles, facts, provision);
       config = bootstrap || (reportedKey !== key && provision?.applied !== key && provision?.failed?.key !== key && !fileUnderway(provision, key, ctx.now));
+    } else {
+      // Parameters of its own written before the device first informed have no mirror yet:
+      // at BOOTSTRAP (rare) load() reads the store itself (S02: 001 L301-312).
+      config = bootstrap;
     }
     const firmware = this.firmwareWanted(facts, provision, ctx.now);
     if (!config && !firmware) return undefined;

@@ -3,6 +3,7 @@ import { startWorker } from '../workers/role';
 import type { AppContext } from './context';
 import { startCwmp } from './cwmp';
 import { startFs } from './fs';
+import { startSyslog } from './syslog';
 import type { RunningRole } from './http';
 import { startMetrics } from './metrics';
 
@@ -16,6 +17,7 @@ export const ROLES: Record<string, (ctx: AppContext) => Promise<RunningRole>> = 
   api: startApi,
   fs: startFs,
   worker: startWorker,
+  syslog: startSyslog,
 };
 
 export function parseRoles(text: string): string[] {

@@ -17,6 +17,8 @@ export interface TestAcs {
   workerUrl: string;
   /** base URL of the process's metrics listener (ACS_METRICS_PORT): GET /metrics */
   metricsUrl: string;
+  /** `syslog://host:port` of the syslog role ('' unless it runs) */
+  syslogUrl: string;
   /** a fresh API token with this role, as `acs token create` makes them */
   token(role: ApiRole, name?: string): Promise<string>;
   close(): Promise<void>;
@@ -45,6 +47,7 @@ export async function startTestAcs(overrides: Record<string, string> = {}, optio
     ACS_FS_PORT: '0',
     ACS_WORKER_PORT: '0',
     ACS_METRICS_PORT: '0',
+    ACS_SYSLOG_PORT: '0',
     ACS_CWMP_USERNAME: CPE_USERNAME,
     ACS_CWMP_PASSWORD: CPE_PASSWORD,
     ...(options.logs ? { LOG_LEVEL: 'info' } : {}),
@@ -69,6 +72,7 @@ export async function startTestAcs(overrides: Record<string, string> = {}, optio
     apiUrl: running.find((r) => r.name === 'api')?.url ?? '',
     workerUrl: running.find((r) => r.name === 'worker')?.url ?? '',
     metricsUrl: running.find((r) => r.name === 'metrics')!.url!,
+    syslogUrl: running.find((r) => r.name === 'syslog')?.url ?? '',
     token: async (role, name = `test-${role}`) => (await new TokenRepository(stores.db).create({ name, role, createdBy: 'test' })).token,
     async close() {
       await Promise.allSettled(running.map((r) => r.close()));

@@ -40,10 +40,10 @@ interface DownloadRequest {
   expiresIn?: number;
 }
 
-const deviceParams = parameters({ id: deviceIdSchema }, ['id']);
+export const deviceParams = parameters({ id: deviceIdSchema }, ['id']);
 const productClassSchema = ref('files', 'ProductClass');
 const versionSchema = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' };
-const desiredResponse = { description: 'The desired configuration (secret values never shown).', schema: ref('cisco', 'DesiredConfig') };
+export const desiredResponse = { description: 'The desired configuration (secret values never shown).', schema: ref('cisco', 'DesiredConfig') };
 
 /** API entries -> profile entries; `keep` is the self-closing "leave the user's value" form. */
 function toEntries(list: DesiredParameter[], field: string): ProfileEntry[] {
@@ -53,7 +53,7 @@ function toEntries(list: DesiredParameter[], field: string): ProfileEntry[] {
   });
 }
 
-function desiredView(config: DesiredConfig): Record<string, unknown> {
+export function desiredView(config: DesiredConfig): Record<string, unknown> {
   const redacted = redactEntries(config.entries);
   return {
     parameters: config.entries.map((e, i) => ({

@@ -1,6 +1,8 @@
 import type { RouteModule } from '../route';
 import { adminRoutes } from './admin';
 import { ciscoRoutes } from './cisco';
+import { ciscoActivationRoutes } from './cisco-activation';
+import { ciscoAliasRoutes } from './cisco-alias';
 import { deviceRoutes } from './devices';
 import { eventRoutes } from './events';
 import { faultRoutes } from './faults';
@@ -11,8 +13,9 @@ import { overviewRoutes } from './overview';
 import { profileRoutes } from './profiles';
 import { sessionTraceRoutes } from './session-traces';
 import { sessionRoutes } from './session';
+import { syslogRoutes } from './syslog';
 import { taskRoutes } from './tasks';
 import { userRoutes } from './users';
 
 /** Every route module of the API, one per concern. Add yours here (see ../README.md). */
-export const ROUTE_MODULES: readonly RouteModule[] = [deviceRoutes, taskRoutes, faultRoutes, jobRoutes, adminRoutes, fileRoutes, ciscoRoutes, profileRoutes, firmwareRoutes, sessionTraceRoutes, sessionRoutes, userRoutes, overviewRoutes, eventRoutes];
+export const ROUTE_MODULES: readonly RouteModule[] = [deviceRoutes, taskRoutes, faultRoutes, jobRoutes, adminRoutes, fileRoutes, ciscoRoutes, profileRoutes, firmwareRoutes, ciscoAliasRoutes, ciscoActivationRoutes, syslogRoutes, sessionTraceRoutes, sessionRoutes, userRoutes, overviewRoutes, eventRoutes];

@@ -84,7 +84,7 @@ function revisionView(r: ProfileRevisionDoc): Record<string, unknown> {
 }
 
 function savedView(saved: SavedProfile): Record<string, unknown> {
-  return { profile: profileView(saved.profile), conflicts: saved.conflicts };
+  return { profile: profileView(saved.profile), conflicts: saved.conflicts, ...(saved.renamed.length ? { renamed: saved.renamed } : {}) };
 }
 
 function variablesView(doc: DeviceVariablesDoc): Record<string, unknown> {
@@ -151,7 +151,7 @@ export const profileRoutes: RouteModule = (s) => {
       operationId: 'createProfile',
       summary: 'Create a profile',
       description:
-        'Parameters by Cisco XML name or by TR-069 path (the catalogue maps it to its XML parameter); every value is checked against the catalogue and nothing is stored when one is wrong. The answer lists conflicts with other profiles of the same precedence whose selectors can match one device: devices matching both get neither value until one profile changes.',
+        'Parameters by Cisco XML name, by the phone web page label or legacy name (converted to the XML name by the guide rule and listed in `renamed`), or by TR-069 path (the catalogue maps it to its XML parameter); every value is checked against the catalogue and nothing is stored when one is wrong. The answer lists conflicts with other profiles of the same precedence whose selectors can match one device: devices matching both get neither value until one profile changes.',
       tag: 'profiles',
       role: 'operator',
       audit: 'profile.create',

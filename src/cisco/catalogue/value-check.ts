@@ -3,7 +3,7 @@
  * an empty element sets the empty value or restores the default (001 L1515).
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { parseProfileRule, parseReportRule, parseTrigger, parseUpgradeRule, RuleSyntaxError } from '../rules';
+import { parseProfileRule, parseReportRule, parseTrigger, parseUpgradeRule, RuleSyntaxError, type Dialect } from '../rules';
 import type { ParamType } from './types';
 
 /** The guides' name for a type, as used in messages: `Str64`, `Uns16`, `Port`, `Bool`... */
@@ -65,8 +65,11 @@ function range(label: string, raw: string, n: number, min: number, max: number):
   return n < min || n > max ? `${label} ${raw} out of range ${min}..${max}` : undefined;
 }
 
-/** Problem with a value (without the parameter name), or undefined when it fits the type. */
-export function checkValue(type: ParamType, value: string): string | undefined {
+/**
+ * Problem with a value (without the parameter name), or undefined when it fits the type.
+ * `dialect`: the rule dialect of the devices the value is for (rules/dialect.ts).
+ */
+export function checkValue(type: ParamType, value: string, dialect: Dialect = 'mpp'): string | undefined {
   if (value === '') return undefined;
   const label = typeLabel(type);
   switch (type.kind) {
@@ -123,10 +126,10 @@ export function checkValue(type: ParamType, value: string): string | undefined {
     }
     case 'rule':
       try {
-        if (type.syntax === 'profile') parseProfileRule(value);
-        else if (type.syntax === 'upgrade') parseUpgradeRule(value);
+        if (type.syntax === 'profile') parseProfileRule(value, { dialect });
+        else if (type.syntax === 'upgrade') parseUpgradeRule(value, { dialect });
         else if (type.syntax === 'report') parseReportRule(value);
-        else parseTrigger(value);
+        else parseTrigger(value, { dialect });
         return undefined;
       } catch (err) {
         if (err instanceof RuleSyntaxError) return `${label}: ${err.message}`;

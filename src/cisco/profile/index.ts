@@ -7,7 +7,8 @@
  */
 export { parseProfile, profileValues } from './parse';
 export { renderProfile, renderValues, escapeText, type RenderOptions } from './render';
-export { validateProfile, validateValue, type ValidationIssue } from './validate';
+export { checkTogether, validateProfile, validateValue, xmlNameOf, type RenamedParameter, type ValidationIssue } from './validate';
+export { AliasDocumentError, checkAliasMap, previewAlias, type AliasPreview, type AliasedValue } from './alias';
 export {
   ProfileParseError,
   ProfileRenderError,

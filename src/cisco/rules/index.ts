@@ -36,6 +36,7 @@ export {
 } from './condition';
 export { formatOptions, type RuleOptions } from './options';
 export { DEFAULT_PORTS, type RuleUrl, type Scheme } from './url';
-export { compareVersions, parseVersion, type Version } from './version';
+export { compareVersions, parseVersion, parseMppVersion, parseLegacyVersion, type Version } from './version';
 export { parseAliasMap, MAX_ALIASES, type AliasEntry } from './alias';
+export { dialectFor } from './dialect';
 export { RuleSyntaxError, RuleEvaluationError } from './errors';

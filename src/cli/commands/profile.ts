@@ -6,11 +6,17 @@ import {
   profileValues,
   ProfileParseError,
   ProfileRenderError,
+  renderProfile,
   renderValues,
   validateProfile,
+  xmlNameOf,
+  type ProfileEntry,
+  type RenamedParameter,
   type ValidationIssue,
 } from '../../cisco/profile';
+import { dialectFor } from '../../cisco/rules';
 import type { ParamValue } from '../../cwmp/soap/types';
+import { activationEntries, ActivationError } from '../../provisioning/activation';
 import { UsageError } from '../errors';
 
 const MAX_INPUT = 4 * 1024 * 1024;
@@ -84,10 +90,11 @@ function readParameterList(file: string): Array<{ name: string; value: ParamValu
   });
 }
 
-function reportIssues(file: string, issues: ValidationIssue[], json: boolean, duplicates: string[]): void {
+function reportIssues(file: string, issues: ValidationIssue[], json: boolean, duplicates: string[], renamed: RenamedParameter[] = []): void {
   if (json) {
-    out(JSON.stringify({ file, valid: issues.length === 0, issues, duplicates }, null, 2));
+    out(JSON.stringify({ file, valid: issues.length === 0, issues, duplicates, ...(renamed.length ? { renamed } : {}) }, null, 2));
   } else {
+    for (const r of renamed) out(`${r.given}: XML name ${r.name}`);
     for (const d of duplicates) process.stderr.write(`warning: ${d} appears more than once; the last one wins\n`);
     for (const i of issues) out(i.message);
   }
@@ -100,9 +107,13 @@ interface ConvertOptions {
   json?: boolean;
 }
 
+function isXml(data: Buffer): boolean {
+  return /^\s*</.test(data.subarray(0, 256).toString('utf8').replace(/^\uFEFF/, ''));
+}
+
 function convert(file: string, opts: ConvertOptions): void {
   const data = readInput(file);
-  const to = opts.to ?? (/^\s*</.test(data.subarray(0, 256).toString('utf8').replace(/^\uFEFF/, '')) ? 'tr069' : 'xml');
+  const to = opts.to ?? (isXml(data) ? 'tr069' : 'xml');
   if (to !== 'tr069' && to !== 'xml') throw new UsageError(`--to must be tr069 or xml, not "${to}"`);
   const overrides = readOverrides(opts.overrides);
   try {
@@ -148,14 +159,47 @@ export function register(program: Command): void {
   profile
     .command('validate')
     .description('check every parameter of an XML profile against the Cisco catalogue (exit 1 when any is wrong)')
-    .argument('<file>', 'XML profile (<flat-profile>, optionally inside <device>)')
+    .argument('<file>', 'XML profile (<flat-profile>, optionally inside <device>), or JSON [{ "name", "value" }] list')
+    .option('--product-class <pc>', 'the devices it is for; a Small Business one (SPA...) takes the legacy rule dialect')
     .option('--json', 'print the result as JSON')
-    .action((file: string, opts: { json?: boolean }) => {
-      const parsed = parseOrFail(file, readInput(file));
-      const issues = validateProfile(parsed.entries);
-      reportIssues(file, issues, Boolean(opts.json), parsed.duplicates);
+    .action((file: string, opts: { json?: boolean; productClass?: string }) => {
+      const data = readInput(file);
+      const parsed = isXml(data) ? parseOrFail(file, data) : { entries: readParameterList(file).map((p): ProfileEntry => ({ name: p.name, value: String(p.value) })), duplicates: [] };
+      // Web-page labels and legacy names (only a JSON list can carry them) stand for their XML names.
+      const renamed: RenamedParameter[] = [];
+      const entries = parsed.entries.map((e) => {
+        const name = xmlNameOf(e.name);
+        if (name !== e.name) renamed.push({ given: e.name, name });
+        return { ...e, name };
+      });
+      const issues = validateProfile(entries, undefined, dialectFor(opts.productClass ? [opts.productClass] : undefined));
+      reportIssues(file, issues, Boolean(opts.json), parsed.duplicates, renamed);
       if (issues.length) failed(`${file}: ${issues.length} invalid parameter${issues.length === 1 ? '' : 's'}`);
-      if (!opts.json) out(`${file}: ${parsed.entries.length} parameters valid`);
+      if (!opts.json) out(`${file}: ${entries.length} parameters valid`);
+    });
+
+  profile
+    .command('activation')
+    .description("print the guide's activation-code onboarding profile (Profile_Rule gds://); refused for models without the feature (CP-6861)")
+    .requiredOption('--product-class <pc>', 'the phones it is for, e.g. CP-8851-3PCC')
+    .option('--upgrade-rule <url>', 'Upgrade_Rule to a load that has the feature (11-2-3MSR1 or later)')
+    .option('--retry-delay <seconds>', 'Upgrade_Error_Retry_Delay (default 3600)')
+    .option('--user-password-file <file>', 'User_Password (4 to 127 characters; an empty file for no password), read from a file to keep it off the command line')
+    .action((opts: { productClass: string; upgradeRule?: string; retryDelay?: string; userPasswordFile?: string }) => {
+      if (opts.retryDelay !== undefined && !/^\d{1,10}$/.test(opts.retryDelay)) throw new UsageError(`--retry-delay must be a number of seconds, not "${opts.retryDelay.slice(0, 40)}"`);
+      const userPassword = opts.userPasswordFile === undefined ? undefined : readInput(opts.userPasswordFile).toString('utf8').replace(/\r?\n$/, '');
+      try {
+        const entries = activationEntries({
+          productClass: opts.productClass,
+          ...(opts.upgradeRule !== undefined ? { upgradeRule: opts.upgradeRule } : {}),
+          ...(opts.retryDelay !== undefined ? { upgradeErrorRetryDelay: Number(opts.retryDelay) } : {}),
+          ...(userPassword !== undefined ? { userPassword } : {}),
+        });
+        out(renderProfile(entries, { device: true }));
+      } catch (err) {
+        if (err instanceof ActivationError) failed(err.message);
+        throw err;
+      }
     });
 
   profile

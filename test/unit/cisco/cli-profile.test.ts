@@ -27,6 +27,33 @@ describe('acs profile validate', () => {
     expect(r.stderr).toContain('profile-invalid.xml: 3 invalid parameters');
   });
 
+  it('takes the legacy rule dialect for a Small Business product class only (003 L1085-1096; 001 L935-946)', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'acs-dialect-')), 'legacy.xml');
+    writeFileSync(file, '<flat-profile><Upgrade_Rule>( ! 1.0.33 )? http://ps.tell.com/sw/spa021024.bin</Upgrade_Rule></flat-profile>');
+    expect(await acs('profile', 'validate', '--product-class', 'SPA962', file)).toMatchObject({ code: 0, stdout: `${file}: 1 parameters valid\n` });
+    const mpp = await acs('profile', 'validate', file);
+    expect(mpp.code).toBe(1);
+    expect(mpp.stdout).toMatch(/^Upgrade_Rule: /);
+  });
+
+  it('converts web-page labels and legacy names of a JSON list to XML names and shows them (S07: 001 L675-681; 003 L731)', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'acs-labels-')), 'labels.json');
+    writeFileSync(file, JSON.stringify([{ name: 'Resync On Reset', value: 'Yes' }, { name: 'Resync At (HHmm)', value: '0959' }, { name: 'SIP_TOS/DiffServ_Value[1]', value: '0x68' }]));
+    const r = await acs('profile', 'validate', file);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual([
+      'Resync On Reset: XML name Resync_On_Reset',
+      'Resync At (HHmm): XML name Resync_At__HHmm_',
+      'SIP_TOS/DiffServ_Value[1]: XML name SIP_TOS_DiffServ_Value_1_',
+      `${file}: 3 parameters valid`,
+    ]);
+    // Converted, then checked as the XML parameter: 2500 is no HHmm time.
+    writeFileSync(file, JSON.stringify([{ name: 'Resync At (HHmm)', value: '2500' }]));
+    const bad = await acs('profile', 'validate', '--json', file);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ valid: false, renamed: [{ given: 'Resync At (HHmm)', name: 'Resync_At__HHmm_' }], issues: [{ name: 'Resync_At__HHmm_', code: 'type' }] });
+  });
+
   it('prints JSON with --json', async () => {
     const r = await acs('profile', 'validate', '--json', fixture('profile-invalid.xml'));
     expect(r.code).toBe(1);
@@ -102,5 +129,52 @@ describe('acs profile convert', () => {
     const to = await acs('profile', 'convert', '--to', 'yaml', fixture('spv.json'));
     expect(to.code).toBe(2);
     expect(to.stderr).toContain('--to must be tr069 or xml, not "yaml"');
+  });
+});
+
+describe('acs profile activation (S25: 001 L477-508, L567-597)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'acs-activation-'));
+  const passwordFile = (text: string) => {
+    const file = path.join(dir, `pw-${text.length}`);
+    writeFileSync(file, `${text}\n`);
+    return file;
+  };
+
+  it("prints the guide's activation profile", async () => {
+    const r = await acs('profile', 'activation', '--product-class', 'CP-8851-3PCC', '--upgrade-rule', 'http://10.0.0.5/sip88xx.11-2-3MSR1-1.loads', '--user-password-file', passwordFile('Abc123'));
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toBe(
+      [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<device>',
+        '<flat-profile>',
+        '<Profile_Rule ua="na">gds://</Profile_Rule>',
+        '<Upgrade_Enable ua="na">yes</Upgrade_Enable>',
+        '<Upgrade_Error_Retry_Delay ua="na">3600</Upgrade_Error_Retry_Delay>',
+        '<Upgrade_Rule ua="na">http://10.0.0.5/sip88xx.11-2-3MSR1-1.loads</Upgrade_Rule>',
+        '<User_Password ua="rw">Abc123</User_Password>',
+        '</flat-profile>',
+        '</device>',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses the CP-6861, which has no activation code (001 L482)', async () => {
+    const r = await acs('profile', 'activation', '--product-class', 'CP-6861-3PCC');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/CP-6861-3PCC does not support activation-code onboarding/);
+    expect((await acs('profile', 'activation', '--product-class', 'CP-6871-3PCC')).code).toBe(0);
+  });
+
+  it('holds User_Password to 4..127 characters, or none (001 L590-592)', async () => {
+    for (const ok of ['', 'Abcd', 'x'.repeat(127)]) expect((await acs('profile', 'activation', '--product-class', 'CP-8851-3PCC', '--user-password-file', passwordFile(ok))).code).toBe(0);
+    for (const bad of ['Abc', 'x'.repeat(128)]) {
+      const r = await acs('profile', 'activation', '--product-class', 'CP-8851-3PCC', '--user-password-file', passwordFile(bad));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/User_Password: Str127 (shorter than 4|longer than 127) characters/);
+      expect(r.stderr).not.toContain(bad);
+    }
   });
 });

@@ -1,0 +1,12 @@
+import { ensureCollection, type Migration } from '../src/stores/migration';
+
+/** The syslog role's provisioning events: one document per device, read and written by `_id`. */
+const migration: Migration = {
+  id: 7,
+  name: 'syslog',
+  async up(db) {
+    await ensureCollection(db, 'syslog_events');
+  },
+};
+
+export default migration;
