@@ -132,15 +132,27 @@ export class FleetStats {
     return n;
   }
 
-  /** A rebuild by one process at a time; false when another holds the lock. */
-  async rebuildOnce(devices: Collection<DeviceDoc>, lockSeconds = 600): Promise<boolean> {
-    const lock = `${this.prefix}console:fleet:rebuilding`;
-    if ((await this.redis.set(lock, '1', 'EX', lockSeconds, 'NX')) !== 'OK') return false;
-    try {
-      await this.rebuild(devices);
+  /**
+   * At most once per `everySeconds` across all processes, in the background: counts the
+   * devices in MongoDB (a full read on FerretDB, hence rarely) and rebuilds the counters when
+   * they disagree. True while such a check or rebuild is running, so callers can say their
+   * figures may be short.
+   */
+  async checkInBackground(devices: Collection<DeviceDoc>, onError: (err: unknown) => void, everySeconds = 600): Promise<boolean> {
+    const due = `${this.prefix}console:fleet:checked`;
+    const busy = `${this.prefix}console:fleet:rebuilding`;
+    if ((await this.redis.set(due, '1', 'EX', everySeconds, 'NX')) === 'OK') {
+      await this.redis.set(busy, '1', 'EX', 600);
+      void (async () => {
+        try {
+          const [counted, total] = await Promise.all([this.redis.zcard(this.keys[0]), devices.countDocuments({})]);
+          if (counted !== total) await this.rebuild(devices);
+        } finally {
+          await this.redis.del(busy);
+        }
+      })().catch(onError);
       return true;
-    } finally {
-      await this.redis.del(lock);
     }
+    return (await this.redis.exists(busy)) === 1;
   }
 }

@@ -33,8 +33,8 @@ it('counts seeded devices once the counters are rebuilt from MongoDB', async () 
   ] as never[]);
   await acs.stores.db.collection('jobs').insertMany([{ _id: 'j1', state: 'releasing' }, { _id: 'j2', state: 'done' }, { _id: 'j3', state: 'planning' }] as never[]);
 
-  const first = await overview();
-  expect(first.devices.total).toBe(9);
+  // the first overview starts the comparison with MongoDB: not complete until it is done
+  expect((await overview()).countersComplete).toBe(false);
   const o = await eventually(overview, (b) => b.countersComplete === true);
   expect(o).toMatchObject({
     countersComplete: true,
