@@ -45,7 +45,7 @@ export const sessionTraceRoutes: RouteModule = (s) => {
       tag: 'devices',
       role: 'viewer',
       params: parameters({ id: deviceIdSchema, sessionId: { type: 'integer', minimum: 1, description: 'the session number from the list' } }, ['id', 'sessionId']),
-      responses: { 200: { description: 'The session.', schema: ref('sessions', 'Session') }, 404: NOT_FOUND },
+      responses: { 200: { description: 'The session.', schema: ref('sessions', 'SessionTrace') }, 404: NOT_FOUND },
       async handle({ params }) {
         const doc = await traces.get(params.id, params.sessionId);
         if (!doc) throw notFound(`session ${params.sessionId} of device ${params.id}`);
