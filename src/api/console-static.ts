@@ -60,8 +60,9 @@ const NOT_BUILT = `<!doctype html>
 `;
 
 /**
- * The console's built files at `/`. A path naming no file and no file extension is a route of
- * the single-page app and gets index.html; a missing file with an extension gets 404. Only GET
+ * The console's built files at `/`. A browser navigation (Accept: text/html) to a path naming no
+ * file and no file extension is a route of the single-page app and gets index.html; a missing
+ * file with an extension, or a request not asking for HTML, gets 404. Only GET
  * and HEAD; everything under /api/v1 is left to the API.
  */
 export function consoleStatic(root: string): Koa.Middleware {
@@ -78,7 +79,9 @@ export function consoleStatic(root: string): Koa.Middleware {
     if (file !== base && !file.startsWith(`${base}${path.sep}`)) return next();
     const found = await regularFile(file);
     if (found) return send(ctx, found, HASHED.test(path.basename(found)) ? 'public, max-age=31536000, immutable' : 'no-cache');
-    if (path.extname(relative)) return next();
+    // Only a browser navigating (it asks for HTML) gets the app for a path that is no file:
+    // a scraper or script asking for /metrics or a mistyped URL gets the API's 404.
+    if (path.extname(relative) || !/\btext\/html\b/i.test(ctx.get('Accept'))) return next();
     const index = await regularFile(path.join(base, 'index.html'));
     if (index) return send(ctx, index, 'no-cache');
     ctx.set(SECURITY_HEADERS);

@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
  * processes where it happens (cwmp sessions), read by every api process for its SSE clients.
  */
 export type LiveEvent =
-  | { type: 'session'; deviceId: string; state: 'started' | 'ended'; sessionId: string; at: string }
+  | { type: 'session'; deviceId: string; state: 'started' | 'ended' | 'recorded'; sessionId: string; at: string }
   | { type: 'task'; deviceId: string; id: string; status: string; at: string }
   | { type: 'parameters'; deviceId: string; paths: string[]; at: string }
   | { type: 'device'; deviceId: string; change: string; at: string };

@@ -31,6 +31,11 @@ export class ConsoleFeed implements SessionObserver {
     return this.publish({ type: 'session', deviceId: e.deviceId, state: 'ended', sessionId: e.sessionId, at: e.at.toISOString() });
   }
 
+  /** The session's trace is stored: `GET /devices/{id}/sessions` now lists it. */
+  sessionRecorded(e: { deviceId: string; sessionId: string; at: Date }): Promise<void> {
+    return this.publish({ type: 'session', deviceId: e.deviceId, state: 'recorded', sessionId: e.sessionId, at: e.at.toISOString() });
+  }
+
   taskFinished(e: Parameters<SessionObserver['taskFinished']>[0]): Promise<void> {
     return this.publish({ type: 'task', deviceId: e.deviceId, id: e.taskId, status: e.status, at: e.at.toISOString() });
   }

@@ -38,7 +38,10 @@ async function serveCwmp(ctx: AppContext, reconciler: Reconciler, provisioning: 
   const ttlMs = cwmp.sessionTimeoutSeconds * 1000;
   const sessions = new WatchedSessionStore(redis, config.redisPrefix, ttlMs);
   const tasks = new TaskRepository(db);
-  const traces = new SessionTraceStore(db, config.trace, log);
+  const feed = new ConsoleFeed(redis, config.redisPrefix);
+  const traces = new SessionTraceStore(db, config.trace, log, (doc) => {
+    feed.sessionRecorded({ deviceId: doc.deviceId, sessionId: String(doc.seq), at: new Date() }).catch((err: unknown) => log.warn({ event: 'console.publish_failed', err: (err as Error).message }, 'live event not published'));
+  });
   const trace = new SessionTraceRecorder({ store: traces, sessions, log: log.child({ role: 'cwmp' }) });
   sessions.watchWith(trace);
   const engine = new SessionEngine({
@@ -51,7 +54,7 @@ async function serveCwmp(ctx: AppContext, reconciler: Reconciler, provisioning: 
     reconciler,
     macs: new MacDirectory(db),
     trace,
-    observer: new ConsoleFeed(redis, config.redisPrefix),
+    observer: feed,
     search: new SearchIndex(db),
   });
   if (cwmp.auth === 'basic' && !cwmp.tls) log.warn({ event: 'cwmp.basic_over_http' }, 'devices send passwords in clear: Basic auth without TLS');

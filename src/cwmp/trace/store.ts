@@ -29,6 +29,8 @@ export class SessionTraceStore {
     db: Db,
     readonly config: Config['trace'],
     private readonly log: Logger,
+    /** told once a finished session is stored, so readers (the console) can fetch it then */
+    private readonly onRecorded?: (doc: SessionTraceDoc) => void,
   ) {
     this.collection = db.collection<SessionTraceDoc>(TRACE_COLLECTION);
     this.devices = db.collection<DeviceDoc & DeviceTraceFields>('devices');
@@ -41,9 +43,12 @@ export class SessionTraceStore {
 
   /** Queues a finished session for the next grouped write; a failure is logged, never thrown. */
   record(doc: SessionTraceDoc): void {
-    this.writes.write({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } }).catch((err: unknown) => {
-      this.log.warn({ event: 'cwmp.trace_write_failed', deviceId: doc.deviceId, err: (err as Error).message }, 'session trace not stored');
-    });
+    this.writes.write({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } }).then(
+      () => this.onRecorded?.(doc),
+      (err: unknown) => {
+        this.log.warn({ event: 'cwmp.trace_write_failed', deviceId: doc.deviceId, err: (err as Error).message }, 'session trace not stored');
+      },
+    );
   }
 
   /** Writes what is queued (at shutdown, and for tests that read right away). */

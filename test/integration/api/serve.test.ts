@@ -32,7 +32,7 @@ it('exits with a message naming the port and its variable when a port is taken',
 
 it('names a bad role or setting in one line, exit 2', async () => {
   const roles = await runCli('serve', '--roles', 'cwmp,ftp');
-  expect(roles).toMatchObject({ code: 2, stderr: 'acs: --roles: unknown role "ftp": choose from cwmp, api, fs, worker\n' });
+  expect(roles).toMatchObject({ code: 2, stderr: 'acs: --roles: unknown role "ftp": choose from cwmp, api, fs, worker, syslog\n' });
   process.env.LOG_FORMAT = 'yaml';
   const format = await runCli('serve', '--roles', 'api');
   expect(format.code).toBe(2);
@@ -43,7 +43,7 @@ it('names a bad role or setting in one line, exit 2', async () => {
 it('creates the first admin token on a database without tokens, and only there', async () => {
   const first = await createFirstAdminToken(stores.db);
   expect(first?.token).toMatch(/^acs_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
-  expect(await new TokenRepository(stores.db).verify(first!.token)).toEqual({ tokenId: first!.id, name: 'first-admin', role: 'admin' });
+  expect(await new TokenRepository(stores.db).verify(first!.token)).toEqual({ kind: 'token', tokenId: first!.id, name: 'first-admin', role: 'admin' });
   expect(await createFirstAdminToken(stores.db)).toBeUndefined();
   expect(await new TokenRepository(stores.db).list()).toHaveLength(1);
 });

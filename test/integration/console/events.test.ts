@@ -53,7 +53,7 @@ async function open(path: string, headers: Record<string, string>): Promise<Stre
 
 /** Streams this process holds open, from its Prometheus metrics. */
 async function openStreams(): Promise<number> {
-  const text = await (await request(`${acs.apiUrl}/metrics`)).body.text();
+  const text = await (await request(`${acs.metricsUrl}/metrics`)).body.text();
   return Number(/^acs_api_event_streams (\d+)/m.exec(text)?.[1]);
 }
 

@@ -23,8 +23,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const get = async (p: string, method: 'GET' | 'HEAD' = 'GET', base = acs.apiUrl) => {
-  const res = await request(`${base}${p}`, { method });
+/** As a browser navigating asks: app paths are served only to a request that accepts HTML. */
+const NAVIGATION = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+
+const get = async (p: string, method: 'GET' | 'HEAD' = 'GET', base = acs.apiUrl, headers: Record<string, string> = NAVIGATION) => {
+  const res = await request(`${base}${p}`, { method, headers });
   return { status: res.statusCode, headers: res.headers, body: await res.body.text() };
 };
 
@@ -44,6 +47,14 @@ it('serves index.html at / and for unknown app paths, never cached for long', as
     expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(r.headers['cache-control']).toBe('no-cache');
     expectStrictHeaders(r.headers);
+  }
+});
+
+it('answers 404, not the app, to a request that does not ask for HTML (a scraper, a script)', async () => {
+  for (const accept of ['text/plain', 'application/openmetrics-text; version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1', '*/*']) {
+    const r = await get('/metrics', 'GET', acs.apiUrl, { accept });
+    expect({ accept, status: r.status }).toEqual({ accept, status: 404 });
+    expect(r.body).not.toContain('<title>console</title>');
   }
 });
 

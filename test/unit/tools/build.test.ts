@@ -62,6 +62,19 @@ describe('tools/build.js', () => {
     expect(f.runs()).toBe(5);
   });
 
+  it('never counts what a build writes into the source tree (the console\'s generated API types) as an input', async () => {
+    const f = fixture();
+    await f.run();
+    const generated = path.join(f.root, 'src', 'console', 'app', 'generated');
+    mkdirSync(generated, { recursive: true });
+    writeFileSync(path.join(generated, 'api.d.ts'), 'export interface paths {}\n');
+    await f.run();
+    expect(f.runs()).toBe(1);
+    writeFileSync(path.join(f.root, 'src', 'console', 'app', 'main.ts'), 'export {};\n');
+    await f.run();
+    expect(f.runs()).toBe(2);
+  });
+
   it('a failing step fails the build and leaves no stamp', async () => {
     const f = fixture();
     const failing = { name: 'broken', about: 'fails', inputs: ['src'], outputs: ['never'], command: [process.execPath, '-e', 'process.exit(3)'] };
@@ -69,7 +82,7 @@ describe('tools/build.js', () => {
     await expect(driver.build({ steps: [failing], root: f.root, stamps: path.join(f.root, 'stamps'), log: () => undefined })).rejects.toThrow();
   });
 
-  it('builds the dependencies, then the TypeScript', () => {
-    expect(driver.STEPS.map((s) => s.name)).toEqual(['dependencies', 'typescript']);
+  it('builds the dependencies, then the TypeScript, then the console', () => {
+    expect(driver.STEPS.map((s) => s.name)).toEqual(['dependencies', 'typescript', 'console']);
   });
 });
