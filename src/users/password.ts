@@ -35,6 +35,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const m = STORED.exec(stored);
   if (!m) return false;
   const expected = Buffer.from(m[5], 'base64url');
+  // base64url's last character has spare bits, so other texts decode to the same key: only
+  // the encoding this module writes is one of its hashes.
+  if (expected.toString('base64url') !== m[5]) return false;
   const key = await derive(password, Buffer.from(m[4], 'base64url'), Number(m[1]), Number(m[2]), Number(m[3]), expected.length);
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
