@@ -8,34 +8,19 @@
  *
  * Stores: --mongodb-url, else FerretDB in a temporary directory; the database is dropped at the end.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/log';
-import { openContext, startRoles } from '../src/roles';
-import { ensureLocalStores, withDatabase } from '../src/stores';
 import { UserStore } from '../src/users';
 import { ensureConsoleBuilt, launchBrowser } from '../test/support/browser';
 import { seedDevices } from './api-seed';
+import { startConsoleBench } from './console-harness';
 
 const PASSWORD = 'bench password for the console';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { devices: { type: 'string', default: '100000' }, runs: { type: 'string', default: '7' }, 'mongodb-url': { type: 'string' } } });
-  const devices = Number(values.devices);
-  const runs = Number(values.runs);
   ensureConsoleBuilt();
-  const storageDir = mkdtempSync(path.join(os.tmpdir(), 'acs-bench-console-'));
-  const mongodbUrl = values['mongodb-url'];
-  const stores = await ensureLocalStores({ storageDir, env: mongodbUrl ? { ...process.env, MONGODB_URL: mongodbUrl } : process.env });
-  const id = randomBytes(4).toString('hex');
-  const config = loadConfig({ MONGODB_URL: withDatabase(stores.mongodbUrl, `bench_console_${id}`), REDIS_URL: stores.redisUrl, ACS_REDIS_PREFIX: `bench:${id}:`, ACS_BIND_ADDRESS: '127.0.0.1', ACS_API_PORT: '0', LOG_LEVEL: 'warn' });
-  const ctx = await openContext(config, createLogger(config.logLevel), { migrate: true });
-  const roles = await startRoles(ctx, ['api']);
+  const { devices, runs, ctx, roles, close } = await startConsoleBench();
   const chromium = await launchBrowser();
   try {
     await seedDevices(
@@ -80,11 +65,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await chromium.close();
-    await Promise.allSettled(roles.map((r) => r.close()));
-    await ctx.db.dropDatabase().catch(() => undefined);
-    await ctx.close();
-    await stores.stop();
-    rmSync(storageDir, { recursive: true, force: true });
+    await close();
   }
 }
 

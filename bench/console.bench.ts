@@ -8,34 +8,18 @@
  *
  * Stores: --mongodb-url, else FerretDB in a temporary directory; the database is dropped at the end.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { TokenRepository } from '../src/auth';
-import { loadConfig } from '../src/config';
 import { FleetStats } from '../src/console/fleet-stats';
-import { createLogger } from '../src/log';
-import { openContext, startRoles } from '../src/roles';
-import { ensureLocalStores, withDatabase } from '../src/stores';
 import { seedDevices } from './api-seed';
+import { startConsoleBench } from './console-harness';
 
 const CLASSES = ['CP-8851-3PCC', 'CP-7841-3PCC', 'CP-8865-3PCC'];
 const VERSIONS = ['sip88xx.12-0-1MPP-2', 'sip88xx.11-3-7MPP', 'sip78xx.12-0-1MPP-2', 'sip78xx.11-3-7MPP', 'sip8865.12-0-1MPP'];
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { devices: { type: 'string', default: '100000' }, runs: { type: 'string', default: '7' }, 'mongodb-url': { type: 'string' } } });
-  const devices = Number(values.devices);
-  const runs = Number(values.runs);
-  const storageDir = mkdtempSync(path.join(os.tmpdir(), 'acs-bench-console-'));
-  const mongodbUrl = values['mongodb-url'];
-  const stores = await ensureLocalStores({ storageDir, env: mongodbUrl ? { ...process.env, MONGODB_URL: mongodbUrl } : process.env });
-  const id = randomBytes(4).toString('hex');
-  const config = loadConfig({ MONGODB_URL: withDatabase(stores.mongodbUrl, `bench_console_${id}`), REDIS_URL: stores.redisUrl, ACS_REDIS_PREFIX: `bench:${id}:`, ACS_BIND_ADDRESS: '127.0.0.1', ACS_API_PORT: '0', LOG_LEVEL: 'warn' });
-  const ctx = await openContext(config, createLogger(config.logLevel), { migrate: true });
-  const roles = await startRoles(ctx, ['api']);
+  const { devices, runs, mongodbUrl, ctx, roles, close } = await startConsoleBench();
   try {
     const t0 = Date.now();
     const now = Date.now();
@@ -56,7 +40,7 @@ async function main(): Promise<void> {
     );
     const seedMs = Date.now() - t0;
     const t1 = Date.now();
-    await new FleetStats(ctx.redis, config.redisPrefix).rebuild(ctx.db.collection('devices'));
+    await new FleetStats(ctx.redis, ctx.config.redisPrefix).rebuild(ctx.db.collection('devices'));
     const rebuildMs = Date.now() - t1;
     const { token } = await new TokenRepository(ctx.db).create({ name: 'bench', role: 'viewer', createdBy: 'bench' });
     const apiUrl = `${roles[0].url}/api/v1`;
@@ -109,11 +93,7 @@ async function main(): Promise<void> {
       )}\n`,
     );
   } finally {
-    await Promise.allSettled(roles.map((r) => r.close()));
-    await ctx.db.dropDatabase().catch(() => undefined);
-    await ctx.close();
-    await stores.stop();
-    rmSync(storageDir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The recent CWMP sessions of a device (`GET /devices/{id}/sessions`, from the session trace).
- * That route lands separately; until it is in the OpenAPI document its answer is read here
- * defensively, and a 404 from a server without it means "not available", not an error.
+ * Its answer is read defensively (an older server without the trace answers 404, shown as
+ * "not available", not an error); typing it through the generated client is a follow-up.
  */
 export interface SessionRow {
   key: string;
