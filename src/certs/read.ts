@@ -8,8 +8,8 @@ export class CertificateError extends Error {
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 
 /** The PEM blocks of a text, by label (`CERTIFICATE`, `PRIVATE KEY`, ...), in order. */
-export function pemBlocks(text: string): Array<{ label: string; der: Buffer }> {
-  return [...text.matchAll(PEM_BLOCK)].map((m) => ({ label: m[1], der: Buffer.from(m[2].replace(/\s+/g, ''), 'base64') }));
+export function pemBlocks(text: string): Array<{ label: string; der: Buffer; pem: string }> {
+  return [...text.matchAll(PEM_BLOCK)].map((m) => ({ label: m[1], der: Buffer.from(m[2].replace(/\s+/g, ''), 'base64'), pem: m[0] }));
 }
 
 /** True when the text holds a private key block of any kind (PKCS#1, PKCS#8, EC, encrypted). */
