@@ -63,6 +63,12 @@ export const metrics = {
     help: 'Transfer log entries lost because MongoDB did not keep up or failed',
     registers: [registry],
   }),
+  tlsCertificateDaysLeft: new Gauge({
+    name: 'acs_tls_certificate_days_left',
+    help: 'Whole days until the end of each certificate a role serves (use=server) or trusts for client certificates (use=client-ca); negative once expired',
+    labelNames: ['role', 'use', 'subject', 'serial'] as const,
+    registers: [registry],
+  }),
   mongoCommands: new Counter({
     name: 'acs_mongo_commands_total',
     help: 'MongoDB commands sent, by command name',

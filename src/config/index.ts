@@ -2,6 +2,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import schema from '../../schemas/config.schema.json';
 import type { LogFormat } from '../log';
 import { parseBlockedNetworks, type BlockedNetworks } from '../cwmp/connection-request/blocked-networks';
+import { normaliseSerial } from '../certs/serial';
 import { parseNetworks, type Networks } from '../http/networks';
 import type { DeviceLimits } from '../devices/limits';
 
@@ -103,6 +104,13 @@ export interface Config {
     valueMaxAgeSeconds: number;
     /** how often each process checks whether profiles or firmware policies changed */
     pollMs: number;
+  };
+  /** client-certificate and expiry policy of the TLS the cwmp and fs roles serve */
+  tls: {
+    /** normalised (certs/serial.ts) */
+    revokedSerials: ReadonlySet<string>;
+    crlFile?: string;
+    expiryWarnDays: number;
   };
   fs: {
     urlWindowSeconds: number;
@@ -271,6 +279,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       flushMs: n('ACS_TRACE_FLUSH_MS'),
     },
     provisioning: { valueMaxAgeSeconds: n('ACS_PROVISIONING_VALUE_MAX_AGE'), pollMs: n('ACS_PROVISIONING_POLL_MS') },
+    tls: {
+      revokedSerials: new Set(((raw.ACS_TLS_REVOKED_SERIALS as string | undefined) ?? '').split(',').map((x) => x.trim()).filter(Boolean).map(normaliseSerial)),
+      crlFile: raw.ACS_TLS_CRL_FILE as string | undefined,
+      expiryWarnDays: n('ACS_TLS_EXPIRY_WARN_DAYS'),
+    },
     fs: {
       urlWindowSeconds: n('ACS_FS_URL_WINDOW'),
       maxFileBytes: n('ACS_FS_MAX_FILE'),

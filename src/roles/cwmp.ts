@@ -10,6 +10,7 @@ import { InflightSweeper } from '../cwmp/session/sweeper';
 import { SessionTraceRecorder, SessionTraceStore, WatchedSessionStore } from '../cwmp/trace';
 import { MacDirectory } from '../devices/mac-directory';
 import { DeviceRepository } from '../devices/repository';
+import { ClientCertificates } from '../http/client-certificates';
 import { ProxiedPeers } from '../http/proxy-protocol';
 import { startProvisioning, type Provisioning } from '../reconcile';
 import { TaskRepository } from '../tasks/repository';
@@ -68,11 +69,16 @@ async function serveCwmp(ctx: AppContext, reconciler: Reconciler, provisioning: 
         onInvalid: (peer, reason) => log.warn({ event: 'cwmp.bad_proxy_header', peer, reason }, 'connection closed: bad PROXY protocol header'),
       })
     : undefined;
-  const app = createCwmpApp({ engine, config: cwmp, log, ready: ctx.ready, secure: !!cwmp.tls, proxiedPeer: peers?.sourceOf });
+  const certificates = cwmp.tls?.clientCaFile
+    ? new ClientCertificates({ role: 'cwmp', caSetting: 'ACS_CWMP_TLS_CLIENT_CA', revokedSerials: config.tls.revokedSerials, log: log.child({ role: 'cwmp' }) })
+    : undefined;
+  const app = createCwmpApp({ engine, config: cwmp, log, ready: ctx.ready, secure: !!cwmp.tls, proxiedPeer: peers?.sourceOf, certificates });
   const running = await listen('cwmp', app, {
     host: config.bindAddress,
     port: config.cwmpPort,
     tls: cwmp.tls,
+    crlFile: config.tls.crlFile,
+    watch: { log: log.child({ role: 'cwmp' }), warnDays: config.tls.expiryWarnDays },
     keepAliveMs: ttlMs,
     headersTimeoutMs: cwmp.headersTimeoutMs,
     requestTimeoutMs: cwmp.requestTimeoutMs,

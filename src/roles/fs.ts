@@ -2,6 +2,7 @@ import { DeviceAuthenticator } from '../cwmp/auth/device-auth';
 import { NonceIssuer } from '../cwmp/auth/digest';
 import { AuthStore } from '../cwmp/session/store';
 import { DeviceRepository } from '../devices/repository';
+import { ClientCertificates } from '../http/client-certificates';
 import { createFsApp, FileStore, TransferLog, UrlSigner } from '../files';
 import { desiredConfigSource, DeviceKeys, MacDirectory, PhoneChannel, PhoneProfiles, PhoneThrottle, PhoneTokens, ProfileRenderer, ReportStore } from '../provisioning';
 import { ChangeMarker, ProvisioningSnapshot } from '../reconcile/snapshot';
@@ -65,8 +66,15 @@ export async function startFs(ctx: AppContext): Promise<RunningRole> {
     ready: ctx.ready,
     maxReportBytes: config.fs.maxReportBytes,
     certificateRequired: !!config.fs.tls?.clientCaFile,
+    certificates: config.fs.tls?.clientCaFile ? new ClientCertificates({ role: 'fs', caSetting: 'ACS_FS_TLS_CLIENT_CA', revokedSerials: config.tls.revokedSerials, log }) : undefined,
   });
-  const running = await listen('fs', fs.app, { host: config.bindAddress, port: config.fsPort, tls: config.fs.tls }).catch(async (err: unknown) => {
+  const running = await listen('fs', fs.app, {
+    host: config.bindAddress,
+    port: config.fsPort,
+    tls: config.fs.tls,
+    crlFile: config.tls.crlFile,
+    watch: { log, warnDays: config.tls.expiryWarnDays },
+  }).catch(async (err: unknown) => {
     await profiles.stop();
     throw err;
   });

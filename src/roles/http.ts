@@ -3,6 +3,8 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
+import { CertificateWatch, type ServedFile } from '../certs/expiry';
+import type { Logger } from '../log';
 
 export interface RunningRole {
   name: string;
@@ -21,6 +23,10 @@ export interface ListenOptions {
   host: string;
   port: number;
   tls?: TlsFiles;
+  /** PEM CRLs checked against client certificates (ACS_TLS_CRL_FILE) */
+  crlFile?: string;
+  /** with TLS: watch the served certificates' expiry and reload them when their files change */
+  watch?: { log: Logger; warnDays: number };
   /** how long an idle keep-alive connection stays open (CWMP sessions span several requests) */
   keepAliveMs?: number;
   /** how long a client may take to send a request's headers, and the whole request */
@@ -39,28 +45,49 @@ export function connectionsCheckingInterval(timeoutMs: number): number {
   return Math.min(1000, Math.max(50, Math.floor(timeoutMs / 10)));
 }
 
+/**
+ * The TLS settings of a role, read from its files. Client certificates are requested, not
+ * required: a device without one may still log in with credentials, and what a presented
+ * certificate is worth is decided per connection (http/client-certificates.ts).
+ */
+function secureContext(tls: TlsFiles, crlFile: string | undefined): https.ServerOptions {
+  return {
+    cert: readFileSync(tls.certFile),
+    key: readFileSync(tls.keyFile),
+    ...(tls.clientCaFile
+      ? { ca: readFileSync(tls.clientCaFile), requestCert: true, rejectUnauthorized: false, ...(crlFile ? { crl: readFileSync(crlFile) } : {}) }
+      : {}),
+  };
+}
+
+function servedFiles(tls: TlsFiles): ServedFile[] {
+  return [{ use: 'server', file: tls.certFile }, ...(tls.clientCaFile ? [{ use: 'client-ca' as const, file: tls.clientCaFile }] : [])];
+}
+
 /** Serves a Koa app over HTTP or HTTPS and closes it gracefully. */
 export async function listen(name: string, app: Koa, options: ListenOptions): Promise<RunningRole & { server: http.Server }> {
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const timeouts = { headersTimeout, requestTimeout, connectionsCheckingInterval: connectionsCheckingInterval(Math.min(headersTimeout, requestTimeout)) };
-  const server = options.tls
-    ? https.createServer(
-        {
-          ...timeouts,
-          cert: readFileSync(options.tls.certFile),
-          key: readFileSync(options.tls.keyFile),
-          ...(options.tls.clientCaFile ? { ca: readFileSync(options.tls.clientCaFile), requestCert: true, rejectUnauthorized: false } : {}),
-        },
-        app.callback(),
-      )
-    : http.createServer(timeouts, app.callback());
+  const tls = options.tls;
+  const server = tls ? https.createServer({ ...timeouts, ...secureContext(tls, options.crlFile) }, app.callback()) : http.createServer(timeouts, app.callback());
+  const watch =
+    tls && options.watch
+      ? new CertificateWatch({
+          role: name,
+          files: servedFiles(tls),
+          warnDays: options.watch.warnDays,
+          log: options.watch.log,
+          onChange: () => reload(server as https.Server, name, tls, options),
+        })
+      : undefined;
   server.keepAliveTimeout = options.keepAliveMs ?? 5000;
   options.prepare?.(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
+  watch?.start();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
@@ -69,8 +96,20 @@ export async function listen(name: string, app: Koa, options: ListenOptions): Pr
     url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        watch?.stop();
         server.close(() => resolve());
         server.closeIdleConnections();
       }),
   };
+}
+
+/** New connections get the renewed files; a broken renewal keeps the certificate being served. */
+function reload(server: https.Server, name: string, tls: TlsFiles, options: ListenOptions): void {
+  const log = options.watch!.log;
+  try {
+    server.setSecureContext(secureContext(tls, options.crlFile));
+    log.info({ event: 'tls.reloaded', role: name, file: tls.certFile }, `${name}: TLS certificate files changed, reloaded`);
+  } catch (err) {
+    log.error({ event: 'tls.reload_failed', role: name, err: (err as Error).message }, `${name}: TLS files changed but cannot be loaded; still serving the previous ones`);
+  }
 }

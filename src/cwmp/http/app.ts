@@ -1,9 +1,8 @@
 import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
 import Koa from 'koa';
 import type { Config } from '../../config';
-import { peerCertificateNames } from '../../devices/certificate-identity';
 import { clientAddress } from '../../http/client-address';
+import type { ClientCertificates } from '../../http/client-certificates';
 import { inNetworks } from '../../http/networks';
 import { observability } from '../../http/observability';
 import { requestId } from '../../http/request-id';
@@ -21,6 +20,8 @@ export interface CwmpAppDeps {
   secure: boolean;
   /** the client address a PROXY protocol header gave for a connection, if any */
   proxiedPeer?: (socket: Socket) => string | undefined;
+  /** judges client certificates (TLS with ACS_CWMP_TLS_CLIENT_CA) */
+  certificates?: ClientCertificates;
 }
 
 /**
@@ -68,7 +69,7 @@ export function createCwmpApp(deps: CwmpAppDeps): Koa {
         authorization: ctx.get('Authorization') || undefined,
         uri: ctx.url,
         source,
-        clientCertificate: verifiedCertificate(ctx.req.socket),
+        clientCertificate: trusted(deps.certificates, ctx.req.socket),
       });
       if (reply.setSession) socketSessions.set(ctx.req.socket, reply.setSession);
       // 204 ends the session: the next request on this connection opens a new one.
@@ -94,13 +95,10 @@ export function createCwmpApp(deps: CwmpAppDeps): Koa {
   return app;
 }
 
-/** A client certificate the TLS layer verified against the configured CAs, if any. */
-function verifiedCertificate(socket: Socket) {
-  const tls = socket as TLSSocket;
-  if (!tls.encrypted || !tls.authorized) return undefined;
-  const cert = tls.getPeerCertificate();
-  const names = peerCertificateNames(cert);
-  return names && cert.fingerprint256 ? { names, fingerprint: cert.fingerprint256 } : undefined;
+/** The connection's client certificate, when it is one the ACS believes. */
+function trusted(certificates: ClientCertificates | undefined, socket: Socket) {
+  const verdict = certificates?.judge(socket);
+  return verdict?.status === 'trusted' ? verdict.certificate : undefined;
 }
 
 function send(ctx: Koa.Context, reply: CwmpReply, secure: boolean): void {

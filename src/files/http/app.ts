@@ -1,10 +1,9 @@
-import type { TLSSocket } from 'node:tls';
 import { Transform, type Readable } from 'node:stream';
 import Koa from 'koa';
 import rangeParser from 'range-parser';
 import getRawBody from 'raw-body';
-import { peerCertificateNames } from '../../devices/certificate-identity';
 import type { DeviceRepository } from '../../devices/repository';
+import type { ClientCertificates } from '../../http/client-certificates';
 import { observability } from '../../http/observability';
 import { requestId } from '../../http/request-id';
 import type { Logger } from '../../log';
@@ -35,6 +34,8 @@ export interface FsAppDeps {
   maxReportBytes: number;
   /** a client certificate is required on the phones' channel (ACS_FS_TLS_CLIENT_CA is set) */
   certificateRequired: boolean;
+  /** judges client certificates (TLS with ACS_FS_TLS_CLIENT_CA) */
+  certificates?: ClientCertificates;
 }
 
 /** Per-request facts the transfer log entry is built from. */
@@ -288,8 +289,9 @@ async function phoneChannel(ctx: Koa.Context, deps: FsAppDeps, exchange: Exchang
       throw new FileError(400, cut ? `upload truncated: ${e.received ?? 0} of the ${ctx.get('Content-Length') || '?'} bytes announced arrived` : `upload unreadable (${e.type ?? 'connection closed'})`);
     }
   }
-  const socket = ctx.req.socket as Partial<TLSSocket>;
-  const certificate = typeof socket.getPeerCertificate === 'function' ? peerCertificateNames(socket.getPeerCertificate()) : undefined;
+  const verdict = deps.certificates?.judge(ctx.req.socket);
+  const certificate =
+    verdict?.status === 'trusted' ? { verified: true, names: verdict.certificate.names } : verdict?.status === 'refused' && verdict.names ? { verified: false, names: verdict.names } : undefined;
   const req: PhoneRequest = {
     method,
     target: ctx.url,
@@ -299,7 +301,7 @@ async function phoneChannel(ctx: Koa.Context, deps: FsAppDeps, exchange: Exchang
     source: ctx.ip || ctx.socket.remoteAddress || 'unknown',
     host: ctx.get('Host') || undefined,
     secure: ctx.secure,
-    certificate: certificate ? { verified: socket.authorized === true, names: certificate } : undefined,
+    certificate,
     certificateRequired: deps.certificateRequired,
   };
   const reply = await deps.phones.handle(req, body);
