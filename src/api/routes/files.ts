@@ -1,4 +1,9 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type Koa from 'koa';
 import { ObjectId, type Filter } from 'mongodb';
+import getRawBody from 'raw-body';
+import { CaFileError, MAX_CA_FILE_BYTES, phoneCaFile } from '../../certs';
 import { FileError, FileStore, TRANSFER_LOG, type FileInfo, type FileKind, type TransferLogEntry } from '../../files';
 import { API_PREFIX } from '../openapi';
 import { decodeCursor, toPage } from '../pagination';
@@ -46,6 +51,29 @@ export function asProblem(err: unknown): unknown {
   return err;
 }
 
+/**
+ * A CA file's content as phones take it, or a problem naming what is wrong: read whole (it is
+ * small), checked against `sha256` as sent, then checked and converted (certs/ca-file.ts).
+ */
+async function caFileContent(koa: Koa.Context, sha256: string | undefined): Promise<Buffer> {
+  let bytes: Buffer;
+  try {
+    bytes = await getRawBody(koa.req, { limit: MAX_CA_FILE_BYTES, length: koa.get('Content-Length') || undefined });
+  } catch (err) {
+    const e = err as { type?: string; received?: number };
+    if (e.type === 'entity.too.large') throw new ProblemError(413, 'too-large', `a CA file has at most ${MAX_CA_FILE_BYTES} bytes`, undefined, { Connection: 'close' });
+    throw new ProblemError(400, 'invalid-request', `upload truncated: ${e.received ?? 0} of the ${koa.get('Content-Length') || '?'} bytes announced arrived`);
+  }
+  const sent = createHash('sha256').update(bytes).digest('hex');
+  if (sha256 !== undefined && sent !== sha256.toLowerCase()) throw new ProblemError(400, 'invalid-request', `content SHA-256 ${sent} does not match the expected ${sha256.toLowerCase()}`);
+  try {
+    return Buffer.from(phoneCaFile(bytes).pem);
+  } catch (err) {
+    if (err instanceof CaFileError) throw new ProblemError(422, 'invalid-ca-file', err.message, [{ in: 'body', field: '', message: `${err.part}: ${err.message}` }]);
+    throw err;
+  }
+}
+
 /** Files for devices: upload (streamed into GridFS), list, metadata, content, delete; the transfer log. */
 export const fileRoutes: RouteModule = (s) => {
   const files = new FileStore(s.db, s.config.fs.maxFileBytes);
@@ -56,7 +84,7 @@ export const fileRoutes: RouteModule = (s) => {
       operationId: 'uploadFile',
       summary: 'Upload a firmware image, configuration or CA file',
       description:
-        'The body is the file itself; what it is goes in the query. Its SHA-256 is computed while it streams into storage; with `sha256` the upload is refused unless it matches. A truncated upload (fewer bytes than Content-Length, or a connection cut) stores nothing.',
+        'The body is the file itself; what it is goes in the query. Its SHA-256 is computed while it streams into storage; with `sha256` the upload is refused unless it matches. A truncated upload (fewer bytes than Content-Length, or a connection cut) stores nothing. A `ca` file (PEM or DER, at most 64 KiB) must hold CA certificates only (basicConstraints CA:TRUE), each valid now, and no private key; it is stored as the PEM phones take (the `sha256` query checks what was sent, the stored `sha256` is of the PEM); otherwise 422 names the certificate and the problem.',
       tag: 'files',
       role: 'operator',
       audit: 'file.upload',
@@ -72,23 +100,28 @@ export const fileRoutes: RouteModule = (s) => {
         ['filename', 'kind'],
       ),
       body: { stream: true, contentTypes: ['application/octet-stream'], description: 'The file content.' },
-      responses: { 201: { description: 'Stored.', schema: ref('files', 'File') }, 413: { description: 'Larger than ACS_FS_MAX_FILE.' } },
+      responses: {
+        201: { description: 'Stored.', schema: ref('files', 'File') },
+        413: { description: 'Larger than ACS_FS_MAX_FILE (a CA file: 64 KiB).' },
+        422: { description: 'A CA file that phones could not use (not a CA, expired, a private key inside, unreadable).' },
+      },
       async handle({ query, actor, koa }) {
         const length = koa.request.length;
         if (length !== undefined && length > s.config.fs.maxFileBytes) {
           throw new ProblemError(413, 'too-large', `file of ${length} bytes is larger than the limit of ${s.config.fs.maxFileBytes} bytes`, undefined, { Connection: 'close' });
         }
+        const ca = query.kind === 'ca' ? await caFileContent(koa, query.sha256) : undefined;
         let info: FileInfo;
         try {
-          info = await files.upload(koa.req, {
+          info = await files.upload(ca ? Readable.from([ca]) : koa.req, {
             filename: query.filename,
             kind: query.kind,
             productClasses: query.productClass ?? [],
             uploadedBy: actor.name,
             ...(query.version !== undefined ? { version: query.version } : {}),
             ...(query.description !== undefined ? { description: query.description } : {}),
-            ...(query.sha256 !== undefined ? { expectedSha256: query.sha256 } : {}),
-            ...(length !== undefined ? { expectedSize: length } : {}),
+            ...(query.sha256 !== undefined && !ca ? { expectedSha256: query.sha256 } : {}),
+            ...(length !== undefined && !ca ? { expectedSize: length } : {}),
           });
         } catch (err) {
           throw asProblem(err);

@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { request } from 'undici';
+import { createCa, issueDevice } from '../../../src/certs';
 import { parseProfile, profileValues } from '../../../src/cisco/profile';
 import { ciscoConfigHooks, Fleet, type FleetDevice } from '../../../src/sim';
 import { freePort } from '../../../src/stores/process';
@@ -72,7 +73,7 @@ describe('files', () => {
     const content = await request(`${acs.apiUrl}/api/v1/files/${id}/content`, { headers: { authorization: `Bearer ${operatorToken}` } });
     expect(Buffer.from(await content.body.arrayBuffer()).equals(image)).toBe(true);
 
-    const ca = await upload('filename=ca.pem&kind=ca', '-----BEGIN CERTIFICATE-----\n');
+    const ca = await upload('filename=ca.pem&kind=ca', createCa({ commonName: 'Files test CA', days: 2 }).cert);
     expect(ca.status).toBe(201);
     expect((await api.delete(`/files/${ca.body.id}`)).status).toBe(204);
     expect((await api.get(`/files/${ca.body.id}`)).status).toBe(404);
@@ -91,6 +92,40 @@ describe('files', () => {
     const url = new URL(`${acs.apiUrl}/api/v1/files?filename=cut.bin&kind=configuration`);
     await truncatedUpload(acs.apiUrl, `${url.pathname}${url.search}`, 'POST', Buffer.alloc(1000, 1), 100_000);
     expect(await eventually(count, (n) => n !== before, 1000)).toBe(before);
+  });
+});
+
+describe('CA files', () => {
+  const ca = createCa({ commonName: 'Phones CA', days: 30 });
+
+  it('stores a DER CA as the PEM phones take, the given sha256 checking what was sent', async () => {
+    const der = new X509Certificate(ca.cert).raw;
+    const sent = createHash('sha256').update(der).digest('hex');
+    const stored = await upload(`filename=phones-ca.der&kind=ca&sha256=${sent}`, der);
+    expect(stored.status).toBe(201);
+    const content = await request(`${acs.apiUrl}/api/v1/files/${stored.body.id}/content`, { headers: { authorization: `Bearer ${operatorToken}` } });
+    const pem = await content.body.text();
+    expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----\n$/);
+    expect(new X509Certificate(pem).fingerprint256).toBe(new X509Certificate(ca.cert).fingerprint256);
+    expect(stored.body).toMatchObject({ size: pem.length, sha256: createHash('sha256').update(pem).digest('hex') });
+  });
+
+  it('refuses a leaf, an expired CA, a key and garbage with 422 naming the problem, storing nothing', async () => {
+    const count = async () => (await viewer.get('/files?kind=ca&limit=1000')).body.items.length;
+    const before = await count();
+    const leaf = await upload('filename=leaf.pem&kind=ca', issueDevice(ca, { serialNumber: 'FCHLEAF1', days: 2 }).cert);
+    expect(leaf.status).toBe(422);
+    expect(leaf.body).toMatchObject({ type: 'urn:cwmp-acs:problem:invalid-ca-file', detail: expect.stringContaining('certificate 1 (CN=FCHLEAF1, L=FCHLEAF1) is not a CA certificate') });
+    expect(leaf.body.errors).toEqual([{ in: 'body', field: '', message: expect.stringMatching(/^certificate 1: .*leaf certificate issued by CN=Phones CA/) }]);
+    const old = createCa({ commonName: 'Old CA', days: 1, notBefore: new Date('2021-03-01T00:00:00Z') });
+    expect((await upload('filename=old.pem&kind=ca', old.cert)).body.detail).toContain('certificate 1 (CN=Old CA) expired on 2021-03-02T00:00:00.000Z');
+    expect((await upload('filename=key.pem&kind=ca', ca.cert + ca.key)).body.detail).toContain('holds a private key');
+    expect((await upload('filename=junk.pem&kind=ca', 'not a certificate')).status).toBe(422);
+    expect((await upload('filename=big.pem&kind=ca', Buffer.alloc(70_000, 0x41))).status).toBe(413);
+    expect((await upload(`filename=sum.pem&kind=ca&sha256=${'0'.repeat(64)}`, ca.cert)).status).toBe(400);
+    expect(await count()).toBe(before);
+    // firmware and configuration files are not read as certificates
+    expect((await upload('filename=notes.xml&kind=configuration', 'not a certificate')).status).toBe(201);
   });
 });
 
