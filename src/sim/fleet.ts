@@ -1,4 +1,5 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
+import type { ConnectionOptions } from 'node:tls';
 import { Agent } from 'undici';
 import { ConnectionRequestListener } from './connection-request';
 import { DEFAULT_OUI, deriveIdentity, PRODUCTS, productTree, type DeviceIdentity } from './datamodel';
@@ -50,6 +51,11 @@ export interface FleetOptions extends Partial<Omit<DeviceProfile, 'quirks'>> {
   /** SessionTimeout announced by CWMP 1.3/1.4 devices, seconds (default 30) */
   sessionTimeout?: number;
   hooks?: TransferHooks;
+  /**
+   * TLS of https ACS and file URLs: `ca` the only CAs trusted (default: Node's), `cert`/`key` a
+   * client certificate every device of the fleet presents (give a fleet of one its own).
+   */
+  tls?: Pick<ConnectionOptions, 'ca' | 'cert' | 'key'>;
 }
 
 export interface FleetEvents {
@@ -87,7 +93,7 @@ export class Fleet extends EventEmitter<FleetEvents> {
   private readonly profile: DeviceProfile;
   private readonly stats = new FleetStats();
   private readonly abort = new AbortController();
-  private readonly agent = new Agent({ pipelining: 1 });
+  private readonly agent: Agent;
   private readonly connections: ConnectionPool;
   private readonly limiter: Limiter;
   private readonly ctx: FleetContext;
@@ -108,7 +114,8 @@ export class Fleet extends EventEmitter<FleetEvents> {
     // Every request in flight listens on the fleet's abort signal.
     setMaxListeners(0, this.abort.signal);
     this.limiter = new Limiter(concurrency);
-    this.connections = new ConnectionPool(concurrency);
+    this.agent = new Agent({ pipelining: 1, connect: options.tls ?? {} });
+    this.connections = new ConnectionPool(concurrency, options.tls);
     const fleet = this;
     this.ctx = {
       limiter: this.limiter,

@@ -1,4 +1,5 @@
 import { Client } from 'undici';
+import type { ConnectionOptions } from 'node:tls';
 
 /**
  * Keep-alive connections for CWMP sessions, shared by a fleet. A session borrows one
@@ -11,12 +12,16 @@ export class ConnectionPool {
   private readonly idle = new Map<string, Client[]>();
   private closed = false;
 
-  constructor(private readonly maxIdlePerOrigin: number) {}
+  constructor(
+    private readonly maxIdlePerOrigin: number,
+    /** TLS settings of https origins: the CAs trusted, a client certificate */
+    private readonly tls: ConnectionOptions = {},
+  ) {}
 
   acquire(origin: string): Client {
     const list = this.idle.get(origin);
     for (let c = list?.pop(); c; c = list?.pop()) if (!c.closed && !c.destroyed) return c;
-    return new Client(origin, { pipelining: 1 });
+    return new Client(origin, { pipelining: 1, connect: this.tls });
   }
 
   /** Returns a connection after a session; a broken or unwanted one is destroyed. */
