@@ -28,7 +28,9 @@ import { ensureHelmTools, type HelmTools } from './helm-binary';
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '../../..');
 const CHART = path.join(ROOT, 'helm', 'acs');
-const fixture = (name: string) => path.join(ROOT, 'test', 'fixtures', 'helm', `${name}.yaml`);
+/** Values files shipped with the chart (helm/acs/examples) are rendered like the test fixtures. */
+const EXAMPLES = ['https-client-certificates'];
+const fixture = (name: string) => (EXAMPLES.includes(name) ? path.join(CHART, 'examples', `${name}.yaml`) : path.join(ROOT, 'test', 'fixtures', 'helm', `${name}.yaml`));
 
 type Manifest = {
   apiVersion: string;
@@ -96,7 +98,7 @@ const named = (manifests: Manifest[], kind: string, name: string) => {
   return found;
 };
 
-const GOOD_VALUES = ['external-stores', 'all-features', 'existing-secret', 'bundled-stores'];
+const GOOD_VALUES = ['external-stores', 'all-features', 'existing-secret', 'bundled-stores', ...EXAMPLES];
 
 describe.each(GOOD_VALUES)('with %s.yaml', (values) => {
   let rendered: { text: string; manifests: Manifest[] };
@@ -175,7 +177,8 @@ describe.each(GOOD_VALUES)('with %s.yaml', (values) => {
     const configMap = named(rendered.manifests, 'ConfigMap', 'acs');
     const [container] = job.spec.template.spec.containers;
     expect(container.args).toEqual(['migrate']);
-    const env = Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    // the stores' CA (storesCa) is Node's setting, not the ACS's
+    const { NODE_EXTRA_CA_CERTS: _ca, ...env } = Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value]));
     expect(env).toEqual(configMap.data);
     expect(job.metadata.annotations!['helm.sh/hook']).toMatch(/pre-upgrade/);
     expect(job.metadata.annotations!['helm.sh/hook-delete-policy']).toContain('before-hook-creation');
@@ -289,6 +292,86 @@ describe('feature switches', () => {
   }, 60_000);
 });
 
+describe('TLS in the pods (examples/https-client-certificates.yaml)', () => {
+  let manifests: Manifest[];
+  beforeAll(async () => {
+    ({ manifests } = await render('https-client-certificates'));
+  }, 120_000);
+  const container = (role: string) => named(manifests, 'Deployment', `acs-${role}`).spec.template.spec.containers[0];
+  const env = (c: { env?: Array<{ name: string; value: string }> }) => Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value]));
+
+  it('cwmp and fs get their certificate, key and client CA as files, and the ACS reads those settings', () => {
+    const configMap = named(manifests, 'ConfigMap', 'acs');
+    for (const role of ['cwmp', 'fs']) {
+      const ROLE = role.toUpperCase();
+      const vars = env(container(role));
+      expect(vars).toMatchObject({
+        [`ACS_${ROLE}_TLS_CERT`]: '/etc/acs/tls/tls.crt',
+        [`ACS_${ROLE}_TLS_KEY`]: '/etc/acs/tls/tls.key',
+        [`ACS_${ROLE}_TLS_CLIENT_CA`]: '/etc/acs/client-ca/ca.crt',
+      });
+      const config = loadConfig({ ...configMap.data, ...vars });
+      expect(config[role as 'cwmp' | 'fs'].tls).toEqual({ certFile: '/etc/acs/tls/tls.crt', keyFile: '/etc/acs/tls/tls.key', clientCaFile: '/etc/acs/client-ca/ca.crt' });
+      expect([...config.tls.revokedSerials]).toEqual(['A1B2C3D']);
+    }
+    for (const role of ['api', 'worker']) expect(Object.keys(env(container(role))).filter((k) => k.includes('_TLS_'))).toEqual([]);
+  });
+
+  it('every file a variable names is mounted read-only from the Secret key of that name', () => {
+    const known = new Set(Object.keys(configSchema.properties));
+    for (const deployment of [...byKind(manifests, 'Deployment'), named(manifests, 'Job', 'acs-migrate')]) {
+      const pod = deployment.spec.template.spec;
+      const [c] = pod.containers;
+      for (const [name, value] of Object.entries(env(c))) {
+        if (deployment.kind === 'Deployment') expect([name, known.has(name) || name === 'NODE_EXTRA_CA_CERTS']).toEqual([name, true]);
+        if (!String(value).startsWith('/etc/acs/')) continue;
+        const mount = c.volumeMounts.find((m: { mountPath: string }) => m.mountPath === path.dirname(String(value)));
+        expect([name, mount?.readOnly]).toEqual([name, true]);
+        const volume = pod.volumes.find((v: { name: string }) => v.name === mount.name);
+        expect([name, volume.secret.items.map((i: { path: string }) => i.path)]).toEqual([name, expect.arrayContaining([path.basename(String(value))])]);
+      }
+    }
+    const volumes = (role: string) => Object.fromEntries(named(manifests, 'Deployment', `acs-${role}`).spec.template.spec.volumes.filter((v: { secret?: object }) => v.secret).map((v: { name: string; secret: { secretName: string } }) => [v.name, v.secret.secretName]));
+    expect(volumes('cwmp')).toEqual({ tls: 'cwmp-tls', 'client-ca': 'phone-client-ca', 'stores-ca': 'stores-ca' });
+    expect(volumes('fs')).toEqual({ tls: 'files-tls', 'client-ca': 'phone-client-ca', 'stores-ca': 'stores-ca' });
+  });
+
+  it('trusts the stores CA in every pod and in the migration Job', () => {
+    for (const c of [...byKind(manifests, 'Deployment').map((d) => d.spec.template.spec.containers[0]), named(manifests, 'Job', 'acs-migrate').spec.template.spec.containers[0]]) {
+      expect(env(c).NODE_EXTRA_CA_CERTS).toBe('/etc/acs/stores-ca/ca.crt');
+    }
+  });
+
+  it('probes cwmp and fs over HTTPS, api and worker over HTTP', () => {
+    for (const role of ['cwmp', 'fs']) {
+      expect([role, container(role).livenessProbe.httpGet.scheme, container(role).readinessProbe.httpGet.scheme]).toEqual([role, 'HTTPS', 'HTTPS']);
+    }
+    for (const role of ['api', 'worker']) expect([role, container(role).livenessProbe.httpGet.scheme]).toEqual([role, undefined]);
+  });
+
+  it('exposes cwmp and fs on 443 through TCP LoadBalancers that keep the phone address, open to phones', () => {
+    for (const role of ['cwmp', 'fs']) {
+      const service = named(manifests, 'Service', `acs-${role}`);
+      expect(service.spec).toMatchObject({ type: 'LoadBalancer', externalTrafficPolicy: 'Local', ports: [{ port: 443, targetPort: 'http', protocol: 'TCP' }] });
+      const rules = named(manifests, 'NetworkPolicy', `acs-${role}`).spec.ingress;
+      expect(rules).toContainEqual({ ports: [{ port: 'http', protocol: 'TCP' }] });
+    }
+    expect(byKind(manifests, 'Ingress')).toEqual([]);
+    expect(named(manifests, 'ConfigMap', 'acs').data.ACS_PUBLIC_FS_URL).toBe('https://files.example.net');
+  });
+
+  it('leaves the fs NetworkPolicy closed to outsiders while fs sits behind the Ingress', async () => {
+    const { manifests: plain } = await render('all-features');
+    expect(named(plain, 'NetworkPolicy', 'acs-fs').spec.ingress[0].from).toBeDefined();
+  }, 60_000);
+
+  it('refuses client certificates without HTTPS', async () => {
+    const result = await helm('template', 'acs', CHART, '-f', fixture('external-stores'), '--set', 'fs.tls.clientCa.secretName=phones');
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('fs.tls.clientCa needs fs.tls.secretName: client certificates come with HTTPS');
+  }, 60_000);
+});
+
 describe('values the chart refuses', () => {
   it('fails helm template with the schema messages for bad-values.yaml', async () => {
     const result = await helm('template', 'acs', CHART, '-f', fixture('bad-values'));
@@ -309,6 +392,8 @@ describe('values the chart refuses', () => {
     [['--set', 'worker.connectionRequestBlockedNetworks=10.0.0.0/8\\,metadata'], "at '/worker/connectionRequestBlockedNetworks'"],
     [['--set', 'acs.extraEnv.ACS_CR_BLOCKED_NETWORKS=10.0.0.0/8'], "at '/acs/extraEnv/ACS_CR_BLOCKED_NETWORKS'"],
     [['--set', 'podSecurityContext.runAsNonRoot=false'], "at '/podSecurityContext/runAsNonRoot'"],
+    [['--set', 'cwmp.tls.secretName=Not_A_Name'], "at '/cwmp/tls/secretName'"],
+    [['--set', 'api.tls.secretName=api-tls'], "at '/api': additional properties 'tls' not allowed"],
   ])('refuses %j', async (args, message) => {
     const result = await helm('template', 'acs', CHART, '-f', fixture('external-stores'), ...args);
     expect(result.code).not.toBe(0);

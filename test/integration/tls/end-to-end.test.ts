@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { ciscoConfigHooks, deriveIdentity, Fleet } from '../../../src/sim';
 import { DEFAULT_OUI } from '../../../src/sim/datamodel/products';
 import { freePort } from '../../../src/stores/process';
@@ -172,6 +172,22 @@ it('a CA upload of a leaf certificate is refused with a message naming the probl
   expect(leaf.body.detail).toContain('certificate 1 (CN=localhost, OU=acs cwmp) is not a CA certificate (no basicConstraints CA:TRUE)');
   await runCli('certs', 'export-ca', at('ca.crt'), '--out', at('phones-ca.pem'));
   expect((await upload('filename=phones-ca.pem&kind=ca', readFileSync(at('phones-ca.pem')))).status).toBe(201);
+});
+
+it('answers probes over HTTPS without a client certificate, as the kubelet sends them', async () => {
+  // the kubelet checks no server certificate and presents none
+  const kubelet = new Agent({ connect: { rejectUnauthorized: false } });
+  try {
+    for (const url of [acs.cwmpUrl, acs.fsUrl]) {
+      for (const probe of ['/healthz', '/readyz']) {
+        const res = await request(`${url}${probe}`, { dispatcher: kubelet });
+        await res.body.text();
+        expect([url, probe, res.statusCode]).toEqual([url, probe, 200]);
+      }
+    }
+  } finally {
+    await kubelet.close();
+  }
 });
 
 it('exports the days left on each served certificate', async () => {
