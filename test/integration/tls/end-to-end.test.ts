@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Agent, request } from 'undici';
@@ -69,6 +69,7 @@ beforeAll(async () => {
   await certs('device', '--serial', serialOf('MTLS'), '--model', 'CP-8851-3PCC', ...signed(), '--cert', at('phone.crt'), '--key', at('phone.key'));
   await certs('device', '--serial', serialOf('OLD'), '--not-before', '2020-01-01T00:00:00Z', '--days', '30', ...signed(), '--cert', at('expired.crt'), '--key', at('expired.key'));
   await certs('device', '--serial', serialOf('GONE'), ...signed(), '--cert', at('revoked.crt'), '--key', at('revoked.key'));
+  await certs('device', '--serial', serialOf('CRL'), ...signed(), '--cert', at('listed.crt'), '--key', at('listed.key'));
   // a certificate of another CA naming the same phone
   await certs('ca', '--cert', at('rogue-ca.crt'), '--key', at('rogue-ca.key'), '--name', 'Rogue CA');
   await certs('device', '--serial', serialOf('MTLS'), '--ca-cert', at('rogue-ca.crt'), '--ca-key', at('rogue-ca.key'), '--cert', at('rogue.crt'), '--key', at('rogue.key'));
@@ -197,4 +198,33 @@ it('exports the days left on each served certificate', async () => {
   expect(cwmp?.slice(1)).toEqual(['localhost', new X509Certificate(pem('cwmp.crt')).serialNumber, '396']);
   expect(days('cwmp', 'client-ca')?.[1]).toBe('E2E phones CA');
   expect(days('fs', 'server')?.[3]).toBe('396');
+});
+
+// Last: a second ACS in this process shares the metrics registry, and its close removes the
+// gauges of the certificates both serve.
+it('with ACS_TLS_CRL_FILE, a certificate the CA revoked is refused and the others still count', async () => {
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  writeFileSync(at('ca.cnf'), '[ca]\ndefault_ca=lab\n[lab]\ndatabase=index.txt\ncrlnumber=crlnumber\ndefault_md=sha256\ndefault_crl_days=2\n');
+  writeFileSync(at('index.txt'), '');
+  writeFileSync(at('crlnumber'), '01\n');
+  openssl('ca', '-config', 'ca.cnf', '-keyfile', 'ca.key', '-cert', 'ca.crt', '-revoke', 'listed.crt');
+  openssl('ca', '-config', 'ca.cnf', '-keyfile', 'ca.key', '-cert', 'ca.crt', '-gencrl', '-out', 'crl.pem');
+  const withCrl = await startTestAcs(
+    { ACS_CWMP_TLS_CERT: at('cwmp.crt'), ACS_CWMP_TLS_KEY: at('cwmp.key'), ACS_CWMP_TLS_CLIENT_CA: at('ca.crt'), ACS_TLS_CRL_FILE: at('crl.pem') },
+    { stores: acs.stores, logs },
+  );
+  try {
+    const before = refusals().length;
+    const fleetOf = async (prefix: string, name: string) => {
+      const fleet = new Fleet({ acsUrl: `${withCrl.cwmpUrl}/cwmp`, seed: SEED, serialPrefix: prefix, retry: false, connectionRequests: false, tls: withCert(name) });
+      fleets.push(fleet);
+      await fleet.start();
+      return fleet.device(0).runSession();
+    };
+    expect(await fleetOf('CRL', 'listed')).toMatchObject({ ok: false, httpStatus: 401 });
+    expect(refusals().slice(before)).toEqual([expect.objectContaining({ reason: 'revoked (ACS_TLS_CRL_FILE)', subject: expect.stringContaining(`CN=${serialOf('CRL')}`) })]);
+    expect((await fleetOf('MTLS', 'phone')).ok).toBe(true);
+  } finally {
+    await withCrl.close();
+  }
 });
