@@ -129,29 +129,23 @@ ACS_CWMP_PASSWORD: {{ .Values.secrets.cwmpPassword | quote }}
     name: {{ include "acs.secretName" . }}
 {{- end }}
 
-{{/* The stores' CA (storesCa): trusted by Node for MongoDB and Redis TLS, in every ACS container. */}}
+{{/* The stores' CA (storesCa), trusted by Node for MongoDB and Redis TLS in every ACS container; include only when storesCa.secretName is set. */}}
 {{- define "acs.storesCaEnv" -}}
-{{- with .Values.storesCa.secretName }}
 - name: NODE_EXTRA_CA_CERTS
-  value: /etc/acs/stores-ca/{{ $.Values.storesCa.key }}
-{{- end }}
+  value: /etc/acs/stores-ca/{{ .Values.storesCa.key }}
 {{- end }}
 
 {{- define "acs.storesCaMount" -}}
-{{- if .Values.storesCa.secretName }}
 - name: stores-ca
   mountPath: /etc/acs/stores-ca
   readOnly: true
 {{- end }}
-{{- end }}
 
 {{- define "acs.storesCaVolume" -}}
-{{- with .Values.storesCa.secretName }}
 - name: stores-ca
   secret:
-    secretName: {{ . }}
+    secretName: {{ .Values.storesCa.secretName }}
     items:
-      - key: {{ $.Values.storesCa.key }}
-        path: {{ $.Values.storesCa.key }}
-{{- end }}
+      - key: {{ .Values.storesCa.key }}
+        path: {{ .Values.storesCa.key }}
 {{- end }}
