@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { CommanderError, type Command } from 'commander';
 import type { Tr111Identity } from '../../devices/types';
 import { BBF_ENTERPRISE, DhcpDecodeError, cwmpBlock, decodeOption125, readTr111Identity, type VendorBlock } from '../../dhcp';
@@ -30,6 +31,9 @@ export interface RawSimOptions {
   failDownloads?: boolean;
   fullCwmp?: boolean;
   dhcpOption125?: string;
+  ca?: string;
+  clientCert?: string;
+  clientKey?: string;
   json?: boolean;
 }
 
@@ -140,6 +144,16 @@ export function parseSimOptions(raw: RawSimOptions, local?: LocalSimTarget): Sim
     if (!(Number.isFinite(duration) && duration > 0)) throw new UsageError(`--duration must be a positive number of seconds, got ${JSON.stringify(raw.duration)}`);
   }
   const bench = sessions !== undefined;
+  if ((raw.clientCert === undefined) !== (raw.clientKey === undefined)) throw new UsageError('--client-cert and --client-key go together');
+  const pem = (flag: string, file: string | undefined) => {
+    if (file === undefined) return undefined;
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`${flag} ${JSON.stringify(file)} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  };
+  const tls = { ca: pem('--ca', raw.ca), cert: pem('--client-cert', raw.clientCert), key: pem('--client-key', raw.clientKey) };
   return {
     fleet: {
       acsUrl: url.href,
@@ -164,6 +178,7 @@ export function parseSimOptions(raw: RawSimOptions, local?: LocalSimTarget): Sim
       periodic: !bench,
       bootOnStart: !bench,
       retry: !bench,
+      ...(tls.ca !== undefined || tls.cert !== undefined ? { tls } : {}),
     },
     sessions,
     concurrency,
@@ -197,6 +212,9 @@ export function register(program: Command): void {
     .option('--sessions <k>', 'benchmark: every phone runs k sessions back to back, then exit')
     .option('--concurrency <c>', 'sessions in flight at once', '100')
     .option('--duration <s>', 'stop after this many seconds')
+    .option('--ca <file>', 'https ACS: trust only the CAs in this PEM file (e.g. from `acs certs ca`)')
+    .option('--client-cert <file>', 'https ACS: client certificate every phone presents (PEM; `acs certs device`)')
+    .option('--client-key <file>', 'its private key (PEM)')
     .option('--json', 'print the final statistics as JSON on stdout')
     .action(async (raw: RawSimOptions) => {
       const run = parseSimOptions(raw, localAcs());

@@ -111,6 +111,14 @@ it('serves CWMP over HTTPS with the acs certs server certificate: a phone trusti
   expect(await acs.stores.db.collection('devices').countDocuments({ 'deviceId.serialNumber': serialOf('DIGEST') })).toBe(1);
 });
 
+it('acs sim runs sessions against the HTTPS ACS with --ca, and with a device certificate instead of a password', async () => {
+  const sim = (...args: string[]) => runCli('sim', '--acs-url', `${acs.cwmpUrl}/cwmp`, '--ca', at('ca.crt'), '--sessions', '1', '--seed', SEED, '--json', ...args);
+  const withPassword = await sim('--serial-prefix', 'SIMPW', '--auth', 'digest', '--username', CPE_USERNAME, '--password', CPE_PASSWORD);
+  expect([withPassword.code, JSON.parse(withPassword.stdout).sessions.ok]).toEqual([0, 1]);
+  const withCertificate = await sim('--serial-prefix', 'MTLS', '--client-cert', at('phone.crt'), '--client-key', at('phone.key'));
+  expect([withCertificate.code, JSON.parse(withCertificate.stdout).sessions.ok]).toEqual([0, 1]);
+});
+
 it('a phone trusting another CA does not talk to the ACS at all', async () => {
   const device = await phone('DOUBT', { ca: pem('rogue-ca.crt') }, true);
   const outcome = await device.runSession();

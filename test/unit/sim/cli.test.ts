@@ -33,6 +33,8 @@ describe('acs sim options', () => {
     expect(usage({ ...base, concurrency: '-1' })).toMatch(/--concurrency .* got "-1"/);
     expect(usage({ ...base, duration: '0' })).toMatch(/--duration .* got "0"/);
     expect(usage({ ...base, quirks: 'emptyId,slow' })).toMatch(/--quirks: unknown "slow"/);
+    expect(usage({ ...base, clientCert: 'phone.crt' })).toBe('--client-cert and --client-key go together');
+    expect(usage({ ...base, ca: '/nonexistent/ca.crt' })).toBe('--ca "/nonexistent/ca.crt" cannot be read: ENOENT');
   });
 
   it('builds a periodic fleet, or a benchmark without periodic informs and retries', () => {
