@@ -81,7 +81,7 @@ interface Signer {
 }
 
 /** Reads the CA that signs; node-forge reads RSA CAs only, and says so otherwise. */
-export function loadSigner(ca: KeyAndCertificate): Signer {
+function loadSigner(ca: KeyAndCertificate): Signer {
   let cert: forge.pki.Certificate;
   let key: forge.pki.rsa.PrivateKey;
   try {

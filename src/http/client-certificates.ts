@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { oneLine } from '../certs/describe';
+import { oneLine } from '../certs';
 import { normaliseSerial } from '../certs/serial';
 import { peerCertificateNames, type CertificateNames } from '../devices/certificate-identity';
 import type { Logger } from '../log';

@@ -9,12 +9,12 @@ import {
   issueDevice,
   issueServer,
   IssueError,
+  pemBlocks,
   phoneCaFile,
   readCertificates,
   type CertificateSummary,
   type KeyAndCertificate,
 } from '../../certs';
-import { pemBlocks } from '../../certs/read';
 import { details, json } from '../api/output';
 import { CliError, EXIT, UsageError } from '../errors';
 
