@@ -61,7 +61,10 @@ async function caFileContent(koa: Koa.Context, sha256: string | undefined): Prom
     bytes = await getRawBody(koa.req, { limit: MAX_CA_FILE_BYTES, length: koa.get('Content-Length') || undefined });
   } catch (err) {
     const e = err as { type?: string; received?: number };
-    if (e.type === 'entity.too.large') throw new ProblemError(413, 'too-large', `a CA file has at most ${MAX_CA_FILE_BYTES} bytes`, undefined, { Connection: 'close' });
+    // The connection stays open: Node reads and drops the rest of the body (the handler's own
+    // check already refused, and closed on, anything over ACS_FS_MAX_FILE), so the client reads
+    // this answer instead of a reset.
+    if (e.type === 'entity.too.large') throw new ProblemError(413, 'too-large', `a CA file has at most ${MAX_CA_FILE_BYTES} bytes`);
     throw new ProblemError(400, 'invalid-request', `upload truncated: ${e.received ?? 0} of the ${koa.get('Content-Length') || '?'} bytes announced arrived`);
   }
   const sent = createHash('sha256').update(bytes).digest('hex');
