@@ -13,9 +13,10 @@ import { overviewRoutes } from './overview';
 import { profileRoutes } from './profiles';
 import { sessionTraceRoutes } from './session-traces';
 import { sessionRoutes } from './session';
+import { sessionOidcRoutes } from './session-oidc';
 import { syslogRoutes } from './syslog';
 import { taskRoutes } from './tasks';
 import { userRoutes } from './users';
 
 /** Every route module of the API, one per concern. Add yours here (see ../README.md). */
-export const ROUTE_MODULES: readonly RouteModule[] = [deviceRoutes, taskRoutes, faultRoutes, jobRoutes, adminRoutes, fileRoutes, ciscoRoutes, profileRoutes, firmwareRoutes, ciscoAliasRoutes, ciscoActivationRoutes, syslogRoutes, sessionTraceRoutes, sessionRoutes, userRoutes, overviewRoutes, eventRoutes];
+export const ROUTE_MODULES: readonly RouteModule[] = [deviceRoutes, taskRoutes, faultRoutes, jobRoutes, adminRoutes, fileRoutes, ciscoRoutes, profileRoutes, firmwareRoutes, ciscoAliasRoutes, ciscoActivationRoutes, syslogRoutes, sessionTraceRoutes, sessionRoutes, userRoutes, overviewRoutes, eventRoutes, sessionOidcRoutes];
