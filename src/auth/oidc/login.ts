@@ -119,8 +119,13 @@ export class OidcLogin {
 
 /** The failure class of an error openid-client threw, for the audit log. */
 function failure(err: unknown): { reason: OidcFailure; detail: string } {
-  const e = err as Error & { error?: string; error_description?: string; cause?: { claim?: string } };
-  if (err instanceof oidc.AuthorizationResponseError) return { reason: 'provider-error', detail: `${e.error}${e.error_description ? `: ${e.error_description}` : ''}` };
-  if (/nonce/i.test(e.message) || e.cause?.claim === 'nonce') return { reason: 'nonce', detail: e.message };
-  return { reason: 'token', detail: e.message };
+  if (err instanceof oidc.AuthorizationResponseError) return { reason: 'provider-error', detail: `${err.error}${err.error_description ? `: ${err.error_description}` : ''}` };
+  // openid-client wraps oauth4webapi's error, whose cause names the claim that did not match
+  const messages: string[] = [];
+  let claim: unknown;
+  for (let e = err as { message?: string; cause?: unknown; claim?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (e.message) messages.push(e.message);
+    claim ??= e.claim;
+  }
+  return { reason: claim === 'nonce' ? 'nonce' : 'token', detail: messages.join(': ') };
 }
