@@ -87,6 +87,11 @@ export class FleetStats {
     await this.redis.eval(UPDATE, this.keys.length, ...this.keys, deviceId, '', '', '', '0', '', '');
   }
 
+  /** Devices whose last Inform came after `since` (epoch ms): a session rate over that window. */
+  async seenSince(since: number): Promise<number> {
+    return this.redis.zcount(this.keys[0], since, '+inf');
+  }
+
   async read(now = Date.now()): Promise<FleetCounts> {
     const [seen, , pcn, , svn, boot] = this.keys;
     const r = await this.redis
