@@ -37,8 +37,16 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** the problem's field errors, for messages next to the fields they name */
+    readonly fields: { field?: string; message?: string }[] = [],
   ) {
     super(message);
+  }
+
+  /** The message for one field, when the problem names it. */
+  about(field: string): string | undefined {
+    const found = this.fields.find((f) => f.field === field);
+    return found ? `${field} ${found.message ?? 'is invalid'}` : undefined;
   }
 }
 
@@ -57,6 +65,6 @@ export function problemText(status: number, problem: unknown): string {
 /** The data of an openapi-fetch result, or an ApiError with the server's explanation. */
 export async function must<T>(pending: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await pending;
-  if (error !== undefined || !response.ok) throw new ApiError(response.status, problemText(response.status, error));
+  if (error !== undefined || !response.ok) throw new ApiError(response.status, problemText(response.status, error), ((error ?? {}) as Problem).errors ?? []);
   return data as T;
 }
