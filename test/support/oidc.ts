@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { request } from 'undici';
+import { startTestAcs, type TestAcs } from './acs';
 
 export const OIDC_CLIENT_ID = 'acs-console';
 export const OIDC_CLIENT_SECRET = 'test-client-secret-not-for-production';
@@ -113,4 +115,50 @@ export async function follow(jar: CookieJar, url: string, stopAt?: string): Prom
     current = last.location;
   }
   throw new Error(`more than 10 redirects from ${url}`);
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface SsoAcs {
+  acs: TestAcs;
+  provider: TestOidcProvider;
+  /** the redirect URI both sides know */
+  callbackUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A test OIDC provider and a test ACS configured for it (provider named "Test IdP", groups
+ * acs-admins -> admin, noc -> operator, staff -> viewer). The ACS's API port is chosen before
+ * it starts, since its redirect URI must be in its configuration and at the provider.
+ */
+export async function startSsoAcs(accounts: Record<string, Record<string, unknown>>, roles: string[]): Promise<SsoAcs> {
+  const provider = await startOidcProvider(accounts);
+  try {
+    const port = await freePort();
+    const callbackUrl = `http://127.0.0.1:${port}/api/v1/session/oidc/callback`;
+    await provider.register(callbackUrl);
+    const acs = await startTestAcs(
+      {
+        ACS_API_PORT: String(port),
+        ACS_CONSOLE_OIDC_ISSUER: provider.issuer,
+        ACS_CONSOLE_OIDC_CLIENT_ID: OIDC_CLIENT_ID,
+        ACS_CONSOLE_OIDC_CLIENT_SECRET: OIDC_CLIENT_SECRET,
+        ACS_CONSOLE_OIDC_REDIRECT_URL: callbackUrl,
+        ACS_CONSOLE_OIDC_NAME: 'Test IdP',
+        ACS_CONSOLE_OIDC_ROLE_MAP: 'acs-admins=admin,noc=operator,staff=viewer',
+      },
+      { roles },
+    );
+    return { acs, provider, callbackUrl, close: async () => (await acs.close(), await provider.close()) };
+  } catch (err) {
+    await provider.close();
+    throw err;
+  }
 }

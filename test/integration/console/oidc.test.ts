@@ -1,13 +1,13 @@
-import { createServer } from 'node:net';
-import { startTestAcs, type TestAcs } from '../../support/acs';
+import type { TestAcs } from '../../support/acs';
 import { ConsoleBrowser } from '../../support/console';
-import { CookieJar, follow, hop, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, startOidcProvider, type TestOidcProvider } from '../../support/oidc';
+import { CookieJar, follow, hop, OIDC_CLIENT_ID, startSsoAcs, type SsoAcs, type TestOidcProvider } from '../../support/oidc';
 
 /**
  * Console single sign-on against a real OpenID Connect provider (`oidc-provider`, in its own
  * process on loopback): the ACS's side of the code flow with PKCE, state, nonce and the
  * role claim, each check shown to refuse what it should.
  */
+let sso: SsoAcs;
 let provider: TestOidcProvider;
 let acs: TestAcs;
 let callbackUrl: string;
@@ -19,36 +19,11 @@ const ACCOUNTS = {
   dave: { preferred_username: 'dave', groups: ['marketing'] },
 };
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 beforeAll(async () => {
-  provider = await startOidcProvider(ACCOUNTS);
-  const port = await freePort();
-  callbackUrl = `http://127.0.0.1:${port}/api/v1/session/oidc/callback`;
-  await provider.register(callbackUrl);
-  acs = await startTestAcs(
-    {
-      ACS_API_PORT: String(port),
-      ACS_CONSOLE_OIDC_ISSUER: provider.issuer,
-      ACS_CONSOLE_OIDC_CLIENT_ID: OIDC_CLIENT_ID,
-      ACS_CONSOLE_OIDC_CLIENT_SECRET: OIDC_CLIENT_SECRET,
-      ACS_CONSOLE_OIDC_REDIRECT_URL: callbackUrl,
-      ACS_CONSOLE_OIDC_NAME: 'Test IdP',
-      ACS_CONSOLE_OIDC_ROLE_MAP: 'acs-admins=admin,staff=viewer',
-    },
-    { roles: ['api'] },
-  );
+  sso = await startSsoAcs(ACCOUNTS, ['api']);
+  ({ acs, provider, callbackUrl } = sso);
 }, 60_000);
-afterAll(async () => {
-  await acs?.close();
-  await provider?.close();
-});
+afterAll(async () => sso?.close());
 
 const auditOf = (action: string) => acs.stores.db.collection('audit').find({ action, 'details.via': 'oidc' }).sort({ _id: -1 }).toArray();
 
