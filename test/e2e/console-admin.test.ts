@@ -115,8 +115,8 @@ it('an admin signs in through the provider, manages users and tokens, reads the 
   await expectRows(audit, (cells) => cells.length >= 5 && cells.every((row) => row.includes('alice')));
   await check(page, 'admin-06-audit-filtered');
   // an empty time range: the API's refusal shown next to the field
-  await filters.getByLabel('From').fill('2026-01-02T10:00:00');
-  await filters.getByLabel('To').fill('2026-01-01T10:00:00');
+  await filters.getByLabel('From', { exact: true }).fill('2026-01-02T10:00:00');
+  await filters.getByLabel('To', { exact: true }).fill('2026-01-01T10:00:00');
   await filters.getByRole('button', { name: 'Filter' }).click();
   await expectText(filters, /to must be after from/);
 

@@ -46,7 +46,7 @@ export function Audit() {
         </label>
         <label>
           To
-          <input name="to" type="datetime-local" step="1" aria-invalid={!!about('to')} aria-describedby="audit-to-error" />
+          <input name="to" type="datetime-local" step="1" aria-invalid={!!about('to')} aria-describedby={about('to') ? 'audit-to-error' : undefined} />
           {about('to') && <span id="audit-to-error" className="field-error">{about('to')}</span>}
         </label>
         <button type="submit">Filter</button>

@@ -45,7 +45,7 @@ export function Tokens() {
       <form className="form-row" onSubmit={submit} aria-label="Create an API token">
         <label>
           Token name
-          <input name="name" required aria-invalid={!!create.about('name')} aria-describedby="token-name-error" />
+          <input name="name" required aria-invalid={!!create.about('name')} aria-describedby={create.about('name') ? 'token-name-error' : undefined} />
           {create.about('name') && <span id="token-name-error" className="field-error">{create.about('name')}</span>}
         </label>
         <label>

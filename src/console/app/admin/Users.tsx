@@ -49,7 +49,7 @@ export function Users() {
       <form className="form-row" onSubmit={submit} aria-label="Create a user">
         <label>
           Name
-          <input name="name" required aria-invalid={!!create.about('name')} aria-describedby="user-name-error" />
+          <input name="name" required aria-invalid={!!create.about('name')} aria-describedby={create.about('name') ? 'user-name-error' : undefined} />
           {create.about('name') && <span id="user-name-error" className="field-error">{create.about('name')}</span>}
         </label>
         <label>
@@ -62,7 +62,7 @@ export function Users() {
         </label>
         <label>
           Password <span className="hint">(empty: generated)</span>
-          <input name="password" type="password" autoComplete="new-password" aria-invalid={!!create.about('password')} aria-describedby="user-password-error" />
+          <input name="password" type="password" autoComplete="new-password" aria-invalid={!!create.about('password')} aria-describedby={create.about('password') ? 'user-password-error' : undefined} />
           {create.about('password') && <span id="user-password-error" className="field-error">{create.about('password')}</span>}
         </label>
         <button type="submit" disabled={create.busy}>
