@@ -76,7 +76,7 @@ export function Audit() {
                 <td>
                   {a.actor.name} <span className="muted">({a.actor.kind ?? 'token'}{a.actor.role ? `, ${a.actor.role}` : ''})</span>
                 </td>
-                <td>{a.action}</td>
+                <td className="nowrap">{a.action}</td>
                 <td>{a.target ?? ''}</td>
                 <td className="num">{a.status}</td>
                 <td className="rpcs">{a.details ? JSON.stringify(a.details) : ''}</td>

@@ -122,6 +122,11 @@ export function Tokens() {
                 </td>
               </tr>
             ))}
+            {list.data?.items.length === 0 && (
+              <tr>
+                <td colSpan={5}>No API tokens yet.</td>
+              </tr>
+            )}
           </tbody>
         </table>
       </div>

@@ -76,7 +76,10 @@ export function Users() {
       )}
       {shown && (
         <div role="status" className="inline">
-          Password of <strong>{shown.name}</strong>, shown this once: <code className="secret">{shown.password}</code>
+          <span>
+            Password of <strong>{shown.name}</strong>, shown this once:
+          </span>
+          <code className="secret">{shown.password}</code>
           <button type="button" className="small" onClick={() => setShown(null)}>
             Hide
           </button>
@@ -125,6 +128,11 @@ export function Users() {
                 </td>
               </tr>
             ))}
+            {list.data?.items.length === 0 && (
+              <tr>
+                <td colSpan={6}>No local users; people signing in through single sign-on are not listed.</td>
+              </tr>
+            )}
           </tbody>
         </table>
       </div>
