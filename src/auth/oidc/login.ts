@@ -71,18 +71,18 @@ export class OidcLogin {
     } catch (err) {
       return { ok: false, reason: 'provider-unavailable', detail: (err as Error).message };
     }
-    let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
+    let claims: oidc.IDToken;
+    let roleClaim: unknown;
     try {
-      tokens = await oidc.authorizationCodeGrant(server, callback, { pkceCodeVerifier: login.verifier, expectedState: login.state, expectedNonce: login.nonce, idTokenExpected: true });
+      const tokens = await oidc.authorizationCodeGrant(server, callback, { pkceCodeVerifier: login.verifier, expectedState: login.state, expectedNonce: login.nonce, idTokenExpected: true });
+      claims = tokens.claims()!;
+      roleClaim = claims[this.config.roleClaim];
+      if (roleClaim === undefined && server.serverMetadata().userinfo_endpoint) {
+        // many providers put groups only in the userinfo answer; its subject must be the ID token's
+        roleClaim = (await oidc.fetchUserInfo(server, tokens.access_token, claims.sub))[this.config.roleClaim];
+      }
     } catch (err) {
       return { ok: false, ...failure(err) };
-    }
-    const claims = tokens.claims()!;
-    let roleClaim = claims[this.config.roleClaim];
-    if (roleClaim === undefined && server.serverMetadata().userinfo_endpoint) {
-      // many providers put groups only in the userinfo answer; its subject must be the ID token's
-      const info = await oidc.fetchUserInfo(server, tokens.access_token, claims.sub);
-      roleClaim = info[this.config.roleClaim];
     }
     const role = roleFromClaim(roleClaim, this.roleMap);
     if (!role) {
