@@ -1,4 +1,4 @@
-import { EMPTY_POLICY_FORM, faultRate, formOf, policyInput, policyInputOf, snapshotClasses, versionSeries, waveRows } from '../../../src/console/app/lib/firmware';
+import { EMPTY_POLICY_FORM, faultRate, formOf, pointLabel, policyInput, policyInputOf, snapshotClasses, versionSeries, waveRows } from '../../../src/console/app/lib/firmware';
 
 const stored = {
   productClass: 'CP-8851-3PCC',
@@ -90,5 +90,14 @@ describe('versions over time', () => {
       { version: '(unknown)', counts: [0, 1] },
     ]);
     expect(snapshotClasses(points)).toEqual(['A', 'B']);
+  });
+});
+
+describe('snapshot labels', () => {
+  it('are as precise as the snapshots are frequent', () => {
+    const at = '2026-12-01T23:21:42.912Z';
+    expect(pointLabel(at, 2)).toBe('23:21:42');
+    expect(pointLabel(at, 3600)).toBe('2026-12-01 23:21');
+    expect(pointLabel(at, 86_400)).toBe('2026-12-01');
   });
 });

@@ -3,8 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { api, must } from '../api';
 import { Loaded } from '../components/Status';
-import { dateTime } from '../lib/format';
-import { snapshotClasses, versionSeries, type VersionSeries } from '../lib/firmware';
+import { pointLabel, snapshotClasses, versionSeries, type VersionSeries } from '../lib/firmware';
 
 Chart.register(LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
 
@@ -14,7 +13,8 @@ const COLOURS = ['#1f5fa8', '#a61b1b', '#1d6b33', '#7a3e9d', '#9a5b00', '#00707a
 /** Software versions over time (the worker's snapshots), for one product class or the whole fleet. */
 export function VersionChart() {
   const [productClass, setProductClass] = useState('');
-  const history = useQuery({ queryKey: ['firmware', 'history'], queryFn: () => must(api.GET('/firmware/version-history')), refetchInterval: 60_000 });
+  // a new point comes once per snapshot interval: no use asking more often (nor less than every 5 min)
+  const history = useQuery({ queryKey: ['firmware', 'history'], queryFn: () => must(api.GET('/firmware/version-history')), refetchInterval: (q) => Math.min(300, Math.max(10, q.state.data?.intervalSeconds ?? 60)) * 1000 });
   const selectId = useId();
   return (
     <section className="panel wide" aria-labelledby="history-heading">
@@ -35,9 +35,9 @@ export function VersionChart() {
                     </option>
                   ))}
                 </select>
-                <span className="muted">{`One snapshot every ${h.intervalSeconds >= 3600 ? `${h.intervalSeconds / 3600} h` : `${h.intervalSeconds} s`}, last 30 days.`}</span>
+                <span className="muted">{`One snapshot every ${h.intervalSeconds >= 3600 ? `${h.intervalSeconds / 3600} h` : `${h.intervalSeconds} s`} (times in UTC), last 30 days.`}</span>
               </div>
-              {h.points.length ? <Lines series={series} title={`Devices by software version${productClass ? ` (${productClass})` : ''}`} /> : <p>No snapshot yet: the worker takes the first within a minute of starting.</p>}
+              {h.points.length ? <Lines series={series} labels={series.at.map((at) => pointLabel(at, h.intervalSeconds))} title={`Devices by software version${productClass ? ` (${productClass})` : ''}`} /> : <p>No snapshot yet: the worker takes the first within a minute of starting.</p>}
             </>
           );
         }}
@@ -46,12 +46,11 @@ export function VersionChart() {
   );
 }
 
-function Lines({ series, title }: { series: VersionSeries; title: string }) {
+function Lines({ series, labels, title }: { series: VersionSeries; labels: string[]; title: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const tableId = useId();
-  const labels = series.at.map((at) => dateTime(at).replace(/:\d\d UTC$/, ''));
   // The series is recomputed on every render; the chart is redrawn only when its figures change.
-  const figures = JSON.stringify(series);
+  const figures = JSON.stringify([series, labels]);
   useEffect(() => {
     if (!canvas.current) return;
     const chart = new Chart(canvas.current, {

@@ -205,6 +205,14 @@ export function versionSeries(points: readonly VersionPoint[], productClass?: st
   return { at: points.map((p) => p.at), versions };
 }
 
+/** A snapshot's time as a chart label, as precise as the snapshots are frequent (UTC). */
+export function pointLabel(at: string, intervalSeconds: number): string {
+  const iso = new Date(at).toISOString();
+  if (intervalSeconds >= 86_400) return iso.slice(0, 10);
+  if (intervalSeconds >= 60) return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+  return iso.slice(11, 19);
+}
+
 /** Product classes present in the snapshots, sorted. */
 export function snapshotClasses(points: readonly VersionPoint[]): string[] {
   return [...new Set(points.flatMap((p) => p.counts.map((c) => c.productClass)))].filter(Boolean).sort();
