@@ -69,7 +69,7 @@ export default function Files() {
           </p>
         )}
         <div className="table-wrap">
-          <table className="grid" aria-label="Stored files" aria-busy={page.isFetching}>
+          <table className="grid files" aria-label="Stored files" aria-busy={page.isFetching}>
             <thead>
               <tr>
                 <th scope="col">File</th>
