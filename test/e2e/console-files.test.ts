@@ -1,12 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
 import { Fleet, type FleetDevice } from '../../src/sim';
 import { freePort } from '../../src/stores/process';
 import { apiClient } from '../support/api';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../support/acs';
-import { ensureConsoleBuilt, launchBrowser, type TestBrowser } from '../support/browser';
-import { createUser } from '../support/console';
-import { openConsole, pageCheck, signInAs, statusFromPage } from '../support/console-e2e';
+import { chromiumForFile, createUsers, goTo, openConsole, pageCheck, signInAs, statusFromPage } from '../support/console-e2e';
 
 /**
  * The console's files page in a real headless Chromium against the ACS on real stores: an
@@ -25,11 +22,9 @@ const IMAGE_SHA = createHash('sha256').update(IMAGE).digest('hex');
 let acs: TestAcs;
 let fleet: Fleet;
 let phone: FleetDevice;
-let chromium: TestBrowser;
-let browser: Browser;
+const browser = chromiumForFile();
 
 beforeAll(async () => {
-  ensureConsoleBuilt();
   // the download URLs the ACS hands out must point at this fs role
   const fsPort = await freePort();
   acs = await startTestAcs({ ACS_FS_PORT: String(fsPort), ACS_PUBLIC_FS_URL: `http://127.0.0.1:${fsPort}` }, { roles: ['cwmp', 'api', 'fs'] });
@@ -37,22 +32,13 @@ beforeAll(async () => {
   await fleet.start();
   phone = fleet.device(0);
   expect(await phone.runSession()).toMatchObject({ ok: true });
-  await createUser(acs, 'operator', 'olivia');
-  await createUser(acs, 'viewer', 'victor');
-  chromium = await launchBrowser();
-  browser = chromium.browser;
+  await createUsers(acs, { olivia: 'operator', victor: 'viewer' });
 });
 
 afterAll(async () => {
-  await chromium?.close();
   await fleet?.stop(1000);
   await acs?.close();
 });
-
-async function toFiles(page: Page): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Files' }).click();
-  await page.getByRole('heading', { name: 'Files', level: 1 }).waitFor();
-}
 
 /** Polls (bounded) until `read` returns a value `ok` accepts; returns every value seen. */
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T[]> {
@@ -68,9 +54,9 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: str
 }
 
 it('an operator uploads firmware: a refusal on its field first, then progress and matching checksums; a phone downloads it; the file is deleted', async () => {
-  const { page, errors } = await openConsole(browser, acs.apiUrl);
+  const { page, errors } = await openConsole(browser(), acs.apiUrl);
   await signInAs(page, 'olivia');
-  await toFiles(page);
+  await goTo(page, 'Files');
   const form = page.getByRole('form', { name: 'Upload a file' });
   await page.getByText('No file stored.').waitFor();
 
@@ -135,9 +121,9 @@ it('an operator uploads firmware: a refusal on its field first, then progress an
 it('a viewer sees the files but cannot upload or delete, and the server refuses anyway', async () => {
   const kept = await apiClient(acs, await acs.token('operator')).call('POST', '/files?filename=ca-bundle.pem&kind=ca', { raw: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', headers: { 'content-type': 'application/octet-stream' } });
   expect(kept.status).toBe(201);
-  const { page, errors } = await openConsole(browser, acs.apiUrl);
+  const { page, errors } = await openConsole(browser(), acs.apiUrl);
   await signInAs(page, 'victor');
-  await toFiles(page);
+  await goTo(page, 'Files');
   await page.getByRole('table', { name: 'Stored files' }).locator('tbody tr', { hasText: 'ca-bundle.pem' }).waitFor();
   expect(await page.getByRole('form', { name: 'Upload a file' }).count()).toBe(0);
   expect(await page.getByRole('button', { name: /^Delete/ }).count()).toBe(0);

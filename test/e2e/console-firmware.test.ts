@@ -1,10 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { FileStore } from '../../src/files';
 import { Fleet, type FleetDevice } from '../../src/sim';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../support/acs';
-import { ensureConsoleBuilt, launchBrowser, type TestBrowser } from '../support/browser';
-import { createUser } from '../support/console';
-import { openConsole, pageCheck, signInAs, statusFromPage } from '../support/console-e2e';
+import { chromiumForFile, createUsers, goTo, openConsole, pageCheck, signInAs, statusFromPage } from '../support/console-e2e';
 
 /**
  * The console's firmware page in a real headless Chromium, against the ACS on real stores and
@@ -21,11 +19,9 @@ const ABOVE_TARGET = 'sip88xx.12-5-1MPP-1';
 
 let acs: TestAcs;
 let fleet: Fleet;
-let chromium: TestBrowser;
-let browser: Browser;
+const browser = chromiumForFile();
 
 beforeAll(async () => {
-  ensureConsoleBuilt();
   // snapshots every 2 s, so the versions chart has points within the test
   acs = await startTestAcs({ ACS_VERSION_SNAPSHOT_INTERVAL: '2' }, { roles: ['cwmp', 'api', 'worker', 'fs'] });
   await new FileStore(acs.stores.db, acs.ctx.config.fs.maxFileBytes).upload(
@@ -37,15 +33,10 @@ beforeAll(async () => {
   fleet = new Fleet({ acsUrl: `${acs.cwmpUrl}/cwmp`, count: 4, auth: 'digest', username: CPE_USERNAME, password: CPE_PASSWORD, serialPrefix: 'FWC', retry: false, failDownloads: true });
   await fleet.start();
   for (const d of fleet.devices) expect(await d.runSession()).toMatchObject({ ok: true });
-  await createUser(acs, 'admin', 'ada');
-  await createUser(acs, 'operator', 'olivia');
-  await createUser(acs, 'viewer', 'victor');
-  chromium = await launchBrowser();
-  browser = chromium.browser;
+  await createUsers(acs, { ada: 'admin', olivia: 'operator', victor: 'viewer' });
 });
 
 afterAll(async () => {
-  await chromium?.close();
   await fleet?.stop(1000);
   await acs?.close();
 });
@@ -59,15 +50,10 @@ async function failUpgrade(d: FleetDevice): Promise<void> {
 
 const rollout = (page: Page) => page.getByRole('region', { name: new RegExp(`^${PC}`) });
 
-async function toFirmware(page: Page): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Firmware' }).click();
-  await page.getByRole('heading', { name: 'Firmware', level: 1 }).waitFor();
-}
-
 it('an admin sets a policy, sees a refusal on its field, and watches the first wave fail and pause the rollout', async () => {
-  const { page, errors } = await openConsole(browser, acs.apiUrl);
+  const { page, errors } = await openConsole(browser(), acs.apiUrl);
   await signInAs(page, 'ada');
-  await toFirmware(page);
+  await goTo(page, 'Firmware');
   await page.getByText('No firmware policy yet').waitFor();
   await page.getByRole('button', { name: 'New policy' }).click();
   const form = page.getByRole('form', { name: 'New firmware policy' });
@@ -116,9 +102,9 @@ it('an admin sets a policy, sees a refusal on its field, and watches the first w
 });
 
 it('an operator resumes, opens the next wave and aborts the rollout; the policy form stays the admin\'s', async () => {
-  const { page, errors } = await openConsole(browser, acs.apiUrl);
+  const { page, errors } = await openConsole(browser(), acs.apiUrl);
   await signInAs(page, 'olivia');
-  await toFirmware(page);
+  await goTo(page, 'Firmware');
   const card = rollout(page);
   await card.locator('.badge', { hasText: 'paused' }).waitFor();
   expect(await page.getByRole('button', { name: 'New policy' }).count()).toBe(0);
@@ -142,9 +128,9 @@ it('an operator resumes, opens the next wave and aborts the rollout; the policy 
 });
 
 it('an admin edits the policy: the form holds what is stored, and saving starts a new rollout', async () => {
-  const { page, errors } = await openConsole(browser, acs.apiUrl);
+  const { page, errors } = await openConsole(browser(), acs.apiUrl);
   await signInAs(page, 'ada');
-  await toFirmware(page);
+  await goTo(page, 'Firmware');
   await rollout(page).getByRole('button', { name: 'Edit policy' }).click();
   const form = page.getByRole('form', { name: `Edit the policy of ${PC}` });
   expect(await form.getByLabel('Target load', { exact: true }).inputValue()).toBe(TARGET);
@@ -162,9 +148,9 @@ it('an admin edits the policy: the form holds what is stored, and saving starts 
 });
 
 it('a viewer sees the rollout and the chart but no button, and the server refuses the actions anyway', async () => {
-  const { page, errors } = await openConsole(browser, acs.apiUrl);
+  const { page, errors } = await openConsole(browser(), acs.apiUrl);
   await signInAs(page, 'victor');
-  await toFirmware(page);
+  await goTo(page, 'Firmware');
   await rollout(page).locator('.badge', { hasText: 'running' }).waitFor();
   await page.getByRole('region', { name: 'Software versions over time' }).locator('canvas').waitFor();
   expect(await page.locator('main').getByRole('button').count()).toBe(0);

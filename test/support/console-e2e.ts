@@ -1,6 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
-import { axe, screenshot, seriousViolations } from './browser';
-import { TEST_PASSWORD } from './console';
+import type { ApiRole } from '../../src/auth';
+import type { TestAcs } from './acs';
+import { axe, ensureConsoleBuilt, launchBrowser, screenshot, seriousViolations, type TestBrowser } from './browser';
+import { createUser, TEST_PASSWORD } from './console';
 
 /**
  * Steps every console end-to-end test takes: a fresh browser context on the console, signing
@@ -10,6 +12,28 @@ export interface ConsoleTab {
   page: Page;
   /** uncaught errors in the page; a test expects none */
   errors: string[];
+}
+
+/**
+ * A headless Chromium for one test file: the console is built (when stale) and the browser
+ * launched before the file's tests, closed after them. Call at the top level of the file.
+ */
+export function chromiumForFile(): () => Browser {
+  let launched: TestBrowser | undefined;
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    launched = await launchBrowser();
+  });
+  afterAll(async () => launched?.close());
+  return () => {
+    if (!launched) throw new Error('the browser is not launched yet (use it inside a test)');
+    return launched.browser;
+  };
+}
+
+/** Console users with the test password: name -> role. */
+export async function createUsers(acs: TestAcs, users: Record<string, ApiRole>): Promise<void> {
+  for (const [name, role] of Object.entries(users)) await createUser(acs, role, name);
 }
 
 export async function openConsole(browser: Browser, apiUrl: string, path = '/'): Promise<ConsoleTab> {
@@ -27,6 +51,12 @@ export async function signInAs(page: Page, name: string, password = TEST_PASSWOR
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+/** Follows the main navigation's link to a page and waits for its heading. */
+export async function goTo(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+  await page.getByRole('heading', { name, level: 1 }).waitFor();
 }
 
 /** Screenshot for a person to look at; returns axe-core's serious and critical violations. */

@@ -53,16 +53,10 @@ export const EMPTY_POLICY_FORM: PolicyForm = {
   soakSeconds: '0',
 };
 
-interface PolicyLike {
+type PolicyLike = Pick<PolicyInput, 'target' | 'stages' | 'floor' | 'allowDowngrade' | 'windows' | 'utcOffsetMinutes'> & {
   productClass: string;
-  target: string;
-  stages: string[];
-  floor?: string;
-  allowDowngrade: boolean;
-  windows: WindowNotation[];
-  utcOffsetMinutes: number;
-  rollout: { faultThreshold: number; minResults: number; soakSeconds: number; waves: { percent?: number; count?: number }[] };
-}
+  rollout: Pick<PolicyInput, 'faultThreshold' | 'minResults' | 'soakSeconds'> & { waves: { percent?: number; count?: number }[] };
+};
 
 /** The form filled with a stored policy, to edit it. */
 export function formOf(p: PolicyLike): PolicyForm {

@@ -2,12 +2,13 @@ import { useState } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, must } from '../api';
 import { Confirm } from '../components/Confirm';
+import { Pager } from '../components/Pager';
 import { FileTransfers } from '../files/Transfers';
 import { UploadForm } from '../files/UploadForm';
 import type { StoredFile } from '../files/upload';
 import type { FileKind } from '../lib/files';
 import { bytes, dateTime } from '../lib/format';
-import { FIRST_PAGE, nextPage, pageNumber, previousPage } from '../lib/paging';
+import { FIRST_PAGE } from '../lib/paging';
 import { useSession } from '../session';
 
 const PAGE_SIZE = 50;
@@ -113,15 +114,7 @@ export default function Files() {
           {page.data && !page.data.items.length && <p role="status">No file stored{kind ? ' of this kind' : ''}.</p>}
           {page.isPending && <p role="status">Loading the files…</p>}
         </div>
-        <nav className="pager" aria-label="Pages of files">
-          <button type="button" onClick={() => setTrail(previousPage(trail))} disabled={!trail.previous.length}>
-            Previous page
-          </button>
-          <span>{`Page ${pageNumber(trail)}`}</span>
-          <button type="button" onClick={() => setTrail(nextPage(trail, page.data?.nextCursor))} disabled={!page.data?.nextCursor || page.isPlaceholderData}>
-            Next page
-          </button>
-        </nav>
+        <Pager label="Pages of files" trail={trail} onChange={setTrail} nextCursor={page.isPlaceholderData ? undefined : page.data?.nextCursor} />
       </section>
       {shown && <FileTransfers key={shown.id} fileId={shown.id} filename={shown.filename} />}
       <Confirm
