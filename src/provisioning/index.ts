@@ -55,3 +55,4 @@ export {
 export { MappingOverrideStore, MappingOverrideError, checkOverrides } from './mapping-overrides';
 export { DataModelDiscovery, DataModelError, dataModelKey, type DataModelSummary } from './datamodel';
 export { planDelivery, type DeliveryPlan } from './delivery-plan';
+export { RetailInit, RETAIL_INIT_PATH } from './retail-init';

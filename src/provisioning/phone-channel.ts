@@ -360,7 +360,8 @@ function safeDecode(path: string): string {
   }
 }
 
-function refuse(status: number, reason: string, deviceId?: string): PhoneReply {
+/** A refusal as phones get it: a short text body (and the reason for the transfer log). */
+export function refuse(status: number, reason: string, deviceId?: string): PhoneReply {
   return { status, body: `${reason}\n`, contentType: 'text/plain', reason, ...(deviceId ? { deviceId } : {}) };
 }
 
