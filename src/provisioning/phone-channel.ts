@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Collection, Db } from 'mongodb';
 import { ikmFromParameter } from '../cisco/crypto';
+import { aliasForm } from './alias-document';
 import type { DeviceAuthenticator } from '../cwmp/auth/device-auth';
 import { parseDigestAuthorization } from '../cwmp/auth/digest';
 import type { CertificateNames } from '../devices/certificate-identity';
@@ -177,7 +178,9 @@ export class PhoneChannel {
       variant = this.d.profiles.proven(deviceId, desired, { host: req.host, secure: req.secure });
       if (proof.by === 'token' && proof.deviceKey && !cbcKey) cbcKey = this.d.profiles.deviceKey(deviceId, desired);
     }
-    const rendered = this.d.renderer.render(facts, desired, { cbcKey, ...(variant ? { variant } : {}) });
+    const form = matched ? aliasForm(matched, values) : undefined;
+    if (form && 'problem' in form) return refuse(404, form.problem, deviceId);
+    const rendered = this.d.renderer.render(facts, desired, { cbcKey, ...(variant ? { variant } : {}), ...(form ? { form } : {}) });
     const reply: PhoneReply = {
       status: 200,
       body: rendered.body,
