@@ -163,6 +163,12 @@ export class AccountStore {
     if (!existing || existing.account === code) return true;
     if ((await this.get(existing.account))?.phone?.mac === mac) return false;
     const res = await this.bindings.updateOne({ _id: mac, account: existing.account }, { $set: { account: code, at: now } });
-    return res.modifiedCount === 1;
+    if (res.modifiedCount !== 1) return false;
+    // The bind that wrote it may have claimed its account since we judged it stale: give it back.
+    if ((await this.get(existing.account))?.phone?.mac === mac) {
+      await this.bindings.updateOne({ _id: mac, account: code }, { $set: { account: existing.account } });
+      return false;
+    }
+    return true;
   }
 }
