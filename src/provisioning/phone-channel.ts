@@ -108,7 +108,8 @@ export class PhoneChannel {
   }
 
   /**
-   * GET/HEAD: the device's rendered profile. PUT: a report. POST: a report when the target is
+   * GET/HEAD: the device's rendered profile (for a rule with `--alias`, the document its alias
+   * map describes: alias-document.ts). PUT: a report. POST: a report when the target is
    * one of the device's Report_Rule URLs (or follows the `/report/` convention), else a
    * `--post` resync whose body carries name = "value" pairs, answered with the profile.
    */

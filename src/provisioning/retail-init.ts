@@ -21,7 +21,9 @@ import type { ProfileRenderer } from './render';
  * the profile carries the account's SIP password. Refusals are short text bodies with the
  * statuses phones act on (001 L1745-1770): 403 without a usable certificate, 404 for an
  * unknown account or an unbound phone (retried later), 409 for a second binding. Unknown
- * account codes count against the source's budget of the phone channel (phone-throttle.ts).
+ * account codes count against the source's budget of the phone channel (phone-throttle.ts);
+ * past it, codes from that source are not looked up (429) while bound phones behind the same
+ * address keep being served at the permanent URL.
  */
 
 export const RETAIL_INIT_PATH = '/cisco-init';
@@ -47,11 +49,12 @@ export class RetailInit {
     if (req.method !== 'GET' && req.method !== 'HEAD') return { ...refuse(405, `${req.method} is not allowed here: GET or HEAD`), headers: { Allow: 'GET, HEAD' } };
     const phone = phoneIdentity(req);
     if ('reply' in phone) return phone.reply;
-    if (await this.d.throttle.exhausted(req.source)) return this.throttled();
     const deviceId = await this.d.macs.lookup(phone.mac);
     if (code === undefined) return this.permanent(req, phone, deviceId);
     const problem = accountCodeProblem(code);
     if (problem) return refuse(400, `account code refused: ${problem}`, deviceId);
+    // Past the budget a code is not even looked up: guessing stops, bound phones (at the permanent URL) go on.
+    if (await this.d.throttle.exhausted(req.source)) return this.throttled();
     const outcome = await this.d.accounts.bind(code, { mac: phone.mac, ...(phone.serial ? { serial: phone.serial } : {}), ...(phone.model ? { model: phone.model } : {}) });
     if ('refused' in outcome) {
       switch (outcome.refused) {
@@ -82,7 +85,6 @@ export class RetailInit {
   private async permanent(req: PhoneRequest, phone: PhoneIdentity, deviceId: string | undefined): Promise<PhoneReply> {
     const account = await this.d.accounts.boundTo(phone.mac);
     if (!account) {
-      await this.d.throttle.count(req.source);
       return refuse(404, `this phone (MAC ${phone.mac}) is bound to no account: resync it once to ${RETAIL_INIT_PATH}/<account>`, deviceId);
     }
     return this.serve(req, account, phone, deviceId, 'served by its binding');
@@ -112,7 +114,7 @@ export class RetailInit {
 
   private throttled(): PhoneReply {
     const s = this.d.throttle.settings;
-    return { ...refuse(429, `too many requests for unknown accounts or unbound phones from this address (more than ${s.budget} in ${s.windowSeconds} s)`), headers: { 'Retry-After': String(s.windowSeconds) } };
+    return { ...refuse(429, `too many requests for unknown accounts from this address (more than ${s.budget} in ${s.windowSeconds} s): try again later`), headers: { 'Retry-After': String(s.windowSeconds) } };
   }
 }
 

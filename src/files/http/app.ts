@@ -66,9 +66,10 @@ export interface FsApp {
 
 /**
  * The fs role: stored files and rendered profiles behind per-device signed URLs (what
- * Download RPCs point at), and the phones' own resync and report channel under /cisco/.
+ * Download RPCs point at), the phones' own resync and report channel under /cisco/, and the
+ * one-step retail binding at /cisco-init (retail-init.ts).
  * Every request is logged (who, what, bytes, status) in `file_transfers`. Refusals are
- * RFC 9457 problem documents, except on /cisco/ where phones get short text bodies.
+ * RFC 9457 problem documents, except on /cisco/ and /cisco-init where phones get short text bodies.
  */
 export function createFsApp(deps: FsAppDeps): FsApp {
   const app = new Koa();

@@ -151,6 +151,31 @@ describe('GET /cisco-init/<account> (001 L360-368)', () => {
   });
 });
 
+describe('guessing account codes', () => {
+  it('is throttled per source at ACS_FS_UNPROVEN_BUDGET, while the bound phone behind the same address is served', async () => {
+    const strict = await startTestAcs(
+      { ACS_FS_TLS_CERT: pki.files.cert, ACS_FS_TLS_KEY: pki.files.key, ACS_FS_TLS_CLIENT_CA: pki.files.ca, ACS_FS_UNPROVEN_BUDGET: '3', ACS_REDIS_PREFIX: `${acs.stores.redisPrefix}strict:` },
+      { roles: ['fs'], stores: acs.stores },
+    );
+    try {
+      const guess = (code: string) => rawRequest(strict.fsUrl, `/cisco-init/${code}`, { tls: pki.client(pems.b) });
+      for (const code of ['guess-1', 'guess-2', 'guess-3']) expect((await guess(code)).status).toBe(404);
+      const past = await guess('guess-4');
+      expect(past.status).toBe(429);
+      expect(past.headers['retry-after']).toBe('600');
+      expect(past.body.toString()).toMatch(/too many requests for unknown accounts from this address \(more than 3 in 600 s\)/);
+      // A real code is not looked up either once the budget is spent: no binding is made.
+      expect((await guess('other-acct')).status).toBe(429);
+      expect((await api.get('/cisco/accounts/other-acct')).body.phone).toBeNull();
+      const bound = await rawRequest(strict.fsUrl, '/cisco-init', { tls: pki.client(pems.a) });
+      expect(bound.status).toBe(200);
+      expect(values(bound.body).User_ID_1_).toBe(LINE.User_ID_1_);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
 describe('undoing a binding (acs accounts unbind)', () => {
   it('frees the phone and the account, audited; the phone then binds elsewhere and another phone here', async () => {
     const shown = await runCli('accounts', 'show', ACCOUNT);
