@@ -84,9 +84,7 @@ export class RetailInit {
 
   private async permanent(req: PhoneRequest, phone: PhoneIdentity, deviceId: string | undefined): Promise<PhoneReply> {
     const account = await this.d.accounts.boundTo(phone.mac);
-    if (!account) {
-      return refuse(404, `this phone (MAC ${phone.mac}) is bound to no account: resync it once to ${RETAIL_INIT_PATH}/<account>`, deviceId);
-    }
+    if (!account) return refuse(404, `this phone (MAC ${phone.mac}) is bound to no account: resync it once to ${RETAIL_INIT_PATH}/<account>`, deviceId);
     return this.serve(req, account, phone, deviceId, 'served by its binding');
   }
 
