@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Fleet, type FleetDevice } from '../../src/sim';
-import { freePort } from '../../src/stores/process';
+import { freePort } from '../../tools/local-stores/process';
 import { apiClient } from '../support/api';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../support/acs';
 import { chromiumForFile, createUsers, goTo, openConsole, pageCheck, signInAs, statusFromPage } from '../support/console-e2e';

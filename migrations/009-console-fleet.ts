@@ -6,7 +6,7 @@ import { ensureCollection, type Migration } from '../src/stores/migration';
  * log read by file ("who downloaded this file").
  */
 const migration: Migration = {
-  id: 8,
+  id: 9,
   name: 'console-fleet',
   async up(db) {
     await ensureCollection(db, 'version_snapshots');
