@@ -101,7 +101,7 @@ it('an admin sets a policy, sees a refusal on its field, and watches the first w
   expect(errors).toEqual([]);
 });
 
-it('an operator resumes, opens the next wave and aborts the rollout; the policy form stays the admin\'s', async () => {
+it('an operator pauses, resumes, opens the next wave and aborts the rollout; the policy form stays the admin\'s', async () => {
   const { page, errors } = await openConsole(browser(), acs.apiUrl);
   await signInAs(page, 'olivia');
   await goTo(page, 'Firmware');
@@ -110,6 +110,11 @@ it('an operator resumes, opens the next wave and aborts the rollout; the policy 
   expect(await page.getByRole('button', { name: 'New policy' }).count()).toBe(0);
   expect(await card.getByRole('button', { name: 'Edit policy' }).count()).toBe(0);
 
+  await card.getByRole('button', { name: 'Resume' }).click();
+  await card.locator('.badge', { hasText: 'running' }).waitFor();
+  await card.getByRole('button', { name: 'Pause' }).click();
+  await card.getByText('paused by an operator').waitFor();
+  expect((await fleet.device(2).runSession()).acsRequests).toEqual([]);
   await card.getByRole('button', { name: 'Resume' }).click();
   await card.locator('.badge', { hasText: 'running' }).waitFor();
   await card.getByRole('button', { name: 'Open the next wave' }).click();
