@@ -65,7 +65,7 @@ export function Audit() {
               <th scope="col">Actor</th>
               <th scope="col">Action</th>
               <th scope="col">Target</th>
-              <th scope="col">Status</th>
+              <th scope="col" className="num">Status</th>
               <th scope="col">Details</th>
             </tr>
           </thead>

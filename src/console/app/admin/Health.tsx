@@ -27,7 +27,7 @@ export function Health() {
             <thead>
               <tr>
                 <th scope="col">Role</th>
-                <th scope="col">Processes</th>
+                <th scope="col" className="num">Processes</th>
                 <th scope="col">Readiness</th>
               </tr>
             </thead>
