@@ -59,3 +59,10 @@ it('reports roles and their readiness, queue depths and the session rate; admins
   const operator = apiClient(acs, await acs.token('operator'));
   expect((await operator.get('/admin/health')).status).toBe(403);
 });
+
+it('without ACS_CONSOLE_OIDC_ISSUER there is no single sign-on: no button, and its routes answer 404', async () => {
+  const anonymous = apiClient(acs);
+  expect((await anonymous.get('/session', { token: null })).body.sso).toBeUndefined();
+  expect((await anonymous.get('/session/oidc', { token: null })).status).toBe(404);
+  expect((await anonymous.get('/session/oidc/callback?code=x&state=y', { token: null })).status).toBe(404);
+});
