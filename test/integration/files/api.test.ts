@@ -3,7 +3,7 @@ import { request } from 'undici';
 import { createCa, issueDevice } from '../../../src/certs';
 import { parseProfile, profileValues } from '../../../src/cisco/profile';
 import { ciscoConfigHooks, Fleet, type FleetDevice } from '../../../src/sim';
-import { freePort } from '../../../src/stores/process';
+import { freePort } from '../../../tools/local-stores/process';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../../support/acs';
 import { apiClient, enc, eventually, type ApiClient } from '../../support/api';
 import { rawRequest, truncatedUpload } from '../../support/http';

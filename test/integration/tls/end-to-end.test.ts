@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Agent, request } from 'undici';
 import { ciscoConfigHooks, deriveIdentity, Fleet } from '../../../src/sim';
 import { DEFAULT_OUI } from '../../../src/sim/datamodel/products';
-import { freePort } from '../../../src/stores/process';
+import { freePort } from '../../../tools/local-stores/process';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../../support/acs';
 import { apiClient, enc, eventually, type ApiClient } from '../../support/api';
 import { runCli } from '../../support/cli';
