@@ -19,6 +19,9 @@ import { deviceMacros, desiredValues, ruleCredentials, type DeviceFacts, type Pr
 import { parsePostedValues, readReport, ReportError, type ReportKind, type ReportStore } from './reports';
 import { matchProfileRule, matchReportRule, profileRuleOptions, type MatchedRule } from './rule-match';
 
+const HTTP_SCHEMES = ['http', 'https'] as const;
+const TFTP_SCHEMES = ['tftp'] as const;
+
 /**
  * The phones' own provisioning channel, without TR-069: resync (Profile_Rule pointing at the
  * fs role) and report uploads (Report_Rule). Transport-agnostic like the CWMP engine: it takes
@@ -48,6 +51,11 @@ export interface PhoneRequest {
   certificate?: { verified: boolean; names?: CertificateNames };
   /** the fs role requires a verified client certificate (ACS_FS_TLS_CLIENT_CA is set) */
   certificateRequired: boolean;
+  /**
+   * what carried the request (default http). TFTP carries no proof: no token, credentials or
+   * certificate; its requests match the rules' tftp:// URLs.
+   */
+  transport?: 'http' | 'tftp';
 }
 
 export interface PhoneReply {
@@ -115,6 +123,7 @@ export class PhoneChannel {
     const split = splitToken(req.target);
     if (split.repeated) return refuse(400, 'token refused: more than one acs_token in the URL');
     const target = split.target;
+    if (req.transport === 'tftp' && split.token !== undefined) return refuse(400, 'token refused: TFTP carries no proof of identity');
     const presented: Presented = {
       ...(req.certificate?.verified && req.certificate.names ? { certificate: req.certificate.names } : {}),
       ...(split.token !== undefined ? { token: split.token } : {}),
@@ -144,7 +153,8 @@ export class PhoneChannel {
       const report = matchReportRule(values, target, ctx);
       if (req.method === 'PUT' || report || /\/report\//.test(target)) return { ...(await this.report(req, body, who, values, report)), resource: 'report' };
     }
-    return { ...(await this.profile(req, body, who, presented, values, matchProfileRule(values, target, ctx))), resource: 'profile' };
+    const schemes = req.transport === 'tftp' ? TFTP_SCHEMES : HTTP_SCHEMES;
+    return { ...(await this.profile(req, body, who, presented, values, matchProfileRule(values, target, ctx, schemes))), resource: 'profile' };
   }
 
   private async profile(req: PhoneRequest, posted: Buffer, who: Device, presented: Presented, values: Record<string, string>, matched: MatchedRule | undefined): Promise<PhoneReply> {
@@ -161,6 +171,13 @@ export class PhoneChannel {
       return this.unproven(req, { ...refuse(401, decision.reason, deviceId), headers: { 'WWW-Authenticate': this.authenticator(req).challenge() } }, 'challenged', deviceId);
     }
     const proof = 'proof' in decision ? decision.proof : undefined;
+    // Over TFTP nothing is proven, but a profile encrypted under the phone's own key (GPP_SD,
+    // which it learnt from a proven fetch) is safe to send whole: nobody else can read it.
+    const deviceKey = req.transport === 'tftp' && !proof ? this.d.profiles.deviceKey(deviceId, desired) : undefined;
+    if (deviceKey !== undefined) {
+      const sealed = this.d.renderer.render(facts, desired, { cbcKey: matched?.options.key ?? deviceKey });
+      return { status: 200, body: sealed.body, contentType: sealed.contentType, deviceId, reason: 'served encrypted under the device key' };
+    }
     // A --post body is what the phone says about itself: taken only from a phone that proved it.
     if (posted.byteLength && proof) {
       try {
