@@ -54,7 +54,9 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
   const main = dgram.createSocket({ type: family });
   const budget = new ClientBudget(o.requestsPerMinute);
   const transfers = new Set<Transfer>();
+  const serving = new Set<Promise<void>>();
   let active = 0;
+  let closing = false;
 
   const refuse = (to: dgram.RemoteInfo, filename: string, code: number, message: string) => {
     main.send(encodeError(code, message), to.port, to.address);
@@ -80,7 +82,11 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
     if (!budget.take(from.address)) return refuse(from, filename, ERR.UNDEFINED, `too many requests from ${from.address}: at most ${o.requestsPerMinute} a minute`);
     if (active >= o.maxTransfers) return refuse(from, filename, ERR.UNDEFINED, `server busy: ${o.maxTransfers} transfers under way, try again later`);
     active++;
-    void serve(packet.filename, packet.options, from).finally(() => active--);
+    const done = serve(packet.filename, packet.options, from).finally(() => {
+      active--;
+      serving.delete(done);
+    });
+    serving.add(done);
   });
 
   async function serve(filename: string, options: Record<string, string>, from: dgram.RemoteInfo): Promise<void> {
@@ -91,6 +97,7 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
       o.log.error({ event: 'tftp.resolve_failed', err, filename: filename.slice(0, 200) }, 'tftp: looking up a file failed');
       return refuse(from, filename, ERR.UNDEFINED, 'internal error');
     }
+    if (closing) return;
     if ('code' in found) return refuse(from, filename, found.code, found.message);
     if (found.size > o.maxFileBytes) return refuse(from, filename, ERR.UNDEFINED, `file of ${found.size} bytes is larger than the ${o.maxFileBytes} this server sends`);
     const n = negotiate(options, found.size, { maxBlksize: o.maxBlksize, defaultTimeoutSeconds: o.timeoutSeconds });
@@ -125,7 +132,9 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
     port: (main.address() as AddressInfo).port,
     active: () => active,
     async close() {
+      closing = true;
       for (const t of transfers) t.abort();
+      await Promise.allSettled([...serving]);
       await new Promise<void>((resolve) => main.close(() => resolve()));
     },
   };
@@ -177,8 +186,14 @@ class Transfer {
   }
 
   abort(): void {
-    this.socket.send(encodeError(ERR.UNDEFINED, 'server shutting down'), this.peer.port, this.peer.address);
-    this.finish({ result: 'aborted', bytes: this.sent, message: 'server shutting down' });
+    this.fail('server shutting down', { result: 'aborted', bytes: this.sent, message: 'server shutting down' });
+  }
+
+  /** Tells the client why the transfer ends, then ends it (once the error is out: closing drops pending sends). */
+  private fail(message: string, outcome: Pick<TransferOutcome, 'result' | 'bytes' | 'code' | 'message'>): void {
+    if (this.done) return;
+    clearTimeout(this.timer);
+    this.socket.send(encodeError(ERR.UNDEFINED, message), this.peer.port, this.peer.address, () => this.finish(outcome));
   }
 
   private onMessage(msg: Buffer, from: dgram.RemoteInfo): void {
@@ -209,9 +224,7 @@ class Transfer {
       data = await this.reader.read(Math.min(this.s.blksize, this.s.size - this.sent));
     } catch (err) {
       this.busy = false;
-      if (this.done) return;
-      this.socket.send(encodeError(ERR.UNDEFINED, 'file could not be read'), this.peer.port, this.peer.address);
-      return this.finish({ result: 'aborted', bytes: this.sent, message: `read failed: ${(err as Error).message}` });
+      return this.fail('file could not be read', { result: 'aborted', bytes: this.sent, message: `read failed: ${(err as Error).message}` });
     }
     this.busy = false;
     if (this.done) return;
@@ -232,8 +245,7 @@ class Transfer {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       if (this.attempts >= this.s.retries) {
-        this.socket.send(encodeError(ERR.UNDEFINED, `no acknowledgement after ${this.s.retries} retransmissions`), this.peer.port, this.peer.address);
-        return this.finish({ result: 'timed-out', bytes: this.sent, message: `block ${this.block} unacknowledged after ${this.s.retries} retransmissions` });
+        return this.fail(`no acknowledgement after ${this.s.retries} retransmissions`, { result: 'timed-out', bytes: this.sent, message: `block ${this.block} unacknowledged after ${this.s.retries} retransmissions` });
       }
       this.attempts += 1;
       this.send();

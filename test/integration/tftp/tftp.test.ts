@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { parseProfile, profileValues } from '../../../src/cisco/profile';
 import { FileStore } from '../../../src/files';
 import { StoredDesiredConfig } from '../../../src/provisioning';
@@ -52,7 +53,7 @@ beforeAll(async () => {
     ],
     { deviceKey: true },
   );
-  await new FileStore(acs.stores.db, 1 << 20).upload([firmware], { filename: FIRMWARE, kind: 'firmware' });
+  await new FileStore(acs.stores.db, 1 << 20).upload(Readable.from([firmware]), { filename: FIRMWARE, kind: 'firmware' });
 }, 180_000);
 afterAll(async () => {
   await acs?.close();
@@ -163,3 +164,89 @@ describe('root paths over HTTP (S15)', () => {
     expect(other.headers['content-type']).toMatch(/problem\+json/);
   });
 });
+
+describe('bounds, each at the bound', () => {
+  let bounded: TestAcs;
+  let limited: TestAcs;
+  const sized = (n: number) => Buffer.alloc(n, 0x5a);
+  const names = { blocks4: 'sip68xx.12-0-2MPP-4.loads', blocks5: 'sip68xx.12-0-2MPP-5.loads', max: 'sip68xx.12-0-3MPP-1.loads', over: 'sip68xx.12-0-3MPP-2.loads' };
+
+  beforeAll(async () => {
+    bounded = await startTestAcs(
+      { ACS_TFTP_MAX_FILE: '3000', ACS_TFTP_MAX_BLOCKS: '4', ACS_TFTP_MAX_TRANSFERS: '1', ACS_TFTP_RETRIES: '2', ACS_TFTP_TIMEOUT: '1' },
+      { roles: ['tftp'], stores: acs.stores },
+    );
+    limited = await startTestAcs({ ACS_TFTP_RATE: '2' }, { roles: ['tftp'], stores: acs.stores });
+    const files = new FileStore(acs.stores.db, 1 << 20);
+    await files.upload(Readable.from([sized(2047)]), { filename: names.blocks4, kind: 'firmware' });
+    await files.upload(Readable.from([sized(2048)]), { filename: names.blocks5, kind: 'firmware' });
+    await files.upload(Readable.from([sized(3000)]), { filename: names.max, kind: 'firmware' });
+    await files.upload(Readable.from([sized(3001)]), { filename: names.over, kind: 'firmware' });
+  });
+  afterAll(async () => {
+    await bounded?.close();
+    await limited?.close();
+  });
+
+  it('ACS_TFTP_MAX_BLOCKS: 4 blocks of 512 are sent, 5 are refused', async () => {
+    const four = await tftpHpa(tftpPort(bounded), 'get', names.blocks4);
+    expect(four.ok).toBe(true);
+    expect(four.data.length).toBe(2047);
+    const five = await tftpHpa(tftpPort(bounded), 'get', names.blocks5);
+    expect(five.output).toMatch(/Error code 0: file needs 5 blocks of 512 bytes, more than 4/);
+  });
+
+  it('ACS_TFTP_MAX_FILE: a file of exactly the bound is sent, one byte more is refused', async () => {
+    const max = await atftpGet(tftpPort(bounded), names.max, { blksize: '1024' });
+    expect(max.ok).toBe(true);
+    expect(max.data.length).toBe(3000);
+    const over = await atftpGet(tftpPort(bounded), names.over, { blksize: '1024' });
+    expect(over.ok).toBe(false);
+    expect(over.output).toMatch(/file of 3001 bytes is larger than the 3000/);
+  });
+
+  it('ACS_TFTP_RETRIES: an unacknowledged block is sent 1 + 2 times, then the transfer ends with an error', async () => {
+    const client = await new SilentClient().open();
+    try {
+      client.request(tftpPort(bounded), names.blocks4);
+      await client.until((p) => p.op === OP.ERROR);
+      const data = client.received.filter((r) => r.packet.op === OP.DATA);
+      expect(data.map((r) => (r.packet as { block: number }).block)).toEqual([1, 1, 1]);
+      expect(client.received.at(-1)?.packet).toMatchObject({ op: OP.ERROR, message: 'no acknowledgement after 2 retransmissions' });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('ACS_TFTP_MAX_TRANSFERS: with 1 under way the next request is refused, and served once it ended', async () => {
+    const holder = await new SilentClient().open();
+    try {
+      holder.request(tftpPort(bounded), names.blocks4);
+      await holder.until((p) => p.op === OP.DATA);
+      const busy = await tftpHpa(tftpPort(bounded), 'get', names.blocks4);
+      expect(busy.output).toMatch(/Error code 0: server busy: 1 transfers under way/);
+      // The holder gives up (an ERROR from the client ends the transfer at once).
+      holder.send(encodeError(ERR.UNDEFINED, 'done'), holder.received[0].port);
+      await waitFor(async () => (await tftpHpa(tftpPort(bounded), 'get', names.blocks4)).ok);
+    } finally {
+      await holder.close();
+    }
+  });
+
+  it('ACS_TFTP_RATE: 2 requests a minute from one address are served, the third refused', async () => {
+    const p = tftpPort(limited);
+    expect((await tftpHpa(p, 'get', names.blocks4)).ok).toBe(true);
+    expect((await tftpHpa(p, 'get', names.blocks4)).ok).toBe(true);
+    const third = await tftpHpa(p, 'get', names.blocks4);
+    expect(third.output).toMatch(/Error code 0: too many requests from 127\.0\.0\.1: at most 2 a minute/);
+  });
+});
+
+/** Retries a check until it holds (bounded): the server frees a transfer's slot just after the client's error arrives. */
+async function waitFor(check: () => Promise<boolean>, attempts = 20): Promise<void> {
+  for (let i = 0; i < attempts; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`condition not met after ${attempts} attempts`);
+}
