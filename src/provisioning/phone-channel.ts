@@ -12,6 +12,7 @@ import type { DesiredConfig, DesiredConfigSource } from './desired';
 import { macCandidatesInPath, parseUserAgent } from './identity';
 import type { MacDirectory } from '../devices/mac-directory';
 import { decideAccess, judgeCertificate, profilePathProblem, type AccessPolicy, type Proof } from './phone-access';
+import { fileOfRule, partitionFile } from './partitions';
 import type { PhoneThrottle } from './phone-throttle';
 import { splitToken, type PhoneTokens } from './phone-token';
 import type { PhoneProfiles } from './phone-variants';
@@ -160,11 +161,13 @@ export class PhoneChannel {
   private async profile(req: PhoneRequest, posted: Buffer, who: Device, presented: Presented, values: Record<string, string>, matched: MatchedRule | undefined): Promise<PhoneReply> {
     const { deviceId, facts, desired } = who;
     if (!desired) return this.unproven(req, refuse(404, 'no configuration is defined for this device', deviceId), 'unknown_device');
+    // The file of the rule that sent the phone here (S22); secrets and rendering are the file's.
+    const file = partitionFile(desired, fileOfRule(matched?.parameter));
     const proven = await this.prove(req, who, presented, values, matched);
     if ('reply' in proven) return proven.reply;
     const decision = decideAccess(this.d.policy, {
       proof: proven.proof,
-      hasSecrets: this.d.profiles.holdsSecrets(deviceId, desired),
+      hasSecrets: this.d.profiles.holdsSecrets(deviceId, file),
       credentialsKnown: proven.credentialsKnown,
     });
     if ('challenge' in decision) {
@@ -175,7 +178,7 @@ export class PhoneChannel {
     // which it learnt from a proven fetch) is safe to send whole: nobody else can read it.
     const deviceKey = req.transport === 'tftp' && !proof ? this.d.profiles.deviceKey(deviceId, desired) : undefined;
     if (deviceKey !== undefined) {
-      const sealed = this.d.renderer.render(facts, desired, { cbcKey: matched?.options.key ?? deviceKey });
+      const sealed = this.d.renderer.render(facts, file, { cbcKey: matched?.options.key ?? deviceKey });
       return { status: 200, body: sealed.body, contentType: sealed.contentType, deviceId, reason: 'served encrypted under the device key' };
     }
     // A --post body is what the phone says about itself: taken only from a phone that proved it.
@@ -194,7 +197,7 @@ export class PhoneChannel {
       variant = this.d.profiles.proven(deviceId, desired, { host: req.host, secure: req.secure });
       if (proof.by === 'token' && proof.deviceKey && !cbcKey) cbcKey = this.d.profiles.deviceKey(deviceId, desired);
     }
-    const rendered = this.d.renderer.render(facts, desired, { cbcKey, ...(variant ? { variant } : {}) });
+    const rendered = this.d.renderer.render(facts, file, { cbcKey, ...(variant ? { variant } : {}) });
     const reply: PhoneReply = {
       status: 200,
       body: rendered.body,

@@ -3,6 +3,7 @@ import { NonceIssuer } from '../cwmp/auth/digest';
 import { AuthStore } from '../cwmp/session/store';
 import type { Logger } from '../log';
 import { desiredConfigSource, DeviceKeys, MacDirectory, PhoneChannel, PhoneProfiles, PhoneThrottle, PhoneTokens, ProfileRenderer, ReportStore, type DesiredConfigSource } from '../provisioning';
+import { withPartitionRules } from '../provisioning/partitions';
 import { ChangeMarker, ProvisioningSnapshot } from '../reconcile/snapshot';
 import type { AppContext } from './context';
 
@@ -26,7 +27,14 @@ export async function startPhoneService(ctx: AppContext, log: Logger): Promise<P
   // Profiles in memory, as the CWMP role keeps them: a resync is answered without reading them.
   const profiles = new ProvisioningSnapshot(db, new ChangeMarker(redis, config.redisPrefix), log);
   await profiles.start(config.provisioning.pollMs);
-  const desired = desiredConfigSource(db, profiles);
+  // What phones are served carries the rules of their partitions (partitions.ts), on every path.
+  const effective = desiredConfigSource(db, profiles);
+  const desired: DesiredConfigSource = {
+    get: async (deviceId) => {
+      const d = await effective.get(deviceId);
+      return d && withPartitionRules(d, config.publicFsUrl);
+    },
+  };
   const renderer = new ProfileRenderer();
   // Credentials of a phone (its own, or its rule's --uid/--pwd): Digest always, Basic only over
   // TLS unless configured (001 L1760: phones answer either).
