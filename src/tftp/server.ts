@@ -1,6 +1,7 @@
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
+import type { Config } from '../config';
 import type { Logger } from '../log';
 import { BlockReader } from './block-reader';
 import { ClientBudget } from './client-budget';
@@ -27,16 +28,11 @@ export interface TransferOutcome {
   durationMs: number;
 }
 
-export interface TftpServerOptions {
+/** The port and bounds are the configuration's (ACS_TFTP_*, README). */
+type TftpSettings = Config['tftp'];
+
+export interface TftpServerOptions extends TftpSettings {
   host: string;
-  port: number;
-  maxTransfers: number;
-  maxFileBytes: number;
-  maxBlocks: number;
-  maxBlksize: number;
-  requestsPerMinute: number;
-  retries: number;
-  timeoutSeconds: number;
   resolve(filename: string, source: string): Promise<Resolution>;
   onTransfer?(outcome: TransferOutcome): void;
   log: Logger;
