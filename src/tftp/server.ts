@@ -55,6 +55,7 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
   let closing = false;
 
   const refuse = (to: dgram.RemoteInfo, filename: string, code: number, message: string) => {
+    if (closing) return;
     main.send(encodeError(code, message), to.port, to.address);
     o.onTransfer?.({ filename, source: to.address, result: 'refused', bytes: 0, code, message, durationMs: 0 });
   };
@@ -78,10 +79,12 @@ export async function startTftpServer(o: TftpServerOptions): Promise<TftpServer>
     if (!budget.take(from.address)) return refuse(from, filename, ERR.UNDEFINED, `too many requests from ${from.address}: at most ${o.requestsPerMinute} a minute`);
     if (active >= o.maxTransfers) return refuse(from, filename, ERR.UNDEFINED, `server busy: ${o.maxTransfers} transfers under way, try again later`);
     active++;
-    const done = serve(packet.filename, packet.options, from).finally(() => {
-      active--;
-      serving.delete(done);
-    });
+    const done = serve(packet.filename, packet.options, from)
+      .catch((err: unknown) => o.log.warn({ event: 'tftp.transfer_failed', err, filename: filename.slice(0, 200) }, 'tftp transfer could not start'))
+      .finally(() => {
+        active--;
+        serving.delete(done);
+      });
     serving.add(done);
   });
 
