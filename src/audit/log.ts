@@ -1,5 +1,5 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
-import type { Actor, AnonymousActor } from '../auth';
+import type { Actor, AnonymousActor, DeviceActor } from '../auth';
 
 /** One operator action: who, what, when, on what, and how it ended. */
 export interface AuditDoc {
@@ -7,7 +7,7 @@ export interface AuditDoc {
   _id: string;
   at: Date;
   /** a token or user; anonymous for failed sign-ins */
-  actor: Actor | AnonymousActor;
+  actor: Actor | AnonymousActor | DeviceActor;
   /** e.g. `device.delete`, `job.create` */
   action: string;
   /** the device, task, job or token acted on */

@@ -1,4 +1,4 @@
-export type { Actor, AnonymousActor, TokenActor, UserActor } from './actor';
+export type { Actor, AnonymousActor, DeviceActor, TokenActor, UserActor } from './actor';
 export { csrfMatches, csrfToken } from './csrf';
 export { LoginLockout, type LockoutLimits } from './lockout';
 export { API_ROLES, isApiRole, roleAllows, type ApiRole } from './roles';

@@ -100,6 +100,9 @@ export interface Config {
   };
   worker: {
     reconcileIntervalSeconds: number;
+    /** software-version snapshots (firmware page's chart): how often, and kept how long */
+    versionSnapshotSeconds: number;
+    versionSnapshotRetentionDays: number;
   };
   trace: {
     /** sessions kept per device; 0: none */
@@ -284,7 +287,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowBasic: b('ACS_CR_ALLOW_BASIC'),
       blockedNetworks: blockedNetworks(s('ACS_CR_BLOCKED_NETWORKS')),
     },
-    worker: { reconcileIntervalSeconds: n('ACS_RECONCILE_INTERVAL') },
+    worker: { reconcileIntervalSeconds: n('ACS_RECONCILE_INTERVAL'), versionSnapshotSeconds: n('ACS_VERSION_SNAPSHOT_INTERVAL'), versionSnapshotRetentionDays: n('ACS_VERSION_SNAPSHOT_RETENTION_DAYS') },
     trace: {
       sessionsPerDevice: n('ACS_TRACE_SESSIONS_PER_DEVICE'),
       retentionDays: n('ACS_TRACE_RETENTION_DAYS'),

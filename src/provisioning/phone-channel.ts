@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Collection, Db } from 'mongodb';
 import { ikmFromParameter } from '../cisco/crypto';
+import { aliasForm } from './alias-document';
 import type { DeviceAuthenticator } from '../cwmp/auth/device-auth';
 import { parseDigestAuthorization } from '../cwmp/auth/digest';
 import type { CertificateNames } from '../devices/certificate-identity';
@@ -116,7 +117,8 @@ export class PhoneChannel {
   }
 
   /**
-   * GET/HEAD: the device's rendered profile. PUT: a report. POST: a report when the target is
+   * GET/HEAD: the device's rendered profile (for a rule with `--alias`, the document its alias
+   * map describes: alias-document.ts). PUT: a report. POST: a report when the target is
    * one of the device's Report_Rule URLs (or follows the `/report/` convention), else a
    * `--post` resync whose body carries name = "value" pairs, answered with the profile.
    */
@@ -170,17 +172,19 @@ export class PhoneChannel {
       hasSecrets: this.d.profiles.holdsSecrets(deviceId, file),
       credentialsKnown: proven.credentialsKnown,
     });
+    const form = matched ? aliasForm(matched, values) : undefined;
+    if (form && 'problem' in form) return refuse(404, form.problem, deviceId);
+    // Over TFTP nothing is proven, but a profile encrypted under the phone's own key (GPP_SD,
+    // which it learnt from a proven fetch) is safe to send whole: nobody else can read it.
+    const deviceKey = req.transport === 'tftp' && !proven.proof ? this.d.profiles.deviceKey(deviceId, desired) : undefined;
+    if (deviceKey !== undefined) {
+      const sealed = this.d.renderer.render(facts, file, { cbcKey: matched?.options.key ?? deviceKey, ...(form ? { form } : {}) });
+      return { status: 200, body: sealed.body, contentType: sealed.contentType, deviceId, reason: 'served encrypted under the device key' };
+    }
     if ('challenge' in decision) {
       return this.unproven(req, { ...refuse(401, decision.reason, deviceId), headers: { 'WWW-Authenticate': this.authenticator(req).challenge() } }, 'challenged', deviceId);
     }
     const proof = 'proof' in decision ? decision.proof : undefined;
-    // Over TFTP nothing is proven, but a profile encrypted under the phone's own key (GPP_SD,
-    // which it learnt from a proven fetch) is safe to send whole: nobody else can read it.
-    const deviceKey = req.transport === 'tftp' && !proof ? this.d.profiles.deviceKey(deviceId, desired) : undefined;
-    if (deviceKey !== undefined) {
-      const sealed = this.d.renderer.render(facts, file, { cbcKey: matched?.options.key ?? deviceKey });
-      return { status: 200, body: sealed.body, contentType: sealed.contentType, deviceId, reason: 'served encrypted under the device key' };
-    }
     // A --post body is what the phone says about itself: taken only from a phone that proved it.
     if (posted.byteLength && proof) {
       try {
@@ -197,7 +201,7 @@ export class PhoneChannel {
       variant = this.d.profiles.proven(deviceId, desired, { host: req.host, secure: req.secure });
       if (proof.by === 'token' && proof.deviceKey && !cbcKey) cbcKey = this.d.profiles.deviceKey(deviceId, desired);
     }
-    const rendered = this.d.renderer.render(facts, file, { cbcKey, ...(variant ? { variant } : {}) });
+    const rendered = this.d.renderer.render(facts, file, { cbcKey, ...(variant ? { variant } : {}), ...(form ? { form } : {}) });
     const reply: PhoneReply = {
       status: 200,
       body: rendered.body,
@@ -380,7 +384,8 @@ function safeDecode(path: string): string {
   }
 }
 
-function refuse(status: number, reason: string, deviceId?: string): PhoneReply {
+/** A refusal as phones get it: a short text body (and the reason for the transfer log). */
+export function refuse(status: number, reason: string, deviceId?: string): PhoneReply {
   return { status, body: `${reason}\n`, contentType: 'text/plain', reason, ...(deviceId ? { deviceId } : {}) };
 }
 

@@ -1,5 +1,8 @@
+import { AccountStore } from '../accounts';
+import { AuditLog } from '../audit';
 import { DeviceRepository } from '../devices/repository';
 import { createFsApp, FileStore, TransferLog, UrlSigner } from '../files';
+import { RetailInit } from '../provisioning';
 import type { AppContext } from './context';
 import { listen, type RunningRole } from './http';
 import { startPhoneService } from './phone-service';
@@ -10,12 +13,22 @@ export async function startFs(ctx: AppContext): Promise<RunningRole> {
   const log = ctx.log.child({ role: 'fs' });
   const service = await startPhoneService(ctx, log);
   const transfers = new TransferLog(db, log);
+  const retail = new RetailInit({
+    accounts: new AccountStore(db),
+    macs: service.macs,
+    renderer: service.renderer,
+    audit: new AuditLog(db),
+    throttle: service.throttle,
+    publicFsUrl: config.publicFsUrl,
+    log,
+  });
   const fs = createFsApp({
     files: new FileStore(db, config.fs.maxFileBytes),
     signer: new UrlSigner(ctx.secret, config.publicFsUrl),
     desired: service.desired,
     devices: new DeviceRepository(db),
     phones: service.phones,
+    retail,
     phoneProfiles: service.phoneProfiles,
     renderer: service.renderer,
     transfers,

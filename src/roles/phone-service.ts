@@ -12,6 +12,8 @@ const MAC_CACHE_MS = 5000;
 
 export interface PhoneService {
   phones: PhoneChannel;
+  macs: MacDirectory;
+  throttle: PhoneThrottle;
   phoneProfiles: PhoneProfiles;
   desired: DesiredConfigSource;
   renderer: ProfileRenderer;
@@ -52,9 +54,11 @@ export async function startPhoneService(ctx: AppContext, log: Logger): Promise<P
       'ACS_FS_INSECURE_PHONE_CHANNEL=true: the phone channel serves every profile with its secrets (SIP and ACS passwords, keys) to whoever names a MAC, without throttling. Labs only.',
     );
   }
+  const macs = new MacDirectory(db, MAC_CACHE_MS);
+  const throttle = new PhoneThrottle(redis, config.redisPrefix, { budget: phonesConfig.unprovenBudget, windowSeconds: phonesConfig.unprovenWindowSeconds });
   const phones = new PhoneChannel({
     db,
-    macs: new MacDirectory(db, MAC_CACHE_MS),
+    macs,
     desired,
     reports: new ReportStore(db),
     auth,
@@ -64,8 +68,8 @@ export async function startPhoneService(ctx: AppContext, log: Logger): Promise<P
     policy: { unproven: phonesConfig.unproven, insecure: phonesConfig.insecure },
     tokens,
     profiles: phoneProfiles,
-    throttle: new PhoneThrottle(redis, config.redisPrefix, { budget: phonesConfig.unprovenBudget, windowSeconds: phonesConfig.unprovenWindowSeconds }),
+    throttle,
     log,
   });
-  return { phones, phoneProfiles, desired, renderer, stop: () => profiles.stop() };
+  return { phones, macs, throttle, phoneProfiles, desired, renderer, stop: () => profiles.stop() };
 }

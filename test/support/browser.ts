@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
@@ -24,10 +24,39 @@ export function ensureChromium(): void {
   }
 }
 
-/** Builds the console unless dist/console is current (the build script skips itself then). */
+const BUILD_LOCK = join(ROOT, 'dist/.console-build.lock');
+const LOCK_STALE_MS = 10 * 60_000;
+
+/** Sleeps this thread (the build check is synchronous, as jest's beforeAll callers expect). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Builds the console unless dist/console is current (the build script skips itself then).
+ * Several end-to-end files start in parallel: one builds while the others wait on a lock
+ * directory (mkdir is atomic), then find the build current; a lock older than any build is a
+ * crashed run's and is taken over.
+ */
 export function ensureConsoleBuilt(): void {
-  const result = spawnSync(process.execPath, ['-r', '@swc-node/register', 'src/console/build/build.ts'], { cwd: ROOT, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('the console build failed');
+  mkdirSync(dirname(BUILD_LOCK), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(BUILD_LOCK);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const age = Date.now() - (statSync(BUILD_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > LOCK_STALE_MS) rmSync(BUILD_LOCK, { recursive: true, force: true });
+      else pause(200);
+    }
+  }
+  try {
+    const result = spawnSync(process.execPath, ['-r', '@swc-node/register', 'src/console/build/build.ts'], { cwd: ROOT, stdio: 'inherit' });
+    if (result.status !== 0) throw new Error('the console build failed');
+  } finally {
+    rmSync(BUILD_LOCK, { recursive: true, force: true });
+  }
 }
 
 export interface TestBrowser {

@@ -7,6 +7,11 @@ import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from './generated/api';
 
 let csrfToken = '';
+
+/** The session's CSRF token, for requests made outside the typed client (uploads with progress). */
+export function csrfHeader(): Record<string, string> {
+  return { 'X-CSRF-Token': csrfToken };
+}
 let onSignedOut: () => void = () => {};
 
 export function useCsrfToken(token: string): void {
@@ -32,11 +37,20 @@ const csrf: Middleware = {
 export const api = createClient<paths>({ baseUrl: '/api/v1', credentials: 'same-origin' });
 api.use(csrf);
 
+/** One field the API named in a refusal (`in`: path, query or body). */
+export interface FieldProblem {
+  in?: string;
+  field?: string;
+  message?: string;
+}
+
 /** An RFC 9457 problem document from the API, as an Error the pages can show. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** the fields the problem document names, for forms to show next to each */
+    readonly errors: FieldProblem[] = [],
   ) {
     super(message);
   }
@@ -45,7 +59,7 @@ export class ApiError extends Error {
 interface Problem {
   title?: string;
   detail?: string;
-  errors?: { field?: string; message?: string }[];
+  errors?: FieldProblem[];
 }
 
 export function problemText(status: number, problem: unknown): string {
@@ -57,6 +71,6 @@ export function problemText(status: number, problem: unknown): string {
 /** The data of an openapi-fetch result, or an ApiError with the server's explanation. */
 export async function must<T>(pending: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await pending;
-  if (error !== undefined || !response.ok) throw new ApiError(response.status, problemText(response.status, error));
+  if (error !== undefined || !response.ok) throw new ApiError(response.status, problemText(response.status, error), (error as Problem | undefined)?.errors ?? []);
   return data as T;
 }

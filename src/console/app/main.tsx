@@ -13,6 +13,8 @@ const overviewChunk = import('./pages/Overview');
 const Overview = lazy(() => overviewChunk);
 const Devices = lazy(() => import('./pages/Devices'));
 const DevicePage = lazy(() => import('./pages/Device'));
+const Firmware = lazy(() => import('./pages/Firmware'));
+const Files = lazy(() => import('./pages/Files'));
 
 const queries = new QueryClient({
   defaultOptions: {
@@ -28,7 +30,7 @@ function Shell() {
   const { user, signOut } = useSession();
   const page = usePage();
   useEffect(() => {
-    const titles = { overview: 'Overview', devices: 'Devices', device: 'Device', missing: 'Not found' } as const;
+    const titles = { overview: 'Overview', devices: 'Devices', device: 'Device', missing: 'Not found', firmware: 'Firmware', files: 'Files' } as const;
     document.title = user ? `${page.name === 'device' ? page.id : titles[page.name]} · ACS console` : 'Sign in · ACS console';
   }, [page, user]);
   if (!user) return <SignIn />;
@@ -47,6 +49,12 @@ function Shell() {
           <Link href="/devices" aria-current={current('devices')}>
             Devices
           </Link>
+          <Link href="/firmware" aria-current={current('firmware')}>
+            Firmware
+          </Link>
+          <Link href="/files" aria-current={current('files')}>
+            Files
+          </Link>
         </nav>
         <span className="who">
           {user.name} ({user.role})
@@ -60,6 +68,8 @@ function Shell() {
           {page.name === 'overview' && <Overview />}
           {page.name === 'devices' && <Devices initialSearch={page.search} />}
           {page.name === 'device' && <DevicePage key={page.id} id={page.id} />}
+          {page.name === 'firmware' && <Firmware />}
+          {page.name === 'files' && <Files />}
           {page.name === 'missing' && (
             <>
               <h1>Not found</h1>

@@ -3,7 +3,7 @@ import { Fleet, type FleetDevice } from '../../../src/sim';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../../support/acs';
 import { apiClient, enc, eventually, type ApiClient } from '../../support/api';
 import { fromFleet, seedDevices } from '../../support/seed';
-import { FERRETDB_POOL_SIZE } from '../../../src/stores/local';
+import { FERRETDB_POOL_SIZE } from '../../../tools/local-stores';
 import { deleteKeys } from '../../support/stores';
 
 /** Bulk jobs on the real stack: BullMQ on Redis, MongoDB, simulated phones woken by connection requests. */
