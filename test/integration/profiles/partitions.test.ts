@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { parseProfile, profileValues } from '../../../src/cisco/profile';
 import { startTestAcs, type TestAcs } from '../../support/acs';
 import { apiClient, eventually, type ApiClient } from '../../support/api';
 import { registerDevice, type TestDevice } from '../../support/devices';
+import { runCli } from '../../support/cli';
 import { rawRequest } from '../../support/http';
 import { ensureTftpClients, tftpHpa } from '../../support/tftp';
 
@@ -111,5 +115,24 @@ describe('partitioned profiles (S22)', () => {
     expect(a.GPP_B).toBeUndefined();
     const final = await resync(async (url) => (await tftpHpa(port, 'get', new URL(url.replace('$MA', tftpPhone.mac)).pathname)).data, first.data);
     expect(final).toMatchObject({ Station_Name: 'TFTP lobby', GPP_B: 'ABCD' });
+  });
+
+  it('are imported from the guide basic2.txt with `acs profiles import --partition B` (000 L1277-1287)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'acs-partition-'));
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, { ACS_API_URL: acs.apiUrl, ACS_API_TOKEN: await acs.token('operator', 'cli') });
+      const file = path.join(dir, 'basic2.txt');
+      writeFileSync(file, '<flat-profile><GPP_B>ABCD</GPP_B></flat-profile>');
+      const imported = await runCli('profiles', 'import', file, '--partition', 'B', '--device', phone.id);
+      expect(imported.code).toBe(0);
+      expect((await api.get('/profiles/basic2')).body).toMatchObject({ partition: 'B', parameters: [{ name: 'GPP_B', value: 'ABCD' }] });
+      const refused = await runCli('profiles', 'import', file, '--name', 'basic2-e', '--partition', 'E');
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/partition/);
+    } finally {
+      process.env = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
