@@ -11,7 +11,7 @@ while [ "$i" -lt "$runs" ]; do
   i=$((i + 1))
   err=$(mktemp)
   start=$(date +%s%N)
-  ACS_CWMP_PORT=0 ACS_API_PORT=0 ACS_FS_PORT=0 ACS_WORKER_PORT=0 ACS_METRICS_PORT=0 ACS_SYSLOG_PORT=0 LOG_FORMAT=json npm start >/dev/null 2>"$err" &
+  ACS_CWMP_PORT=0 ACS_API_PORT=0 ACS_FS_PORT=0 ACS_WORKER_PORT=0 ACS_METRICS_PORT=0 ACS_SYSLOG_PORT=0 ACS_TFTP_PORT=0 LOG_FORMAT=json npm start >/dev/null 2>"$err" &
   deadline=$(( $(date +%s) + 300 ))
   until grep -q 'ready (pid' "$err"; do
     [ "$(date +%s)" -lt "$deadline" ] || { echo "no ready banner within 300 s" >&2; cat "$err" >&2; exit 1; }

@@ -27,6 +27,17 @@ export interface Config {
     perDevice: number;
     retentionSeconds: number;
   };
+  /** the read-only TFTP role (src/tftp) */
+  tftp: {
+    port: number;
+    maxTransfers: number;
+    maxFileBytes: number;
+    maxBlocks: number;
+    maxBlksize: number;
+    requestsPerMinute: number;
+    retries: number;
+    timeoutSeconds: number;
+  };
   publicFsUrl: string;
   logLevel: string;
   logFormat: LogFormat;
@@ -223,6 +234,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ratePerSecond: n('ACS_SYSLOG_RATE'),
       perDevice: n('ACS_SYSLOG_EVENTS_PER_DEVICE'),
       retentionSeconds: n('ACS_SYSLOG_RETENTION'),
+    },
+    tftp: {
+      port: n('ACS_TFTP_PORT'),
+      maxTransfers: n('ACS_TFTP_MAX_TRANSFERS'),
+      maxFileBytes: n('ACS_TFTP_MAX_FILE'),
+      maxBlocks: n('ACS_TFTP_MAX_BLOCKS'),
+      maxBlksize: n('ACS_TFTP_MAX_BLKSIZE'),
+      requestsPerMinute: n('ACS_TFTP_RATE'),
+      retries: n('ACS_TFTP_RETRIES'),
+      timeoutSeconds: n('ACS_TFTP_TIMEOUT'),
     },
     publicFsUrl: s('ACS_PUBLIC_FS_URL').replace(/\/+$/, ''),
     logLevel: s('LOG_LEVEL'),

@@ -100,6 +100,13 @@ export class FileStore {
       .map(toInfo);
   }
 
+  /** The newest ready file of this name and kind (what a TFTP client asks for by name). */
+  async byName(filename: string, kind: FileKind): Promise<FileInfo | undefined> {
+    const docs = await this.documents.find({ filename, 'metadata.kind': kind }).sort({ uploadDate: -1 }).toArray();
+    const doc = docs.find((d) => d.metadata?.state === 'ready');
+    return doc ? toInfo(doc) : undefined;
+  }
+
   /** Removes a file and its content; false when there was none. */
   async delete(id: string): Promise<boolean> {
     if (!(await this.get(id))) return false;

@@ -1,16 +1,17 @@
 import { sameEntry } from './merge';
 import { mayOverlap } from './selector';
-import type { Selector } from './types';
+import type { Partition, Selector } from './types';
 import type { ProfileEntry } from '../cisco/profile';
 
 /**
  * Conflicts between profiles, found before any device meets them: two profiles of the same
- * precedence whose selectors can match one device and that want different things for a
- * parameter. Pure.
+ * precedence and partition whose selectors can match one device and that want different
+ * things for a parameter (of two partitions the later wins, as on the phone). Pure.
  */
 export interface ProfileLike {
   name: string;
   precedence: number;
+  partition?: Partition;
   match: Selector;
   parameters: readonly ProfileEntry[];
 }
@@ -31,7 +32,7 @@ export function potentialConflicts(profiles: readonly ProfileLike[], subject?: s
       for (let j = i + 1; j < group.length; j++) {
         const [a, b] = [group[i], group[j]].sort((x, y) => x.name.localeCompare(y.name));
         if (subject !== undefined && a.name !== subject && b.name !== subject) continue;
-        if (!mayOverlap(a.match, b.match)) continue;
+        if (a.partition !== b.partition || !mayOverlap(a.match, b.match)) continue;
         const theirs = new Map(b.parameters.map((e) => [e.name, e]));
         for (const e of a.parameters) {
           const other = theirs.get(e.name);

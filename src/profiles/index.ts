@@ -12,4 +12,5 @@ export { mergeDesired, type MergedDesired, type EffectiveEntry, type Conflict, t
 export { potentialConflicts, type PotentialConflict } from './conflicts';
 export { revisionKey, interimKey, KEY_LENGTH } from './revision';
 export { expandVariables, variableReferences, hasVariables } from './variables';
-export type { Selector, ProfileDoc, ProfileRevisionDoc, ProfileContent, DeviceFacts, ValueSource } from './types';
+export type { Selector, ProfileDoc, ProfileRevisionDoc, ProfileContent, DeviceFacts, ValueSource, Partition } from './types';
+export { PARTITIONS } from './types';

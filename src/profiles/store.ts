@@ -4,7 +4,7 @@ import type { RenamedParameter } from '../cisco/profile';
 import { dialectFor } from '../cisco/rules';
 import { normaliseParameters, type ParameterInput, type ParameterProblem } from './parameters';
 import { checkSelector } from './selector';
-import { PROFILE_NAME, type ProfileContent, type ProfileDoc, type ProfileRevisionDoc, type Selector } from './types';
+import { PARTITIONS, PROFILE_NAME, type Partition, type ProfileContent, type ProfileDoc, type ProfileRevisionDoc, type Selector } from './types';
 
 export const PROFILES_COLLECTION = 'profiles';
 export const PROFILE_REVISIONS_COLLECTION = 'profile_revisions';
@@ -25,6 +25,7 @@ export class ProfileError extends Error {
 export interface ProfileInput {
   description?: string;
   precedence: number;
+  partition?: Partition;
   match: Selector;
   parameters: ParameterInput[];
 }
@@ -49,6 +50,9 @@ export function checkProfile(name: string, input: ProfileInput): { content: Prof
   if (!Number.isInteger(input.precedence) || Math.abs(input.precedence) > MAX_PRECEDENCE) {
     problems.push({ name: 'precedence', code: 'form', message: `precedence must be an integer between -${MAX_PRECEDENCE} and ${MAX_PRECEDENCE}` });
   }
+  if (input.partition !== undefined && !(PARTITIONS as readonly string[]).includes(input.partition)) {
+    problems.push({ name: 'partition', code: 'form', message: `partition must be one of ${PARTITIONS.join(', ')} (Profile_Rule_B..D), or absent for Profile_Rule` });
+  }
   if (input.description !== undefined && input.description.length > MAX_DESCRIPTION) problems.push({ name: 'description', code: 'form', message: `description longer than ${MAX_DESCRIPTION} characters` });
   const selector = checkSelector(input.match ?? {});
   problems.push(...selector.problems.map((message) => ({ name: 'match', code: 'form' as const, message })));
@@ -60,7 +64,7 @@ export function checkProfile(name: string, input: ProfileInput): { content: Prof
     throw new ProfileError(422, `profile ${name} refused: ${problems[0].message}${more}`, problems);
   }
   return {
-    content: { ...(input.description ? { description: input.description } : {}), precedence: input.precedence, match: selector.selector, parameters: parameters.entries },
+    content: { ...(input.description ? { description: input.description } : {}), precedence: input.precedence, ...(input.partition ? { partition: input.partition } : {}), match: selector.selector, parameters: parameters.entries },
     renamed: parameters.renamed,
   };
 }
@@ -138,7 +142,7 @@ export class ProfileStore {
 
   /** Conflicts among all live profiles, or those involving one. */
   async conflicts(subject?: string): Promise<PotentialConflict[]> {
-    return potentialConflicts((await this.list()).map((p) => ({ name: p._id, precedence: p.precedence, match: p.match, parameters: p.parameters })), subject);
+    return potentialConflicts((await this.list()).map((p) => ({ name: p._id, precedence: p.precedence, ...(p.partition ? { partition: p.partition } : {}), match: p.match, parameters: p.parameters })), subject);
   }
 
   private async save(name: string, content: ProfileContent, head: ProfileDoc | undefined, by: string | undefined): Promise<Omit<SavedProfile, 'renamed'>> {
@@ -153,6 +157,7 @@ export class ProfileStore {
       revision,
       ...(content.description ? { description: content.description } : {}),
       precedence: content.precedence,
+      ...(content.partition ? { partition: content.partition } : {}),
       match: content.match,
       parameters: content.parameters,
       createdAt: head && !head.deleted ? head.createdAt : now,
@@ -188,6 +193,7 @@ function revisionOf(name: string, revision: number, content: ProfileContent, at:
     revision,
     ...(content.description ? { description: content.description } : {}),
     precedence: content.precedence,
+    ...(content.partition ? { partition: content.partition } : {}),
     match: content.match,
     parameters: content.parameters,
     savedAt: at,

@@ -21,6 +21,14 @@ export interface Selector {
 }
 
 /**
+ * The file of a partitioned profile (001 L1245-1262; 000 L1269-1304): a profile in partition B
+ * is served by the phone's Profile_Rule_B, C by _C, D by _D; without one, by Profile_Rule.
+ * The phone applies the files in that order and the last one wins (001 L778-779).
+ */
+export const PARTITIONS = ['B', 'C', 'D'] as const;
+export type Partition = (typeof PARTITIONS)[number];
+
+/**
  * A profile (`profiles`, `_id` = name): a named set of desired Cisco XML parameters, the
  * devices it applies to, and its precedence (higher wins). Every save is a new revision.
  */
@@ -29,6 +37,8 @@ export interface ProfileDoc {
   revision: number;
   description?: string;
   precedence: number;
+  /** the Profile_Rule_B..D file its parameters go to (absent: Profile_Rule's) */
+  partition?: Partition;
   match: Selector;
   parameters: ProfileEntry[];
   createdAt: Date;
@@ -45,6 +55,7 @@ export interface ProfileRevisionDoc {
   revision: number;
   description?: string;
   precedence: number;
+  partition?: Partition;
   match: Selector;
   parameters: ProfileEntry[];
   /** the save was a deletion */
@@ -57,6 +68,7 @@ export interface ProfileRevisionDoc {
 export interface ProfileContent {
   description?: string;
   precedence: number;
+  partition?: Partition;
   match: Selector;
   parameters: ProfileEntry[];
 }

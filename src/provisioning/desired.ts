@@ -4,6 +4,7 @@ import type { Collection, Db } from 'mongodb';
 import { loadCatalogue } from '../cisco/catalogue';
 import { validateProfile, type ProfileEntry, type ValidationIssue } from '../cisco/profile';
 import type { Ua } from '../cisco/catalogue';
+import type { Partition } from '../profiles/types';
 
 /**
  * The desired Cisco XML parameters of a device: what its rendered configuration profile
@@ -38,6 +39,8 @@ export const DEFAULT_DELIVERY: DeliverySettings = { gzip: false, aes128gcm: fals
 export interface DesiredConfig {
   entries: ProfileEntry[];
   delivery: DeliverySettings;
+  /** entries served by Profile_Rule_B..D's file instead of Profile_Rule's, by name (partitions.ts) */
+  partitions?: Record<string, Partition>;
   /** changes with every change of entries or delivery */
   revision: string;
   updatedAt: Date;

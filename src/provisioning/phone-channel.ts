@@ -13,12 +13,16 @@ import type { DesiredConfig, DesiredConfigSource } from './desired';
 import { macCandidatesInPath, parseUserAgent } from './identity';
 import type { MacDirectory } from '../devices/mac-directory';
 import { decideAccess, judgeCertificate, profilePathProblem, type AccessPolicy, type Proof } from './phone-access';
+import { fileOfRule, partitionFile } from './partitions';
 import type { PhoneThrottle } from './phone-throttle';
 import { splitToken, type PhoneTokens } from './phone-token';
 import type { PhoneProfiles } from './phone-variants';
 import { deviceMacros, desiredValues, ruleCredentials, type DeviceFacts, type ProfileRenderer, type ProfileVariant } from './render';
 import { parsePostedValues, readReport, ReportError, type ReportKind, type ReportStore } from './reports';
 import { matchProfileRule, matchReportRule, profileRuleOptions, type MatchedRule } from './rule-match';
+
+const HTTP_SCHEMES = ['http', 'https'] as const;
+const TFTP_SCHEMES = ['tftp'] as const;
 
 /**
  * The phones' own provisioning channel, without TR-069: resync (Profile_Rule pointing at the
@@ -49,6 +53,11 @@ export interface PhoneRequest {
   certificate?: { verified: boolean; names?: CertificateNames };
   /** the fs role requires a verified client certificate (ACS_FS_TLS_CLIENT_CA is set) */
   certificateRequired: boolean;
+  /**
+   * what carried the request (default http). TFTP carries no proof: no token, credentials or
+   * certificate; its requests match the rules' tftp:// URLs.
+   */
+  transport?: 'http' | 'tftp';
 }
 
 export interface PhoneReply {
@@ -117,6 +126,7 @@ export class PhoneChannel {
     const split = splitToken(req.target);
     if (split.repeated) return refuse(400, 'token refused: more than one acs_token in the URL');
     const target = split.target;
+    if (req.transport === 'tftp' && split.token !== undefined) return refuse(400, 'token refused: TFTP carries no proof of identity');
     const presented: Presented = {
       ...(req.certificate?.verified && req.certificate.names ? { certificate: req.certificate.names } : {}),
       ...(split.token !== undefined ? { token: split.token } : {}),
@@ -146,19 +156,31 @@ export class PhoneChannel {
       const report = matchReportRule(values, target, ctx);
       if (req.method === 'PUT' || report || /\/report\//.test(target)) return { ...(await this.report(req, body, who, values, report)), resource: 'report' };
     }
-    return { ...(await this.profile(req, body, who, presented, values, matchProfileRule(values, target, ctx))), resource: 'profile' };
+    const schemes = req.transport === 'tftp' ? TFTP_SCHEMES : HTTP_SCHEMES;
+    return { ...(await this.profile(req, body, who, presented, values, matchProfileRule(values, target, ctx, schemes))), resource: 'profile' };
   }
 
   private async profile(req: PhoneRequest, posted: Buffer, who: Device, presented: Presented, values: Record<string, string>, matched: MatchedRule | undefined): Promise<PhoneReply> {
     const { deviceId, facts, desired } = who;
     if (!desired) return this.unproven(req, refuse(404, 'no configuration is defined for this device', deviceId), 'unknown_device');
+    // The file of the rule that sent the phone here (S22); secrets and rendering are the file's.
+    const file = partitionFile(desired, fileOfRule(matched?.parameter));
     const proven = await this.prove(req, who, presented, values, matched);
     if ('reply' in proven) return proven.reply;
     const decision = decideAccess(this.d.policy, {
       proof: proven.proof,
-      hasSecrets: this.d.profiles.holdsSecrets(deviceId, desired),
+      hasSecrets: this.d.profiles.holdsSecrets(deviceId, file),
       credentialsKnown: proven.credentialsKnown,
     });
+    const form = matched ? aliasForm(matched, values) : undefined;
+    if (form && 'problem' in form) return refuse(404, form.problem, deviceId);
+    // Over TFTP nothing is proven, but a profile encrypted under the phone's own key (GPP_SD,
+    // which it learnt from a proven fetch) is safe to send whole: nobody else can read it.
+    const deviceKey = req.transport === 'tftp' && !proven.proof ? this.d.profiles.deviceKey(deviceId, desired) : undefined;
+    if (deviceKey !== undefined) {
+      const sealed = this.d.renderer.render(facts, file, { cbcKey: matched?.options.key ?? deviceKey, ...(form ? { form } : {}) });
+      return { status: 200, body: sealed.body, contentType: sealed.contentType, deviceId, reason: 'served encrypted under the device key' };
+    }
     if ('challenge' in decision) {
       return this.unproven(req, { ...refuse(401, decision.reason, deviceId), headers: { 'WWW-Authenticate': this.authenticator(req).challenge() } }, 'challenged', deviceId);
     }
@@ -179,9 +201,7 @@ export class PhoneChannel {
       variant = this.d.profiles.proven(deviceId, desired, { host: req.host, secure: req.secure });
       if (proof.by === 'token' && proof.deviceKey && !cbcKey) cbcKey = this.d.profiles.deviceKey(deviceId, desired);
     }
-    const form = matched ? aliasForm(matched, values) : undefined;
-    if (form && 'problem' in form) return refuse(404, form.problem, deviceId);
-    const rendered = this.d.renderer.render(facts, desired, { cbcKey, ...(variant ? { variant } : {}), ...(form ? { form } : {}) });
+    const rendered = this.d.renderer.render(facts, file, { cbcKey, ...(variant ? { variant } : {}), ...(form ? { form } : {}) });
     const reply: PhoneReply = {
       status: 200,
       body: rendered.body,

@@ -19,8 +19,8 @@ export interface MatchedRule {
   options: RuleOptions;
 }
 
-/** The Profile_Rule* alternative whose http(s) URL path is `target` (path and query). */
-export function matchProfileRule(values: Record<string, string>, target: string, ctx: MacroContext): MatchedRule | undefined {
+/** The Profile_Rule* alternative whose URL path is `target` (path and query), among URLs of the given schemes. */
+export function matchProfileRule(values: Record<string, string>, target: string, ctx: MacroContext, schemes: readonly string[] = ['http', 'https']): MatchedRule | undefined {
   for (const parameter of PROFILE_RULES) {
     const text = values[parameter];
     if (!text) continue;
@@ -31,7 +31,7 @@ export function matchProfileRule(values: Record<string, string>, target: string,
       continue;
     }
     for (const alt of rule.alternatives) {
-      if (!alt.url || (alt.url.scheme !== 'http' && alt.url.scheme !== 'https')) continue;
+      if (!alt.url || !schemes.includes(alt.url.scheme)) continue;
       if (samePath(expandMacros(alt.url.path, ctx), target)) return { parameter, options: expandOptions(alt.options ?? {}, ctx) };
     }
   }

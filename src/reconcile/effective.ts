@@ -108,10 +108,12 @@ export class EffectiveDesiredConfig implements DesiredConfigSource {
     if (!own && !(await this.profiles()).index.match(factsOf(device)).length) return undefined;
     // Devices are reconciled before they resync, which writes the variables' mirror: trusted here.
     const state = await this.resolve(device, { own: own ?? null, trustMirrors: true });
+    const partitions = Object.fromEntries(state.merged.entries.flatMap((e) => (e.partition ? [[e.name, e.partition]] : [])));
     const changed = [...state.profiles.map((p) => p.updatedAt), ...(own ? [own.updatedAt] : []), ...(state.variables ? [state.variables.updatedAt] : [])];
     return {
       entries: state.merged.entries.map(({ name, value, ua, selfClosing }) => ({ name, value, ...(ua ? { ua } : {}), ...(selfClosing ? { selfClosing } : {}) })),
       delivery: state.delivery,
+      ...(Object.keys(partitions).length ? { partitions } : {}),
       revision: state.key,
       updatedAt: new Date(Math.max(...changed.map((d) => new Date(d).getTime()))),
     };
@@ -136,7 +138,7 @@ export class EffectiveDesiredConfig implements DesiredConfigSource {
     if (!own) delete provision.own;
     if (!variables) delete provision.vars;
     const merged = mergeDesired(
-      profiles.map((p) => ({ name: p._id, revision: p.revision, precedence: p.precedence, parameters: p.parameters })),
+      profiles.map((p) => ({ name: p._id, revision: p.revision, precedence: p.precedence, ...(p.partition ? { partition: p.partition } : {}), parameters: p.parameters })),
       own?.entries,
       variables?.values ?? {},
       checkExpanded(facts.productClass),

@@ -1,72 +1,37 @@
-import { DeviceAuthenticator } from '../cwmp/auth/device-auth';
-import { NonceIssuer } from '../cwmp/auth/digest';
-import { AuthStore } from '../cwmp/session/store';
-import { DeviceRepository } from '../devices/repository';
-import { ClientCertificates } from '../http/client-certificates';
-import { createFsApp, FileStore, TransferLog, UrlSigner } from '../files';
 import { AccountStore } from '../accounts';
 import { AuditLog } from '../audit';
-import { desiredConfigSource, DeviceKeys, MacDirectory, PhoneChannel, PhoneProfiles, PhoneThrottle, PhoneTokens, ProfileRenderer, ReportStore, RetailInit } from '../provisioning';
-import { ChangeMarker, ProvisioningSnapshot } from '../reconcile/snapshot';
+import { DeviceRepository } from '../devices/repository';
+import { createFsApp, FileStore, TransferLog, UrlSigner } from '../files';
+import { ClientCertificates } from '../http/client-certificates';
+import { RetailInit } from '../provisioning';
 import type { AppContext } from './context';
 import { listen, type RunningRole } from './http';
-
-/** MAC lookups the phones' channel may answer from memory (a moved MAC is re-checked against the device anyway). */
-const MAC_CACHE_MS = 5000;
+import { startPhoneService } from './phone-service';
 
 /** The file service: signed downloads for Download RPCs, and the phones' own resync and report channel. */
 export async function startFs(ctx: AppContext): Promise<RunningRole> {
-  const { config, db, redis } = ctx;
+  const { config, db } = ctx;
   const log = ctx.log.child({ role: 'fs' });
-  // Profiles in memory, as the CWMP role keeps them: a resync is answered without reading them.
-  const profiles = new ProvisioningSnapshot(db, new ChangeMarker(redis, config.redisPrefix), log);
-  await profiles.start(config.provisioning.pollMs);
-  const desired = desiredConfigSource(db, profiles);
-  const renderer = new ProfileRenderer();
+  const service = await startPhoneService(ctx, log);
   const transfers = new TransferLog(db, log);
-  // Credentials of a phone (its own, or its rule's --uid/--pwd): Digest always, Basic only over
-  // TLS unless configured (001 L1760: phones answer either).
-  const nonces = new NonceIssuer(ctx.secret, config.cwmp.nonceTtlSeconds * 1000);
-  const authStore = new AuthStore(redis, config.redisPrefix);
-  const phonesConfig = config.fs.phones;
-  const authenticator = (auth: 'digest' | 'digest-or-basic') => new DeviceAuthenticator({ ...config.cwmp, auth, credential: undefined }, nonces, authStore);
-  const tls = authenticator('digest-or-basic');
-  const auth = { tls, plain: phonesConfig.basicOverHttp || phonesConfig.insecure ? tls : authenticator('digest') };
-  const tokens = new PhoneTokens(ctx.secret, phonesConfig.tokenTtlSeconds);
-  const phoneProfiles = new PhoneProfiles(tokens, new DeviceKeys(ctx.secret), config.publicFsUrl);
-  if (phonesConfig.insecure) {
-    log.warn(
-      { event: 'fs.insecure_phone_channel' },
-      'ACS_FS_INSECURE_PHONE_CHANNEL=true: the phone channel serves every profile with its secrets (SIP and ACS passwords, keys) to whoever names a MAC, without throttling. Labs only.',
-    );
-  }
-  const macs = new MacDirectory(db, MAC_CACHE_MS);
-  const throttle = new PhoneThrottle(redis, config.redisPrefix, { budget: phonesConfig.unprovenBudget, windowSeconds: phonesConfig.unprovenWindowSeconds });
-  const phones = new PhoneChannel({
-    db,
-    macs,
-    desired,
-    reports: new ReportStore(db),
-    auth,
-    realm: config.cwmp.realm,
-    maxReportBytes: config.fs.maxReportBytes,
-    renderer,
-    policy: { unproven: phonesConfig.unproven, insecure: phonesConfig.insecure },
-    tokens,
-    profiles: phoneProfiles,
-    throttle,
+  const retail = new RetailInit({
+    accounts: new AccountStore(db),
+    macs: service.macs,
+    renderer: service.renderer,
+    audit: new AuditLog(db),
+    throttle: service.throttle,
+    publicFsUrl: config.publicFsUrl,
     log,
   });
-  const retail = new RetailInit({ accounts: new AccountStore(db), macs, renderer, audit: new AuditLog(db), throttle, publicFsUrl: config.publicFsUrl, log });
   const fs = createFsApp({
     files: new FileStore(db, config.fs.maxFileBytes),
     signer: new UrlSigner(ctx.secret, config.publicFsUrl),
-    desired,
+    desired: service.desired,
     devices: new DeviceRepository(db),
-    phones,
+    phones: service.phones,
     retail,
-    phoneProfiles,
-    renderer,
+    phoneProfiles: service.phoneProfiles,
+    renderer: service.renderer,
     transfers,
     log,
     ready: ctx.ready,
@@ -81,7 +46,7 @@ export async function startFs(ctx: AppContext): Promise<RunningRole> {
     crlFile: config.tls.crlFile,
     watch: { log, warnDays: config.tls.expiryWarnDays },
   }).catch(async (err: unknown) => {
-    await profiles.stop();
+    await service.stop();
     throw err;
   });
   return {
@@ -91,7 +56,7 @@ export async function startFs(ctx: AppContext): Promise<RunningRole> {
       // Handlers whose client already left may still be writing; their log entries count too.
       await fs.idle(5000);
       await transfers.close();
-      await profiles.stop();
+      await service.stop();
     },
   };
 }

@@ -4,6 +4,7 @@ import type { AppContext } from './context';
 import { startCwmp } from './cwmp';
 import { startFs } from './fs';
 import { startSyslog } from './syslog';
+import { startTftp } from './tftp';
 import type { RunningRole } from './http';
 import { startMetrics } from './metrics';
 import { startPresence } from './presence';
@@ -19,6 +20,7 @@ export const ROLES: Record<string, (ctx: AppContext) => Promise<RunningRole>> = 
   fs: startFs,
   worker: startWorker,
   syslog: startSyslog,
+  tftp: startTftp,
 };
 
 export function parseRoles(text: string): string[] {

@@ -19,6 +19,8 @@ export interface TestAcs {
   metricsUrl: string;
   /** `syslog://host:port` of the syslog role ('' unless it runs) */
   syslogUrl: string;
+  /** `tftp://host:port` of the tftp role ('' unless it runs) */
+  tftpUrl: string;
   /** a fresh API token with this role, as `acs token create` makes them */
   token(role: ApiRole, name?: string): Promise<string>;
   close(): Promise<void>;
@@ -48,6 +50,7 @@ export async function startTestAcs(overrides: Record<string, string> = {}, optio
     ACS_WORKER_PORT: '0',
     ACS_METRICS_PORT: '0',
     ACS_SYSLOG_PORT: '0',
+    ACS_TFTP_PORT: '0',
     ACS_CWMP_USERNAME: CPE_USERNAME,
     ACS_CWMP_PASSWORD: CPE_PASSWORD,
     ...(options.logs ? { LOG_LEVEL: 'info' } : {}),
@@ -73,6 +76,7 @@ export async function startTestAcs(overrides: Record<string, string> = {}, optio
     workerUrl: running.find((r) => r.name === 'worker')?.url ?? '',
     metricsUrl: running.find((r) => r.name === 'metrics')!.url!,
     syslogUrl: running.find((r) => r.name === 'syslog')?.url ?? '',
+    tftpUrl: running.find((r) => r.name === 'tftp')?.url ?? '',
     token: async (role, name = `test-${role}`) => (await new TokenRepository(stores.db).create({ name, role, createdBy: 'test' })).token,
     async close() {
       await Promise.allSettled(running.map((r) => r.close()));

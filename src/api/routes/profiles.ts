@@ -12,6 +12,7 @@ import {
   type ProfileInput,
   type ProfileRevisionDoc,
   type SavedProfile,
+  type Partition,
   type Selector,
 } from '../../profiles';
 import { DataModelDiscovery } from '../../provisioning/datamodel';
@@ -26,6 +27,7 @@ import { CONFLICT, cursorSchema, deviceIdSchema, limitSchema, NOT_FOUND } from '
 interface ProfileBody {
   description?: string;
   precedence: number;
+  partition?: Partition;
   match: Selector;
   parameters: ParameterInput[];
   ifRevision?: number;
@@ -35,6 +37,7 @@ interface ImportBody {
   name: string;
   description?: string;
   precedence: number;
+  partition?: Partition;
   match: Selector;
   xml: string;
   replace: boolean;
@@ -70,6 +73,7 @@ function profileView(p: ProfileDoc): Record<string, unknown> {
     revision: p.revision,
     ...(p.description ? { description: p.description } : {}),
     precedence: p.precedence,
+    ...(p.partition ? { partition: p.partition } : {}),
     match: p.match,
     parameters: parameterView(p.parameters),
     createdAt: p.createdAt,
@@ -119,7 +123,7 @@ export const profileRoutes: RouteModule = (s) => {
       throw asProfileProblem(err);
     }
   };
-  const input = (b: ProfileBody | ImportBody, parameters: ParameterInput[]): ProfileInput => ({ ...(b.description ? { description: b.description } : {}), precedence: b.precedence, match: b.match, parameters });
+  const input = (b: ProfileBody | ImportBody, parameters: ParameterInput[]): ProfileInput => ({ ...(b.description ? { description: b.description } : {}), precedence: b.precedence, ...(b.partition ? { partition: b.partition } : {}), match: b.match, parameters });
 
   return [
     defineRoute<Record<string, never>>({
@@ -136,6 +140,7 @@ export const profileRoutes: RouteModule = (s) => {
           revision: p.revision,
           ...(p.description ? { description: p.description } : {}),
           precedence: p.precedence,
+          ...(p.partition ? { partition: p.partition } : {}),
           match: p.match,
           parameterCount: p.parameters.length,
           updatedAt: p.updatedAt,

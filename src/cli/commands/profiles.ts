@@ -12,6 +12,7 @@ interface Saved {
 interface ImportFlags extends ApiFlags {
   name?: string;
   precedence?: string;
+  partition?: string;
   productClass: string[];
   tag: string[];
   serial: string[];
@@ -70,6 +71,7 @@ export function register(program: Command): void {
       .description('create (or with --replace, replace) a profile from a Cisco XML profile file')
       .option('--name <name>', 'profile name (default: the file name without extension)')
       .option('--precedence <n>', 'higher wins (default 0)')
+      .option('--partition <B|C|D>', "serve it in Profile_Rule_B's (_C, _D) file instead of Profile_Rule's")
       .option('--product-class <name>', 'apply to this product class (repeat)', collect, [])
       .option('--tag <tag>', 'apply to devices carrying this tag (repeat: all of them)', collect, [])
       .option('--serial <serial>', 'apply to this serial number (repeat)', collect, [])
@@ -87,6 +89,7 @@ export function register(program: Command): void {
     const body = {
       name,
       precedence: opts.precedence ? integer('--precedence', opts.precedence) : 0,
+      ...(opts.partition ? { partition: opts.partition } : {}),
       match,
       xml: readText(file),
       replace: !!opts.replace,

@@ -14,6 +14,7 @@ const PORT_VARIABLES: Record<string, { variable: string; port: (c: Config) => nu
   api: { variable: 'ACS_API_PORT', port: (c) => c.apiPort },
   fs: { variable: 'ACS_FS_PORT', port: (c) => c.fsPort },
   worker: { variable: 'ACS_WORKER_PORT', port: (c) => c.workerPort },
+  tftp: { variable: 'ACS_TFTP_PORT', port: (c) => c.tftp.port },
 };
 
 /** How to run `acs` from the checkout `npm start` runs in, whether or not it is on PATH. */

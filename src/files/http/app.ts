@@ -67,10 +67,11 @@ export interface FsApp {
 
 /**
  * The fs role: stored files and rendered profiles behind per-device signed URLs (what
- * Download RPCs point at), the phones' own resync and report channel under /cisco/, and the
- * one-step retail binding at /cisco-init (retail-init.ts).
- * Every request is logged (who, what, bytes, status) in `file_transfers`. Refusals are
- * RFC 9457 problem documents, except on /cisco/ and /cisco-init where phones get short text bodies.
+ * Download RPCs point at), the phones' own resync and report channel under /cisco/ and at
+ * the root paths of the phones' default rules, and the one-step retail binding at /cisco-init
+ * (retail-init.ts). Every request is logged (who, what, bytes, status) in `file_transfers`.
+ * Refusals are RFC 9457 problem documents, except on the phones' paths and /cisco-init where
+ * phones get short text bodies.
  */
 export function createFsApp(deps: FsAppDeps): FsApp {
   const app = new Koa();
@@ -132,7 +133,7 @@ async function route(ctx: Koa.Context, deps: FsAppDeps, exchange: Exchange): Pro
     const segments = pathSegments(ctx.path);
     if (segments[0] === 'files' && segments.length === 3) return await serveFile(ctx, deps, exchange, segments[1], segments[2]);
     if (segments[0] === 'profiles' && segments.length === 3 && segments[2] === 'config.xml') return await serveProfile(ctx, deps, exchange, segments[1]);
-    if (segments[0] === 'cisco' && segments.length > 1) return await phoneChannel(ctx, deps, exchange);
+    if (isPhonePath(segments)) return await phoneChannel(ctx, deps, exchange);
     if (segments[0] === 'cisco-init' && segments.length <= 2) return await retailInit(ctx, deps, exchange, segments[1] || undefined);
     throw new FileError(404, `nothing is served at ${ctx.path.slice(0, 200)}`);
   } catch (err) {
@@ -147,6 +148,19 @@ async function route(ctx: Koa.Context, deps: FsAppDeps, exchange: Exchange): Pro
     exchange.entry.reason = 'internal error';
     problem(ctx, 500, 'internal error');
   }
+}
+
+/**
+ * The phones' channel: everything under /cisco/, and a profile file name at the root, where
+ * the phones' default rules point (`/$PSN.xml` of the MPP guides, 001 L2559 and 000 L724-734;
+ * `/spa$PSN.cfg` and `/$MA.cfg` of the Small Business guide, 003 L2319 and L1155; the guides'
+ * `CP-6841-3PCC$MA.cfg` and `basic.txt`, 001 L2038 and 000 L306). Anything else at the root is
+ * no phone's and stays a 404 problem document.
+ */
+const ROOT_PROFILE = /^[^/]+\.(xml|cfg|txt)$/i;
+
+function isPhonePath(segments: string[]): boolean {
+  return (segments[0] === 'cisco' && segments.length > 1) || (segments.length === 1 && ROOT_PROFILE.test(segments[0]));
 }
 
 function onlyGetOrHead(ctx: Koa.Context): void {
@@ -337,7 +351,13 @@ function sendPhoneReply(ctx: Koa.Context, exchange: Exchange, reply: PhoneReply)
 
 function problem(ctx: Koa.Context, status: number, detail: string): void {
   ctx.status = status;
-  if (ctx.path.startsWith('/cisco/') || ctx.path.startsWith('/cisco-init')) {
+  let phone = ctx.path.startsWith('/cisco-init');
+  try {
+    phone ||= isPhonePath(pathSegments(ctx.path));
+  } catch {
+    phone ||= ctx.path.startsWith('/cisco/');
+  }
+  if (phone) {
     ctx.type = 'text/plain';
     ctx.body = `${detail}\n`;
     return;

@@ -32,7 +32,7 @@ it('exits with a message naming the port and its variable when a port is taken',
 
 it('names a bad role or setting in one line, exit 2', async () => {
   const roles = await runCli('serve', '--roles', 'cwmp,ftp');
-  expect(roles).toMatchObject({ code: 2, stderr: 'acs: --roles: unknown role "ftp": choose from cwmp, api, fs, worker, syslog\n' });
+  expect(roles).toMatchObject({ code: 2, stderr: 'acs: --roles: unknown role "ftp": choose from cwmp, api, fs, worker, syslog, tftp\n' });
   process.env.LOG_FORMAT = 'yaml';
   const format = await runCli('serve', '--roles', 'api');
   expect(format.code).toBe(2);
