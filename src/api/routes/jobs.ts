@@ -1,6 +1,7 @@
 import { ObjectId } from 'mongodb';
 import type { AcsRequest } from '../../cwmp/soap/types';
 import { unindexedFields, type DeviceFilter } from '../../devices/filter';
+import { previewTarget } from '../../jobs/preview';
 import { jobProgress } from '../../jobs/progress';
 import { storeTarget } from '../../jobs/target';
 import type { JobDoc } from '../../jobs/types';
@@ -54,13 +55,7 @@ export const jobRoutes: RouteModule = (s) => {
       responses: { 201: jobResponse('Accepted; planning starts at once.'), 422: { description: 'Some listed devices do not exist.' } },
       async handle({ body, actor }) {
         const rpcs = body.rpcs.map((rpc, i) => normaliseRpc(rpc, `rpcs.${i}`));
-        if (body.target.filter) {
-          const unindexed = unindexedFields(body.target.filter);
-          if (unindexed.length && !body.scan) {
-            throw invalidField('body', `target.filter.${unindexed[0]}`, 'has no index and would read every device; set "scan": true to do that anyway');
-          }
-        }
-        if (body.target.deviceIds) await requireDevices(s, body.target.deviceIds);
+        await checkTarget(s, body);
         const now = new Date();
         const job: JobDoc = {
           _id: new ObjectId().toHexString(),
@@ -92,6 +87,22 @@ export const jobRoutes: RouteModule = (s) => {
           body: await view(job),
           audit: { target: job._id, details: { name: job.name, methods: rpcs.map((r) => r.method), target: Object.keys(body.target)[0], rate: job.rate } },
         };
+      },
+    }),
+
+    defineRoute<Record<string, never>, Record<string, never>, Pick<JobCreate, 'target' | 'scan'>>({
+      method: 'POST',
+      path: '/jobs/preview',
+      operationId: 'previewJob',
+      summary: 'How many devices a job on this target would cover, without creating it',
+      description: 'Refuses what `POST /jobs` refuses about the target (unknown listed devices, a filter without an index and no `scan`). The count is of now; planning counts again.',
+      tag: 'jobs',
+      role: 'operator',
+      body: { schema: ref('jobs', 'JobPreviewRequest') },
+      responses: { 200: { description: 'The devices the target covers now.', schema: ref('jobs', 'JobPreview') }, 422: { description: 'Some listed devices do not exist.' } },
+      async handle({ body }) {
+        await checkTarget(s, body);
+        return { body: await previewTarget(s.devices, body.target) };
       },
     }),
 
@@ -192,6 +203,17 @@ export const jobRoutes: RouteModule = (s) => {
     }),
   ];
 };
+
+/** What POST /jobs and its preview refuse about a target. */
+async function checkTarget(s: ApiServices, body: Pick<JobCreate, 'target' | 'scan'>): Promise<void> {
+  if (body.target.filter) {
+    const unindexed = unindexedFields(body.target.filter);
+    if (unindexed.length && !body.scan) {
+      throw invalidField('body', `target.filter.${unindexed[0]}`, 'has no index and would read every device; set "scan": true to do that anyway');
+    }
+  }
+  if (body.target.deviceIds) await requireDevices(s, body.target.deviceIds);
+}
 
 /**
  * 422 naming every listed device that does not exist (the first 20). Looked up one by one:

@@ -37,6 +37,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** the fields the problem document names, for forms to show each next to its field */
+    readonly fields: { field?: string; message?: string }[] = [],
   ) {
     super(message);
   }
@@ -57,6 +59,6 @@ export function problemText(status: number, problem: unknown): string {
 /** The data of an openapi-fetch result, or an ApiError with the server's explanation. */
 export async function must<T>(pending: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await pending;
-  if (error !== undefined || !response.ok) throw new ApiError(response.status, problemText(response.status, error));
+  if (error !== undefined || !response.ok) throw new ApiError(response.status, problemText(response.status, error), (error as Problem | undefined)?.errors ?? []);
   return data as T;
 }

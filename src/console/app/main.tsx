@@ -13,6 +13,9 @@ const overviewChunk = import('./pages/Overview');
 const Overview = lazy(() => overviewChunk);
 const Devices = lazy(() => import('./pages/Devices'));
 const DevicePage = lazy(() => import('./pages/Device'));
+const Jobs = lazy(() => import('./pages/Jobs'));
+const JobNew = lazy(() => import('./pages/JobNew'));
+const JobPage = lazy(() => import('./pages/Job'));
 
 const queries = new QueryClient({
   defaultOptions: {
@@ -28,11 +31,11 @@ function Shell() {
   const { user, signOut } = useSession();
   const page = usePage();
   useEffect(() => {
-    const titles = { overview: 'Overview', devices: 'Devices', device: 'Device', missing: 'Not found' } as const;
+    const titles = { overview: 'Overview', devices: 'Devices', device: 'Device', missing: 'Not found', jobs: 'Jobs', 'job-new': 'New job', job: 'Job' } as const;
     document.title = user ? `${page.name === 'device' ? page.id : titles[page.name]} · ACS console` : 'Sign in · ACS console';
   }, [page, user]);
   if (!user) return <SignIn />;
-  const current = (name: string) => (page.name === name || (name === 'devices' && page.name === 'device') ? 'page' : undefined);
+  const current = (name: string) => (page.name === name || (name === 'devices' && page.name === 'device') || (name === 'jobs' && page.name.startsWith('job')) ? 'page' : undefined);
   return (
     <>
       <a className="skip" href="#main">
@@ -47,6 +50,9 @@ function Shell() {
           <Link href="/devices" aria-current={current('devices')}>
             Devices
           </Link>
+          <Link href="/jobs" aria-current={current('jobs')}>
+            Jobs
+          </Link>
         </nav>
         <span className="who">
           {user.name} ({user.role})
@@ -60,6 +66,9 @@ function Shell() {
           {page.name === 'overview' && <Overview />}
           {page.name === 'devices' && <Devices initialSearch={page.search} />}
           {page.name === 'device' && <DevicePage key={page.id} id={page.id} />}
+          {page.name === 'jobs' && <Jobs />}
+          {page.name === 'job-new' && <JobNew query={page.query} />}
+          {page.name === 'job' && <JobPage key={page.id} id={page.id} />}
           {page.name === 'missing' && (
             <>
               <h1>Not found</h1>
