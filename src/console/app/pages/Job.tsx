@@ -37,11 +37,11 @@ export default function JobPage({ id }: { id: string }) {
       </p>
       <Loaded query={job} what="the job">
         {(j) => (
-          <>
+          <div className="job-grid">
             <Summary job={j} />
             <Controls job={j} />
             <Results jobId={id} />
-          </>
+          </div>
         )}
       </Loaded>
     </>
@@ -61,13 +61,13 @@ function Summary({ job }: { job: Job }) {
         <dd>{job.status}</dd>
         <dt>Devices</dt>
         <dd>{job.devices ?? 'being found…'}</dd>
-        <dt>Released</dt>
+        <dt>Devices released</dt>
         <dd>{f.released}</dd>
-        <dt>Running</dt>
+        <dt>Tasks running</dt>
         <dd>{f.running}</dd>
-        <dt>Done</dt>
+        <dt>Tasks done</dt>
         <dd>{f.done}</dd>
-        <dt>Faulted</dt>
+        <dt>Tasks faulted</dt>
         <dd>{f.faulted}</dd>
         <dt>RPC sequence</dt>
         <dd>{methods}</dd>

@@ -53,7 +53,7 @@ export default function Jobs() {
         </p>
       )}
       <div className="table-wrap">
-        <table className="grid" aria-label="Jobs" aria-busy={jobs.isFetching}>
+        <table className="grid jobs" aria-label="Jobs" aria-busy={jobs.isFetching}>
           <thead>
             <tr>
               <th scope="col">Job</th>
@@ -61,11 +61,11 @@ export default function Jobs() {
               <th scope="col">Progress</th>
               <th scope="col" className="num">Devices</th>
               <th scope="col" className="num">Released</th>
-              <th scope="col" className="num">Running</th>
-              <th scope="col" className="num">Done</th>
-              <th scope="col" className="num">Faulted</th>
-              <th scope="col" className="num">Finishing per second</th>
-              <th scope="col" className="num">Rate limit per second</th>
+              <th scope="col" className="num">Tasks running</th>
+              <th scope="col" className="num">Tasks done</th>
+              <th scope="col" className="num">Tasks faulted</th>
+              <th scope="col" className="num">Tasks per second</th>
+              <th scope="col" className="num">Rate limit</th>
               <th scope="col">Created</th>
             </tr>
           </thead>
@@ -89,7 +89,7 @@ export default function Jobs() {
                   <td className="num">{f.done}</td>
                   <td className="num">{f.faulted}</td>
                   <td className="num">{rate === null ? '—' : rate.toFixed(1)}</td>
-                  <td className="num">{job.rate}</td>
+                  <td className="num">{`${job.rate}/s`}</td>
                   <td title={job.createdAt}>{`${age(job.createdAt)}${job.createdBy ? ` by ${job.createdBy}` : ''}`}</td>
                 </tr>
               );
