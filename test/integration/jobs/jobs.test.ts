@@ -197,6 +197,38 @@ describe('with a worker', () => {
     // with scan, the parameter filter is accepted
     expect((await api.post('/jobs', { rpcs, target: { filter: { params: { [MODEL]: 'none-such' } } }, scan: true })).status).toBe(201);
   });
+
+  it('previews how many devices a target covers, refusing what creating would, creating nothing', async () => {
+    const ids = await seedDevices(acs.stores.db, [
+      { serialNumber: 'PREV1', tags: ['preview-a'] },
+      { serialNumber: 'PREV2', tags: ['preview-a'], productClass: 'CP-7841-3PCC' },
+      { serialNumber: 'PREV3', tags: ['preview-b'] },
+    ]);
+    const jobsBefore = await acs.stores.db.collection('jobs').countDocuments();
+    const tasksBefore = await acs.stores.db.collection('tasks').countDocuments();
+    const tagged = await api.post('/jobs/preview', { target: { tag: 'preview-a' } });
+    expect(tagged.status).toBe(200);
+    expect(tagged.body.devices).toBe(2);
+    expect([...tagged.body.sample].sort()).toEqual([ids[0], ids[1]].sort());
+    expect((await api.post('/jobs/preview', { target: { filter: { tags: ['preview-a'], productClass: 'CP-7841-3PCC' } } })).body).toEqual({ devices: 1, sample: [ids[1]] });
+    expect((await api.post('/jobs/preview', { target: { tag: 'preview-none' } })).body).toEqual({ devices: 0, sample: [] });
+    expect((await api.post('/jobs/preview', { target: { deviceIds: [ids[2]] } })).body).toEqual({ devices: 1, sample: [ids[2]] });
+    const cases: Array<[unknown, number, string]> = [
+      [{ target: { deviceIds: [ids[0], '000000-NO-SUCH'] } }, 422, 'target.deviceIds.1'],
+      [{ target: { filter: { params: { [MODEL]: 'CP-8851' } } } }, 400, `target.filter.params.${MODEL}`],
+      [{ target: {} }, 400, 'target'],
+      [{ target: { tag: 'a' }, rate: 5 }, 400, 'rate'],
+    ];
+    for (const [body, status, field] of cases) {
+      const r = await api.post('/jobs/preview', body);
+      expect({ field, status: r.status, named: r.body.errors.map((e: { field: string }) => e.field) }).toEqual({ field, status, named: expect.arrayContaining([field]) });
+    }
+    expect((await api.post('/jobs/preview', { target: { filter: { params: { [MODEL]: 'none-such' } } }, scan: true })).body.devices).toBe(0);
+    expect(await acs.stores.db.collection('jobs').countDocuments()).toBe(jobsBefore);
+    expect(await acs.stores.db.collection('tasks').countDocuments()).toBe(tasksBefore);
+    const viewer = apiClient(acs, await acs.token('viewer'));
+    expect((await viewer.post('/jobs/preview', { target: { tag: 'preview-a' } })).status).toBe(403);
+  });
 });
 
 describe('when Redis loses the queues', () => {
