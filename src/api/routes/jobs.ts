@@ -1,6 +1,7 @@
 import { ObjectId } from 'mongodb';
 import type { AcsRequest } from '../../cwmp/soap/types';
 import { unindexedFields, type DeviceFilter } from '../../devices/filter';
+import { checkWaves, type Wave } from '../../firmware/waves';
 import { previewTarget } from '../../jobs/preview';
 import { jobProgress } from '../../jobs/progress';
 import { storeTarget } from '../../jobs/target';
@@ -27,6 +28,7 @@ interface JobCreate {
   expiresIn?: number;
   expect?: TaskDoc['expect'];
   paused: boolean;
+  waves?: Wave[];
 }
 
 const jobIdParams = parameters({ jobId: objectIdSchema }, ['jobId']);
@@ -56,6 +58,7 @@ export const jobRoutes: RouteModule = (s) => {
       async handle({ body, actor }) {
         const rpcs = body.rpcs.map((rpc, i) => normaliseRpc(rpc, `rpcs.${i}`));
         await checkTarget(s, body);
+        if (body.waves?.length) checkJobWaves(body.waves);
         const now = new Date();
         const job: JobDoc = {
           _id: new ObjectId().toHexString(),
@@ -64,6 +67,7 @@ export const jobRoutes: RouteModule = (s) => {
           target: storeTarget(body.target),
           scan: body.scan,
           rate: body.rate,
+          ...(body.waves?.length ? { waves: body.waves } : {}),
           connectionRequest: body.connectionRequest,
           expiresAt: expiry(s, body.expiresIn, now.getTime()),
           ...(body.expect ? { expect: body.expect } : {}),
@@ -203,6 +207,14 @@ export const jobRoutes: RouteModule = (s) => {
     }),
   ];
 };
+
+/** 400 naming the first wave that does not make sense (the schema checked each one's shape). */
+function checkJobWaves(waves: Wave[]): void {
+  const [problem] = checkWaves(waves);
+  if (!problem) return;
+  const field = /^waves\.\d+(\.(percent|count))?/.exec(problem)?.[0] ?? 'waves';
+  throw invalidField('body', field, problem.slice(field.length).replace(/^:?\s*/, ''));
+}
 
 /** What POST /jobs and its preview refuse about a target. */
 async function checkTarget(s: ApiServices, body: Pick<JobCreate, 'target' | 'scan'>): Promise<void> {

@@ -106,7 +106,7 @@ it('announces a job\'s progress when one of its tasks finishes (the jobs pages l
   const stream = await open('/events', { authorization: `Bearer ${await acs.token('viewer')}` });
   try {
     await eventually(async () => stream.comments, (c) => c.includes('connected'), 5000, 20);
-    const task = await new TaskRepository(acs.stores.db).queue(id, { method: 'Reboot' }, { jobId });
+    const task = await new TaskRepository(acs.stores.db).queue(id, { method: 'Reboot', commandKey: 'job-reboot' }, { jobId });
     const cpe = new ManualCpe(`${acs.cwmpUrl}/cwmp`, { username: CPE_USERNAME, password: CPE_PASSWORD });
     await cpe.exchange(inform('SSEJOB1'));
     const rpc = decodeEnvelope((await cpe.post('')).text);

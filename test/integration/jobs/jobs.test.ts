@@ -186,6 +186,9 @@ describe('with a worker', () => {
       [{ rpcs, target: { tag: 'a' }, rate: 'fast' }, 400, 'rate'],
       [{ rpcs, target: { tag: 'a' }, priority: 1 }, 400, 'priority'],
       [{ rpcs, target: { filter: { colour: 'red' } } }, 400, 'target.filter.colour'],
+      [{ rpcs, target: { tag: 'a' }, waves: [{ percent: 100 }, { count: 3 }] }, 400, 'waves.0'],
+      [{ rpcs, target: { tag: 'a' }, waves: [{ count: 3 }, { percent: 50, count: 4 }] }, 400, 'waves.1'],
+      [{ rpcs, target: { tag: 'a' }, waves: [{ percent: 0 }] }, 400, 'waves.0.percent'],
     ];
     for (const [body, status, field] of cases) {
       const r = await api.post('/jobs', body);

@@ -1,4 +1,4 @@
-import { emptyForm, fieldErrors, finishingRate, formField, formFromQuery, formTarget, isActive, jobFigures, jobRequest, newJobLink } from '../../../src/console/app/lib/jobs';
+import { emptyForm, fieldErrors, finishingRate, formField, formFromQuery, formTarget, isActive, jobFigures, jobRequest, newJobLink, parseWaves, wavesReleased } from '../../../src/console/app/lib/jobs';
 
 const counts = { pending: 0, sent: 0, done: 0, fault: 0, expired: 0, cancelled: 0 };
 
@@ -75,8 +75,20 @@ describe('console job form', () => {
         paused: false,
       },
     });
+    expect((jobRequest({ ...form, waves: '10%, 25' }) as { body: { waves: unknown } }).body.waves).toEqual([{ percent: 10 }, { count: 25 }]);
+    expect(jobRequest({ ...form, waves: '10%, lots' })).toEqual({ errors: { waves: expect.stringContaining('"lots"') } });
     expect((jobRequest({ ...form, rate: 'fast' }) as { body: { rate: unknown } }).body.rate).toBe('fast');
     expect('rate' in (jobRequest({ ...form, rate: ' ' }) as { body: object }).body).toBe(false);
+  });
+
+  it('reads waves as cumulative percentages or counts, and says how many are out', () => {
+    expect(parseWaves(' 1.5%  50 %, 3')).toEqual({ waves: [{ percent: 1.5 }, { percent: 50 }, { count: 3 }] });
+    expect(parseWaves('')).toEqual({ waves: [] });
+    expect(parseWaves('-5')).toEqual({ errors: { waves: expect.any(String) } });
+    expect(wavesReleased([1, 3], 0, 4)).toEqual({ released: 0, of: 3 });
+    expect(wavesReleased([1, 3], 1, 4)).toEqual({ released: 1, of: 3 });
+    expect(wavesReleased([1, 3], 3, 4)).toEqual({ released: 2, of: 3 });
+    expect(wavesReleased([1, 3], 4, 4)).toEqual({ released: 3, of: 3 });
   });
 
   it('puts each API refusal on the form field it names', () => {
@@ -85,6 +97,7 @@ describe('console job form', () => {
     expect(formField('rpcs')).toBe('rpcs');
     expect(formField('target.deviceIds.3')).toBe('target');
     expect(formField('target.filter.params')).toBe('target');
+    expect(formField('waves.1.percent')).toBe('waves');
     expect(formField('')).toBe('form');
     expect(formField(undefined)).toBe('form');
     expect(fieldErrors([{ field: 'rate', message: 'must be > 0' }, { field: 'target.deviceIds.0', message: 'device a does not exist' }, { field: 'target.deviceIds.1', message: 'device b does not exist' }], 'refused')).toEqual({

@@ -86,12 +86,14 @@ export interface JobForm {
   rate: string;
   connectionRequest: boolean;
   paused: boolean;
+  /** cumulative waves as typed: `10%, 50%` or `5, 20` */
+  waves: string;
 }
 
 export const NEW_STEP: Step = { method: 'GetParameterValues', names: 'Device.DeviceInfo.SoftwareVersion', value: '', type: 'xsd:string' };
 
 export function emptyForm(): JobForm {
-  return { name: '', targetKind: 'tag', deviceIds: '', tag: '', search: '', steps: [{ ...NEW_STEP }], rate: '50', connectionRequest: true, paused: false };
+  return { name: '', targetKind: 'tag', deviceIds: '', tag: '', search: '', steps: [{ ...NEW_STEP }], rate: '50', connectionRequest: true, paused: false, waves: '' };
 }
 
 /** The form a link from the devices page opens: `?ids=a,b`, `?tag=x` or `?q=tag:x class:y`. */
@@ -147,10 +149,31 @@ function stepRpc(step: Step): Record<string, unknown> {
   }
 }
 
+export type Wave = { percent: number } | { count: number };
+
+/** `10%, 50%` or `5 20`: cumulative percentages or device counts; the API judges their order. */
+export function parseWaves(text: string): { waves: Wave[] } | { errors: FieldErrors } {
+  const waves: Wave[] = [];
+  for (const word of split(text.replace(/\s+%/g, '%'))) {
+    const percent = /^(\d+(?:\.\d+)?)%$/.exec(word);
+    if (percent) waves.push({ percent: Number(percent[1]) });
+    else if (/^\d+$/.test(word)) waves.push({ count: Number(word) });
+    else return { errors: { waves: `"${word}" is neither a device count (5) nor a percentage (10%)` } };
+  }
+  return { waves };
+}
+
+/** How many of a job's waves are out, of how many (the last wave ends with the last device). */
+export function wavesReleased(ends: readonly number[], released: number, devices: number): { released: number; of: number } {
+  return { released: ends.filter((e) => e <= released).length + (devices > 0 && released >= devices ? 1 : 0), of: ends.length + 1 };
+}
+
 /** The body of POST /jobs. The rate goes as typed (a number when it reads as one) so the API judges it. */
 export function jobRequest(form: JobForm): { body: Record<string, unknown> } | { errors: FieldErrors } {
   const target = formTarget(form);
   if ('errors' in target) return target;
+  const waves = parseWaves(form.waves);
+  if ('errors' in waves) return waves;
   const rate = form.rate.trim() === '' ? undefined : Number(form.rate);
   return {
     body: {
@@ -160,6 +183,7 @@ export function jobRequest(form: JobForm): { body: Record<string, unknown> } | {
       ...(rate === undefined ? {} : { rate: Number.isFinite(rate) ? rate : form.rate }),
       connectionRequest: form.connectionRequest,
       paused: form.paused,
+      ...(waves.waves.length ? { waves: waves.waves } : {}),
     },
   };
 }

@@ -6,7 +6,7 @@ import { Loaded } from '../components/Status';
 import { JobProgressBar } from '../jobs/Progress';
 import { ACTIVE_REFETCH_MS, useJobLive } from '../jobs/live';
 import { dateTime, taskOutcome } from '../lib/format';
-import { isActive, jobFigures } from '../lib/jobs';
+import { isActive, jobFigures, wavesReleased } from '../lib/jobs';
 import { FIRST_PAGE, nextPage, pageNumber, previousPage } from '../lib/paging';
 import { devicePath, Link } from '../router';
 import { useSession } from '../session';
@@ -73,6 +73,12 @@ function Summary({ job }: { job: Job }) {
         <dd>{methods}</dd>
         <dt>Target</dt>
         <dd>{target.tag !== undefined ? `tag ${target.tag}` : target.deviceIds ? `${target.deviceIds.length} listed device(s)` : `filter ${JSON.stringify(target.filter)}`}</dd>
+        {job.waveEnds && job.waveEnds.length > 0 && (
+          <>
+            <dt>Waves</dt>
+            <dd>{waveText(job.waveEnds, job.released, job.devices ?? 0, job.status)}</dd>
+          </>
+        )}
         <dt>Rate limit</dt>
         <dd>{`${job.rate} devices per second${job.connectionRequest ? ', woken by connection request' : ''}`}</dd>
         <dt>Created</dt>
@@ -86,6 +92,12 @@ function Summary({ job }: { job: Job }) {
       </dl>
     </section>
   );
+}
+
+function waveText(ends: number[], released: number, devices: number, status: string): string {
+  const w = wavesReleased(ends, released, devices);
+  const next = status === 'paused' && w.released < w.of && ends.includes(released) ? '; Resume releases the next wave' : '';
+  return `${w.released} of ${w.of} released (pauses after ${ends.join(', ')} devices)${next}`;
 }
 
 /** Pause, resume, cancel: only the buttons the role may use and the job's state allows. */

@@ -161,6 +161,9 @@ export default function JobNew({ query }: { query: string }) {
           <Field id="job-rate" label="Rate (devices released per second)" error={errors.rate}>
             {(d) => <input id="job-rate" inputMode="decimal" value={form.rate} onChange={(e) => edit({ rate: e.target.value })} aria-describedby={d} aria-invalid={!!errors.rate} />}
           </Field>
+          <Field id="job-waves" label="Waves (optional)" error={errors.waves} hint={<>Cumulative: <code>10%, 50%</code> or <code>5, 20</code> devices. The job pauses after each wave until resumed.</>}>
+            {(d) => <input id="job-waves" value={form.waves} onChange={(e) => edit({ waves: e.target.value })} aria-describedby={d} aria-invalid={!!errors.waves} />}
+          </Field>
           <label className="check">
             <input type="checkbox" checked={form.connectionRequest} onChange={(e) => edit({ connectionRequest: e.target.checked })} />
             Wake each device with a connection request
