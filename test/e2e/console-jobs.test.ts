@@ -141,17 +141,34 @@ it('an operator tags three phones, previews and starts a job on the tag, and wat
   expect(errors).toEqual([]);
 });
 
-it('a job created paused waits for Resume, then runs to the end', async () => {
+it('a job in waves pauses after each wave until resumed, then runs to the end', async () => {
   const { page, errors } = await openConsole('olivia');
-  await page.goto(`${acs.apiUrl}/jobs/new?ids=${encodeURIComponent(fleet.devices[3]!.deviceId)}`);
-  expect(await page.getByLabel('Device ids, one a line').inputValue()).toBe(fleet.devices[3]!.deviceId);
-  await page.getByLabel('Create it paused').check();
+  const listed = [fleet.devices[2]!, fleet.devices[3]!];
+  await page.goto(`${acs.apiUrl}/devices`);
+  await page.getByRole('table', { name: 'Devices' }).locator('tbody tr').nth(fleet.devices.length - 1).waitFor();
+  for (const d of listed) await page.getByRole('checkbox', { name: `Select ${d.deviceId}` }).check();
+  await page.getByRole('link', { name: 'New job on the 2 selected devices' }).click();
+  expect((await page.getByLabel('Device ids, one a line').inputValue()).split('\n').sort()).toEqual(listed.map((d) => d.deviceId).sort());
+  await page.getByLabel('Name (optional)').fill('in waves');
+  // a wave that makes no sense is refused on the waves field
+  await page.getByLabel('Waves (optional)').fill('100%, 1');
   await page.getByRole('button', { name: 'Preview the devices' }).click();
-  await page.getByRole('button', { name: 'Start the job on 1 device' }).click();
-  await page.locator('.facts dd', { hasText: /^paused$/ }).waitFor({ timeout: 30_000 });
-  await check(page, 'job-paused');
+  await page.getByRole('button', { name: 'Start the job on 2 devices' }).click();
+  await page.locator('#job-waves-error').waitFor();
+  expect(await page.locator('#job-waves-error').textContent()).toContain('100 % wave must be the last');
+  expect(await page.getByLabel('Waves (optional)').inputValue()).toBe('100%, 1');
+  await page.getByLabel('Waves (optional)').fill('1');
+  await page.getByRole('button', { name: 'Start the job on 2 devices' }).click();
+  await page.getByRole('heading', { name: 'Job in waves' }).waitFor();
+  await page.locator('.facts dd', { hasText: /^paused$/ }).waitFor({ timeout: 60_000 });
+  await page.getByText('1 of 2 released (pauses after 1 of 2 devices); Resume releases the next wave').waitFor();
+  const done = page.getByRole('table', { name: 'Results per device' }).locator('tbody tr[data-status="done"]');
+  await done.first().waitFor({ timeout: 30_000 });
+  expect(await page.getByRole('table', { name: 'Results per device' }).locator('tbody tr[data-status="pending"]').count()).toBe(1);
+  await check(page, 'job-wave-paused');
   await page.getByRole('button', { name: 'Resume' }).click();
   await page.getByText('100 %').waitFor({ timeout: 60_000 });
+  await page.getByText('2 of 2 released').waitFor();
   expect(errors).toEqual([]);
 });
 

@@ -97,7 +97,7 @@ function Summary({ job }: { job: Job }) {
 function waveText(ends: number[], released: number, devices: number, status: string): string {
   const w = wavesReleased(ends, released, devices);
   const next = status === 'paused' && w.released < w.of && ends.includes(released) ? '; Resume releases the next wave' : '';
-  return `${w.released} of ${w.of} released (pauses after ${ends.join(', ')} devices)${next}`;
+  return `${w.released} of ${w.of} released (pauses after ${ends.join(', ')} of ${devices} devices)${next}`;
 }
 
 /** Pause, resume, cancel: only the buttons the role may use and the job's state allows. */
