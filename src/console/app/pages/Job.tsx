@@ -210,7 +210,7 @@ function Results({ jobId }: { jobId: string }) {
                 <Link href={devicePath(t.deviceId)}>{t.deviceId}</Link>
               </td>
               <td>{(t.rpc as { method?: string }).method}</td>
-              <td>{taskOutcome(t)}</td>
+              <td>{t.status === 'pending' && !t.released ? 'held until the job releases it' : taskOutcome(t)}</td>
               <td>{dateTime(t.completedAt ?? t.updatedAt ?? t.createdAt)}</td>
             </tr>
           ))}
