@@ -169,6 +169,24 @@ describe('with a worker', () => {
     expect(listed.body.items[0]).toMatchObject({ id: created.body.id, status: 'cancelled' });
   });
 
+  it('releases a job in waves: it pauses exactly where each wave ends until resumed', async () => {
+    await seedDevices(acs.stores.db, Array.from({ length: 10 }, (_, i) => ({ serialNumber: `WAVE${i}`, softwareVersion: 'sip88xx.10-0-1MPP' })));
+    const created = await api.post('/jobs', { rpcs: [{ method: 'GetRPCMethods' }], target: { filter: { softwareVersion: 'sip88xx.10-0-1MPP' } }, rate: 100, waves: [{ count: 3 }, { percent: 50 }, { percent: 100 }] });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const first = await eventually(() => api.get(`/jobs/${id}`), (r) => r.body.status === 'paused', 30_000);
+    expect(first.body).toMatchObject({ released: 3, devices: 10, waveEnds: [3, 5], waves: [{ count: 3 }, { percent: 50 }, { percent: 100 }] });
+    expect((await api.post(`/jobs/${id}/resume`)).status).toBe(200);
+    const second = await eventually(() => api.get(`/jobs/${id}`), (r) => r.body.status === 'paused' && r.body.released > 3, 30_000);
+    expect(second.body.released).toBe(5);
+    expect((await api.post(`/jobs/${id}/resume`)).status).toBe(200);
+    const last = await eventually(() => api.get(`/jobs/${id}`), (r) => r.body.released === 10, 30_000);
+    expect(last.body.status).toBe('running');
+    expect((await api.get(`/jobs/${id}/tasks?status=pending&limit=100`)).body.items.every((t: { released: boolean }) => t.released)).toBe(true);
+    expect((await api.post(`/jobs/${id}/cancel`)).status).toBe(200);
+    await finished(api, id, 30_000);
+  });
+
   it('refuses bad jobs, naming the field, and creates nothing', async () => {
     const before = await acs.stores.db.collection('jobs').countDocuments();
     const tasksBefore = await acs.stores.db.collection('tasks').countDocuments();
