@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
@@ -24,10 +24,46 @@ export function ensureChromium(): void {
   }
 }
 
-/** Builds the console unless dist/console is current (the build script skips itself then). */
+const BUILD_LOCK = join(ROOT, 'dist/.console-build.lock');
+
+/** The process holding the build lock is gone (it died mid-build): its lock may be taken over. */
+function lockAbandoned(): boolean {
+  try {
+    process.kill(Number(readFileSync(join(BUILD_LOCK, 'pid'), 'utf8')), 0);
+    return false;
+  } catch (err) {
+    // no pid file yet: the holder has just taken the lock, unless that was long ago
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Date.now() - statSync(BUILD_LOCK).mtimeMs > 10 * 60_000;
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Builds the console unless dist/console is current (the build script skips itself then).
+ * End-to-end suites run in parallel jest workers and would rebuild dist/console over each other,
+ * so one builds while the others wait for its lock (bounded) and then find the build current.
+ */
 export function ensureConsoleBuilt(): void {
-  const result = spawnSync(process.execPath, ['-r', '@swc-node/register', 'src/console/build/build.ts'], { cwd: ROOT, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('the console build failed');
+  mkdirSync(dirname(BUILD_LOCK), { recursive: true });
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(BUILD_LOCK);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    if (lockAbandoned()) rmSync(BUILD_LOCK, { recursive: true, force: true });
+    else if (Date.now() > deadline) throw new Error(`${BUILD_LOCK} is still held after 10 minutes`);
+    else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+  }
+  try {
+    writeFileSync(join(BUILD_LOCK, 'pid'), String(process.pid));
+    const result = spawnSync(process.execPath, ['-r', '@swc-node/register', 'src/console/build/build.ts'], { cwd: ROOT, stdio: 'inherit' });
+    if (result.status !== 0) throw new Error('the console build failed');
+  } finally {
+    rmSync(BUILD_LOCK, { recursive: true, force: true });
+  }
 }
 
 export interface TestBrowser {
