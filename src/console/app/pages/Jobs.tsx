@@ -65,7 +65,7 @@ export default function Jobs() {
               <th scope="col" className="num">Tasks done</th>
               <th scope="col" className="num">Tasks faulted</th>
               <th scope="col" className="num">Tasks per second</th>
-              <th scope="col" className="num">Rate limit</th>
+              <th scope="col" className="num">Rate limit (devices)</th>
               <th scope="col">Created</th>
             </tr>
           </thead>
