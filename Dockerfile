@@ -13,6 +13,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY schemas ./schemas
 COPY migrations ./migrations
 COPY src ./src
+COPY tools/build.js ./tools/build.js
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
  && chmod 0755 dist/src/cli/main.js

@@ -28,7 +28,7 @@ import { MappingOverrideStore } from '../src/provisioning/mapping-overrides';
 import { ChangeMarker } from '../src/reconcile/snapshot';
 import { ciscoConfigHooks, DEFAULT_PRODUCT_CLASS, Fleet } from '../src/sim';
 import { connectMongo, connectRedis, ensureLocalStores } from '../src/stores';
-import { freePort } from '../src/stores/process';
+import { freePort } from '../tools/local-stores/process';
 
 const USERNAME = 'bench';
 const PASSWORD = 'bench-secret';

@@ -30,7 +30,7 @@ import { matchProfileRule } from '../src/provisioning/rule-match';
 import { deviceMacros, desiredValues } from '../src/provisioning/render';
 import { ensureLocalStores } from '../src/stores';
 import { connectMongo } from '../src/stores/mongo';
-import { freePort } from '../src/stores/process';
+import { freePort } from '../tools/local-stores/process';
 
 interface Options {
   devices: number;

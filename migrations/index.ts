@@ -6,6 +6,8 @@ import profilesAndFirmware from './004-profiles-and-firmware';
 import sessionTraces from './005-session-traces';
 import consoleMigration from './006-console';
 import syslog from './007-syslog';
+import retailAccounts from './008-retail-accounts';
+import consoleFleet from './009-console-fleet';
 
 /** Every migration, in the order they apply. Append new ones; never edit or reorder applied ones. */
-export const MIGRATIONS: readonly Migration[] = [initial, apiAndJobs, filesAndProvisioning, profilesAndFirmware, sessionTraces, consoleMigration, syslog];
+export const MIGRATIONS: readonly Migration[] = [initial, apiAndJobs, filesAndProvisioning, profilesAndFirmware, sessionTraces, consoleMigration, syslog, retailAccounts, consoleFleet];

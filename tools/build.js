@@ -31,7 +31,7 @@ const STEPS = [
   {
     name: 'typescript',
     about: 'tsc (about 30-90 s from scratch on 2 cores, less when only some files changed)',
-    inputs: ['src', 'migrations', 'bench', 'schemas', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'],
+    inputs: ['src', 'migrations', 'bench', 'tools/local-stores', 'schemas', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'],
     extensions: ['.ts', '.json'],
     outputs: ['dist/src/cli/main.js'],
     command: [process.execPath, path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', 'dist/.tsbuildinfo'],

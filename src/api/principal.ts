@@ -51,13 +51,15 @@ export class Authenticator {
   }
 
   /**
-   * The signed-in user behind a session cookie, read fresh: disabling or re-roling a user
-   * applies at once. `renew: false` checks without counting as a use (idle expiry).
+   * The signed-in user behind a session cookie, read fresh: disabling or re-roling a local
+   * user applies at once (a single sign-on session keeps the role its sign-in mapped). `renew: false` checks without counting as a use (idle expiry).
    */
   async session(cookie: string, renew = true): Promise<Principal | undefined> {
     if (!isSessionId(cookie)) return undefined;
     const record = await this.deps.sessions.use(cookie, Date.now(), renew);
     if (!record) return undefined;
+    // the provider vouched for the role at sign-in; it holds until the session ends
+    if (record.sso) return { actor: { kind: 'user', name: record.user, role: record.sso.role }, sessionId: cookie };
     const user = await this.deps.users.get(record.user);
     if (!user || user.disabled || user.sessionEpoch !== record.epoch) {
       await this.deps.sessions.delete(cookie);

@@ -1,5 +1,6 @@
 import { AuditLog } from '../audit';
 import { LoginLockout, SessionStore, TokenRepository } from '../auth';
+import { OidcLogin } from '../auth/oidc/login';
 import { FleetStats } from '../console/fleet-stats';
 import { LiveHub } from '../console/live-hub';
 import { DeviceRepository } from '../devices/repository';
@@ -46,6 +47,7 @@ export function apiServices(ctx: AppContext, log: Logger): ApiServices {
     queues,
     dispatcher: new TaskDispatcher({ tasks, devices, queues, log }),
     jobCounter: new JobCounter(tasks),
+    oidc: c.oidc ? new OidcLogin(c.oidc, ctx.redis, redisPrefix) : undefined,
   };
 }
 

@@ -105,8 +105,9 @@ function check(validate: ReturnType<typeof validatorFor>, data: unknown, where: 
 function send(ctx: Koa.Context, response: ApiResponse): number {
   for (const [name, value] of Object.entries(response.headers ?? {})) ctx.set(name, value);
   if (response.body === undefined) {
-    ctx.status = response.status ?? 204;
+    // body first: Koa turns an empty body into 204 unless the status set afterwards says otherwise (303)
     ctx.body = null;
+    ctx.status = response.status ?? 204;
   } else {
     ctx.status = response.status ?? 200;
     ctx.body = response.body;

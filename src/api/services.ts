@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
 import type { AuditLog } from '../audit';
 import type { LoginLockout, SessionStore, TokenRepository } from '../auth';
+import type { OidcLogin } from '../auth/oidc/login';
 import type { Config } from '../config';
 import type { FleetStats } from '../console/fleet-stats';
 import type { LiveHub } from '../console/live-hub';
@@ -43,4 +44,6 @@ export interface ApiServices {
   queues: JobQueues;
   dispatcher: TaskDispatcher;
   jobCounter: JobCounter;
+  /** console single sign-on; undefined when ACS_CONSOLE_OIDC_ISSUER is not set */
+  oidc?: OidcLogin;
 }

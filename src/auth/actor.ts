@@ -26,3 +26,10 @@ export interface AnonymousActor {
   kind: 'anonymous';
   name: string;
 }
+
+/** A phone that acted on its own, proven by its client certificate (a retail binding, S18). */
+export interface DeviceActor {
+  kind: 'device';
+  /** `MAC <12 hex digits>` */
+  name: string;
+}

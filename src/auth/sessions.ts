@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { ApiRole } from './roles';
 
 /** What Redis keeps of a console session: whose it is, and since when. */
 export interface SessionRecord {
@@ -8,6 +9,15 @@ export interface SessionRecord {
   epoch: number;
   /** epoch milliseconds */
   createdAt: number;
+  /** set when the person signed in through the OpenID Connect provider, which vouches for the role */
+  sso?: SsoIdentity;
+}
+
+/** Who the OpenID Connect provider said signed in, and the role their claim mapped to. */
+export interface SsoIdentity {
+  role: ApiRole;
+  issuer: string;
+  subject: string;
 }
 
 export interface SessionLimits {
@@ -43,8 +53,16 @@ export class SessionStore {
   }
 
   async create(user: string, epoch: number, now = Date.now()): Promise<string> {
+    return this.write({ user, epoch, createdAt: now });
+  }
+
+  /** A session of someone the OpenID Connect provider vouched for; no local user backs it. */
+  async createSso(user: string, sso: SsoIdentity, now = Date.now()): Promise<string> {
+    return this.write({ user, epoch: 0, createdAt: now, sso });
+  }
+
+  private async write(record: SessionRecord): Promise<string> {
     const id = newSessionId();
-    const record: SessionRecord = { user, epoch, createdAt: now };
     await this.redis.set(this.key(id), JSON.stringify(record), 'EX', Math.min(this.limits.idleSeconds, this.limits.maxSeconds));
     return id;
   }

@@ -72,6 +72,8 @@ export interface Config {
     loginFailWindowSeconds: number;
     /** seconds between heartbeats on live event streams */
     eventsHeartbeatSeconds: number;
+    /** single sign-on through an OpenID Connect provider; undefined: local accounts only */
+    oidc?: OidcConfig;
   };
   tasks: {
     /** default expiry of tasks queued through the API */
@@ -89,6 +91,9 @@ export interface Config {
   };
   worker: {
     reconcileIntervalSeconds: number;
+    /** software-version snapshots (firmware page's chart): how often, and kept how long */
+    versionSnapshotSeconds: number;
+    versionSnapshotRetentionDays: number;
   };
   trace: {
     /** sessions kept per device; 0: none */
@@ -132,6 +137,20 @@ function networks(name: string, text: string, parse: (text: string) => Networks 
   } catch (err) {
     throw new ConfigError([`${name}: ${(err as Error).message} (got ${JSON.stringify(text)})`]);
   }
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  /** undefined: a public client (PKCE only) */
+  clientSecret?: string;
+  redirectUrl: string;
+  /** shown on the sign-in button */
+  name: string;
+  scopes: string;
+  roleClaim: string;
+  /** claim value -> role; undefined: the role names themselves */
+  roleMap?: string;
 }
 
 export class ConfigError extends Error {
@@ -253,6 +272,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginFailIpLimit: n('ACS_CONSOLE_LOGIN_FAIL_IP_LIMIT'),
       loginFailWindowSeconds: n('ACS_CONSOLE_LOGIN_FAIL_WINDOW'),
       eventsHeartbeatSeconds: n('ACS_CONSOLE_EVENTS_HEARTBEAT'),
+      oidc:
+        raw.ACS_CONSOLE_OIDC_ISSUER !== undefined
+          ? {
+              issuer: s('ACS_CONSOLE_OIDC_ISSUER'),
+              clientId: s('ACS_CONSOLE_OIDC_CLIENT_ID'),
+              clientSecret: raw.ACS_CONSOLE_OIDC_CLIENT_SECRET as string | undefined,
+              redirectUrl: s('ACS_CONSOLE_OIDC_REDIRECT_URL'),
+              name: s('ACS_CONSOLE_OIDC_NAME'),
+              scopes: s('ACS_CONSOLE_OIDC_SCOPES'),
+              roleClaim: s('ACS_CONSOLE_OIDC_ROLE_CLAIM'),
+              roleMap: raw.ACS_CONSOLE_OIDC_ROLE_MAP as string | undefined,
+            }
+          : undefined,
     },
     tasks: { expirySeconds: n('ACS_TASK_EXPIRY') },
     connectionRequests: {
@@ -263,7 +295,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowBasic: b('ACS_CR_ALLOW_BASIC'),
       blockedNetworks: blockedNetworks(s('ACS_CR_BLOCKED_NETWORKS')),
     },
-    worker: { reconcileIntervalSeconds: n('ACS_RECONCILE_INTERVAL') },
+    worker: { reconcileIntervalSeconds: n('ACS_RECONCILE_INTERVAL'), versionSnapshotSeconds: n('ACS_VERSION_SNAPSHOT_INTERVAL'), versionSnapshotRetentionDays: n('ACS_VERSION_SNAPSHOT_RETENTION_DAYS') },
     trace: {
       sessionsPerDevice: n('ACS_TRACE_SESSIONS_PER_DEVICE'),
       retentionDays: n('ACS_TRACE_RETENTION_DAYS'),

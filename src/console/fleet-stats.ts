@@ -12,6 +12,12 @@ export interface InformFacts {
   bootstrap: boolean;
 }
 
+export interface VersionCount {
+  productClass: string;
+  version: string;
+  count: number;
+}
+
 export interface FleetCounts {
   total: number;
   seenLastHour: number;
@@ -23,7 +29,8 @@ export interface FleetCounts {
 
 /*
  * KEYS: seen (zset id -> last Inform ms), pc (hash id -> product class), pcn (hash class -> count),
- * sv, svn (the same for software versions), boot (set of ids whose last Inform was a BOOTSTRAP)
+ * sv, svn (the same for software versions), boot (set of ids whose last Inform was a BOOTSTRAP),
+ * pcsv, pcsvn (the same for the pair "product class TAB software version")
  * ARGV: id, ms ('' = forget the device), product class, software version, bootstrap 0/1,
  * channel and message to publish ('' = none)
  */
@@ -47,11 +54,13 @@ if ARGV[2] == '' then
   track(KEYS[2], KEYS[3], '')
   track(KEYS[4], KEYS[5], '')
   redis.call('SREM', KEYS[6], id)
+  track(KEYS[7], KEYS[8], '')
 else
   redis.call('ZADD', KEYS[1], ARGV[2], id)
   track(KEYS[2], KEYS[3], ARGV[3])
   track(KEYS[4], KEYS[5], ARGV[4])
   if ARGV[5] == '1' then redis.call('SADD', KEYS[6], id) else redis.call('SREM', KEYS[6], id) end
+  track(KEYS[7], KEYS[8], ARGV[3] .. '\t' .. ARGV[4])
 end
 if ARGV[6] ~= '' then redis.call('PUBLISH', ARGV[6], ARGV[7]) end
 return 1
@@ -74,7 +83,7 @@ export class FleetStats {
     private readonly prefix: string,
   ) {
     const k = (s: string) => `${prefix}console:fleet:${s}`;
-    this.keys = [k('seen'), k('pc'), k('pcn'), k('sv'), k('svn'), k('boot')];
+    this.keys = [k('seen'), k('pc'), k('pcn'), k('sv'), k('svn'), k('boot'), k('pcsv'), k('pcsvn')];
   }
 
   /** Counts one Inform, and publishes `message` on `channel` in the same round trip. */
@@ -85,6 +94,11 @@ export class FleetStats {
   /** Forgets a deleted device. */
   async forget(deviceId: string): Promise<void> {
     await this.redis.eval(UPDATE, this.keys.length, ...this.keys, deviceId, '', '', '', '0', '', '');
+  }
+
+  /** Devices whose last Inform came after `since` (epoch ms): a session rate over that window. */
+  async seenSince(since: number): Promise<number> {
+    return this.redis.zcount(this.keys[0], since, '+inf');
   }
 
   async read(now = Date.now()): Promise<FleetCounts> {
@@ -101,6 +115,17 @@ export class FleetStats {
     const v = (i: number) => r![i][1];
     const counts = (h: unknown) => Object.fromEntries(Object.entries(h as Record<string, string>).map(([k, n]) => [k, Number(n)]).filter(([, n]) => (n as number) > 0));
     return { total: Number(v(0)), seenLastHour: Number(v(1)), seenLastDay: Number(v(2)), bootstrapOnly: Number(v(3)), byProductClass: counts(v(4)), bySoftwareVersion: counts(v(5)) };
+  }
+
+  /** Devices per product class and software version ('' when a device reported none). */
+  async byClassAndVersion(): Promise<VersionCount[]> {
+    const counts = await this.redis.hgetall(this.keys[7]);
+    return Object.entries(counts)
+      .map(([pair, n]) => {
+        const tab = pair.indexOf('\t');
+        return { productClass: pair.slice(0, tab), version: pair.slice(tab + 1), count: Number(n) };
+      })
+      .filter((c) => c.count > 0);
   }
 
   /**
@@ -145,8 +170,9 @@ export class FleetStats {
       await this.redis.set(busy, '1', 'EX', 600);
       void (async () => {
         try {
-          const [counted, total] = await Promise.all([this.redis.zcard(this.keys[0]), devices.countDocuments({})]);
-          if (counted !== total) await this.rebuild(devices);
+          const [counted, total, paired] = await Promise.all([this.redis.zcard(this.keys[0]), devices.countDocuments({}), this.redis.exists(this.keys[7])]);
+          // counters kept before the class-and-version pairs were counted have none yet
+          if (counted !== total || (total > 0 && !paired)) await this.rebuild(devices);
         } finally {
           await this.redis.del(busy);
         }

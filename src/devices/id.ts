@@ -33,6 +33,18 @@ export function parseDeviceKey(key: string): { oui: string; productClass: string
 }
 
 /**
+ * Longest id accepted from outside (API, signed URLs, selectors). Identity fields are printable
+ * ASCII, so each character escapes to at most three: twice the TR-069 bounds (string(64)) fit
+ * with room for operators who raise ACS_CWMP_MAX_* limits.
+ */
+export const MAX_DEVICE_KEY_LENGTH = 1024;
+
+/** Whether text from outside is a well-formed device id (as deviceKey() writes them). */
+export function isDeviceKey(text: string): boolean {
+  return text.length <= MAX_DEVICE_KEY_LENGTH && parseDeviceKey(text) !== undefined;
+}
+
+/**
  * MongoDB field names may not contain `.` or start with `$`; event codes and other
  * device-chosen strings used as keys go through this.
  */

@@ -7,6 +7,8 @@ export class FileError extends Error {
   constructor(
     readonly status: 400 | 403 | 404 | 405 | 409 | 410 | 413 | 416 | 422,
     message: string,
+    /** the upload's query parameter the refusal is about, when it is about one */
+    readonly field?: string,
   ) {
     super(message);
   }

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { FileError } from './errors';
+import { isDeviceKey } from '../devices/id';
 
 /**
  * Per-device download URLs that expire. The signature is an HMAC-SHA-256 (key: the ACS secret
@@ -22,7 +23,6 @@ export interface SignedGrant {
 }
 
 const SIG = /^[A-Za-z0-9_-]{43}$/;
-const DEVICE_ID = /^[A-Za-z0-9_%-]{1,256}$/;
 
 export class UrlSigner {
   constructor(
@@ -55,7 +55,7 @@ export class UrlSigner {
    */
   verify(grant: SignedGrant, sig: string | undefined, now = Date.now()): void {
     if (!sig || !SIG.test(sig)) throw new FileError(403, 'signed URL refused: the signature is missing or malformed');
-    if (!DEVICE_ID.test(grant.deviceId)) throw new FileError(403, 'signed URL refused: the device is missing or malformed');
+    if (!isDeviceKey(grant.deviceId)) throw new FileError(403, 'signed URL refused: the device is missing or malformed');
     if (!Number.isSafeInteger(grant.expires) || grant.expires <= 0) throw new FileError(403, 'signed URL refused: the expiry is missing or malformed');
     // Compared as text: base64url decoding ignores the last character's low bits.
     if (!timingSafeEqual(Buffer.from(sig), Buffer.from(this.mac(grant).toString('base64url')))) {

@@ -67,7 +67,7 @@ export class FileStore {
       if (size === 0) throw new FileError(400, 'the file is empty');
       const sha256 = hash.digest('hex');
       if (file.expectedSha256 !== undefined && sha256 !== file.expectedSha256.toLowerCase()) {
-        throw new FileError(400, `content SHA-256 ${sha256} does not match the expected ${file.expectedSha256.toLowerCase()}`);
+        throw new FileError(400, `content SHA-256 ${sha256} does not match the expected ${file.expectedSha256.toLowerCase()}`, 'sha256');
       }
       await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
       await this.documents.updateOne({ _id: stream.id }, { $set: { 'metadata.sha256': sha256, 'metadata.state': 'ready' } });
@@ -121,14 +121,14 @@ export class FileStore {
 /** Checks what the operator said about a file; returns the metadata to store with it. */
 export function checkNewFile(file: NewFile): StoredFileMetadata {
   if (!FILENAME.test(file.filename)) {
-    throw new FileError(400, `file name ${JSON.stringify(file.filename.slice(0, 140))} must be 1-128 letters, digits, ".", "_", "+" or "-", starting with a letter or digit`);
+    throw new FileError(400, `file name ${JSON.stringify(file.filename.slice(0, 140))} must be 1-128 letters, digits, ".", "_", "+" or "-", starting with a letter or digit`, 'filename');
   }
-  if (!FILE_KINDS.includes(file.kind)) throw new FileError(400, `file kind ${JSON.stringify(file.kind)} must be one of ${FILE_KINDS.join(', ')}`);
+  if (!FILE_KINDS.includes(file.kind)) throw new FileError(400, `file kind ${JSON.stringify(file.kind)} must be one of ${FILE_KINDS.join(', ')}`, 'kind');
   const productClasses = [...new Set(file.productClasses ?? [])];
   const bad = productClasses.find((p) => !PRODUCT_CLASS.test(p));
-  if (bad !== undefined) throw new FileError(400, `product class ${JSON.stringify(bad.slice(0, 70))} is not a product class name`);
+  if (bad !== undefined) throw new FileError(400, `product class ${JSON.stringify(bad.slice(0, 70))} is not a product class name`, 'productClass');
   if (file.expectedSha256 !== undefined && !SHA256.test(file.expectedSha256.toLowerCase())) {
-    throw new FileError(400, 'expected SHA-256 must be 64 hexadecimal digits');
+    throw new FileError(400, 'expected SHA-256 must be 64 hexadecimal digits', 'sha256');
   }
   if (file.contentType !== undefined && !CONTENT_TYPE.test(file.contentType)) {
     throw new FileError(400, `content type ${JSON.stringify(file.contentType.slice(0, 80))} is not a media type`);
@@ -136,12 +136,12 @@ export function checkNewFile(file: NewFile): StoredFileMetadata {
   let version = file.version?.trim() || undefined;
   if (file.kind === 'firmware') {
     version ??= versionOfLoadName(file.filename);
-    if (!version) throw new FileError(400, `firmware ${file.filename} needs a version: the SoftwareVersion the image installs (not readable from the file name)`);
+    if (!version) throw new FileError(400, `firmware ${file.filename} needs a version: the SoftwareVersion the image installs (not readable from the file name)`, 'version');
   } else if (version !== undefined) {
-    throw new FileError(400, `only firmware has a version, not a ${file.kind} file`);
+    throw new FileError(400, `only firmware has a version, not a ${file.kind} file`, 'version');
   }
-  if (version !== undefined && !/^[\x21-\x7e]{1,64}$/.test(version)) throw new FileError(400, 'version must be 1-64 printable ASCII characters without spaces');
-  if (file.description !== undefined && file.description.length > 1024) throw new FileError(400, 'description longer than 1024 characters');
+  if (version !== undefined && !/^[\x21-\x7e]{1,64}$/.test(version)) throw new FileError(400, 'version must be 1-64 printable ASCII characters without spaces', 'version');
+  if (file.description !== undefined && file.description.length > 1024) throw new FileError(400, 'description longer than 1024 characters', 'description');
   return {
     kind: file.kind,
     productClasses,

@@ -2,7 +2,7 @@ import type { Collection, Db } from 'mongodb';
 import type { FileStore } from '../files/store';
 import { checkUpgradePath } from './versions';
 import { dialectFor } from '../cisco/rules';
-import { admittingWave, checkWaves, judgeWave, waveSize, type RolloutRules, type RolloutState, type WaveProgress } from './waves';
+import { admittingWave, checkWaves, judgeWave, waveSize, type PolicyProblem, type RolloutRules, type RolloutState, type WaveProgress } from './waves';
 import { checkWindows } from './windows';
 import { rolloutId, waveKey, type FirmwareFileRef, type FirmwarePolicyDoc, type FirmwarePolicyInput, type StoredRolloutState } from './types';
 
@@ -16,7 +16,7 @@ export class FirmwarePolicyError extends Error {
   constructor(
     readonly status: 400 | 404 | 409 | 422,
     message: string,
-    readonly problems: string[] = [],
+    readonly problems: PolicyProblem[] = [],
   ) {
     super(message);
   }
@@ -77,12 +77,13 @@ export class FirmwarePolicyStore {
       soakSeconds: input.soakSeconds ?? 0,
     };
     const problems = [...checkUpgradePath(path, dialectFor([productClass])), ...checkWindows(input.windows ?? [], input.utcOffsetMinutes ?? 0), ...checkWaves(rules.waves)];
-    if (!(rules.faultThreshold >= 0 && rules.faultThreshold <= 1)) problems.push('faultThreshold must be between 0 and 1');
-    if (!Number.isInteger(rules.minResults) || rules.minResults < 1) problems.push('minResults must be a positive integer');
-    if (!Number.isInteger(rules.soakSeconds) || rules.soakSeconds < 0) problems.push('soakSeconds must be a non-negative integer');
-    if (!problems.length) problems.push(...(await this.resolveFiles(productClass, [path.target, ...path.stages])).problems);
-    if (problems.length) throw new FirmwarePolicyError(422, `firmware policy for ${productClass} refused: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems);
-    const { files } = await this.resolveFiles(productClass, [path.target, ...path.stages]);
+    if (!(rules.faultThreshold >= 0 && rules.faultThreshold <= 1)) problems.push({ field: 'faultThreshold', message: 'faultThreshold must be between 0 and 1' });
+    if (!Number.isInteger(rules.minResults) || rules.minResults < 1) problems.push({ field: 'minResults', message: 'minResults must be a positive integer' });
+    if (!Number.isInteger(rules.soakSeconds) || rules.soakSeconds < 0) problems.push({ field: 'soakSeconds', message: 'soakSeconds must be a non-negative integer' });
+    const loads: [string, string][] = [['target', path.target], ...path.stages.map((v, i): [string, string] => [`stages.${i}`, v])];
+    if (!problems.length) problems.push(...(await this.resolveFiles(productClass, loads)).problems);
+    if (problems.length) throw new FirmwarePolicyError(422, `firmware policy for ${productClass} refused: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems);
+    const { files } = await this.resolveFiles(productClass, loads);
     const population = await this.devices.countDocuments({ 'deviceId.productClass': productClass, softwareVersion: { $ne: path.target } } as never);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await this.get(productClass);
@@ -235,16 +236,17 @@ export class FirmwarePolicyStore {
     throw new FirmwarePolicyError(409, `the rollout of ${productClass} kept changing; try again`);
   }
 
-  private async resolveFiles(productClass: string, versions: string[]): Promise<{ files: FirmwareFileRef[]; problems: string[] }> {
+  /** The newest firmware file of each version (`[field, version]`) for the product class. */
+  private async resolveFiles(productClass: string, versions: [string, string][]): Promise<{ files: FirmwareFileRef[]; problems: PolicyProblem[] }> {
     const all = await this.files.list({ kind: 'firmware' });
     const files: FirmwareFileRef[] = [];
-    const problems: string[] = [];
-    for (const version of versions) {
+    const problems: PolicyProblem[] = [];
+    for (const [field, version] of versions) {
       const file = all
         .filter((f) => f.version === version && (!f.productClasses.length || f.productClasses.includes(productClass)))
         .sort((a, b) => b.uploadedAt.getTime() - a.uploadedAt.getTime())[0];
       if (file) files.push({ version, fileId: file.id, filename: file.filename, size: file.size });
-      else problems.push(`no firmware file of version ${version} for ${productClass} has been uploaded`);
+      else problems.push({ field, message: `no firmware file of version ${version} for ${productClass} has been uploaded` });
     }
     return { files, problems };
   }

@@ -1,5 +1,6 @@
 import { parseLegacyVersion, parseMppVersion, type Dialect } from '../cisco/rules';
 import { tryCompare } from '../profiles/selector';
+import type { PolicyProblem } from './waves';
 
 /**
  * Upgrade paths: which load a device installs next on its way to the target. Pure.
@@ -39,23 +40,24 @@ export function nextHop(current: string | undefined, path: UpgradePath): Hop {
  * load names, so `11.0.0` is refused for it (001 L935-956), not for a Small Business device
  * (`2.0.6`: 003 L1063-1070).
  */
-export function checkUpgradePath(path: UpgradePath, dialect: Dialect = 'mpp'): string[] {
-  const problems: string[] = [];
-  const all = [path.target, ...path.stages, ...(path.floor !== undefined ? [path.floor] : [])];
+export function checkUpgradePath(path: UpgradePath, dialect: Dialect = 'mpp'): PolicyProblem[] {
+  const problems: PolicyProblem[] = [];
+  const refuse = (field: string, message: string) => void problems.push({ field, message });
+  const all: [string, string][] = [['target', path.target], ...path.stages.map((s, i): [string, string] => [`stages.${i}`, s]), ...(path.floor !== undefined ? [['floor', path.floor] as [string, string]] : [])];
   const parses = (v: string) => parseMppVersion(v) !== undefined || (dialect === 'legacy' && parseLegacyVersion(v) !== undefined);
-  for (const v of all) if (!parses(v)) problems.push(`"${v.slice(0, 80)}" is not a firmware version like ${dialect === 'mpp' ? 'sip88xx.12-0-1MPP' : '2.0.6'}`);
+  for (const [field, v] of all) if (!parses(v)) refuse(field, `"${v.slice(0, 80)}" is not a firmware version like ${dialect === 'mpp' ? 'sip88xx.12-0-1MPP' : '2.0.6'}`);
   if (problems.length) return problems;
-  for (const s of path.stages) {
+  path.stages.forEach((s, i) => {
     const c = tryCompare(s, path.target);
-    if (c === undefined) problems.push(`stage ${s} and target ${path.target} are of different series`);
-    else if (c >= 0) problems.push(`stage ${s} is not below the target ${path.target}`);
-  }
-  if (new Set(path.stages).size !== path.stages.length) problems.push('a stage is listed twice');
+    if (c === undefined) refuse(`stages.${i}`, `stage ${s} and target ${path.target} are of different series`);
+    else if (c >= 0) refuse(`stages.${i}`, `stage ${s} is not below the target ${path.target}`);
+  });
+  if (new Set(path.stages).size !== path.stages.length) refuse('stages', 'a stage is listed twice');
   if (path.floor !== undefined) {
-    for (const v of [path.target, ...path.stages]) {
+    for (const [field, v] of all.filter(([f]) => f !== 'floor')) {
       const c = tryCompare(v, path.floor);
-      if (c === undefined) problems.push(`${v} and the floor ${path.floor} are of different series`);
-      else if (c < 0) problems.push(`${v} is below the downgrade floor ${path.floor}`);
+      if (c === undefined) refuse(field, `${v} and the floor ${path.floor} are of different series`);
+      else if (c < 0) refuse(field, `${v} is below the downgrade floor ${path.floor}`);
     }
   }
   return problems;

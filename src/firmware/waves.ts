@@ -42,18 +42,25 @@ export interface RolloutState {
   reason?: string;
 }
 
-export function checkWaves(waves: readonly Wave[]): string[] {
-  const problems: string[] = [];
-  if (!waves.length) problems.push('waves must list at least one wave');
+/** A reason a policy is refused, and the input field it is about (dotted: `waves.1.percent`). */
+export interface PolicyProblem {
+  field: string;
+  message: string;
+}
+
+export function checkWaves(waves: readonly Wave[]): PolicyProblem[] {
+  const problems: PolicyProblem[] = [];
+  const refuse = (field: string, message: string) => void problems.push({ field, message });
+  if (!waves.length) refuse('waves', 'waves must list at least one wave');
   let last = 0;
   waves.forEach((w, i) => {
     const given = (w.percent !== undefined ? 1 : 0) + (w.count !== undefined ? 1 : 0);
-    if (given !== 1) return void problems.push(`waves.${i} needs exactly one of percent and count`);
-    if (w.percent !== undefined && !(w.percent > 0 && w.percent <= 100)) problems.push(`waves.${i}.percent must be above 0 and at most 100`);
-    if (w.count !== undefined && !(Number.isInteger(w.count) && w.count > 0)) problems.push(`waves.${i}.count must be a positive integer`);
-    if (w.percent === 100 && i !== waves.length - 1) problems.push(`waves.${i}: a 100 % wave must be the last`);
+    if (given !== 1) return refuse(`waves.${i}`, `waves.${i} needs exactly one of percent and count`);
+    if (w.percent !== undefined && !(w.percent > 0 && w.percent <= 100)) refuse(`waves.${i}.percent`, `waves.${i}.percent must be above 0 and at most 100`);
+    if (w.count !== undefined && !(Number.isInteger(w.count) && w.count > 0)) refuse(`waves.${i}.count`, `waves.${i}.count must be a positive integer`);
+    if (w.percent === 100 && i !== waves.length - 1) refuse(`waves.${i}.percent`, `waves.${i}: a 100 % wave must be the last`);
     const rank = w.percent ?? 0;
-    if (w.percent !== undefined && rank < last) problems.push(`waves.${i}: waves are cumulative, so percentages cannot decrease`);
+    if (w.percent !== undefined && rank < last) refuse(`waves.${i}.percent`, `waves.${i}: waves are cumulative, so percentages cannot decrease`);
     if (w.percent !== undefined) last = rank;
   });
   return problems;

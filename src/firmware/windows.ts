@@ -1,3 +1,5 @@
+import type { PolicyProblem } from './waves';
+
 /**
  * Maintenance windows: when firmware Downloads may start. A window is a daily time range
  * (`start` inclusive, `end` exclusive, crossing midnight when `end` <= `start`) on some weekdays,
@@ -21,13 +23,14 @@ function minutes(hhmm: string): number {
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
-export function checkWindows(windows: readonly MaintenanceWindow[], utcOffsetMinutes: number): string[] {
-  const problems: string[] = [];
-  if (!Number.isInteger(utcOffsetMinutes) || Math.abs(utcOffsetMinutes) > 14 * 60) problems.push('utcOffsetMinutes must be an integer between -840 and 840');
+export function checkWindows(windows: readonly MaintenanceWindow[], utcOffsetMinutes: number): PolicyProblem[] {
+  const problems: PolicyProblem[] = [];
+  const refuse = (field: string, message: string) => void problems.push({ field, message });
+  if (!Number.isInteger(utcOffsetMinutes) || Math.abs(utcOffsetMinutes) > 14 * 60) refuse('utcOffsetMinutes', 'utcOffsetMinutes must be an integer between -840 and 840');
   windows.forEach((w, i) => {
-    for (const key of ['start', 'end'] as const) if (!HHMM.test(w[key])) problems.push(`windows.${i}.${key}: "${String(w[key]).slice(0, 20)}" is not HH:MM`);
-    if (w.start === w.end) problems.push(`windows.${i}: start and end are equal (an empty window)`);
-    for (const d of w.days ?? []) if (!WEEKDAYS.includes(d)) problems.push(`windows.${i}.days: "${String(d).slice(0, 20)}" is not one of ${WEEKDAYS.join(', ')}`);
+    for (const key of ['start', 'end'] as const) if (!HHMM.test(w[key])) refuse(`windows.${i}.${key}`, `windows.${i}.${key}: "${String(w[key]).slice(0, 20)}" is not HH:MM`);
+    if (w.start === w.end) refuse(`windows.${i}.end`, `windows.${i}: start and end are equal (an empty window)`);
+    for (const d of w.days ?? []) if (!WEEKDAYS.includes(d)) refuse(`windows.${i}.days`, `windows.${i}.days: "${String(d).slice(0, 20)}" is not one of ${WEEKDAYS.join(', ')}`);
   });
   return problems;
 }

@@ -1,6 +1,6 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { isAlive } from '../stores/process';
+import { isAlive } from '../stores/running';
 
 /** Where a local ACS (`npm start`) of this checkout listens, for `acs sim` and the API commands. */
 export interface LocalAcs {

@@ -3,6 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { Collection, Db } from 'mongodb';
 import { ProfileError } from './store';
 import { checkVariables } from './variables';
+import { isDeviceKey } from '../devices/id';
 
 /**
  * Per-device variables (`device_variables`, `_id` = device id): the values `${name}` takes in
@@ -23,7 +24,6 @@ export interface DeviceVariablesDoc {
 
 export const DEVICE_VARIABLES_COLLECTION = 'device_variables';
 const MAX_VARIABLES = 256;
-const DEVICE_ID = /^[A-Za-z0-9_%-]{1,256}$/;
 
 export class DeviceVariablesStore {
   readonly collection: Collection<DeviceVariablesDoc>;
@@ -49,7 +49,7 @@ export class DeviceVariablesStore {
 
   /** Replaces the device's variables; `secret` are set like `values` but never shown. */
   async replace(deviceId: string, values: Record<string, string>, secret: Record<string, string> = {}, by?: string): Promise<DeviceVariablesDoc> {
-    if (!DEVICE_ID.test(deviceId)) throw new ProfileError(400, `${JSON.stringify(deviceId.slice(0, 70))} is not a device id`);
+    if (!isDeviceKey(deviceId)) throw new ProfileError(400, `${JSON.stringify(deviceId.slice(0, 70))} is not a device id`);
     const problems = [...checkVariables(values), ...checkVariables(secret, 'secrets')];
     const both = Object.keys(values).filter((k) => Object.hasOwn(secret, k));
     if (both.length) problems.push(`${both[0]} is both a variable and a secret`);

@@ -1,4 +1,5 @@
 import { compareVersions, parseLegacyVersion, parseMppVersion } from '../cisco/rules/version';
+import { isDeviceKey } from '../devices/id';
 import { normaliseMac } from '../devices/mac-directory';
 import type { DeviceFacts, Selector } from './types';
 
@@ -13,13 +14,12 @@ const TAG = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 const PRODUCT_CLASS = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const OUI = /^[0-9A-F]{6}$/;
 const SERIAL = /^[\x21-\x7e]{1,64}$/;
-const DEVICE_ID = /^[A-Za-z0-9_%-]{1,256}$/;
 
-/** The selector in canonical form (MACs normalised, OUIs upper case, lists de-duplicated), or the problems found. */
+/** The selector in canonical form (MACs normalised, (s) => OUI.test(s)s upper case, lists de-duplicated), or the problems found. */
 export function checkSelector(input: Selector): { selector: Selector; problems: string[] } {
   const problems: string[] = [];
   const out: Selector = {};
-  const list = (field: keyof Omit<Selector, 'softwareVersion'>, pattern: RegExp, normalise: (s: string) => string | undefined = (s) => s) => {
+  const list = (field: keyof Omit<Selector, 'softwareVersion'>, valid: (s: string) => boolean, normalise: (s: string) => string | undefined = (s) => s) => {
     const given = input[field];
     if (given === undefined) return;
     if (!Array.isArray(given) || !given.length) return void problems.push(`match.${field} must be a non-empty list`);
@@ -27,17 +27,17 @@ export function checkSelector(input: Selector): { selector: Selector; problems: 
     const seen = new Set<string>();
     for (const raw of given) {
       const value = typeof raw === 'string' ? normalise(raw) : undefined;
-      if (value === undefined || !pattern.test(value)) problems.push(`match.${field}: ${JSON.stringify(String(raw).slice(0, 80))} is not valid`);
+      if (value === undefined || !valid(value)) problems.push(`match.${field}: ${JSON.stringify(String(raw).slice(0, 80))} is not valid`);
       else seen.add(value);
     }
     out[field] = [...seen];
   };
-  list('productClasses', PRODUCT_CLASS);
-  list('ouis', OUI, (s) => s.toUpperCase());
-  list('tags', TAG);
-  list('serialNumbers', SERIAL);
-  list('macs', /^[0-9a-f]{12}$/, (s) => normaliseMac(s));
-  list('deviceIds', DEVICE_ID);
+  list('productClasses', (s) => PRODUCT_CLASS.test(s));
+  list('ouis', (s) => OUI.test(s), (s) => s.toUpperCase());
+  list('tags', (s) => TAG.test(s));
+  list('serialNumbers', (s) => SERIAL.test(s));
+  list('macs', (s) => /^[0-9a-f]{12}$/.test(s), (s) => normaliseMac(s));
+  list('deviceIds', isDeviceKey);
   const range = input.softwareVersion;
   if (range !== undefined) {
     if (range.min === undefined && range.below === undefined) problems.push('match.softwareVersion needs min, below or both');

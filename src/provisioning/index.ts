@@ -28,7 +28,8 @@ export {
   type DesiredChange,
   type DeliverySettings,
 } from './desired';
-export { renderDeviceProfile, renderPlain, sealProfile, ProfileRenderer, deviceMacros, desiredValues, type DeviceFacts, type RenderedProfile, type PlainProfile } from './render';
+export { renderDeviceProfile, renderPlain, sealProfile, ProfileRenderer, deviceMacros, desiredValues, expandEntries, type DeviceFacts, type RenderedProfile, type PlainProfile } from './render';
+export { aliasDocument, aliasForm, aliasMapOf } from './alias-document';
 export { MacDirectory, normaliseMac, macFromParameters, type MacSource } from '../devices/mac-directory';
 export { parseUserAgent, macCandidatesInPath } from './identity';
 export { PhoneChannel, type PhoneRequest, type PhoneReply } from './phone-channel';
@@ -55,3 +56,4 @@ export {
 export { MappingOverrideStore, MappingOverrideError, checkOverrides } from './mapping-overrides';
 export { DataModelDiscovery, DataModelError, dataModelKey, type DataModelSummary } from './datamodel';
 export { planDelivery, type DeliveryPlan } from './delivery-plan';
+export { RetailInit, RETAIL_INIT_PATH } from './retail-init';

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Collection, Db } from 'mongodb';
 import { ikmFromParameter } from '../cisco/crypto';
+import { aliasForm } from './alias-document';
 import type { DeviceAuthenticator } from '../cwmp/auth/device-auth';
 import { parseDigestAuthorization } from '../cwmp/auth/digest';
 import type { CertificateNames } from '../devices/certificate-identity';
@@ -107,7 +108,8 @@ export class PhoneChannel {
   }
 
   /**
-   * GET/HEAD: the device's rendered profile. PUT: a report. POST: a report when the target is
+   * GET/HEAD: the device's rendered profile (for a rule with `--alias`, the document its alias
+   * map describes: alias-document.ts). PUT: a report. POST: a report when the target is
    * one of the device's Report_Rule URLs (or follows the `/report/` convention), else a
    * `--post` resync whose body carries name = "value" pairs, answered with the profile.
    */
@@ -177,7 +179,9 @@ export class PhoneChannel {
       variant = this.d.profiles.proven(deviceId, desired, { host: req.host, secure: req.secure });
       if (proof.by === 'token' && proof.deviceKey && !cbcKey) cbcKey = this.d.profiles.deviceKey(deviceId, desired);
     }
-    const rendered = this.d.renderer.render(facts, desired, { cbcKey, ...(variant ? { variant } : {}) });
+    const form = matched ? aliasForm(matched, values) : undefined;
+    if (form && 'problem' in form) return refuse(404, form.problem, deviceId);
+    const rendered = this.d.renderer.render(facts, desired, { cbcKey, ...(variant ? { variant } : {}), ...(form ? { form } : {}) });
     const reply: PhoneReply = {
       status: 200,
       body: rendered.body,
@@ -360,7 +364,8 @@ function safeDecode(path: string): string {
   }
 }
 
-function refuse(status: number, reason: string, deviceId?: string): PhoneReply {
+/** A refusal as phones get it: a short text body (and the reason for the transfer log). */
+export function refuse(status: number, reason: string, deviceId?: string): PhoneReply {
   return { status, body: `${reason}\n`, contentType: 'text/plain', reason, ...(deviceId ? { deviceId } : {}) };
 }
 

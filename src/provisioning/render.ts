@@ -34,6 +34,14 @@ export interface RenderOptions {
   cbcKey?: string;
   /** which of the desired entries go out (see phone-variants.ts); `name` keys the cache */
   variant?: ProfileVariant;
+  /** another document than the `<flat-profile>` (an `--alias` document); `name` keys the cache */
+  form?: ProfileForm;
+}
+
+export interface ProfileForm {
+  name: string;
+  /** the XML of the entries that go out (macros expanded) */
+  xml: (entries: readonly ProfileEntry[]) => string;
 }
 
 export interface ProfileVariant {
@@ -119,9 +127,9 @@ export function expandEntries(device: DeviceFacts, entries: readonly ProfileEntr
   return entries.map((e) => (e.selfClosing || phoneExpands(e.name) || !e.value.includes('$') ? e : { ...e, value: expandMacros(e.value, ctx) }));
 }
 
-export function renderPlain(device: DeviceFacts, desired: DesiredConfig): PlainProfile {
+export function renderPlain(device: DeviceFacts, desired: DesiredConfig, form?: ProfileForm): PlainProfile {
   const entries = expandEntries(device, desired.entries);
-  const xml = renderProfile(entries);
+  const xml = form ? form.xml(entries) : renderProfile(entries);
   return {
     body: encodeProfile(xml, { gzip: desired.delivery.gzip }).body,
     digest: createHash('sha256').update(xml).digest('base64url'),
@@ -165,10 +173,10 @@ export class ProfileRenderer {
 
   render(device: DeviceFacts, desired: DesiredConfig, options: RenderOptions = {}): RenderedProfile {
     const variant = options.variant;
-    const key = [desired.revision, variant?.name ?? '', device.deviceId, device.mac, device.productClass, device.serialNumber, device.softwareVersion, device.hardwareVersion, device.ip].join('\n');
+    const key = [desired.revision, variant?.name ?? '', options.form?.name ?? '', device.deviceId, device.mac, device.productClass, device.serialNumber, device.softwareVersion, device.hardwareVersion, device.ip].join('\n');
     let plain = this.cache.get(key);
     if (!plain) {
-      plain = renderPlain(device, variant ? { ...desired, entries: variant.entries(desired.entries) } : desired);
+      plain = renderPlain(device, variant ? { ...desired, entries: variant.entries(desired.entries) } : desired, options.form);
       this.cache.set(key, plain);
     }
     return sealProfile(plain, desired, options);

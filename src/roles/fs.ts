@@ -3,7 +3,9 @@ import { NonceIssuer } from '../cwmp/auth/digest';
 import { AuthStore } from '../cwmp/session/store';
 import { DeviceRepository } from '../devices/repository';
 import { createFsApp, FileStore, TransferLog, UrlSigner } from '../files';
-import { desiredConfigSource, DeviceKeys, MacDirectory, PhoneChannel, PhoneProfiles, PhoneThrottle, PhoneTokens, ProfileRenderer, ReportStore } from '../provisioning';
+import { AccountStore } from '../accounts';
+import { AuditLog } from '../audit';
+import { desiredConfigSource, DeviceKeys, MacDirectory, PhoneChannel, PhoneProfiles, PhoneThrottle, PhoneTokens, ProfileRenderer, ReportStore, RetailInit } from '../provisioning';
 import { ChangeMarker, ProvisioningSnapshot } from '../reconcile/snapshot';
 import type { AppContext } from './context';
 import { listen, type RunningRole } from './http';
@@ -37,9 +39,11 @@ export async function startFs(ctx: AppContext): Promise<RunningRole> {
       'ACS_FS_INSECURE_PHONE_CHANNEL=true: the phone channel serves every profile with its secrets (SIP and ACS passwords, keys) to whoever names a MAC, without throttling. Labs only.',
     );
   }
+  const macs = new MacDirectory(db, MAC_CACHE_MS);
+  const throttle = new PhoneThrottle(redis, config.redisPrefix, { budget: phonesConfig.unprovenBudget, windowSeconds: phonesConfig.unprovenWindowSeconds });
   const phones = new PhoneChannel({
     db,
-    macs: new MacDirectory(db, MAC_CACHE_MS),
+    macs,
     desired,
     reports: new ReportStore(db),
     auth,
@@ -49,15 +53,17 @@ export async function startFs(ctx: AppContext): Promise<RunningRole> {
     policy: { unproven: phonesConfig.unproven, insecure: phonesConfig.insecure },
     tokens,
     profiles: phoneProfiles,
-    throttle: new PhoneThrottle(redis, config.redisPrefix, { budget: phonesConfig.unprovenBudget, windowSeconds: phonesConfig.unprovenWindowSeconds }),
+    throttle,
     log,
   });
+  const retail = new RetailInit({ accounts: new AccountStore(db), macs, renderer, audit: new AuditLog(db), throttle, publicFsUrl: config.publicFsUrl, log });
   const fs = createFsApp({
     files: new FileStore(db, config.fs.maxFileBytes),
     signer: new UrlSigner(ctx.secret, config.publicFsUrl),
     desired,
     devices: new DeviceRepository(db),
     phones,
+    retail,
     phoneProfiles,
     renderer,
     transfers,

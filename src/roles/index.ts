@@ -6,6 +6,7 @@ import { startFs } from './fs';
 import { startSyslog } from './syslog';
 import type { RunningRole } from './http';
 import { startMetrics } from './metrics';
+import { startPresence } from './presence';
 
 export type { AppContext } from './context';
 export { openContext } from './context';
@@ -30,7 +31,8 @@ export function parseRoles(text: string): string[] {
 }
 
 /**
- * Starts the roles and the process's one metrics listener (named 'metrics'); if one fails,
+ * Starts the roles, the process's one metrics listener (named 'metrics') and its report to
+ * the health page (named 'presence'); if one fails,
  * those already started are closed again.
  */
 export async function startRoles(ctx: AppContext, roles: string[]): Promise<RunningRole[]> {
@@ -38,6 +40,7 @@ export async function startRoles(ctx: AppContext, roles: string[]): Promise<Runn
   try {
     for (const role of roles) running.push(await ROLES[role](ctx));
     running.push(await startMetrics(ctx));
+    running.push(startPresence(ctx, roles));
     return running;
   } catch (err) {
     await Promise.allSettled(running.map((r) => r.close()));

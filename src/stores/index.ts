@@ -1,10 +1,11 @@
 import type { Config } from '../config';
-import { ensureLocalStores, findRunningLocalStores, type LocalStores } from './local';
-import type { StoreLog } from './process';
+import { ensureLocalStores, type LocalStores, type StoreLog } from './local-stores';
+import { findRunningLocalStores } from './running';
 
 export { connectMongo, databaseName, mongoAnswers, pingMongo, redactMongoUrl, withDatabase } from './mongo';
 export { connectRedis, pingRedis, redactRedisUrl, redisAnswers } from './redis';
-export { ensureLocalStores, findRunningLocalStores, type LocalStores, type LocalStoresOptions, type RunningStores } from './local';
+export { ensureLocalStores, type LocalStores, type LocalStoresOptions } from './local-stores';
+export { findRunningLocalStores, type RunningStores } from './running';
 export { migrate } from './migrate';
 export type { Migration } from './migration';
 export { loadSecret } from './secret';

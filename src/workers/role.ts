@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import Koa from 'koa';
+import { FleetStats } from '../console/fleet-stats';
 import { DeviceRepository } from '../devices/repository';
+import { VersionHistory } from '../firmware/version-history';
 import { cancelJob } from '../jobs/canceller';
 import type { JobDeps } from '../jobs/deps';
 import { TaskDispatcher } from '../jobs/dispatcher';
@@ -21,7 +23,8 @@ import { wakeProcessor } from './wake';
 
 /**
  * The worker role: BullMQ workers for bulk-job steps, connection requests and task expiry,
- * plus the reconciler that rebuilds the queues from MongoDB. Any number may run. It serves no
+ * plus the reconciler that rebuilds the queues from MongoDB and the periodic snapshot of
+ * software versions per product class (firmware/version-history.ts). Any number may run. It serves no
  * API, only /healthz and /readyz on ACS_WORKER_PORT, so that Kubernetes can probe it; its
  * counters are on the process's metrics port like the other roles'.
  */
@@ -86,8 +89,25 @@ export async function startWorker(ctx: AppContext): Promise<RunningRole> {
     },
     (err) => log.warn({ event: 'worker.reconcile_failed', err: (err as Error).message }, 'reconciler pass failed'),
   );
+  // Each pass is one `_id` read unless the interval's snapshot is still missing.
+  const history = new VersionHistory(ctx.db);
+  const fleet = new FleetStats(ctx.redis, config.redisPrefix);
+  const { versionSnapshotSeconds: every, versionSnapshotRetentionDays: keepDays } = config.worker;
+  const snapshotting = repeat(
+    Math.min(every, 60) * 1000,
+    async () => {
+      const now = new Date();
+      // Counters short of devices (or kept before the class-and-version pairs existed) are
+      // rebuilt first, at most every 10 min fleet-wide; while that runs the figures may be short.
+      const rebuilding = await fleet.checkInBackground(deps.devices.collection, (err) => log.warn({ event: 'worker.fleet_rebuild_failed', err: (err as Error).message }, 'could not rebuild the fleet counters'));
+      if (rebuilding) return;
+      if (await history.record(now, every, () => fleet.byClassAndVersion())) await history.prune(new Date(now.getTime() - keepDays * 86_400_000));
+    },
+    (err) => log.warn({ event: 'worker.version_snapshot_failed', err: (err as Error).message }, 'software-version snapshot failed'),
+  );
   const stopWorking = async () => {
     await reconciling.stop();
+    await snapshotting.stop();
     await Promise.allSettled(workers.map((w) => w.close()));
     await queues.close();
   };

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -25,40 +25,33 @@ export function ensureChromium(): void {
 }
 
 const BUILD_LOCK = join(ROOT, 'dist/.console-build.lock');
+const LOCK_STALE_MS = 10 * 60_000;
 
-/** The process holding the build lock is gone (it died mid-build): its lock may be taken over. */
-function lockAbandoned(): boolean {
-  try {
-    process.kill(Number(readFileSync(join(BUILD_LOCK, 'pid'), 'utf8')), 0);
-    return false;
-  } catch (err) {
-    // no pid file yet: the holder has just taken the lock, unless that was long ago
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Date.now() - statSync(BUILD_LOCK).mtimeMs > 10 * 60_000;
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+/** Sleeps this thread (the build check is synchronous, as jest's beforeAll callers expect). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /**
  * Builds the console unless dist/console is current (the build script skips itself then).
- * End-to-end suites run in parallel jest workers and would rebuild dist/console over each other,
- * so one builds while the others wait for its lock (bounded) and then find the build current.
+ * Several end-to-end files start in parallel: one builds while the others wait on a lock
+ * directory (mkdir is atomic), then find the build current; a lock older than any build is a
+ * crashed run's and is taken over.
  */
 export function ensureConsoleBuilt(): void {
   mkdirSync(dirname(BUILD_LOCK), { recursive: true });
-  const deadline = Date.now() + 10 * 60_000;
   for (;;) {
     try {
       mkdirSync(BUILD_LOCK);
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const age = Date.now() - (statSync(BUILD_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > LOCK_STALE_MS) rmSync(BUILD_LOCK, { recursive: true, force: true });
+      else pause(200);
     }
-    if (lockAbandoned()) rmSync(BUILD_LOCK, { recursive: true, force: true });
-    else if (Date.now() > deadline) throw new Error(`${BUILD_LOCK} is still held after 10 minutes`);
-    else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
   }
   try {
-    writeFileSync(join(BUILD_LOCK, 'pid'), String(process.pid));
     const result = spawnSync(process.execPath, ['-r', '@swc-node/register', 'src/console/build/build.ts'], { cwd: ROOT, stdio: 'inherit' });
     if (result.status !== 0) throw new Error('the console build failed');
   } finally {

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ensureLocalStores } from '../../src/stores/local';
+import { ensureLocalStores } from '../../tools/local-stores';
 import { TEST_ENV, type TestRun } from './run';
 
 /**

@@ -1,7 +1,7 @@
 import type { ApiRole } from '../../auth';
 import { API_PREFIX } from '../openapi';
 import { decodeCursor, toPage } from '../pagination';
-import { notFound } from '../problem';
+import { notFound, ProblemError } from '../problem';
 import { defineRoute, parameters, type RouteModule } from '../route';
 import { ref } from '../schemas';
 import { auditView, tokenView } from '../views';
@@ -59,7 +59,7 @@ export const adminRoutes: RouteModule = (s) => [
     },
   }),
 
-  defineRoute<Record<string, never>, { actor?: string; action?: string; target?: string; limit: number; cursor?: string }>({
+  defineRoute<Record<string, never>, { actor?: string; action?: string; target?: string; from?: string; to?: string; limit: number; cursor?: string }>({
     method: 'GET',
     path: '/audit',
     operationId: 'listAudit',
@@ -67,16 +67,21 @@ export const adminRoutes: RouteModule = (s) => [
     tag: 'admin',
     role: 'admin',
     query: parameters({
-      actor: { type: 'string', pattern: '^[0-9a-f]{16}$', description: 'token id' },
+      actor: { type: 'string', minLength: 1, maxLength: 128, description: 'a token id, or the name of a token, a user or a tried sign-in' },
       action: { type: 'string', maxLength: 64, description: 'e.g. job.create' },
       target: { type: 'string', maxLength: 512, description: 'device, task, job or token id' },
+      from: { type: 'string', format: 'date-time', description: 'entries at or after this time' },
+      to: { type: 'string', format: 'date-time', description: 'entries before this time' },
       limit: limitSchema,
       cursor: cursorSchema,
     }),
     responses: { 200: { description: 'A page of audit entries.', schema: ref('admin', 'AuditPage') } },
     async handle({ query }) {
       const before = query.cursor ? (decodeCursor(query.cursor, ['string'])[0] as string) : undefined;
-      const rows = await s.audit.list({ actor: query.actor, action: query.action, target: query.target, before, limit: query.limit });
+      const from = query.from ? new Date(query.from) : undefined;
+      const to = query.to ? new Date(query.to) : undefined;
+      if (from && to && from >= to) throw new ProblemError(400, 'invalid-request', 'query parameter to must be after from', [{ in: 'query', field: 'to', message: 'must be after from' }]);
+      const rows = await s.audit.list({ actor: query.actor, action: query.action, target: query.target, from, to, before, limit: query.limit });
       return { body: toPage(rows, query.limit, auditView, (a) => [a._id]) };
     },
   }),

@@ -53,15 +53,20 @@ function toEntries(list: DesiredParameter[], field: string): ProfileEntry[] {
   });
 }
 
+/** Parameters as the API shows them: secret values never. */
+export function parameterViews(entries: ProfileEntry[]): Array<Record<string, unknown>> {
+  const redacted = redactEntries(entries);
+  return entries.map((e, i) => ({
+    name: e.name,
+    ...(redacted[i].value !== e.value ? { secret: true } : { value: e.value }),
+    ...(e.ua ? { ua: e.ua } : {}),
+    ...(e.selfClosing ? { keep: true } : {}),
+  }));
+}
+
 export function desiredView(config: DesiredConfig): Record<string, unknown> {
-  const redacted = redactEntries(config.entries);
   return {
-    parameters: config.entries.map((e, i) => ({
-      name: e.name,
-      ...(redacted[i].value !== e.value ? { secret: true } : { value: e.value }),
-      ...(e.ua ? { ua: e.ua } : {}),
-      ...(e.selfClosing ? { keep: true } : {}),
-    })),
+    parameters: parameterViews(config.entries),
     delivery: config.delivery,
     revision: config.revision,
     updatedAt: config.updatedAt,

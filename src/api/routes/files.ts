@@ -35,6 +35,9 @@ const KINDS: Record<number, string> = { 400: 'invalid-request', 404: 'not-found'
  * what is wrong; anything else is left for the router to answer 500.
  */
 export function asProblem(err: unknown): unknown {
+  if (err instanceof FileError && err.field) {
+    return new ProblemError(err.status, KINDS[err.status] ?? 'invalid-request', err.message, [{ in: 'query', field: err.field, message: err.message }]);
+  }
   if (err instanceof FileError || err instanceof DownloadFlowError || err instanceof DataModelError) {
     return new ProblemError(err.status, KINDS[err.status] ?? 'invalid-request', err.message);
   }
@@ -46,9 +49,28 @@ export function asProblem(err: unknown): unknown {
   return err;
 }
 
+interface PageQuery {
+  limit: number;
+  cursor?: string;
+}
+const pageQuery = parameters({ limit: limitSchema, cursor: cursorSchema });
+const transferPageSchema = { description: 'A page of transfers.', schema: ref('files', 'TransferPage') };
+
 /** Files for devices: upload (streamed into GridFS), list, metadata, content, delete; the transfer log. */
 export const fileRoutes: RouteModule = (s) => {
   const files = new FileStore(s.db, s.config.fs.maxFileBytes);
+  const log = s.db.collection<TransferLogEntry & { _id: ObjectId }>(TRANSFER_LOG);
+  /** A page of the transfer log, newest first (by `_id`, which grows with the time of writing). */
+  const transferPage = async (where: { deviceId: string } | { fileId: string }, query: PageQuery) => {
+    const filter: Filter<TransferLogEntry & { _id: ObjectId }> = { ...where };
+    if (query.cursor) {
+      const last = decodeCursor(query.cursor, ['string'])[0] as string;
+      if (!ObjectId.isValid(last)) throw new ProblemError(400, 'invalid-request', 'query parameter "cursor" is not a cursor this API issued', [{ in: 'query', field: 'cursor', message: 'is not a cursor this API issued' }]);
+      filter._id = { $lt: new ObjectId(last) };
+    }
+    const rows = await log.find(filter).sort({ _id: -1 }).limit(query.limit + 1).toArray();
+    return toPage(rows, query.limit, ({ _id, ...entry }) => entry, (r) => [r._id.toHexString()]);
+  };
   return [
     defineRoute<Record<string, never>, UploadQuery>({
       method: 'POST',
@@ -171,7 +193,7 @@ export const fileRoutes: RouteModule = (s) => {
       },
     }),
 
-    defineRoute<{ id: string }, { limit: number; cursor?: string }>({
+    defineRoute<{ id: string }, PageQuery>({
       method: 'GET',
       path: '/devices/{id}/transfers',
       operationId: 'listDeviceTransfers',
@@ -179,23 +201,23 @@ export const fileRoutes: RouteModule = (s) => {
       tag: 'files',
       role: 'viewer',
       params: parameters({ id: deviceIdSchema }, ['id']),
-      query: parameters({ limit: limitSchema, cursor: cursorSchema }),
-      responses: { 200: { description: 'A page of transfers.', schema: ref('files', 'TransferPage') } },
-      async handle({ params, query }) {
-        const filter: Filter<TransferLogEntry & { _id: ObjectId }> = { deviceId: params.id };
-        if (query.cursor) {
-          const last = decodeCursor(query.cursor, ['string'])[0] as string;
-          if (!ObjectId.isValid(last)) throw new ProblemError(400, 'invalid-request', 'query parameter "cursor" is not a cursor this API issued');
-          filter._id = { $lt: new ObjectId(last) };
-        }
-        const rows = await s.db
-          .collection<TransferLogEntry & { _id: ObjectId }>(TRANSFER_LOG)
-          .find(filter)
-          .sort({ _id: -1 })
-          .limit(query.limit + 1)
-          .toArray();
-        return { body: toPage(rows, query.limit, ({ _id, ...entry }) => entry, (r) => [r._id.toHexString()]) };
-      },
+      query: pageQuery,
+      responses: { 200: transferPageSchema },
+      handle: async ({ params, query }) => ({ body: await transferPage({ deviceId: params.id }, query) }),
+    }),
+
+    defineRoute<{ fileId: string }, PageQuery>({
+      method: 'GET',
+      path: '/files/{fileId}/transfers',
+      operationId: 'listFileTransfers',
+      summary: 'Who fetched this file from the file service, and how each request ended, newest first',
+      description: 'Kept for a deleted file too, so what was downloaded before the delete stays visible.',
+      tag: 'files',
+      role: 'viewer',
+      params: fileIdParams,
+      query: pageQuery,
+      responses: { 200: transferPageSchema },
+      handle: async ({ params, query }) => ({ body: await transferPage({ fileId: params.fileId }, query) }),
     }),
   ];
 };

@@ -1,5 +1,5 @@
 import { FileStore } from '../../files';
-import { FirmwarePolicyError, FirmwarePolicyStore, rolloutState, waveSize, type FirmwarePolicyDoc, type FirmwarePolicyInput } from '../../firmware';
+import { FirmwarePolicyError, FirmwarePolicyStore, rolloutState, VersionHistory, waveSize, type FirmwarePolicyDoc, type FirmwarePolicyInput } from '../../firmware';
 import { ChangeMarker } from '../../reconcile';
 import { notFound, ProblemError } from '../problem';
 import { defineRoute, parameters, type RouteModule } from '../route';
@@ -9,7 +9,7 @@ import { CONFLICT, NOT_FOUND } from './common';
 function asFirmwareProblem(err: unknown): unknown {
   if (err instanceof FirmwarePolicyError) {
     const kind = err.status === 404 ? 'not-found' : err.status === 409 ? 'conflict' : err.status === 422 ? 'invalid-policy' : 'invalid-request';
-    return new ProblemError(err.status, kind, err.message, err.problems.length ? err.problems.map((message) => ({ in: 'body' as const, field: '', message })) : undefined);
+    return new ProblemError(err.status, kind, err.message, err.problems.length ? err.problems.map(({ field, message }) => ({ in: 'body' as const, field, message })) : undefined);
   }
   return err;
 }
@@ -48,6 +48,7 @@ export function policyView(p: FirmwarePolicyDoc): Record<string, unknown> {
 export const firmwareRoutes: RouteModule = (s) => {
   const marker = new ChangeMarker(s.redis, s.config.redisPrefix);
   const store = new FirmwarePolicyStore(s.db, new FileStore(s.db, s.config.fs.maxFileBytes), () => marker.bump('firmware'));
+  const history = new VersionHistory(s.db);
   const pcParams = parameters({ productClass: ref('files', 'ProductClass') }, ['productClass']);
   const policyResponse = { description: 'The policy and its rollout.', schema: ref('firmware', 'FirmwarePolicy') };
   const guarded = async (work: () => Promise<FirmwarePolicyDoc>): Promise<{ body: Record<string, unknown> }> => {
@@ -131,6 +132,26 @@ export const firmwareRoutes: RouteModule = (s) => {
       async handle({ params }) {
         if (!(await store.remove(params.productClass))) throw notFound(`firmware policy of ${params.productClass}`);
         return {};
+      },
+    }),
+
+    defineRoute<Record<string, never>, { productClass?: string; since?: string }>({
+      method: 'GET',
+      path: '/firmware/version-history',
+      operationId: 'getVersionHistory',
+      summary: 'Devices per product class and software version over time (the worker\'s periodic snapshots)',
+      description: 'One point per ACS_VERSION_SNAPSHOT_INTERVAL at most, oldest first, at most 1000 (the most recent of the range). Taken by the worker role; none without one.',
+      tag: 'firmware',
+      role: 'viewer',
+      query: parameters({
+        productClass: { ...ref('files', 'ProductClass'), description: 'only this product class\'s counts' },
+        since: { type: 'string', format: 'date-time', description: 'from this time on (default: 30 days ago)' },
+      }),
+      responses: { 200: { description: 'The snapshots.', schema: ref('firmware', 'VersionHistory') } },
+      async handle({ query }) {
+        const since = query.since ? new Date(query.since) : new Date(Date.now() - 30 * 86_400_000);
+        const points = await history.history(since, query.productClass);
+        return { body: { intervalSeconds: s.config.worker.versionSnapshotSeconds, points: points.map((p) => ({ at: p.at.toISOString(), counts: p.counts })) } };
       },
     }),
 

@@ -211,9 +211,7 @@ export const jobRoutes: RouteModule = (s) => {
 /** 400 naming the first wave that does not make sense (the schema checked each one's shape). */
 function checkJobWaves(waves: Wave[]): void {
   const [problem] = checkWaves(waves);
-  if (!problem) return;
-  const field = /^waves\.\d+(\.(percent|count))?/.exec(problem)?.[0] ?? 'waves';
-  throw invalidField('body', field, problem.slice(field.length).replace(/^:?\s*/, ''));
+  if (problem) throw invalidField('body', problem.field, problem.message);
 }
 
 /** What POST /jobs and its preview refuse about a target. */

@@ -1,16 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import type Koa from 'koa';
 import type { AnonymousActor, Actor } from '../../auth';
+import { API_PREFIX } from '../openapi';
 import { CSRF_HEADER, PRESESSION_COOKIE, SESSION_COOKIE, type Principal } from '../principal';
 import { ProblemError } from '../problem';
 import { defineRoute, type RouteModule } from '../route';
 import { ref } from '../schemas';
 import type { ApiServices } from '../services';
 
+/** Where single sign-on starts (routes in session-oidc.ts). */
+export const OIDC_START_PATH = '/session/oidc';
+
 const PRESESSION = /^[A-Za-z0-9_-]{43}$/;
 
 /** HttpOnly, SameSite=Strict, Path=/, Secure when the request came over TLS; a browser-session cookie. */
-function setCookie(ctx: Koa.Context, name: string, value: string | null): void {
+export function setCookie(ctx: Koa.Context, name: string, value: string | null): void {
   ctx.cookies.set(name, value, { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/', overwrite: true });
 }
 
@@ -36,7 +40,7 @@ export const sessionRoutes: RouteModule = (s) => [
     path: '/session',
     operationId: 'getSession',
     summary: 'Who is signed in, and the CSRF token for changes',
-    description: 'Public. Signed in: the user and the session\'s CSRF token. Not signed in: `user` is null, and a pre-session cookie is set whose CSRF token the sign-in must send.',
+    description: 'Public. Signed in: the user and the session\'s CSRF token. Not signed in: `user` is null, and a pre-session cookie is set whose CSRF token the sign-in must send; `sso` names the single sign-on provider when one is configured.',
     tag: 'session',
     role: 'public',
     responses: { 200: { description: 'The session (user null when not signed in).', schema: ref('console', 'Session') } },
@@ -45,7 +49,8 @@ export const sessionRoutes: RouteModule = (s) => [
       const signedIn = cookie !== undefined ? await s.auth.session(cookie) : undefined;
       if (signedIn) return { body: { user: userBody(signedIn.actor), csrfToken: s.auth.csrfToken(cookie!) } };
       if (cookie !== undefined) setCookie(koa, SESSION_COOKIE, null);
-      return { body: { user: null, csrfToken: s.auth.csrfToken(presession(koa)) }, headers: { 'Cache-Control': 'no-store' } };
+      const sso = s.oidc ? { sso: { name: s.oidc.config.name, url: `${API_PREFIX}${OIDC_START_PATH}` } } : {};
+      return { body: { user: null, csrfToken: s.auth.csrfToken(presession(koa)), ...sso }, headers: { 'Cache-Control': 'no-store' } };
     },
   }),
 
@@ -73,13 +78,13 @@ export const sessionRoutes: RouteModule = (s) => [
       const tried: AnonymousActor = { kind: 'anonymous', name: body.name.slice(0, 64) };
       const wait = await s.lockout.retryAfter(body.name, address);
       if (wait > 0) {
-        await record(s, koa, tried, 'session.login_locked', 429, { address });
+        await recordSignIn(s, koa, tried, 'session.login_locked', 429, { address });
         throw new ProblemError(429, 'too-many-sign-ins', 'too many failed sign-ins; try again later', undefined, { 'Retry-After': String(wait) });
       }
       const result = await s.users.signIn(body.name, body.password);
       if (!result.ok) {
         await s.lockout.failed(body.name, address);
-        await record(s, koa, tried, 'session.login_failed', 401, { address, reason: result.reason });
+        await recordSignIn(s, koa, tried, 'session.login_failed', 401, { address, reason: result.reason });
         throw new ProblemError(401, 'sign-in-failed', 'wrong user name or password');
       }
       const { user } = result;
@@ -88,7 +93,7 @@ export const sessionRoutes: RouteModule = (s) => [
       setCookie(koa, SESSION_COOKIE, id);
       setCookie(koa, PRESESSION_COOKIE, null);
       const actor: Actor = { kind: 'user', name: user._id, role: user.role };
-      await record(s, koa, actor, 'session.login', 200, { address });
+      await recordSignIn(s, koa, actor, 'session.login', 200, { address });
       return { body: { user: userBody(actor), csrfToken: s.auth.csrfToken(id) }, headers: { 'Cache-Control': 'no-store' } };
     },
   }),
@@ -114,7 +119,8 @@ export const sessionRoutes: RouteModule = (s) => [
   }),
 ];
 
-async function record(s: ApiServices, ctx: Koa.Context, actor: Actor | AnonymousActor, action: string, status: number, details: Record<string, unknown>): Promise<void> {
+/** Writes a sign-in's audit record; a failure to write is logged, the sign-in's answer stands. */
+export async function recordSignIn(s: ApiServices, ctx: Koa.Context, actor: Actor | AnonymousActor, action: string, status: number, details: Record<string, unknown>): Promise<void> {
   try {
     await s.audit.record({ actor, action, target: actor.name, method: ctx.method, path: ctx.path, status, details });
   } catch (err) {

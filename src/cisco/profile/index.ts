@@ -8,7 +8,7 @@
 export { parseProfile, profileValues } from './parse';
 export { renderProfile, renderValues, escapeText, type RenderOptions } from './render';
 export { checkTogether, validateProfile, validateValue, xmlNameOf, type RenamedParameter, type ValidationIssue } from './validate';
-export { AliasDocumentError, checkAliasMap, previewAlias, type AliasPreview, type AliasedValue } from './alias';
+export { AliasDocumentError, aliasRules, checkAliasMap, previewAlias, renderAliasDocument, type AliasPreview, type AliasedValue } from './alias';
 export {
   ProfileParseError,
   ProfileRenderError,

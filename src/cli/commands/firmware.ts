@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { apiTarget, callApi, withApiOptions, type ApiFlags } from '../api/client';
 import { json, table } from '../api/output';
 import { UsageError } from '../errors';
+import { parseWave, parseWindow, WAVE_SYNTAX, WINDOW_SYNTAX, type WaveNotation, type WindowNotation } from '../../firmware/notation';
 
 interface Policy {
   productClass: string;
@@ -38,18 +39,16 @@ function number(name: string, text: string): number {
   return n;
 }
 
-/** `10%` or `50` (devices) -> a wave. */
-function wave(text: string): { percent: number } | { count: number } {
-  const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(text.trim());
-  if (!m) throw new UsageError(`--wave takes a percentage (10%) or a device count (50), got ${JSON.stringify(text)}`);
-  return m[2] ? { percent: Number(m[1]) } : { count: Number(m[1]) };
+function wave(text: string): WaveNotation {
+  const w = parseWave(text);
+  if (!w) throw new UsageError(`--wave takes ${WAVE_SYNTAX}, got ${JSON.stringify(text)}`);
+  return w;
 }
 
-/** `mon,tue@01:00-05:00` or `22:00-02:00` -> a maintenance window. */
-function window(text: string): { days?: string[]; start: string; end: string } {
-  const m = /^(?:([a-z,]+)@)?(\d\d:\d\d)-(\d\d:\d\d)$/.exec(text.trim());
-  if (!m) throw new UsageError(`--window takes [days@]HH:MM-HH:MM (e.g. sat,sun@01:00-05:00), got ${JSON.stringify(text)}`);
-  return { ...(m[1] ? { days: m[1].split(',') } : {}), start: m[2], end: m[3] };
+function window(text: string): WindowNotation {
+  const w = parseWindow(text);
+  if (!w) throw new UsageError(`--window takes ${WINDOW_SYNTAX}, got ${JSON.stringify(text)}`);
+  return w;
 }
 
 /** `acs firmware list|get|set|pause|resume|abort|advance` against the operator API. */

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as accounts } from './accounts';
 import { register as audit } from './audit';
 import { register as devices } from './devices';
 import { register as dhcp } from './dhcp';
@@ -16,4 +17,4 @@ import { register as token } from './token';
 import { register as user } from './user';
 
 /** Every `acs` verb registers itself here; order is the order shown in `acs --help`. */
-export const commands: Array<(program: Command) => void> = [serve, migrate, token, user, devices, tasks, faults, jobs, files, profile, profiles, firmware, audit, dhcp, sim];
+export const commands: Array<(program: Command) => void> = [serve, migrate, token, user, devices, tasks, faults, jobs, files, profile, profiles, firmware, audit, dhcp, sim, accounts];

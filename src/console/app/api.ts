@@ -7,6 +7,11 @@ import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from './generated/api';
 
 let csrfToken = '';
+
+/** The session's CSRF token, for requests made outside the typed client (uploads with progress). */
+export function csrfHeader(): Record<string, string> {
+  return { 'X-CSRF-Token': csrfToken };
+}
 let onSignedOut: () => void = () => {};
 
 export function useCsrfToken(token: string): void {
@@ -32,22 +37,35 @@ const csrf: Middleware = {
 export const api = createClient<paths>({ baseUrl: '/api/v1', credentials: 'same-origin' });
 api.use(csrf);
 
+/** One field the API named in a refusal (`in`: path, query or body). */
+export interface FieldProblem {
+  in?: string;
+  field?: string;
+  message?: string;
+}
+
 /** An RFC 9457 problem document from the API, as an Error the pages can show. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    /** the fields the problem document names, for forms to show each next to its field */
-    readonly fields: { field?: string; message?: string }[] = [],
+    /** the fields the problem document names, for forms to show next to each */
+    readonly errors: FieldProblem[] = [],
   ) {
     super(message);
+  }
+
+  /** The message for one field, when the problem names it. */
+  about(field: string): string | undefined {
+    const found = this.errors.find((f) => f.field === field);
+    return found ? `${field} ${found.message ?? 'is invalid'}` : undefined;
   }
 }
 
 interface Problem {
   title?: string;
   detail?: string;
-  errors?: { field?: string; message?: string }[];
+  errors?: FieldProblem[];
 }
 
 export function problemText(status: number, problem: unknown): string {

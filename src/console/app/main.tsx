@@ -13,6 +13,9 @@ const overviewChunk = import('./pages/Overview');
 const Overview = lazy(() => overviewChunk);
 const Devices = lazy(() => import('./pages/Devices'));
 const DevicePage = lazy(() => import('./pages/Device'));
+const Firmware = lazy(() => import('./pages/Firmware'));
+const Files = lazy(() => import('./pages/Files'));
+const Administration = lazy(() => import('./pages/Administration'));
 const Jobs = lazy(() => import('./pages/Jobs'));
 const JobNew = lazy(() => import('./pages/JobNew'));
 const JobPage = lazy(() => import('./pages/Job'));
@@ -28,10 +31,10 @@ const queries = new QueryClient({
 });
 
 function Shell() {
-  const { user, signOut } = useSession();
+  const { user, signOut, can } = useSession();
   const page = usePage();
   useEffect(() => {
-    const titles = { overview: 'Overview', devices: 'Devices', device: 'Device', missing: 'Not found', jobs: 'Jobs', 'job-new': 'New job', job: 'Job' } as const;
+    const titles = { overview: 'Overview', devices: 'Devices', device: 'Device', missing: 'Not found', firmware: 'Firmware', files: 'Files', admin: 'Administration', jobs: 'Jobs', 'job-new': 'New job', job: 'Job' } as const;
     document.title = user ? `${page.name === 'device' ? page.id : titles[page.name]} · ACS console` : 'Sign in · ACS console';
   }, [page, user]);
   if (!user) return <SignIn />;
@@ -53,6 +56,17 @@ function Shell() {
           <Link href="/jobs" aria-current={current('jobs')}>
             Jobs
           </Link>
+          <Link href="/firmware" aria-current={current('firmware')}>
+            Firmware
+          </Link>
+          <Link href="/files" aria-current={current('files')}>
+            Files
+          </Link>
+          {can('listUsers') && (
+            <Link href="/admin" aria-current={current('admin')}>
+              Administration
+            </Link>
+          )}
         </nav>
         <span className="who">
           {user.name} ({user.role})
@@ -69,6 +83,9 @@ function Shell() {
           {page.name === 'jobs' && <Jobs />}
           {page.name === 'job-new' && <JobNew query={page.query} />}
           {page.name === 'job' && <JobPage key={page.id} id={page.id} />}
+          {page.name === 'firmware' && <Firmware />}
+          {page.name === 'files' && <Files />}
+          {page.name === 'admin' && <Administration />}
           {page.name === 'missing' && (
             <>
               <h1>Not found</h1>

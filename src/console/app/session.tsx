@@ -22,6 +22,8 @@ interface SessionState {
   signIn: (name: string, password: string) => Promise<void>;
   signOut: () => Promise<void>;
   expired: boolean;
+  /** single sign-on, when the server offers it: the provider's name and the link that starts it */
+  sso: { name: string; url: string } | null;
 }
 
 const SessionContext = createContext<SessionState | null>(null);
@@ -37,10 +39,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const [expired, setExpired] = useState(false);
   const [failed, setFailed] = useState<string | null>(null);
+  const [sso, setSso] = useState<SessionState['sso']>(null);
 
-  const adopt = useCallback((answer: { user?: User | null; csrfToken: string }) => {
+  const adopt = useCallback((answer: { user?: User | null; csrfToken: string; sso?: SessionState['sso'] }) => {
     useCsrfToken(answer.csrfToken);
     setUser(answer.user ?? null);
+    if (answer.sso) setSso(answer.sso);
   }, []);
 
   const load = useCallback(async () => {
@@ -81,8 +85,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [load, queries]);
 
   const value = useMemo<SessionState>(
-    () => ({ user: user ?? null, can: (op) => canCall(roles, user?.role, op), signIn, signOut, expired }),
-    [user, signIn, signOut, expired],
+    () => ({ user: user ?? null, can: (op) => canCall(roles, user?.role, op), signIn, signOut, expired, sso }),
+    [user, signIn, signOut, expired, sso],
   );
 
   if (user === undefined) {

@@ -17,7 +17,7 @@ const OUT = join(ROOT, 'dist/console');
 const STAMP = join(OUT, '.inputs-sha256');
 const GENERATED = join(ROOT, 'src/console/app/generated');
 /** What the bundle depends on: its own sources, the API declarations and the lockfile. */
-const INPUTS = ['src/console', 'src/api', 'schemas/api', 'package-lock.json'];
+const INPUTS = ['src/console', 'src/api', 'schemas/api', 'package-lock.json', 'src/firmware/notation.ts'];
 
 function files(path: string): string[] {
   const abs = join(ROOT, path);

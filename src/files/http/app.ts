@@ -10,9 +10,10 @@ import { requestId } from '../../http/request-id';
 import type { Logger } from '../../log';
 import type { DesiredConfigSource } from '../../provisioning/desired';
 import { parseUserAgent } from '../../provisioning/identity';
-import type { PhoneChannel, PhoneRequest } from '../../provisioning/phone-channel';
+import type { PhoneChannel, PhoneReply, PhoneRequest } from '../../provisioning/phone-channel';
 import type { PhoneProfiles } from '../../provisioning/phone-variants';
 import type { ProfileRenderer } from '../../provisioning/render';
+import type { RetailInit } from '../../provisioning/retail-init';
 import { FileError } from '../errors';
 import type { SignedResource, UrlSigner } from '../signing';
 import type { FileStore } from '../store';
@@ -26,6 +27,8 @@ export interface FsAppDeps {
   desired: DesiredConfigSource;
   devices: DeviceRepository;
   phones: PhoneChannel;
+  /** one-step retail binding at /cisco-init (S18) */
+  retail: RetailInit;
   /** what of a profile goes out to a requester that proved itself (a signed URL is proof) */
   phoneProfiles: PhoneProfiles;
   renderer: ProfileRenderer;
@@ -63,9 +66,10 @@ export interface FsApp {
 
 /**
  * The fs role: stored files and rendered profiles behind per-device signed URLs (what
- * Download RPCs point at), and the phones' own resync and report channel under /cisco/.
+ * Download RPCs point at), the phones' own resync and report channel under /cisco/, and the
+ * one-step retail binding at /cisco-init (retail-init.ts).
  * Every request is logged (who, what, bytes, status) in `file_transfers`. Refusals are
- * RFC 9457 problem documents, except on /cisco/ where phones get short text bodies.
+ * RFC 9457 problem documents, except on /cisco/ and /cisco-init where phones get short text bodies.
  */
 export function createFsApp(deps: FsAppDeps): FsApp {
   const app = new Koa();
@@ -128,6 +132,7 @@ async function route(ctx: Koa.Context, deps: FsAppDeps, exchange: Exchange): Pro
     if (segments[0] === 'files' && segments.length === 3) return await serveFile(ctx, deps, exchange, segments[1], segments[2]);
     if (segments[0] === 'profiles' && segments.length === 3 && segments[2] === 'config.xml') return await serveProfile(ctx, deps, exchange, segments[1]);
     if (segments[0] === 'cisco' && segments.length > 1) return await phoneChannel(ctx, deps, exchange);
+    if (segments[0] === 'cisco-init' && segments.length <= 2) return await retailInit(ctx, deps, exchange, segments[1] || undefined);
     throw new FileError(404, `nothing is served at ${ctx.path.slice(0, 200)}`);
   } catch (err) {
     if (err instanceof FileError) {
@@ -288,10 +293,21 @@ async function phoneChannel(ctx: Koa.Context, deps: FsAppDeps, exchange: Exchang
       throw new FileError(400, cut ? `upload truncated: ${e.received ?? 0} of the ${ctx.get('Content-Length') || '?'} bytes announced arrived` : `upload unreadable (${e.type ?? 'connection closed'})`);
     }
   }
+  sendPhoneReply(ctx, exchange, await deps.phones.handle(phoneRequest(ctx, deps), body));
+}
+
+/** `/cisco-init/<account>` binds the phone of the client certificate to the account; `/cisco-init` serves it. */
+async function retailInit(ctx: Koa.Context, deps: FsAppDeps, exchange: Exchange, account: string | undefined): Promise<void> {
+  exchange.entry.resource = 'profile';
+  sendPhoneReply(ctx, exchange, await deps.retail.handle(phoneRequest(ctx, deps), account));
+}
+
+/** What a phone's request carries, as the phone channels read it. */
+function phoneRequest(ctx: Koa.Context, deps: FsAppDeps): PhoneRequest {
   const socket = ctx.req.socket as Partial<TLSSocket>;
   const certificate = typeof socket.getPeerCertificate === 'function' ? peerCertificateNames(socket.getPeerCertificate()) : undefined;
-  const req: PhoneRequest = {
-    method,
+  return {
+    method: ctx.method,
     target: ctx.url,
     userAgent: ctx.get('User-Agent') || undefined,
     authorization: ctx.get('Authorization') || undefined,
@@ -302,7 +318,9 @@ async function phoneChannel(ctx: Koa.Context, deps: FsAppDeps, exchange: Exchang
     certificate: certificate ? { verified: socket.authorized === true, names: certificate } : undefined,
     certificateRequired: deps.certificateRequired,
   };
-  const reply = await deps.phones.handle(req, body);
+}
+
+function sendPhoneReply(ctx: Koa.Context, exchange: Exchange, reply: PhoneReply): void {
   if (reply.deviceId) exchange.entry.deviceId = reply.deviceId;
   if (reply.reason) exchange.entry.reason = reply.reason;
   if (reply.resource) {
@@ -317,7 +335,7 @@ async function phoneChannel(ctx: Koa.Context, deps: FsAppDeps, exchange: Exchang
 
 function problem(ctx: Koa.Context, status: number, detail: string): void {
   ctx.status = status;
-  if (ctx.path.startsWith('/cisco/')) {
+  if (ctx.path.startsWith('/cisco/') || ctx.path.startsWith('/cisco-init')) {
     ctx.type = 'text/plain';
     ctx.body = `${detail}\n`;
     return;

@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { buildCacheDir, repoRoot } from '../../../src/stores/paths';
-import { findExecutable, runCommand } from '../../../src/stores/process';
+import { repoRoot } from '../../../src/stores/paths';
+import { buildCacheDir } from '../../../tools/local-stores/paths';
+import { findExecutable, runCommand } from '../../../tools/local-stores/process';
 
 /**
  * Helm 3 for the chart tests, built from the Go module proxy into the machine's build cache (`~/.cache/cwmp-acs/helm`), with

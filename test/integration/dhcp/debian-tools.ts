@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { findExecutable } from '../../../src/stores/process';
+import { findExecutable } from '../../../tools/local-stores/process';
 
 const run = promisify(execFile);
 

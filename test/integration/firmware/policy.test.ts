@@ -1,7 +1,7 @@
 import { FileStore } from '../../../src/files';
 import type { ProvisionState } from '../../../src/reconcile';
 import { Fleet, type FleetDevice } from '../../../src/sim';
-import { freePort } from '../../../src/stores/process';
+import { freePort } from '../../../tools/local-stores/process';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../../support/acs';
 import { apiClient, type ApiClient } from '../../support/api';
 import { runCli as acsCli } from '../../support/cli';

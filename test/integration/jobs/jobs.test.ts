@@ -3,7 +3,7 @@ import { Fleet, type FleetDevice } from '../../../src/sim';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../../support/acs';
 import { apiClient, enc, eventually, type ApiClient } from '../../support/api';
 import { fromFleet, seedDevices } from '../../support/seed';
-import { FERRETDB_POOL_SIZE } from '../../../src/stores/local';
+import { FERRETDB_POOL_SIZE } from '../../../tools/local-stores';
 import { deleteKeys } from '../../support/stores';
 
 /** Bulk jobs on the real stack: BullMQ on Redis, MongoDB, simulated phones woken by connection requests. */
@@ -204,7 +204,7 @@ describe('with a worker', () => {
       [{ rpcs, target: { tag: 'a' }, rate: 'fast' }, 400, 'rate'],
       [{ rpcs, target: { tag: 'a' }, priority: 1 }, 400, 'priority'],
       [{ rpcs, target: { filter: { colour: 'red' } } }, 400, 'target.filter.colour'],
-      [{ rpcs, target: { tag: 'a' }, waves: [{ percent: 100 }, { count: 3 }] }, 400, 'waves.0'],
+      [{ rpcs, target: { tag: 'a' }, waves: [{ percent: 100 }, { count: 3 }] }, 400, 'waves.0.percent'],
       [{ rpcs, target: { tag: 'a' }, waves: [{ count: 3 }, { percent: 50, count: 4 }] }, 400, 'waves.1'],
       [{ rpcs, target: { tag: 'a' }, waves: [{ percent: 0 }] }, 400, 'waves.0.percent'],
     ];

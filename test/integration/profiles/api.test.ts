@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MappingOverrideStore } from '../../../src/provisioning';
 import { ciscoConfigHooks, Fleet, type FleetDevice } from '../../../src/sim';
-import { freePort } from '../../../src/stores/process';
+import { freePort } from '../../../tools/local-stores/process';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../../support/acs';
 import { apiClient, enc, type ApiClient } from '../../support/api';
 import { runCli as acsCli } from '../../support/cli';

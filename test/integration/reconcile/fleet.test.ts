@@ -4,7 +4,7 @@ import { DeviceVariablesStore } from '../../../src/profiles/device-variables';
 import { MappingOverrideStore } from '../../../src/provisioning';
 import type { ProvisionState } from '../../../src/reconcile';
 import { ciscoConfigHooks, Fleet, type FleetDevice, type SessionOutcome } from '../../../src/sim';
-import { freePort } from '../../../src/stores/process';
+import { freePort } from '../../../tools/local-stores/process';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../../support/acs';
 import { apiClient } from '../../support/api';
 

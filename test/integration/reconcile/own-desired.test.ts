@@ -2,7 +2,7 @@ import { request } from 'undici';
 import { parseProfile, profileValues } from '../../../src/cisco/profile';
 import { StoredDesiredConfig } from '../../../src/provisioning';
 import { ciscoConfigHooks, ciscoReport, Fleet, type FleetDevice } from '../../../src/sim';
-import { freePort } from '../../../src/stores/process';
+import { freePort } from '../../../tools/local-stores/process';
 import type { TaskDoc } from '../../../src/tasks/types';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../../support/acs';
 import { apiClient, enc, type ApiClient } from '../../support/api';

@@ -6,7 +6,7 @@ import { ProfileStore } from '../../../src/profiles/store';
 import { MappingOverrideStore, StoredDesiredConfig } from '../../../src/provisioning';
 import { ChangeMarker, HistoryStore, type ProvisionState } from '../../../src/reconcile';
 import { ciscoConfigHooks, Fleet, type FleetDevice } from '../../../src/sim';
-import { freePort } from '../../../src/stores/process';
+import { freePort } from '../../../tools/local-stores/process';
 import { TaskRepository } from '../../../src/tasks/repository';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../../support/acs';
 import { eventually } from '../../support/api';

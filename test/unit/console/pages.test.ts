@@ -6,6 +6,8 @@ describe('console pages', () => {
     expect(pageOf('/devices', '?q=00-1A-2B')).toEqual({ name: 'devices', search: '00-1A-2B' });
     expect(pageOf('/devices', '')).toEqual({ name: 'devices', search: '' });
     expect(pageOf('/nope', '')).toEqual({ name: 'missing', path: '/nope' });
+    expect(pageOf('/firmware', '')).toEqual({ name: 'firmware' });
+    expect(pageOf('/files', '')).toEqual({ name: 'files' });
     expect(pageOf('/devices/a/b', '')).toEqual({ name: 'missing', path: '/devices/a/b' });
   });
 

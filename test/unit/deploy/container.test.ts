@@ -129,6 +129,14 @@ describe('Dockerfile', () => {
     const exclusions = ignore.filter((line) => line.trim() !== '' && !line.startsWith('#') && !line.startsWith('!'));
     expect(exclusions).toEqual(['*']);
   });
+
+  it('keeps the development stores (tools/local-stores) and their dependencies out of the image', () => {
+    const ignore = read('.dockerignore').split('\n');
+    expect(ignore.filter((line) => line.startsWith('!tools'))).toEqual(['!tools/build.js']);
+    const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    expect(pkg.dependencies).not.toHaveProperty('proper-lockfile');
+    expect(pkg.devDependencies).toHaveProperty('proper-lockfile');
+  });
 });
 
 describe('docker-compose.yml', () => {

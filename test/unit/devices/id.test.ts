@@ -1,4 +1,4 @@
-import { deviceKey, escapeKey, parseDeviceKey, unescapeKey } from '../../../src/devices/id';
+import { MAX_DEVICE_KEY_LENGTH, deviceKey, escapeKey, isDeviceKey, parseDeviceKey, unescapeKey } from '../../../src/devices/id';
 
 describe('device ids', () => {
   it('joins OUI, product class and serial with their own dashes escaped', () => {
@@ -23,6 +23,17 @@ describe('device ids', () => {
 
   it.each(['', 'a-b', 'a-b-c-d', 'a-b-%zz', 'a-b-c d', '-b-c', 'a-b-', '--'])('refuses %j as a device id', (text) => {
     expect(parseDeviceKey(text)).toBeUndefined();
+  });
+
+  it('takes every id an Inform within TR-069 bounds can produce, however long its escapes make it', () => {
+    // string(64) of printable ASCII that all escapes: 3 characters each, 392 in the id
+    const id = deviceKey({ oui: '00562B', productClass: '/'.repeat(64), serialNumber: '.'.repeat(64) });
+    expect(id.length).toBeGreaterThan(256);
+    expect(isDeviceKey(id)).toBe(true);
+  });
+
+  it.each(['a-b-c-d', 'a-b-%zz', '', `a-b-${'c'.repeat(MAX_DEVICE_KEY_LENGTH)}`])('isDeviceKey refuses %j', (text) => {
+    expect(isDeviceKey(text)).toBe(false);
   });
 
   it('escapes MongoDB-hostile keys reversibly', () => {

@@ -22,9 +22,12 @@ describe('nextHop', () => {
 describe('checkUpgradePath', () => {
   it('refuses stages not below the target, loads below the floor, and versions that do not parse', () => {
     expect(checkUpgradePath(path)).toEqual([]);
-    expect(checkUpgradePath({ ...path, stages: ['sip88xx.12-1-1MPP'] })).toEqual(['stage sip88xx.12-1-1MPP is not below the target sip88xx.12-0-3MPP-1']);
-    expect(checkUpgradePath({ ...path, floor: 'sip88xx.12-0-0MPP' })).toEqual(['sip88xx.11-3-1MPP-2 is below the downgrade floor sip88xx.12-0-0MPP']);
-    expect(checkUpgradePath({ ...path, target: 'latest' })).toEqual(['"latest" is not a firmware version like sip88xx.12-0-1MPP']);
-    expect(checkUpgradePath({ ...path, stages: ['sip78xx.11-0-1MPP'] })).toEqual(['stage sip78xx.11-0-1MPP and target sip88xx.12-0-3MPP-1 are of different series', 'sip78xx.11-0-1MPP and the floor sip88xx.11-0-1MPP are of different series']);
+    expect(checkUpgradePath({ ...path, stages: ['sip88xx.12-1-1MPP'] })).toEqual([{ field: 'stages.0', message: 'stage sip88xx.12-1-1MPP is not below the target sip88xx.12-0-3MPP-1' }]);
+    expect(checkUpgradePath({ ...path, floor: 'sip88xx.12-0-0MPP' })).toEqual([{ field: 'stages.0', message: 'sip88xx.11-3-1MPP-2 is below the downgrade floor sip88xx.12-0-0MPP' }]);
+    expect(checkUpgradePath({ ...path, target: 'latest' })).toEqual([{ field: 'target', message: '"latest" is not a firmware version like sip88xx.12-0-1MPP' }]);
+    expect(checkUpgradePath({ ...path, stages: ['sip78xx.11-0-1MPP'] })).toEqual([
+      { field: 'stages.0', message: 'stage sip78xx.11-0-1MPP and target sip88xx.12-0-3MPP-1 are of different series' },
+      { field: 'stages.0', message: 'sip78xx.11-0-1MPP and the floor sip88xx.11-0-1MPP are of different series' },
+    ]);
   });
 });

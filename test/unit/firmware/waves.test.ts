@@ -13,10 +13,14 @@ describe('wave arithmetic', () => {
 
   it('refuses waves that are not cumulative or malformed', () => {
     expect(checkWaves(rules.waves)).toEqual([]);
-    expect(checkWaves([{ percent: 50 }, { percent: 10 }])).toEqual(['waves.1: waves are cumulative, so percentages cannot decrease']);
-    expect(checkWaves([{ percent: 100 }, { count: 3 }])).toEqual(['waves.0: a 100 % wave must be the last']);
-    expect(checkWaves([{ percent: 0 }, { count: 1.5 }, {}])).toEqual(['waves.0.percent must be above 0 and at most 100', 'waves.1.count must be a positive integer', 'waves.2 needs exactly one of percent and count']);
-    expect(checkWaves([])).toEqual(['waves must list at least one wave']);
+    expect(checkWaves([{ percent: 50 }, { percent: 10 }])).toEqual([{ field: 'waves.1.percent', message: 'waves.1: waves are cumulative, so percentages cannot decrease' }]);
+    expect(checkWaves([{ percent: 100 }, { count: 3 }])).toEqual([{ field: 'waves.0.percent', message: 'waves.0: a 100 % wave must be the last' }]);
+    expect(checkWaves([{ percent: 0 }, { count: 1.5 }, {}])).toEqual([
+      { field: 'waves.0.percent', message: 'waves.0.percent must be above 0 and at most 100' },
+      { field: 'waves.1.count', message: 'waves.1.count must be a positive integer' },
+      { field: 'waves.2', message: 'waves.2 needs exactly one of percent and count' },
+    ]);
+    expect(checkWaves([])).toEqual([{ field: 'waves', message: 'waves must list at least one wave' }]);
   });
 
   it('pauses once enough results show a fault rate above the threshold', () => {

@@ -25,7 +25,10 @@ describe('maintenance windows', () => {
   });
 
   it('refuses malformed windows', () => {
-    expect(checkWindows([{ start: '25:00', end: '01:00' }, { start: '01:00', end: '01:00' }], 0)).toEqual(['windows.0.start: "25:00" is not HH:MM', 'windows.1: start and end are equal (an empty window)']);
-    expect(checkWindows([], 900)).toEqual(['utcOffsetMinutes must be an integer between -840 and 840']);
+    expect(checkWindows([{ start: '25:00', end: '01:00' }, { start: '01:00', end: '01:00' }], 0)).toEqual([
+      { field: 'windows.0.start', message: 'windows.0.start: "25:00" is not HH:MM' },
+      { field: 'windows.1.end', message: 'windows.1: start and end are equal (an empty window)' },
+    ]);
+    expect(checkWindows([], 900)).toEqual([{ field: 'utcOffsetMinutes', message: 'utcOffsetMinutes must be an integer between -840 and 840' }]);
   });
 });

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { findRunningLocalStores } from '../../../src/stores/local';
+import { findRunningLocalStores } from '../../../src/stores/running';
 
 describe('findRunningLocalStores', () => {
   let dataDir: string;

@@ -1,9 +1,12 @@
 /** Which page a console path shows (the server answers every one with index.html). */
-export type Page = { name: 'overview' } | { name: 'devices'; search: string } | { name: 'device'; id: string } | { name: 'missing'; path: string } | JobsPage;
+export type Page = { name: 'overview' } | { name: 'devices'; search: string } | { name: 'device'; id: string } | { name: 'missing'; path: string } | { name: 'firmware' } | { name: 'files' } | { name: 'admin' } | JobsPage;
 export type JobsPage = { name: 'jobs' } | { name: 'job-new'; query: string } | { name: 'job'; id: string };
 
 export function pageOf(path: string, query: string): Page {
   if (path === '/' || path === '') return { name: 'overview' };
+  if (path === '/firmware') return { name: 'firmware' };
+  if (path === '/files') return { name: 'files' };
+  if (path === '/admin') return { name: 'admin' };
   const jobs = jobsPageOf(path, query);
   if (jobs) return jobs;
   if (path === '/devices') return { name: 'devices', search: new URLSearchParams(query).get('q') ?? '' };

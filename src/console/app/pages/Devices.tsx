@@ -3,7 +3,8 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type RowSelectionState } from '@tanstack/react-table';
 import { api, must } from '../api';
 import { age, onlineState } from '../lib/format';
-import { eachLimited, FIRST_PAGE, nextPage, pageNumber, previousPage, sortDirection, toggleSort, type DeviceSort, type SortColumn } from '../lib/paging';
+import { Pager } from '../components/Pager';
+import { eachLimited, FIRST_PAGE, sortDirection, toggleSort, type DeviceSort, type SortColumn } from '../lib/paging';
 import { newJobLink } from '../lib/jobs';
 import { parseSearch } from '../lib/search';
 import { devicePath, Link, navigate } from '../router';
@@ -174,15 +175,7 @@ export default function Devices({ initialSearch }: { initialSearch: string }) {
         {page.data?.matchesTruncated && <p role="status">More devices match than one search selects; type more of the value to narrow it.</p>}
         {page.isPending && <p role="status">Searching…</p>}
       </div>
-      <nav className="pager" aria-label="Pages of devices">
-        <button type="button" onClick={() => setTrail(previousPage(trail))} disabled={!trail.previous.length}>
-          Previous page
-        </button>
-        <span>{`Page ${pageNumber(trail)}`}</span>
-        <button type="button" onClick={() => setTrail(nextPage(trail, page.data?.nextCursor))} disabled={!page.data?.nextCursor || page.isPlaceholderData}>
-          Next page
-        </button>
-      </nav>
+      <Pager label="Pages of devices" trail={trail} onChange={setTrail} nextCursor={page.isPlaceholderData ? undefined : page.data?.nextCursor} />
     </>
   );
 }

@@ -7,7 +7,8 @@ import { JobProgressBar } from '../jobs/Progress';
 import { ACTIVE_REFETCH_MS, useJobLive } from '../jobs/live';
 import { dateTime, taskOutcome } from '../lib/format';
 import { isActive, jobFigures, wavesReleased } from '../lib/jobs';
-import { FIRST_PAGE, nextPage, pageNumber, previousPage } from '../lib/paging';
+import { FIRST_PAGE } from '../lib/paging';
+import { Pager } from '../components/Pager';
 import { devicePath, Link } from '../router';
 import { useSession } from '../session';
 import type { components } from '../generated/api';
@@ -217,15 +218,7 @@ function Results({ jobId }: { jobId: string }) {
         </tbody>
       </table>
       {tasks.data && !tasks.data.items.length && <p role="status">No result yet.</p>}
-      <nav className="pager" aria-label="Pages of results">
-        <button type="button" onClick={() => setTrail(previousPage(trail))} disabled={!trail.previous.length}>
-          Previous page
-        </button>
-        <span>{`Page ${pageNumber(trail)}`}</span>
-        <button type="button" onClick={() => setTrail(nextPage(trail, tasks.data?.nextCursor))} disabled={!tasks.data?.nextCursor || tasks.isPlaceholderData}>
-          Next page
-        </button>
-      </nav>
+      <Pager label="Pages of results" trail={trail} onChange={setTrail} nextCursor={tasks.isPlaceholderData ? undefined : tasks.data?.nextCursor} />
     </section>
   );
 }

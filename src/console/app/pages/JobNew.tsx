@@ -10,7 +10,7 @@ type Preview = { devices: number; sample: string[] };
 
 /** The problems of a failed request, by form field: the form keeps what was typed. */
 function refusal(err: unknown): FieldErrors {
-  return err instanceof ApiError ? fieldErrors(err.fields, err.message) : { form: (err as Error).message };
+  return err instanceof ApiError ? fieldErrors(err.errors, err.message) : { form: (err as Error).message };
 }
 
 /** A labelled field with the API's message about it right below, tied by aria-describedby. */

@@ -6,7 +6,8 @@ import { ACTIVE_REFETCH_MS, useJobLive } from '../jobs/live';
 import { age } from '../lib/format';
 import { finishingRate, isActive, jobFigures, type Sample } from '../lib/jobs';
 import { jobPath } from '../lib/pages';
-import { FIRST_PAGE, nextPage, pageNumber, previousPage } from '../lib/paging';
+import { FIRST_PAGE } from '../lib/paging';
+import { Pager } from '../components/Pager';
 import { Link } from '../router';
 import { useSession } from '../session';
 
@@ -99,15 +100,7 @@ export default function Jobs() {
         {jobs.data && !jobs.data.items.length && <p role="status">No job yet.</p>}
         {jobs.isPending && <p role="status">Loading the jobs…</p>}
       </div>
-      <nav className="pager" aria-label="Pages of jobs">
-        <button type="button" onClick={() => setTrail(previousPage(trail))} disabled={!trail.previous.length}>
-          Previous page
-        </button>
-        <span>{`Page ${pageNumber(trail)}`}</span>
-        <button type="button" onClick={() => setTrail(nextPage(trail, jobs.data?.nextCursor))} disabled={!jobs.data?.nextCursor || jobs.isPlaceholderData}>
-          Next page
-        </button>
-      </nav>
+      <Pager label="Pages of jobs" trail={trail} onChange={setTrail} nextCursor={jobs.isPlaceholderData ? undefined : jobs.data?.nextCursor} />
     </>
   );
 }

@@ -1,9 +1,20 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { ssoErrorText } from '../lib/signin-errors';
 import { useSession } from '../session';
 
+/** The refusal single sign-on came back with (`?signin_error=`), read once from the address. */
+function useSsoRefusal(): string | null {
+  const [reason] = useState(() => new URLSearchParams(location.search).get('signin_error'));
+  useEffect(() => {
+    if (reason) history.replaceState(null, '', location.pathname);
+  }, [reason]);
+  return reason;
+}
+
 export function SignIn() {
-  const { signIn, expired } = useSession();
-  const [error, setError] = useState<string | null>(null);
+  const { signIn, expired, sso } = useSession();
+  const refusal = ssoErrorText(useSsoRefusal(), sso?.name ?? 'Single sign-on');
+  const [error, setError] = useState<string | null>(refusal);
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -35,6 +46,15 @@ export function SignIn() {
         <button type="submit" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        {sso && (
+          <>
+            <p className="or">or</p>
+            {/* a navigation, not a fetch: the provider's pages take over the window */}
+            <a className="button" href={sso.url}>
+              Sign in with {sso.name}
+            </a>
+          </>
+        )}
       </form>
     </main>
   );

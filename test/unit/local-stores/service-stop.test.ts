@@ -7,7 +7,7 @@ import path from 'node:path';
  * exits with code 0 and hides every failed test. Run in a child so an early exit is observable.
  */
 it('keeps the process alive while a stopping service exits, so the exit code set after it stands', () => {
-  const processModule = path.resolve(__dirname, '../../../src/stores/process.ts');
+  const processModule = path.resolve(__dirname, '../../../tools/local-stores/process.ts');
   const script = `
     const { transformFileSync } = require('@swc/core');
     require.extensions['.ts'] = (m, file) =>

@@ -1,35 +1,16 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { StoreError } from './errors';
+import { StoreError } from '../../src/stores/errors';
+import type { LocalStores, LocalStoresOptions } from '../../src/stores/local-stores';
+import { DEFAULT_DATABASE, mongoAnswers, redactMongoUrl } from '../../src/stores/mongo';
+import { defaultDataDir } from '../../src/stores/paths';
+import { redactRedisUrl, redisAnswers } from '../../src/stores/redis';
+import { findRunningLocalStores, LOCAL_STORES_STATE_FILE, type RunningStores } from '../../src/stores/running';
 import { ensureFerretdbBinary } from './ferretdb/build';
-import { DEFAULT_DATABASE, mongoAnswers, redactMongoUrl } from './mongo';
-import { defaultDataDir } from './paths';
-import { findExecutable, freePort, isAlive, runCommand, startService, stderrLog, waitUntilReady, type Service, type StoreLog } from './process';
-import { redactRedisUrl, redisAnswers } from './redis';
-
-export interface LocalStores {
-  mongodbUrl: string;
-  redisUrl: string;
-  /** stops the stores this call started (none when it found them running) */
-  stop(): Promise<void>;
-}
-
-export interface LocalStoresOptions {
-  /** build output, state and (by default) FerretDB data; default `<repo>/.data` */
-  dataDir?: string;
-  /** where a started MongoDB/FerretDB keeps its data; default `<dataDir>/ferretdb` (or `mongod`) */
-  storageDir?: string;
-  /** record the stores in `<dataDir>/local-stores.json` for CLI commands of this checkout */
-  writeStateFile?: boolean;
-  env?: NodeJS.ProcessEnv;
-  log?: StoreLog;
-  /** the shared Redis tried when REDIS_URL is unset (default redis://127.0.0.1:6379) */
-  defaultRedisUrl?: string;
-}
+import { findExecutable, freePort, runCommand, startService, stderrLog, waitUntilReady, type Service, type StoreLog } from './process';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-const STATE_FILE = 'local-stores.json';
 const START_TIMEOUT_MS = 60_000;
 const START_ATTEMPTS = 3;
 
@@ -38,6 +19,7 @@ const START_ATTEMPTS = 3;
  * MONGODB_URL / REDIS_URL when set, else what runs locally, else store processes started
  * here (FerretDB built from source when no mongod exists).
  */
+/** Implements LocalStoresTool (src/stores/local-stores.ts), which loads this module by path. */
 export async function ensureLocalStores(options: LocalStoresOptions = {}): Promise<LocalStores> {
   const env = options.env ?? process.env;
   const log = options.log ?? stderrLog;
@@ -55,7 +37,7 @@ export async function ensureLocalStores(options: LocalStoresOptions = {}): Promi
     const redisUrl = env.REDIS_URL
       ? await requireAnswer('REDIS_URL', env.REDIS_URL, redactRedisUrl, redisAnswers)
       : (reuse?.redisUrl ?? ((await redisAnswers(defaultRedisUrl)) ? defaultRedisUrl : await startRedis(dataDir, env, log, started, defaultRedisUrl)));
-    const stateFile = path.join(dataDir, STATE_FILE);
+    const stateFile = path.join(dataDir, LOCAL_STORES_STATE_FILE);
     const writesState = Boolean(options.writeStateFile && started.length > 0);
     if (writesState) {
       await mkdir(dataDir, { recursive: true });
@@ -95,29 +77,6 @@ async function runningElsewhere(dataDir: string, log: StoreLog): Promise<Running
   if (!running || !(await mongoAnswers(running.mongodbUrl))) return undefined;
   log(`local stores: using those started by pid ${running.pid} (${running.mongodbUrl}, ${running.redisUrl})`);
   return running;
-}
-
-export interface RunningStores {
-  mongodbUrl: string;
-  redisUrl: string;
-  pid: number;
-}
-
-/**
- * The stores `npm start` of this checkout is running, if its process is still alive; lets CLI
- * commands (`acs migrate`, ...) reach them when MONGODB_URL/REDIS_URL are unset.
- */
-export function findRunningLocalStores(dataDir: string = defaultDataDir()): RunningStores | undefined {
-  let state: unknown;
-  try {
-    state = JSON.parse(readFileSync(path.join(dataDir, STATE_FILE), 'utf8'));
-  } catch {
-    return undefined;
-  }
-  if (typeof state !== 'object' || state === null) return undefined;
-  const { mongodbUrl, redisUrl, pid } = state as Record<string, unknown>;
-  if (typeof mongodbUrl !== 'string' || typeof redisUrl !== 'string' || typeof pid !== 'number') return undefined;
-  return isAlive(pid) ? { mongodbUrl, redisUrl, pid } : undefined;
 }
 
 /** Starts a store on a free port, retrying when another process took the port first. */

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, copyFile, cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { StoreError } from '../errors';
+import { StoreError } from '../../../src/stores/errors';
 import { buildCacheDir, ferretdbModuleDir } from '../paths';
 import { findExecutable, runCommand, type StoreLog } from '../process';
 import { applyPatch, FERRETDB_OVERLAY_DIR, FERRETDB_PATCHES } from './patches';

@@ -3,21 +3,11 @@ import { accessSync, constants } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { StoreError } from './errors';
+import { StoreError } from '../../src/stores/errors';
+import type { StoreLog } from '../../src/stores/local-stores';
 
-/** Where progress of the local stores goes (stderr by default). */
-export type StoreLog = (message: string) => void;
+export type { StoreLog };
 export const stderrLog: StoreLog = (message) => process.stderr.write(`${message}\n`);
-
-/** Whether a process with this pid exists (ours or another user's). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The first executable called `name` on PATH, then in `extraDirs`. */
 export function findExecutable(name: string, extraDirs: string[] = []): string | undefined {

@@ -1,4 +1,4 @@
-import { applyPatch, FERRETDB_PATCHES, type SourcePatch } from '../../../src/stores/ferretdb/patches';
+import { applyPatch, FERRETDB_PATCHES, type SourcePatch } from '../../../tools/local-stores/ferretdb/patches';
 
 const patch: SourcePatch = { file: 'a.go', original: 'x := 1\n', replacement: 'x := 2\n', why: 'test' };
 

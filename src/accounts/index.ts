@@ -1,0 +1,1 @@
+export { AccountStore, accountCodeProblem, type AccountDoc, type BindOutcome, type BoundPhone, type UnbindOutcome } from './store';
