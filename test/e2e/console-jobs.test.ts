@@ -68,6 +68,14 @@ async function check(page: Page, name: string): Promise<void> {
 
 const jobs = () => acs.stores.db.collection('jobs');
 
+/** The refusal shown under the input with this label, once it shows; the input points at it for screen readers. */
+async function fieldError(page: Page, label: string): Promise<string> {
+  const error = page.locator('.field', { has: page.getByLabel(label, { exact: true }) }).locator('.field-error');
+  await error.waitFor();
+  expect((await page.getByLabel(label, { exact: true }).getAttribute('aria-describedby'))?.split(' ')).toContain(await error.getAttribute('id'));
+  return (await error.textContent()) ?? '';
+}
+
 it('an operator tags three phones, previews and starts a job on the tag, and watches it reach 100 %', async () => {
   const tagged = fleet.devices.slice(0, 3);
   const { page, errors } = await openConsole('olivia');
@@ -101,10 +109,7 @@ it('an operator tags three phones, previews and starts a job on the tag, and wat
   // an invalid rate: the API's refusal sits on the rate field, and nothing typed is lost
   await page.getByLabel('Rate (devices released per second)').fill('0');
   await page.getByRole('button', { name: 'Start the job on 3 devices' }).click();
-  const rateError = page.locator('#job-rate-error');
-  await rateError.waitFor();
-  expect(await rateError.textContent()).toContain('> 0');
-  expect(await page.getByLabel('Rate (devices released per second)').getAttribute('aria-describedby')).toBe('job-rate-error');
+  expect(await fieldError(page, 'Rate (devices released per second)')).toContain('> 0');
   expect(await page.getByLabel('Tag', { exact: true }).inputValue()).toBe(TAG);
   expect(await page.locator('#step-1-value').inputValue()).toBe('1800');
   expect(await page.getByLabel('Name (optional)').inputValue()).toBe('interval push');
@@ -154,8 +159,7 @@ it('a job in waves pauses after each wave until resumed, then runs to the end', 
   await page.getByLabel('Waves (optional)').fill('100%, 1');
   await page.getByRole('button', { name: 'Preview the devices' }).click();
   await page.getByRole('button', { name: 'Start the job on 2 devices' }).click();
-  await page.locator('#job-waves-error').waitFor();
-  expect(await page.locator('#job-waves-error').textContent()).toContain('100 % wave must be the last');
+  expect(await fieldError(page, 'Waves (optional)')).toContain('100 % wave must be the last');
   expect(await page.getByLabel('Waves (optional)').inputValue()).toBe('100%, 1');
   await page.getByLabel('Waves (optional)').fill('1');
   await page.getByRole('button', { name: 'Start the job on 2 devices' }).click();

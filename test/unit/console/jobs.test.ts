@@ -1,4 +1,4 @@
-import { emptyForm, fieldErrors, finishingRate, formField, formFromQuery, formTarget, isActive, jobFigures, jobRequest, newJobLink, parseWaves, wavesReleased } from '../../../src/console/app/lib/jobs';
+import { emptyForm, finishingRate, formField, formFromQuery, formTarget, isActive, jobFigures, jobRequest, newJobLink, parseWaves, wavesReleased } from '../../../src/console/app/lib/jobs';
 
 const counts = { pending: 0, sent: 0, done: 0, fault: 0, expired: 0, cancelled: 0 };
 
@@ -98,12 +98,6 @@ describe('console job form', () => {
     expect(formField('target.deviceIds.3')).toBe('target');
     expect(formField('target.filter.params')).toBe('target');
     expect(formField('waves.1.percent')).toBe('waves');
-    expect(formField('')).toBe('form');
-    expect(formField(undefined)).toBe('form');
-    expect(fieldErrors([{ field: 'rate', message: 'must be > 0' }, { field: 'target.deviceIds.0', message: 'device a does not exist' }, { field: 'target.deviceIds.1', message: 'device b does not exist' }], 'refused')).toEqual({
-      rate: 'must be > 0',
-      target: 'device a does not exist; device b does not exist',
-    });
-    expect(fieldErrors([], 'HTTP 500')).toEqual({ form: 'HTTP 500' });
+    expect(formField('priority')).toBeUndefined();
   });
 });

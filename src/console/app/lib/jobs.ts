@@ -118,7 +118,7 @@ const split = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 
 export type Target = { deviceIds: string[] } | { tag: string } | { filter: { tags?: string[]; productClass?: string; softwareVersion?: string } };
 
-/** What this form's problems are before anything is sent, by form field. */
+/** What this form's problems are before anything is sent, by form input. */
 export type FieldErrors = Record<string, string>;
 
 /** The target as the API takes it, or the form field that cannot become one. */
@@ -189,25 +189,16 @@ export function jobRequest(form: JobForm): { body: Record<string, unknown> } | {
 }
 
 /**
- * The form field an API refusal names: `rpcs.1.parameterList.0.value` belongs to step 2,
- * `target.deviceIds.3` to the target, `rate` to the rate; a refusal of the whole body to the form.
+ * The form input an API refusal names: `rpcs.1.parameterList.0.value` belongs to step 2,
+ * `target.deviceIds.3` to the target, `rate` to the rate; undefined for what no input holds
+ * (for lib/forms' formErrors).
  */
-export function formField(apiField: string | undefined): string {
-  if (!apiField) return 'form';
+export function formField(apiField: string): string | undefined {
   const parts = apiField.split('.');
   if (parts[0] === 'rpcs') return parts[1] !== undefined && /^\d+$/.test(parts[1]) ? `rpcs.${parts[1]}` : 'rpcs';
   if (parts[0] === 'target' || parts[0] === 'scan') return 'target';
-  return parts[0]!;
+  // anything else the form has no input for goes to the top of the form
+  return FORM_INPUTS.has(parts[0]!) ? parts[0] : undefined;
 }
 
-/** Field problems of a refusal grouped by form field (several on one field joined). */
-export function fieldErrors(problems: readonly { field?: string; message?: string }[], fallback: string): FieldErrors {
-  const out: FieldErrors = {};
-  for (const p of problems) {
-    const key = formField(p.field);
-    const text = p.message ?? 'is invalid';
-    out[key] = out[key] ? `${out[key]}; ${text}` : text;
-  }
-  if (!Object.keys(out).length) out.form = fallback;
-  return out;
-}
+const FORM_INPUTS = new Set(['name', 'rate', 'waves', 'connectionRequest', 'paused']);

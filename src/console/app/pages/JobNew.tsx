@@ -1,54 +1,38 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { api, ApiError, must } from '../api';
-import { fieldErrors, formFromQuery, formTarget, jobRequest, NEW_STEP, STEP_METHODS, VALUE_TYPES, type FieldErrors, type JobForm, type Step } from '../lib/jobs';
+import { Field, FormAlert } from '../components/Field';
+import { formErrors, NO_ERRORS, type FormErrors } from '../lib/forms';
+import { formField, formFromQuery, formTarget, jobRequest, NEW_STEP, STEP_METHODS, VALUE_TYPES, type FieldErrors, type JobForm, type Step } from '../lib/jobs';
 import { jobPath } from '../lib/pages';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
 
 type Preview = { devices: number; sample: string[] };
 
-/** The problems of a failed request, by form field: the form keeps what was typed. */
-function refusal(err: unknown): FieldErrors {
-  return err instanceof ApiError ? fieldErrors(err.errors, err.message) : { form: (err as Error).message };
+/** The problems of a failed request, by form input: the form keeps what was typed. */
+function refusal(err: unknown): FormErrors {
+  return err instanceof ApiError ? formErrors(err.message, err.errors, formField) : { fields: {}, general: [(err as Error).message] };
 }
 
-/** A labelled field with the API's message about it right below, tied by aria-describedby. */
-function Field({ id, label, error, children, hint }: { id: string; label: string; error?: string; hint?: ReactNode; children: (describedBy: string | undefined) => ReactNode }) {
-  const described = [error ? `${id}-error` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
-  return (
-    <div className={`field${error ? ' invalid' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      {children(described)}
-      {hint && (
-        <span id={`${id}-hint`} className="hint">
-          {hint}
-        </span>
-      )}
-      {error && (
-        <span id={`${id}-error`} className="error" role="alert">
-          {error}
-        </span>
-      )}
-    </div>
-  );
-}
+const local = (fields: FieldErrors): FormErrors => ({ fields, general: [] });
 
 export default function JobNew({ query }: { query: string }) {
   const { can } = useSession();
   const [form, setForm] = useState<JobForm>(() => formFromQuery(query));
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const [problems, setProblems] = useState<FormErrors>(NO_ERRORS);
+  const errors = problems.fields;
   const [preview, setPreview] = useState<Preview | null>(null);
 
   const check = useMutation({
     mutationFn: (body: { target: never }) => must(api.POST('/jobs/preview', { body })),
     onSuccess: (p) => setPreview(p),
-    onError: (err) => setErrors(refusal(err)),
+    onError: (err) => setProblems(refusal(err)),
   });
   const start = useMutation({
     mutationFn: (body: never) => must(api.POST('/jobs', { body })),
     onSuccess: (job) => navigate(jobPath(job.id)),
-    onError: (err) => setErrors(refusal(err)),
+    onError: (err) => setProblems(refusal(err)),
   });
 
   if (!can('createJob')) {
@@ -69,14 +53,14 @@ export default function JobNew({ query }: { query: string }) {
 
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    setErrors({});
+    setProblems(NO_ERRORS);
     if (!preview) {
       const target = formTarget(form);
-      if ('errors' in target) return setErrors(target.errors);
+      if ('errors' in target) return setProblems(local(target.errors));
       return check.mutate({ target: target.target } as { target: never });
     }
     const request = jobRequest(form);
-    if ('errors' in request) return setErrors(request.errors);
+    if ('errors' in request) return setProblems(local(request.errors));
     start.mutate(request.body as never);
   };
 
@@ -87,14 +71,10 @@ export default function JobNew({ query }: { query: string }) {
         <Link href="/jobs">Jobs</Link> / <span>New job</span>
       </p>
       <h1>New job</h1>
-      <form className="job-form" onSubmit={submit} aria-describedby={errors.form ? 'form-error' : undefined} noValidate>
-        {errors.form && (
-          <p id="form-error" className="error" role="alert">
-            {errors.form}
-          </p>
-        )}
-        <Field id="job-name" label="Name (optional)" error={errors.name}>
-          {(d) => <input id="job-name" value={form.name} maxLength={128} onChange={(e) => edit({ name: e.target.value })} aria-describedby={d} aria-invalid={!!errors.name} />}
+      <form className="job-form" onSubmit={submit} noValidate>
+        <FormAlert messages={problems.general} />
+        <Field name="name" label="Name (optional)" error={errors.name}>
+          {(c) => <input {...c} value={form.name} maxLength={128} onChange={(e) => edit({ name: e.target.value })} />}
         </Field>
 
         <fieldset>
@@ -114,18 +94,18 @@ export default function JobNew({ query }: { query: string }) {
             ))}
           </div>
           {form.targetKind === 'tag' && (
-            <Field id="target" label="Tag" error={errors.target}>
-              {(d) => <input id="target" value={form.tag} onChange={(e) => edit({ tag: e.target.value }, true)} aria-describedby={d} aria-invalid={!!errors.target} />}
+            <Field name="tag" label="Tag" error={errors.target}>
+              {(c) => <input {...c} value={form.tag} onChange={(e) => edit({ tag: e.target.value }, true)} />}
             </Field>
           )}
           {form.targetKind === 'filter' && (
-            <Field id="target" label="Search filter" error={errors.target} hint={<>As on the Devices page: <code>tag:NAME</code>, <code>class:CP-8851-3PCC</code>, <code>version:12.0.1</code>.</>}>
-              {(d) => <input id="target" value={form.search} onChange={(e) => edit({ search: e.target.value }, true)} aria-describedby={d} aria-invalid={!!errors.target} />}
+            <Field name="search" label="Search filter" error={errors.target} hint="As on the Devices page: tag:NAME, class:CP-8851-3PCC, version:12.0.1.">
+              {(c) => <input {...c} value={form.search} onChange={(e) => edit({ search: e.target.value }, true)} />}
             </Field>
           )}
           {form.targetKind === 'deviceIds' && (
-            <Field id="target" label="Device ids, one a line" error={errors.target}>
-              {(d) => <textarea id="target" rows={4} value={form.deviceIds} onChange={(e) => edit({ deviceIds: e.target.value }, true)} aria-describedby={d} aria-invalid={!!errors.target} />}
+            <Field name="deviceIds" label="Device ids, one a line" error={errors.target}>
+              {(c) => <textarea {...c} rows={4} value={form.deviceIds} onChange={(e) => edit({ deviceIds: e.target.value }, true)} />}
             </Field>
           )}
         </fieldset>
@@ -158,11 +138,11 @@ export default function JobNew({ query }: { query: string }) {
 
         <fieldset>
           <legend>Pace</legend>
-          <Field id="job-rate" label="Rate (devices released per second)" error={errors.rate}>
-            {(d) => <input id="job-rate" inputMode="decimal" value={form.rate} onChange={(e) => edit({ rate: e.target.value })} aria-describedby={d} aria-invalid={!!errors.rate} />}
+          <Field name="rate" label="Rate (devices released per second)" error={errors.rate}>
+            {(c) => <input {...c} inputMode="decimal" value={form.rate} onChange={(e) => edit({ rate: e.target.value })} />}
           </Field>
-          <Field id="job-waves" label="Waves (optional)" error={errors.waves} hint={<>Cumulative: <code>10%, 50%</code> or <code>5, 20</code> devices. The job pauses after each wave until resumed.</>}>
-            {(d) => <input id="job-waves" value={form.waves} onChange={(e) => edit({ waves: e.target.value })} aria-describedby={d} aria-invalid={!!errors.waves} />}
+          <Field name="waves" label="Waves (optional)" error={errors.waves} hint="Cumulative: 10%, 50% or 5, 20 devices. The job pauses after each wave until resumed.">
+            {(c) => <input {...c} value={form.waves} onChange={(e) => edit({ waves: e.target.value })} />}
           </Field>
           <label className="check">
             <input type="checkbox" checked={form.connectionRequest} onChange={(e) => edit({ connectionRequest: e.target.checked })} />
