@@ -5,6 +5,7 @@ import { leaves, parsePath, subtree } from '../devices/params';
 import type { DeviceDoc, ParamLeaf, ParamTree } from '../devices/types';
 import type { JobProgress } from '../jobs/progress';
 import { loadTarget } from '../jobs/target';
+import { waveEnds } from '../jobs/waves';
 import type { TaskDoc } from '../tasks/types';
 
 /**
@@ -150,6 +151,7 @@ export function jobView(p: JobProgress): Record<string, unknown> {
     devices: j.plan ? j.plan.devices : null,
     released: j.release.position,
     tasks: p.tasks,
+    ...(j.waves?.length ? { waves: j.waves, waveEnds: j.plan ? waveEnds(j.waves, j.plan.devices) : null } : {}),
   };
 }
 

@@ -8,9 +8,10 @@ export type LiveEvent =
   | { type: 'session'; deviceId: string; state: 'started' | 'ended' | 'recorded'; sessionId: string; at: string }
   | { type: 'task'; deviceId: string; id: string; status: string; at: string }
   | { type: 'parameters'; deviceId: string; paths: string[]; at: string }
-  | { type: 'device'; deviceId: string; change: string; at: string };
+  | { type: 'device'; deviceId: string; change: string; at: string }
+  | { type: 'job'; jobId: string; deviceId: string; status: string; at: string };
 
-export const LIVE_EVENT_TYPES = ['session', 'task', 'parameters', 'device'] as const;
+export const LIVE_EVENT_TYPES = ['session', 'task', 'parameters', 'device', 'job'] as const;
 
 export function liveChannel(prefix: string): string {
   return `${prefix}console:events`;

@@ -36,8 +36,11 @@ export class ConsoleFeed implements SessionObserver {
     return this.publish({ type: 'session', deviceId: e.deviceId, state: 'recorded', sessionId: e.sessionId, at: e.at.toISOString() });
   }
 
-  taskFinished(e: Parameters<SessionObserver['taskFinished']>[0]): Promise<void> {
-    return this.publish({ type: 'task', deviceId: e.deviceId, id: e.taskId, status: e.status, at: e.at.toISOString() });
+  /** A job's task also moves the job's progress: the jobs pages listen for `job` events. */
+  async taskFinished(e: Parameters<SessionObserver['taskFinished']>[0]): Promise<void> {
+    const at = e.at.toISOString();
+    await this.publish({ type: 'task', deviceId: e.deviceId, id: e.taskId, status: e.status, at });
+    if (e.jobId) await this.publish({ type: 'job', jobId: e.jobId, deviceId: e.deviceId, status: e.status, at });
   }
 
   parametersLearned(e: Parameters<SessionObserver['parametersLearned']>[0]): Promise<void> {

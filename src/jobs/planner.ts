@@ -92,13 +92,17 @@ async function* prefetched<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
   }
 }
 
-async function* matches(deps: JobDeps, job: JobDoc): AsyncGenerator<string[]> {
+function matches(deps: JobDeps, job: JobDoc): AsyncGenerator<string[]> {
+  return targetDevices(deps.devices, loadTarget(job.target));
+}
+
+/** The ids of a target's devices, in batches (also what the API's preview counts). */
+export async function* targetDevices(devices: JobDeps['devices'], target: { deviceIds?: string[]; tag?: string; filter?: DeviceFilter }): AsyncGenerator<string[]> {
   // A listed device deleted since the API checked the list is found out at release.
-  if (job.target.deviceIds) {
-    yield job.target.deviceIds;
+  if (target.deviceIds) {
+    yield target.deviceIds;
     return;
   }
-  const target = loadTarget(job.target);
   const filter: DeviceFilter = target.tag !== undefined ? { tags: [target.tag] } : (target.filter ?? {});
-  for await (const docs of matchingDevices(deps.devices, filter, { batchSize: CHUNK_SIZE })) yield docs.map((d) => d._id);
+  for await (const docs of matchingDevices(devices, filter, { batchSize: CHUNK_SIZE })) yield docs.map((d) => d._id);
 }

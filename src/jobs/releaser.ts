@@ -1,6 +1,7 @@
 import type { JobDeps } from './deps';
 import { jobTaskId } from './ids';
 import { wakeKey } from './queues';
+import { releaseStop, waveEnds } from './waves';
 import { CHUNK_SIZE, type JobChunkDoc, type JobDoc } from './types';
 
 /** A release tick hands out this much of a second's worth of devices. */
@@ -41,7 +42,8 @@ export class Releaser {
     const start = Date.now() - due > CATCH_UP_MS ? Date.now() : due;
     const share = Math.max(1, Math.round((job.rate * TICK_MS) / 1000));
     const owed = Math.round((job.rate * (TICK_MS + Math.max(0, Date.now() - start))) / 1000);
-    const count = Math.min(MAX_BATCH, total - position, Math.max(share, Math.min(owed, 2 * share)));
+    const stop = releaseStop(waveEnds(job.waves, total), position, total);
+    const count = Math.min(MAX_BATCH, stop - position, Math.max(share, Math.min(owed, 2 * share)));
     const deviceIds = await this.devicesAt(job, position, count);
     let entries = deviceIds.map((deviceId) => ({ deviceId, taskIds: job.rpcs.map((_, i) => jobTaskId(jobId, deviceId, i)) }));
     const now = new Date();
@@ -57,6 +59,12 @@ export class Releaser {
     if (next >= total) {
       await this.deps.jobs.transition(jobId, ['releasing'], 'released');
       this.chunks.delete(jobId);
+      return;
+    }
+    // A wave is out: the job waits for an operator to resume it (which queues the next tick).
+    if (next === stop) {
+      await this.deps.jobs.setPaused(jobId, true, now);
+      this.deps.log.info({ event: 'job.wave_released', jobId, released: next, devices: total }, 'wave released; job paused until resumed');
       return;
     }
     // Paced from when this tick was due, not when it ran, so delays do not add up.

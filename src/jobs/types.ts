@@ -1,6 +1,7 @@
 import type { AcsRequest } from '../cwmp/soap/types';
 import type { TaskDoc, TaskStatus } from '../tasks/types';
 import type { StoredTarget } from './target';
+import type { Wave } from './waves';
 
 /**
  * planning: finding the devices and persisting one task per device and RPC;
@@ -22,6 +23,8 @@ export interface JobDoc {
   scan: boolean;
   /** devices released per second */
   rate: number;
+  /** cumulative waves: the job pauses at the end of each (see waves.ts) */
+  waves?: Wave[];
   connectionRequest: boolean;
   expiresAt?: Date;
   expect?: TaskDoc['expect'];

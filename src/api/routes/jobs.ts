@@ -1,6 +1,8 @@
 import { ObjectId } from 'mongodb';
 import type { AcsRequest } from '../../cwmp/soap/types';
 import { unindexedFields, type DeviceFilter } from '../../devices/filter';
+import { checkWaves, type Wave } from '../../firmware/waves';
+import { previewTarget } from '../../jobs/preview';
 import { jobProgress } from '../../jobs/progress';
 import { storeTarget } from '../../jobs/target';
 import type { JobDoc } from '../../jobs/types';
@@ -26,6 +28,7 @@ interface JobCreate {
   expiresIn?: number;
   expect?: TaskDoc['expect'];
   paused: boolean;
+  waves?: Wave[];
 }
 
 const jobIdParams = parameters({ jobId: objectIdSchema }, ['jobId']);
@@ -54,13 +57,8 @@ export const jobRoutes: RouteModule = (s) => {
       responses: { 201: jobResponse('Accepted; planning starts at once.'), 422: { description: 'Some listed devices do not exist.' } },
       async handle({ body, actor }) {
         const rpcs = body.rpcs.map((rpc, i) => normaliseRpc(rpc, `rpcs.${i}`));
-        if (body.target.filter) {
-          const unindexed = unindexedFields(body.target.filter);
-          if (unindexed.length && !body.scan) {
-            throw invalidField('body', `target.filter.${unindexed[0]}`, 'has no index and would read every device; set "scan": true to do that anyway');
-          }
-        }
-        if (body.target.deviceIds) await requireDevices(s, body.target.deviceIds);
+        await checkTarget(s, body);
+        if (body.waves?.length) checkJobWaves(body.waves);
         const now = new Date();
         const job: JobDoc = {
           _id: new ObjectId().toHexString(),
@@ -69,6 +67,7 @@ export const jobRoutes: RouteModule = (s) => {
           target: storeTarget(body.target),
           scan: body.scan,
           rate: body.rate,
+          ...(body.waves?.length ? { waves: body.waves } : {}),
           connectionRequest: body.connectionRequest,
           expiresAt: expiry(s, body.expiresIn, now.getTime()),
           ...(body.expect ? { expect: body.expect } : {}),
@@ -92,6 +91,22 @@ export const jobRoutes: RouteModule = (s) => {
           body: await view(job),
           audit: { target: job._id, details: { name: job.name, methods: rpcs.map((r) => r.method), target: Object.keys(body.target)[0], rate: job.rate } },
         };
+      },
+    }),
+
+    defineRoute<Record<string, never>, Record<string, never>, Pick<JobCreate, 'target' | 'scan'>>({
+      method: 'POST',
+      path: '/jobs/preview',
+      operationId: 'previewJob',
+      summary: 'How many devices a job on this target would cover, without creating it',
+      description: 'Refuses what `POST /jobs` refuses about the target (unknown listed devices, a filter without an index and no `scan`). The count is of now; planning counts again.',
+      tag: 'jobs',
+      role: 'operator',
+      body: { schema: ref('jobs', 'JobPreviewRequest') },
+      responses: { 200: { description: 'The devices the target covers now.', schema: ref('jobs', 'JobPreview') }, 422: { description: 'Some listed devices do not exist.' } },
+      async handle({ body }) {
+        await checkTarget(s, body);
+        return { body: await previewTarget(s.devices, body.target) };
       },
     }),
 
@@ -192,6 +207,23 @@ export const jobRoutes: RouteModule = (s) => {
     }),
   ];
 };
+
+/** 400 naming the first wave that does not make sense (the schema checked each one's shape). */
+function checkJobWaves(waves: Wave[]): void {
+  const [problem] = checkWaves(waves);
+  if (problem) throw invalidField('body', problem.field, problem.message);
+}
+
+/** What POST /jobs and its preview refuse about a target. */
+async function checkTarget(s: ApiServices, body: Pick<JobCreate, 'target' | 'scan'>): Promise<void> {
+  if (body.target.filter) {
+    const unindexed = unindexedFields(body.target.filter);
+    if (unindexed.length && !body.scan) {
+      throw invalidField('body', `target.filter.${unindexed[0]}`, 'has no index and would read every device; set "scan": true to do that anyway');
+    }
+  }
+  if (body.target.deviceIds) await requireDevices(s, body.target.deviceIds);
+}
 
 /**
  * 422 naming every listed device that does not exist (the first 20). Looked up one by one:

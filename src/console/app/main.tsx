@@ -16,6 +16,9 @@ const DevicePage = lazy(() => import('./pages/Device'));
 const Firmware = lazy(() => import('./pages/Firmware'));
 const Files = lazy(() => import('./pages/Files'));
 const Administration = lazy(() => import('./pages/Administration'));
+const Jobs = lazy(() => import('./pages/Jobs'));
+const JobNew = lazy(() => import('./pages/JobNew'));
+const JobPage = lazy(() => import('./pages/Job'));
 
 const queries = new QueryClient({
   defaultOptions: {
@@ -31,11 +34,11 @@ function Shell() {
   const { user, signOut, can } = useSession();
   const page = usePage();
   useEffect(() => {
-    const titles = { overview: 'Overview', devices: 'Devices', device: 'Device', missing: 'Not found', firmware: 'Firmware', files: 'Files', admin: 'Administration' } as const;
+    const titles = { overview: 'Overview', devices: 'Devices', device: 'Device', missing: 'Not found', firmware: 'Firmware', files: 'Files', admin: 'Administration', jobs: 'Jobs', 'job-new': 'New job', job: 'Job' } as const;
     document.title = user ? `${page.name === 'device' ? page.id : titles[page.name]} · ACS console` : 'Sign in · ACS console';
   }, [page, user]);
   if (!user) return <SignIn />;
-  const current = (name: string) => (page.name === name || (name === 'devices' && page.name === 'device') ? 'page' : undefined);
+  const current = (name: string) => (page.name === name || (name === 'devices' && page.name === 'device') || (name === 'jobs' && page.name.startsWith('job')) ? 'page' : undefined);
   return (
     <>
       <a className="skip" href="#main">
@@ -49,6 +52,9 @@ function Shell() {
           </Link>
           <Link href="/devices" aria-current={current('devices')}>
             Devices
+          </Link>
+          <Link href="/jobs" aria-current={current('jobs')}>
+            Jobs
           </Link>
           <Link href="/firmware" aria-current={current('firmware')}>
             Firmware
@@ -74,6 +80,9 @@ function Shell() {
           {page.name === 'overview' && <Overview />}
           {page.name === 'devices' && <Devices initialSearch={page.search} />}
           {page.name === 'device' && <DevicePage key={page.id} id={page.id} />}
+          {page.name === 'jobs' && <Jobs />}
+          {page.name === 'job-new' && <JobNew query={page.query} />}
+          {page.name === 'job' && <JobPage key={page.id} id={page.id} />}
           {page.name === 'firmware' && <Firmware />}
           {page.name === 'files' && <Files />}
           {page.name === 'admin' && <Administration />}

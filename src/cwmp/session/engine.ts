@@ -344,7 +344,7 @@ export class SessionEngine {
       if (await this.d.tasks.completeTransfer(id, outcome, now)) {
         await this.d.devices.dequeueTasks(state.deviceId, [id]);
         await this.reconciler.settled?.(task, outcome, this.reconcileContext(state, now));
-        await this.observe((o) => o.taskFinished({ deviceId: state.deviceId, taskId: id, status: outcome.status, at: now }));
+        await this.observe((o) => o.taskFinished({ deviceId: state.deviceId, taskId: id, status: outcome.status, at: now, jobId: task.jobId }));
       }
       metrics.cwmpRpcs.inc({ method: task.rpc.method, outcome: outcome.status });
       return;
@@ -410,7 +410,7 @@ export class SessionEngine {
       if (paths.some((p) => LINE_PARAMETER.test(p)) || macFromParameters(msg.parameterList)) await this.refreshSearch(state.deviceId);
       await this.observe((o) => o.parametersLearned({ deviceId: state.deviceId, paths, at: now }));
     }
-    if (finished.length) await this.observe((o) => o.taskFinished({ deviceId: state.deviceId, taskId: finished[0], status: outcome.status, at: now }));
+    if (finished.length) await this.observe((o) => o.taskFinished({ deviceId: state.deviceId, taskId: finished[0], status: outcome.status, at: now, jobId: inflight.jobId }));
     // An answer over the limit is not looked at: the plan that asked for it ends here.
     if (count > limits.maxParameters) state.reconcile = undefined;
     else if (!inflight.taskId || inflight.planned) state.reconcile = await this.reconciler.answer(state.reconcile, inflight.rpc, msg, this.reconcileContext(state, now));
@@ -484,7 +484,7 @@ export class SessionEngine {
         if (!claimed) continue;
         const rpc = requestFor(claimed.rpc, claimed._id);
         state.rpcCount += 1;
-        state.inflight = { taskId: claimed._id, rpcId: `${state.id.slice(0, 8)}-${state.rpcCount}`, rpc };
+        state.inflight = { taskId: claimed._id, rpcId: `${state.id.slice(0, 8)}-${state.rpcCount}`, rpc, ...(claimed.jobId ? { jobId: claimed.jobId } : {}) };
         if (!(await this.d.sessions.save(state, previousInflight))) {
           await this.d.tasks.release(claimed._id, state.id, now);
           return this.lost(state);

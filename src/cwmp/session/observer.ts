@@ -6,6 +6,6 @@
 export interface SessionObserver {
   informed(e: { deviceId: string; sessionId: string; at: Date; productClass: string; softwareVersion?: string; events: string[] }): Promise<void>;
   sessionEnded(e: { deviceId: string; sessionId: string; at: Date }): Promise<void>;
-  taskFinished(e: { deviceId: string; taskId: string; status: string; at: Date }): Promise<void>;
+  taskFinished(e: { deviceId: string; taskId: string; status: string; at: Date; jobId?: string }): Promise<void>;
   parametersLearned(e: { deviceId: string; paths: string[]; at: Date }): Promise<void>;
 }

@@ -17,6 +17,8 @@ export interface InflightRpc {
   taskId?: string;
   /** the task was queued by the reconciler's plan, which gets the answer too */
   planned?: true;
+  /** the bulk job the task belongs to (its progress is announced to the console) */
+  jobId?: string;
   /** cwmp:ID of the request; the response must echo it (or send none) */
   rpcId: string;
   rpc: AcsRequest;

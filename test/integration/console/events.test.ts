@@ -100,6 +100,28 @@ it('delivers a session, the refreshed parameters and the finished task to a sign
   expect(await eventually(openStreams, (n) => n === 0, 5000, 20)).toBe(0);
 });
 
+it('announces a job\'s progress when one of its tasks finishes (the jobs pages listen for it)', async () => {
+  const [id] = await seedDevices(acs.stores.db, [{ serialNumber: 'SSEJOB1' }]);
+  const jobId = '0123456789abcdef01234567';
+  const stream = await open('/events', { authorization: `Bearer ${await acs.token('viewer')}` });
+  try {
+    await eventually(async () => stream.comments, (c) => c.includes('connected'), 5000, 20);
+    const task = await new TaskRepository(acs.stores.db).queue(id, { method: 'Reboot', commandKey: 'job-reboot' }, { jobId });
+    const cpe = new ManualCpe(`${acs.cwmpUrl}/cwmp`, { username: CPE_USERNAME, password: CPE_PASSWORD });
+    await cpe.exchange(inform('SSEJOB1'));
+    const rpc = decodeEnvelope((await cpe.post('')).text);
+    expect(rpc.body.method).toBe('Reboot');
+    expect((await cpe.send({ method: 'RebootResponse' }, { id: rpc.header.id })).status).toBe(204);
+    const events = await eventually(async () => stream.events, (e) => e.some((x) => x.event === 'job'), 10_000, 20);
+    const mine = events.filter((e) => e.data.deviceId === id && (e.event === 'task' || e.event === 'job'));
+    expect(mine.map((e) => e.event)).toEqual(['task', 'job']);
+    expect(mine[1]!.data).toMatchObject({ type: 'job', jobId, deviceId: id, status: 'done' });
+    expect(mine[0]!.data).toMatchObject({ id: task._id });
+  } finally {
+    stream.close();
+  }
+});
+
 it('ends a signed-in stream when its session ends', async () => {
   const browser = await signedIn(acs, 'viewer', 'leaver');
   const stream = await open('/events', { cookie: browser.cookieHeader() });

@@ -169,6 +169,24 @@ describe('with a worker', () => {
     expect(listed.body.items[0]).toMatchObject({ id: created.body.id, status: 'cancelled' });
   });
 
+  it('releases a job in waves: it pauses exactly where each wave ends until resumed', async () => {
+    await seedDevices(acs.stores.db, Array.from({ length: 10 }, (_, i) => ({ serialNumber: `WAVE${i}`, softwareVersion: 'sip88xx.10-0-1MPP' })));
+    const created = await api.post('/jobs', { rpcs: [{ method: 'GetRPCMethods' }], target: { filter: { softwareVersion: 'sip88xx.10-0-1MPP' } }, rate: 100, waves: [{ count: 3 }, { percent: 50 }, { percent: 100 }] });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const first = await eventually(() => api.get(`/jobs/${id}`), (r) => r.body.status === 'paused', 30_000);
+    expect(first.body).toMatchObject({ released: 3, devices: 10, waveEnds: [3, 5], waves: [{ count: 3 }, { percent: 50 }, { percent: 100 }] });
+    expect((await api.post(`/jobs/${id}/resume`)).status).toBe(200);
+    const second = await eventually(() => api.get(`/jobs/${id}`), (r) => r.body.status === 'paused' && r.body.released > 3, 30_000);
+    expect(second.body.released).toBe(5);
+    expect((await api.post(`/jobs/${id}/resume`)).status).toBe(200);
+    const last = await eventually(() => api.get(`/jobs/${id}`), (r) => r.body.released === 10, 30_000);
+    expect(last.body.status).toBe('running');
+    expect((await api.get(`/jobs/${id}/tasks?status=pending&limit=100`)).body.items.every((t: { released: boolean }) => t.released)).toBe(true);
+    expect((await api.post(`/jobs/${id}/cancel`)).status).toBe(200);
+    await finished(api, id, 30_000);
+  });
+
   it('refuses bad jobs, naming the field, and creates nothing', async () => {
     const before = await acs.stores.db.collection('jobs').countDocuments();
     const tasksBefore = await acs.stores.db.collection('tasks').countDocuments();
@@ -186,6 +204,9 @@ describe('with a worker', () => {
       [{ rpcs, target: { tag: 'a' }, rate: 'fast' }, 400, 'rate'],
       [{ rpcs, target: { tag: 'a' }, priority: 1 }, 400, 'priority'],
       [{ rpcs, target: { filter: { colour: 'red' } } }, 400, 'target.filter.colour'],
+      [{ rpcs, target: { tag: 'a' }, waves: [{ percent: 100 }, { count: 3 }] }, 400, 'waves.0.percent'],
+      [{ rpcs, target: { tag: 'a' }, waves: [{ count: 3 }, { percent: 50, count: 4 }] }, 400, 'waves.1'],
+      [{ rpcs, target: { tag: 'a' }, waves: [{ percent: 0 }] }, 400, 'waves.0.percent'],
     ];
     for (const [body, status, field] of cases) {
       const r = await api.post('/jobs', body);
@@ -196,6 +217,38 @@ describe('with a worker', () => {
     expect(await acs.stores.db.collection('tasks').countDocuments()).toBe(tasksBefore);
     // with scan, the parameter filter is accepted
     expect((await api.post('/jobs', { rpcs, target: { filter: { params: { [MODEL]: 'none-such' } } }, scan: true })).status).toBe(201);
+  });
+
+  it('previews how many devices a target covers, refusing what creating would, creating nothing', async () => {
+    const ids = await seedDevices(acs.stores.db, [
+      { serialNumber: 'PREV1', tags: ['preview-a'] },
+      { serialNumber: 'PREV2', tags: ['preview-a'], productClass: 'CP-7841-3PCC' },
+      { serialNumber: 'PREV3', tags: ['preview-b'] },
+    ]);
+    const jobsBefore = await acs.stores.db.collection('jobs').countDocuments();
+    const tasksBefore = await acs.stores.db.collection('tasks').countDocuments();
+    const tagged = await api.post('/jobs/preview', { target: { tag: 'preview-a' } });
+    expect(tagged.status).toBe(200);
+    expect(tagged.body.devices).toBe(2);
+    expect([...tagged.body.sample].sort()).toEqual([ids[0], ids[1]].sort());
+    expect((await api.post('/jobs/preview', { target: { filter: { tags: ['preview-a'], productClass: 'CP-7841-3PCC' } } })).body).toEqual({ devices: 1, sample: [ids[1]] });
+    expect((await api.post('/jobs/preview', { target: { tag: 'preview-none' } })).body).toEqual({ devices: 0, sample: [] });
+    expect((await api.post('/jobs/preview', { target: { deviceIds: [ids[2]] } })).body).toEqual({ devices: 1, sample: [ids[2]] });
+    const cases: Array<[unknown, number, string]> = [
+      [{ target: { deviceIds: [ids[0], '000000-NO-SUCH'] } }, 422, 'target.deviceIds.1'],
+      [{ target: { filter: { params: { [MODEL]: 'CP-8851' } } } }, 400, `target.filter.params.${MODEL}`],
+      [{ target: {} }, 400, 'target'],
+      [{ target: { tag: 'a' }, rate: 5 }, 400, 'rate'],
+    ];
+    for (const [body, status, field] of cases) {
+      const r = await api.post('/jobs/preview', body);
+      expect({ field, status: r.status, named: r.body.errors.map((e: { field: string }) => e.field) }).toEqual({ field, status, named: expect.arrayContaining([field]) });
+    }
+    expect((await api.post('/jobs/preview', { target: { filter: { params: { [MODEL]: 'none-such' } } }, scan: true })).body.devices).toBe(0);
+    expect(await acs.stores.db.collection('jobs').countDocuments()).toBe(jobsBefore);
+    expect(await acs.stores.db.collection('tasks').countDocuments()).toBe(tasksBefore);
+    const viewer = apiClient(acs, await acs.token('viewer'));
+    expect((await viewer.post('/jobs/preview', { target: { tag: 'preview-a' } })).status).toBe(403);
   });
 });
 

@@ -11,6 +11,13 @@ describe('console pages', () => {
     expect(pageOf('/devices/a/b', '')).toEqual({ name: 'missing', path: '/devices/a/b' });
   });
 
+  it('maps the jobs paths, and only a job id to a job', () => {
+    expect(pageOf('/jobs', '')).toEqual({ name: 'jobs' });
+    expect(pageOf('/jobs/new', '?tag=lobby')).toEqual({ name: 'job-new', query: '?tag=lobby' });
+    expect(pageOf('/jobs/0123456789abcdef01234567', '')).toEqual({ name: 'job', id: '0123456789abcdef01234567' });
+    expect(pageOf('/jobs/nope', '')).toEqual({ name: 'missing', path: '/jobs/nope' });
+  });
+
   it('round-trips device ids that hold URL escapes of their own', () => {
     const id = '00562B-CP%2D8851%2D3PCC-FCH1234';
     expect(devicePath(id)).toBe('/devices/00562B-CP%252D8851%252D3PCC-FCH1234');

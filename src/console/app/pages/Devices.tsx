@@ -5,6 +5,7 @@ import { api, must } from '../api';
 import { age, onlineState } from '../lib/format';
 import { Pager } from '../components/Pager';
 import { eachLimited, FIRST_PAGE, sortDirection, toggleSort, type DeviceSort, type SortColumn } from '../lib/paging';
+import { newJobLink } from '../lib/jobs';
 import { parseSearch } from '../lib/search';
 import { devicePath, Link, navigate } from '../router';
 import { useSession } from '../session';
@@ -117,6 +118,11 @@ export default function Devices({ initialSearch }: { initialSearch: string }) {
           </button>
           {tagResult && <span role="status">{tagResult}</span>}
         </form>
+      )}
+      {can('createJob') && (
+        <p>
+          <Link href={newJobLink(chosen, search)}>{chosen.length ? `New job on the ${chosen.length} selected device${chosen.length === 1 ? '' : 's'}` : search ? 'New job on the devices of this search' : 'New job'}</Link>
+        </p>
       )}
 
       {page.error && (
