@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { potentialConflicts, type PotentialConflict } from './conflicts';
-import type { RenamedParameter } from '../cisco/profile';
+import type { ProfileEntry, RenamedParameter } from '../cisco/profile';
 import { dialectFor } from '../cisco/rules';
 import { normaliseParameters, type ParameterInput, type ParameterProblem } from './parameters';
 import { checkSelector } from './selector';
@@ -38,13 +38,14 @@ export interface SavedProfile {
 }
 
 const MAX_DESCRIPTION = 1024;
-const RESERVED = new Set(['conflicts', 'import']);
+const RESERVED = new Set(['conflicts', 'import', 'validate', 'matches']);
 const MAX_PRECEDENCE = 1_000_000;
 
 /** Checks a profile and converts it to the stored (XML) model; throws ProfileError naming every problem. */
 export function checkProfile(name: string, input: ProfileInput): { content: ProfileContent; renamed: RenamedParameter[] } {
-  if (!PROFILE_NAME.test(name)) throw new ProfileError(400, `${JSON.stringify(name.slice(0, 70))} is not a profile name (letters, digits, _ . -, at most 64)`);
-  if (RESERVED.has(name)) throw new ProfileError(400, `"${name}" is reserved (it names an API path under /profiles)`);
+  const badName = (message: string) => new ProfileError(400, message, [{ name: 'name', code: 'form', message }]);
+  if (!PROFILE_NAME.test(name)) throw badName(`${JSON.stringify(name.slice(0, 70))} is not a profile name (letters, digits, _ . -, at most 64)`);
+  if (RESERVED.has(name)) throw badName(`"${name}" is reserved (it names an API path under /profiles)`);
   const problems: ParameterProblem[] = [];
   if (!Number.isInteger(input.precedence) || Math.abs(input.precedence) > MAX_PRECEDENCE) {
     problems.push({ name: 'precedence', code: 'form', message: `precedence must be an integer between -${MAX_PRECEDENCE} and ${MAX_PRECEDENCE}` });
@@ -138,7 +139,34 @@ export class ProfileStore {
 
   /** Conflicts among all live profiles, or those involving one. */
   async conflicts(subject?: string): Promise<PotentialConflict[]> {
-    return potentialConflicts((await this.list()).map((p) => ({ name: p._id, precedence: p.precedence, match: p.match, parameters: p.parameters })), subject);
+    return potentialConflicts((await this.list()).map(likeOf), subject);
+  }
+
+  /**
+   * What saving would do, storing nothing: the same checks as create and replace (throws the
+   * same ProfileError), the stored form of the parameters and the conflicts it would have.
+   */
+  async dryRun(name: string, input: ProfileInput): Promise<{ content: ProfileContent; renamed: RenamedParameter[]; conflicts: PotentialConflict[] }> {
+    const { content, renamed } = checkProfile(name, input);
+    const others = (await this.list()).filter((p) => p._id !== name).map(likeOf);
+    return { content, renamed, conflicts: potentialConflicts([...others, { name, ...content }], name) };
+  }
+
+  /**
+   * Saves an earlier revision's content as a new revision (checked again: the catalogue may
+   * have changed since); a deleted profile comes back. `ifRevision` as for replace.
+   */
+  async restore(name: string, revision: number, by?: string, ifRevision?: number): Promise<SavedProfile> {
+    const old = await this.revision(name, revision);
+    if (!old) throw new ProfileError(404, `profile ${name} has no revision ${revision}`);
+    if (old.deleted) throw new ProfileError(422, `revision ${revision} of profile ${name} is its deletion; restore revision ${revision - 1}`);
+    const input: ProfileInput = {
+      ...(old.description ? { description: old.description } : {}),
+      precedence: old.precedence,
+      match: old.match,
+      parameters: old.parameters.map(inputOf),
+    };
+    return (await this.get(name)) ? this.replace(name, input, by, ifRevision) : this.create(name, input, by);
   }
 
   private async save(name: string, content: ProfileContent, head: ProfileDoc | undefined, by: string | undefined): Promise<Omit<SavedProfile, 'renamed'>> {
@@ -175,6 +203,13 @@ export class ProfileStore {
     await this.changed();
     return { profile: doc, conflicts: await this.conflicts(name) };
   }
+}
+
+const likeOf = (p: ProfileDoc) => ({ name: p._id, precedence: p.precedence, match: p.match, parameters: p.parameters });
+
+/** A stored entry as operators would write it. */
+function inputOf(e: ProfileEntry): ParameterInput {
+  return { name: e.name, value: e.selfClosing ? '' : e.value, ...(e.ua ? { ua: e.ua } : {}), ...(e.selfClosing ? { keep: true } : {}) };
 }
 
 export function revisionId(name: string, revision: number): string {

@@ -1,3 +1,4 @@
+import { loadCatalogue, searchCatalogue } from '../../cisco/catalogue';
 import type { ProfileEntry } from '../../cisco/profile';
 import { FileStore, UrlSigner } from '../../files';
 import type { FileKind } from '../../files';
@@ -21,7 +22,7 @@ import { invalidField, notFound } from '../problem';
 import { defineRoute, parameters, type RouteModule } from '../route';
 import { ref } from '../schemas';
 import { taskView } from '../views';
-import { CONFLICT, deviceIdSchema, NOT_FOUND } from './common';
+import { CONFLICT, deviceIdSchema, limitSchema, NOT_FOUND } from './common';
 import { asProblem } from './files';
 import { expiry } from './tasks';
 
@@ -259,6 +260,21 @@ export const ciscoRoutes: RouteModule = (s) => {
         } catch (err) {
           throw asProblem(err);
         }
+      },
+    }),
+
+    defineRoute<Record<string, never>, { q: string; limit: number }>({
+      method: 'GET',
+      path: '/cisco/catalogue',
+      operationId: 'searchCiscoCatalogue',
+      summary: 'Find Cisco parameters by XML name, web page label or TR-069 path',
+      description: 'Part of a name, label or candidate TR-069 path, any case; exact matches first, then prefixes, then the rest. Each parameter with its type (and allowed values), the sample value (never for secrets) and its TR-069 path.',
+      tag: 'cisco',
+      role: 'viewer',
+      query: parameters({ q: { type: 'string', maxLength: 256, default: '' }, limit: { ...limitSchema, default: 20 } }),
+      responses: { 200: { description: 'The parameters found.', schema: ref('cisco', 'CatalogueSearch') } },
+      async handle({ query }) {
+        return { body: { items: searchCatalogue(loadCatalogue(), query.q, query.limit) } };
       },
     }),
 
