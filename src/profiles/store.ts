@@ -2,7 +2,7 @@ import type { Collection, Db } from 'mongodb';
 import { potentialConflicts, type PotentialConflict } from './conflicts';
 import type { ProfileEntry, RenamedParameter } from '../cisco/profile';
 import { dialectFor } from '../cisco/rules';
-import { normaliseParameters, type ParameterInput, type ParameterProblem } from './parameters';
+import { keepSecrets, normaliseParameters, type ParameterInput, type ParameterProblem } from './parameters';
 import { checkSelector } from './selector';
 import { PROFILE_NAME, type ProfileContent, type ProfileDoc, type ProfileRevisionDoc, type Selector } from './types';
 
@@ -97,7 +97,7 @@ export class ProfileStore {
   }
 
   async create(name: string, input: ProfileInput, by?: string): Promise<SavedProfile> {
-    const { content, renamed } = checkProfile(name, input);
+    const { content, renamed } = checkProfile(name, withKeptSecrets(name, input, undefined));
     const head = await this.heads.findOne({ _id: name });
     if (head && !head.deleted) throw new ProfileError(409, `profile ${name} exists (revision ${head.revision}); replace it with PUT`);
     return { ...(await this.save(name, content, head ?? undefined, by)), renamed };
@@ -105,9 +105,9 @@ export class ProfileStore {
 
   /** Replaces a live profile; with `ifRevision`, only if that is still its revision. */
   async replace(name: string, input: ProfileInput, by?: string, ifRevision?: number): Promise<SavedProfile> {
-    const { content, renamed } = checkProfile(name, input);
     const head = await this.get(name);
     if (!head) throw new ProfileError(404, `profile ${name} does not exist`);
+    const { content, renamed } = checkProfile(name, withKeptSecrets(name, input, head));
     if (ifRevision !== undefined && head.revision !== ifRevision) throw new ProfileError(409, `profile ${name} is at revision ${head.revision}, not ${ifRevision}`);
     return { ...(await this.save(name, content, head, by)), renamed };
   }
@@ -147,8 +147,9 @@ export class ProfileStore {
    * same ProfileError), the stored form of the parameters and the conflicts it would have.
    */
   async dryRun(name: string, input: ProfileInput): Promise<{ content: ProfileContent; renamed: RenamedParameter[]; conflicts: PotentialConflict[] }> {
-    const { content, renamed } = checkProfile(name, input);
-    const others = (await this.list()).filter((p) => p._id !== name).map(likeOf);
+    const live = await this.list();
+    const { content, renamed } = checkProfile(name, withKeptSecrets(name, input, live.find((p) => p._id === name)));
+    const others = live.filter((p) => p._id !== name).map(likeOf);
     return { content, renamed, conflicts: potentialConflicts([...others, { name, ...content }], name) };
   }
 
@@ -203,6 +204,13 @@ export class ProfileStore {
     await this.changed();
     return { profile: doc, conflicts: await this.conflicts(name) };
   }
+}
+
+/** The input with kept secrets filled in from the profile it replaces (ProfileError when one has none). */
+function withKeptSecrets(name: string, input: ProfileInput, head: ProfileDoc | undefined): ProfileInput {
+  const { parameters, problems } = keepSecrets(input.parameters ?? [], head?.parameters);
+  if (problems.length) throw new ProfileError(422, `profile ${name} refused: ${problems[0].message}`, problems);
+  return { ...input, parameters };
 }
 
 const likeOf = (p: ProfileDoc) => ({ name: p._id, precedence: p.precedence, match: p.match, parameters: p.parameters });

@@ -71,6 +71,22 @@ describe('a dry run refuses what a save refuses, and stores nothing', () => {
   });
 });
 
+describe('secrets', () => {
+  it('a secret sent back without its value keeps the stored one; with nothing stored it is refused', async () => {
+    expect((await api.post('/profiles', { name: 'dry-secret', precedence: 9, match: { tags: ['none-such'] }, parameters: [{ name: 'Admin_Password', value: 'hunter2' }] })).status).toBe(201);
+    const shown = (await api.get('/profiles/dry-secret')).body.parameters;
+    expect(shown).toEqual([{ name: 'Admin_Password', secret: true }]);
+    const replaced = await api.put('/profiles/dry-secret', { precedence: 9, match: { tags: ['none-such'] }, parameters: [...shown, { name: 'Station_Name', value: 'S' }] });
+    expect(replaced.status).toBe(200);
+    const stored = await acs.stores.db.collection('profiles').findOne({ _id: 'dry-secret' as never });
+    expect(stored?.parameters).toEqual([{ name: 'Admin_Password', value: 'hunter2' }, { name: 'Station_Name', value: 'S' }]);
+    const none = await api.post('/profiles/validate', { name: 'dry-new', precedence: 1, match: {}, parameters: [{ name: 'User_Password', secret: true }] });
+    expect(none.status).toBe(422);
+    expect(none.body.errors).toEqual([expect.objectContaining({ field: 'User_Password', message: expect.stringMatching(/no stored secret/) })]);
+    expect((await api.delete('/profiles/dry-secret')).status).toBe(204);
+  });
+});
+
 describe('importing a file', () => {
   it('shows the parameters of a flat profile without saving, and refuses what is not one', async () => {
     const res = await api.post('/profiles/import/preview', { xml: FILE });
