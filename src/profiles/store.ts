@@ -38,14 +38,15 @@ export interface SavedProfile {
 }
 
 const MAX_DESCRIPTION = 1024;
-const RESERVED = new Set(['conflicts', 'import', 'validate', 'matches']);
+// API paths under /profiles, and the console's page for a new profile (/profiles/new).
+const RESERVED = new Set(['conflicts', 'import', 'validate', 'matches', 'new']);
 const MAX_PRECEDENCE = 1_000_000;
 
 /** Checks a profile and converts it to the stored (XML) model; throws ProfileError naming every problem. */
 export function checkProfile(name: string, input: ProfileInput): { content: ProfileContent; renamed: RenamedParameter[] } {
   const badName = (message: string) => new ProfileError(400, message, [{ name: 'name', code: 'form', message }]);
   if (!PROFILE_NAME.test(name)) throw badName(`${JSON.stringify(name.slice(0, 70))} is not a profile name (letters, digits, _ . -, at most 64)`);
-  if (RESERVED.has(name)) throw badName(`"${name}" is reserved (it names an API path under /profiles)`);
+  if (RESERVED.has(name)) throw badName(`"${name}" is reserved (it names a path under /profiles)`);
   const problems: ParameterProblem[] = [];
   if (!Number.isInteger(input.precedence) || Math.abs(input.precedence) > MAX_PRECEDENCE) {
     problems.push({ name: 'precedence', code: 'form', message: `precedence must be an integer between -${MAX_PRECEDENCE} and ${MAX_PRECEDENCE}` });

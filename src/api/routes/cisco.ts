@@ -22,7 +22,7 @@ import { invalidField, notFound } from '../problem';
 import { defineRoute, parameters, type RouteModule } from '../route';
 import { ref } from '../schemas';
 import { taskView } from '../views';
-import { CONFLICT, deviceIdSchema, limitSchema, NOT_FOUND } from './common';
+import { CONFLICT, deviceIdSchema, NOT_FOUND } from './common';
 import { asProblem } from './files';
 import { expiry } from './tasks';
 
@@ -271,7 +271,8 @@ export const ciscoRoutes: RouteModule = (s) => {
       description: 'Part of a name, label or candidate TR-069 path, any case; exact matches first, then prefixes, then the rest. Each parameter with its type (and allowed values), the sample value (never for secrets) and its TR-069 path.',
       tag: 'cisco',
       role: 'viewer',
-      query: parameters({ q: { type: 'string', maxLength: 256, default: '' }, limit: { ...limitSchema, default: 20 } }),
+      // up to the whole catalogue (about a thousand parameters) in one answer, which the console caches
+      query: parameters({ q: { type: 'string', maxLength: 256, default: '' }, limit: { type: 'integer', minimum: 1, maximum: 2000, default: 20 } }),
       responses: { 200: { description: 'The parameters found.', schema: ref('cisco', 'CatalogueSearch') } },
       async handle({ query }) {
         return { body: { items: searchCatalogue(loadCatalogue(), query.q, query.limit) } };

@@ -37,6 +37,10 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** the fields the problem document names, for forms to show each next to its field */
+    readonly errors: readonly { field?: string; message?: string }[] = [],
+    /** the problem's own sentence, without the field list `message` appends */
+    readonly detail: string = message,
   ) {
     super(message);
   }
@@ -57,6 +61,9 @@ export function problemText(status: number, problem: unknown): string {
 /** The data of an openapi-fetch result, or an ApiError with the server's explanation. */
 export async function must<T>(pending: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await pending;
-  if (error !== undefined || !response.ok) throw new ApiError(response.status, problemText(response.status, error));
+  if (error !== undefined || !response.ok) {
+    const p = (error ?? {}) as Problem;
+    throw new ApiError(response.status, problemText(response.status, error), p.errors ?? [], p.detail ?? p.title ?? `request failed (HTTP ${response.status})`);
+  }
   return data as T;
 }

@@ -13,6 +13,9 @@ const overviewChunk = import('./pages/Overview');
 const Overview = lazy(() => overviewChunk);
 const Devices = lazy(() => import('./pages/Devices'));
 const DevicePage = lazy(() => import('./pages/Device'));
+const Profiles = lazy(() => import('./pages/Profiles'));
+const ProfilePage = lazy(() => import('./pages/Profile'));
+const NewProfile = lazy(() => import('./pages/Profile').then((m) => ({ default: m.NewProfile })));
 
 const queries = new QueryClient({
   defaultOptions: {
@@ -28,11 +31,12 @@ function Shell() {
   const { user, signOut } = useSession();
   const page = usePage();
   useEffect(() => {
-    const titles = { overview: 'Overview', devices: 'Devices', device: 'Device', missing: 'Not found' } as const;
-    document.title = user ? `${page.name === 'device' ? page.id : titles[page.name]} · ACS console` : 'Sign in · ACS console';
+    const titles = { overview: 'Overview', devices: 'Devices', device: 'Device', missing: 'Not found', profiles: 'Profiles', 'new-profile': 'New profile', profile: 'Profile' } as const;
+    const named = page.name === 'device' ? page.id : page.name === 'profile' ? `Profile ${page.profile}` : titles[page.name];
+    document.title = user ? `${named} · ACS console` : 'Sign in · ACS console';
   }, [page, user]);
   if (!user) return <SignIn />;
-  const current = (name: string) => (page.name === name || (name === 'devices' && page.name === 'device') ? 'page' : undefined);
+  const current = (name: string) => (page.name === name || (name === 'devices' && page.name === 'device') || (name === 'profiles' && (page.name === 'profile' || page.name === 'new-profile')) ? 'page' : undefined);
   return (
     <>
       <a className="skip" href="#main">
@@ -47,6 +51,9 @@ function Shell() {
           <Link href="/devices" aria-current={current('devices')}>
             Devices
           </Link>
+          <Link href="/profiles" aria-current={current('profiles')}>
+            Profiles
+          </Link>
         </nav>
         <span className="who">
           {user.name} ({user.role})
@@ -60,6 +67,9 @@ function Shell() {
           {page.name === 'overview' && <Overview />}
           {page.name === 'devices' && <Devices initialSearch={page.search} />}
           {page.name === 'device' && <DevicePage key={page.id} id={page.id} />}
+          {page.name === 'profiles' && <Profiles />}
+          {page.name === 'new-profile' && <NewProfile />}
+          {page.name === 'profile' && <ProfilePage key={page.profile} name={page.profile} />}
           {page.name === 'missing' && (
             <>
               <h1>Not found</h1>
