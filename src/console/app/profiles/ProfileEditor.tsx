@@ -202,7 +202,7 @@ function Row({
   const label = row.name.trim() || `parameter ${position}`;
   const options = hit?.type.options;
   return (
-    <tr data-parameter={row.name} aria-invalid={errors?.length ? true : undefined}>
+    <tr data-parameter={row.name} data-invalid={errors?.length ? true : undefined}>
       <td>
         <input
           aria-label={`Name of parameter ${position}`}
@@ -245,7 +245,7 @@ function Row({
         </select>
       </td>
       <td>
-        <input type="checkbox" aria-label={`The phone keeps its own value of ${label}`} checked={row.keep} onChange={(e) => onChange({ keep: e.target.checked, ...(e.target.checked ? { value: '' } : {}) })} />
+        <input type="checkbox" aria-label={`Phone keeps its own ${label}`} checked={row.keep} onChange={(e) => onChange({ keep: e.target.checked, ...(e.target.checked ? { value: '' } : {}) })} />
       </td>
       <td>
         <button type="button" className="small" onClick={onRemove} aria-label={`Remove ${label}`}>
