@@ -60,7 +60,7 @@ export default function Profile({ name }: { name: string }) {
             </div>
           </dl>
           {saved && <p role="status" className="ok">{saved}</p>}
-          <section className="panel wide" aria-label="Definition">
+          <section className="panel stack" aria-label="Definition">
             {can('replaceProfile') ? (
               <ProfileEditor key={p.revision} initial={formOf(p)} revision={p.revision} onSaved={(_, revision) => setSaved(`Saved as revision ${revision}.`)} />
             ) : (

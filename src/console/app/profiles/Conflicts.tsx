@@ -11,7 +11,7 @@ import { devicePath, Link } from '../router';
 export function Conflicts({ profile }: { profile?: string }) {
   const list = useQuery({ queryKey: ['profile-conflicts'], queryFn: () => must(api.GET('/profiles/conflicts')) });
   return (
-    <section aria-labelledby="conflicts-heading" className="panel wide">
+    <section aria-labelledby="conflicts-heading" className="panel stack">
       <h2 id="conflicts-heading">Conflicts</h2>
       <Loaded query={list} what="the conflicts">
         {(l) => {

@@ -94,7 +94,7 @@ export function ProfileEditor({ initial, revision, onSaved }: { initial: Profile
 
   return (
     <form className="profile-form" onSubmit={(e) => void save(e)} aria-labelledby="edit-heading" noValidate>
-      <h2 id="edit-heading">{creating ? 'New profile' : `Edit (revision ${revision})`}</h2>
+      <h2 id="edit-heading">{creating ? 'Definition' : `Edit (revision ${revision})`}</h2>
       <div className="form-grid">
         {creating && (
           <Field label="Name" id="profile-name" errors={errors.fields.name} hint="letters, digits, _ . -">
@@ -216,7 +216,6 @@ function Row({
           {...described(`${id}-error`, errors, hit ? `${id}-hint` : undefined)}
         />
         <TypeHint hit={hit} id={`${id}-hint`} />
-        <Errors id={`${id}-error`} messages={errors} />
       </td>
       <td>
         <input
@@ -235,6 +234,7 @@ function Row({
             ))}
           </datalist>
         )}
+        <Errors id={`${id}-error`} messages={errors} />
       </td>
       <td>
         <select aria-label={`ua of ${label}`} value={row.ua} onChange={(e) => onChange({ ua: e.target.value as ParameterRow['ua'] })}>

@@ -38,7 +38,7 @@ export function Revisions({ name, current, canRestore }: { name: string; current
   };
 
   return (
-    <section aria-labelledby="revisions-heading" className="panel wide">
+    <section aria-labelledby="revisions-heading" className="panel stack">
       <h2 id="revisions-heading">Revisions</h2>
       <Loaded query={list} what="the revisions">
         {(l) => (

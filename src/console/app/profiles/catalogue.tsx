@@ -59,7 +59,9 @@ export function NameSuggestions({ id, text }: { id: string; text: string }) {
 export function TypeHint({ hit, id }: { hit: CatalogueHit | undefined; id: string }) {
   if (!hit) return null;
   const t = hit.type;
-  const range = t.min !== undefined || t.max !== undefined ? ` ${t.min ?? ''}..${t.max ?? ''}` : '';
+  // min and max of strings and host names are lengths, which the type label already names
+  const numeric = ['uns', 'sig', 'port', 'float'].includes(t.kind);
+  const range = numeric && (t.min !== undefined || t.max !== undefined) ? ` ${t.min ?? ''}..${t.max ?? ''}` : '';
   return (
     <span className="hint" id={id}>
       {`${hit.name} (${hit.webName}): ${t.kind === 'enum' ? 'one of' : hit.typeLabel}${range}`}
