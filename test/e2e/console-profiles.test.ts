@@ -147,8 +147,14 @@ it('imports a Cisco flat-profile file: its parameters show before saving; an unr
   await page.goto(`${acs.apiUrl}/profiles/new`);
   await page.getByLabel('Name', { exact: true }).fill('reception');
   await page.getByLabel('Precedence').fill('5');
+  // a selector the API refuses: said next to the input it names
+  await page.getByLabel('MAC addresses').fill('not-a-mac');
+  await page.locator('#match-macs-error', { hasText: 'match.macs: "not-a-mac" is not valid' }).waitFor();
+  expect(await page.getByLabel('MAC addresses').getAttribute('aria-invalid')).toBe('true');
+  await page.getByLabel('MAC addresses').fill('');
   await page.getByLabel('Serial numbers').fill('NOT-A-PHONE-HERE');
   await page.getByText('Matches 0 devices').waitFor();
+  expect(await page.locator('#match-macs-error').count()).toBe(0);
 
   const file = page.getByLabel('Import a Cisco XML file');
   await file.setInputFiles({ name: 'broken.xml', mimeType: 'text/xml', buffer: Buffer.from('<flat-profile><Station_Name>') });

@@ -67,20 +67,35 @@ describe('API refusals on the form', () => {
       { field: 'name', message: '"a b" is not a profile name' },
     ], 'profile refused');
     expect(e.rows).toEqual({ 0: ['SIP_Port_1_: Port 99999 out of range 1..65535'], 2: ['SIP_Port_1_: Port 99999 out of range 1..65535'] });
-    expect(e.fields).toEqual({ match: ['match.macs: "nope" is not valid'], name: ['"a b" is not a profile name'] });
+    expect(e.fields).toEqual({ name: ['"a b" is not a profile name'] });
+    expect(e.selector).toEqual({ macs: ['match.macs: "nope" is not valid'] });
     expect(e.other).toEqual([]);
     expect(hasErrors(e)).toBe(true);
   });
 
   it('maps schema errors by position through the rows actually sent', () => {
-    const e = fieldErrors(form, [0, 2], [{ field: 'parameters.1.value', message: 'must be string' }, { field: 'precedence', message: 'must be integer' }, { field: 'match.ouis.0', message: 'must NOT have more than 6 characters' }], 'bad');
+    const e = fieldErrors(
+      form,
+      [0, 2],
+      [
+        { field: 'parameters.1.value', message: 'must be string' },
+        { field: 'precedence', message: 'must be integer' },
+        { field: 'match.ouis.0', message: 'must NOT have more than 6 characters' },
+        { field: 'match', message: 'match.softwareVersion.below: "x" is not a firmware version' },
+        { field: 'match', message: 'match.softwareVersion: min must be below `below`' },
+        { field: 'match.planet', message: 'is not allowed (unknown field)' },
+      ],
+      'bad',
+    );
     expect(e.rows).toEqual({ 2: ['value must be string'] });
-    expect(e.fields).toEqual({ precedence: ['must be integer'], match: ['ouis.0 must NOT have more than 6 characters'] });
+    expect(e.selector).toEqual({ ouis: ['must NOT have more than 6 characters'], softwareBelow: ['match.softwareVersion.below: "x" is not a firmware version'] });
+    // what names no single selector input stays on the selector as a whole
+    expect(e.fields).toEqual({ precedence: ['must be integer'], match: ['match.softwareVersion: min must be below `below`', 'planet is not allowed (unknown field)'] });
   });
 
   it('keeps what names no field, and a refusal without fields, for the form as a whole', () => {
     expect(fieldErrors(form, [], [{ field: 'Gone_Param', message: 'unknown parameter' }], 'x').other).toEqual(['Gone_Param: unknown parameter']);
-    expect(fieldErrors(form, [], [], 'profile office is at revision 4, not 3')).toEqual({ fields: {}, rows: {}, other: ['profile office is at revision 4, not 3'] });
+    expect(fieldErrors(form, [], [], 'profile office is at revision 4, not 3')).toEqual({ fields: {}, selector: {}, rows: {}, other: ['profile office is at revision 4, not 3'] });
   });
 });
 

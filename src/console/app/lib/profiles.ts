@@ -141,8 +141,13 @@ export function bodyOf(form: ProfileForm): { body: ProfileBody; rowKeys: number[
 export type FormField = 'name' | 'description' | 'precedence' | 'match' | 'parameters';
 const FORM_FIELDS = new Set<string>(['name', 'description', 'precedence', 'match', 'parameters']);
 
+/** Selector inputs a refusal can name (`match.macs`, `match.softwareVersion.min`). */
+export type SelectorField = ListField | 'softwareMin' | 'softwareBelow';
+
 export interface FieldErrors {
   fields: Partial<Record<FormField, string[]>>;
+  /** by selector input; what names no single one stays under `fields.match` */
+  selector: Partial<Record<SelectorField, string[]>>;
   /** by row key */
   rows: Record<number, string[]>;
   /** what names no field of the form */
@@ -154,14 +159,22 @@ export interface ProblemField {
   message?: string;
 }
 
-export const NO_ERRORS: FieldErrors = { fields: {}, rows: {}, other: [] };
+export const NO_ERRORS: FieldErrors = { fields: {}, selector: {}, rows: {}, other: [] };
+
+/** The selector input a `match` refusal is about, from its field (`match.macs.0`) or its message (`match.macs: "x" is not valid`). */
+function selectorField(field: string, message: string): SelectorField | undefined {
+  const m = /^match\.(\w+)(?:\.(min|below))?/.exec(field.startsWith('match.') ? field : message);
+  if (!m) return undefined;
+  if (m[1] === 'softwareVersion') return m[2] === 'below' ? 'softwareBelow' : m[2] === 'min' ? 'softwareMin' : undefined;
+  return (LIST_FIELDS as readonly string[]).includes(m[1]!) ? (m[1] as ListField) : undefined;
+}
 
 /**
  * Places the API's refusals: a schema error names `precedence` or `parameters.2.value`, a
  * profile check names the parameter as it was given (`SIP_Port_1_`), or `match`, or `name`.
  */
 export function fieldErrors(form: ProfileForm, rowKeys: readonly number[], errors: readonly ProblemField[], detail: string): FieldErrors {
-  const out: FieldErrors = { fields: {}, rows: {}, other: [] };
+  const out: FieldErrors = { fields: {}, selector: {}, rows: {}, other: [] };
   const toRow = (key: number, message: string) => (out.rows[key] ??= []).push(message);
   for (const e of errors) {
     const field = e.field ?? '';
@@ -170,6 +183,8 @@ export function fieldErrors(form: ProfileForm, rowKeys: readonly number[], error
     if (head === 'parameters' && index !== undefined && /^\d+$/.test(index) && rowKeys[Number(index)] !== undefined) {
       const rest = field.split('.').slice(2).join('.');
       toRow(rowKeys[Number(index)]!, rest ? `${rest} ${message}` : message);
+    } else if (head === 'match' && selectorField(field, message)) {
+      (out.selector[selectorField(field, message)!] ??= []).push(message);
     } else if (head !== undefined && FORM_FIELDS.has(head)) {
       (out.fields[head as FormField] ??= []).push(field.includes('.') && !message.includes(field) ? `${field.slice(head.length + 1)} ${message}` : message);
     } else {
@@ -183,7 +198,7 @@ export function fieldErrors(form: ProfileForm, rowKeys: readonly number[], error
 }
 
 export function hasErrors(e: FieldErrors): boolean {
-  return e.other.length > 0 || Object.keys(e.rows).length > 0 || Object.values(e.fields).some((l) => l?.length);
+  return e.other.length > 0 || Object.keys(e.rows).length > 0 || [...Object.values(e.fields), ...Object.values(e.selector)].some((l) => l?.length);
 }
 
 /** A selector in one line: `product class CP-8851-3PCC · tags lobby, floor2`; `every device` for `{}`. */

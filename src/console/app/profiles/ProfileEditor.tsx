@@ -13,12 +13,14 @@ import {
   type FieldErrors,
   type ParameterRow,
   type ProfileForm,
+  type SelectorField,
 } from '../lib/profiles';
 import { NameSuggestions, TypeHint, useCatalogue, useDebounced, type CatalogueHit } from './catalogue';
 import { described, Errors, Field } from './fields';
 import { MatchPreview } from './MatchPreview';
 
 const NAMES_LIST = 'catalogue-names';
+const SELECTOR_LABELS: Record<SelectorField, string> = { ...LIST_LABELS, softwareMin: 'Software at least', softwareBelow: 'Software below' };
 
 function asErrors(err: unknown, form: ProfileForm, rowKeys: number[]): FieldErrors {
   if (err instanceof ApiError) return fieldErrors(form, rowKeys, err.errors, err.detail);
@@ -112,17 +114,11 @@ export function ProfileEditor({ initial, revision, onSaved }: { initial: Profile
       <fieldset aria-describedby={errors.fields.match?.length ? 'profile-match-error' : undefined}>
         <legend>Applies to (every field given must hold; lists separated by commas)</legend>
         <div className="form-grid">
-          {LIST_FIELDS.map((f) => (
-            <Field key={f} label={LIST_LABELS[f]} id={`match-${f}`}>
-              <input id={`match-${f}`} value={form.match[f]} onChange={(e) => update((x) => ({ ...x, match: { ...x.match, [f]: e.target.value } }))} />
+          {[...LIST_FIELDS, 'softwareMin' as const, 'softwareBelow' as const].map((f) => (
+            <Field key={f} label={SELECTOR_LABELS[f]} id={`match-${f}`} errors={errors.selector[f]}>
+              <input id={`match-${f}`} value={form.match[f]} onChange={(e) => update((x) => ({ ...x, match: { ...x.match, [f]: e.target.value } }))} {...described(`match-${f}-error`, errors.selector[f])} />
             </Field>
           ))}
-          <Field label="Software at least" id="match-software-min">
-            <input id="match-software-min" value={form.match.softwareMin} onChange={(e) => update((x) => ({ ...x, match: { ...x.match, softwareMin: e.target.value } }))} />
-          </Field>
-          <Field label="Software below" id="match-software-below">
-            <input id="match-software-below" value={form.match.softwareBelow} onChange={(e) => update((x) => ({ ...x, match: { ...x.match, softwareBelow: e.target.value } }))} />
-          </Field>
         </div>
         <Errors id="profile-match-error" messages={errors.fields.match} />
         <MatchPreview match={selector} />
