@@ -214,8 +214,7 @@ export const profileRoutes: RouteModule = (s) => {
           if (!found) pairs.set(key, (found = finder.find(c.profiles.map((n) => profiles.get(n) ?? {}), 10)));
           return found;
         };
-        const items = [];
-        for (const c of conflicts) items.push({ ...c, devices: matchingView(await devicesOf(c)) });
+        const items = await Promise.all(conflicts.map(async (c) => ({ ...c, devices: matchingView(await devicesOf(c)) })));
         return { body: { items } };
       },
     }),
