@@ -45,6 +45,42 @@ export class MatchingDeviceFinder {
     this.devices = db.collection<DeviceBasics>('devices');
   }
 
+  /** The ids of the devices the selector matches, sorted (at most the scan limit: then `complete` is false). */
+  async ids(selector: Selector): Promise<{ ids: string[]; complete: boolean }> {
+    const ids: string[] = [];
+    let scanned = 0;
+    const cursor = this.devices.find(selectorFilter(selector), { projection: BASICS_PROJECTION }).sort({ _id: 1 }).limit(this.scanLimit + 1);
+    for await (const doc of cursor) {
+      if (++scanned > this.scanLimit) return { ids, complete: false };
+      if (matches(selector, factsOf(doc))) ids.push(doc._id);
+    }
+    return { ids, complete: true };
+  }
+
+  /** The facts of these devices, in the order given (those that no longer exist left out). */
+  async facts(ids: readonly string[]): Promise<DeviceFacts[]> {
+    if (!ids.length) return [];
+    const docs = new Map((await this.devices.find({ _id: { $in: [...ids] } }, { projection: BASICS_PROJECTION }).toArray()).map((d) => [d._id, d]));
+    return ids.flatMap((id) => (docs.has(id) ? [factsOf(docs.get(id)!)] : []));
+  }
+
+  /**
+   * Devices matching both selectors of each pair: one scan per distinct selector, however many
+   * pairs share it, then intersections in memory, then one read of the samples' facts.
+   */
+  async pairs(pairs: ReadonlyArray<readonly [string, string]>, selectors: ReadonlyMap<string, Selector>, sample: number): Promise<MatchingDevices[]> {
+    const names = [...new Set(pairs.flat())];
+    const sets = new Map(await Promise.all(names.map(async (n) => [n, await this.ids(selectors.get(n) ?? {})] as const)));
+    const both = pairs.map(([a, b]) => {
+      const x = sets.get(a)!;
+      const y = sets.get(b)!;
+      const other = new Set(y.ids);
+      return { ids: x.ids.filter((id) => other.has(id)), complete: x.complete && y.complete };
+    });
+    const facts = new Map((await this.facts([...new Set(both.flatMap((p) => p.ids.slice(0, sample)))])).map((f) => [f.deviceId, f]));
+    return both.map((p) => ({ count: p.ids.length, complete: p.complete, items: p.ids.slice(0, sample).flatMap((id) => (facts.has(id) ? [facts.get(id)!] : [])) }));
+  }
+
   /** Devices every one of `selectors` matches. */
   async find(selectors: readonly Selector[], sample: number): Promise<MatchingDevices> {
     const filters = selectors.map(selectorFilter).filter((f) => Object.keys(f).length > 0);

@@ -15,7 +15,6 @@ import {
   type SavedProfile,
   type Selector,
   type DeviceFacts,
-  type PotentialConflict,
 } from '../../profiles';
 import { DataModelDiscovery } from '../../provisioning/datamodel';
 import { MappingOverrideStore } from '../../provisioning/mapping-overrides';
@@ -205,16 +204,12 @@ export const profileRoutes: RouteModule = (s) => {
       responses: { 200: { description: 'The conflicts.', schema: ref('profiles', 'ProfileConflictList') } },
       async handle() {
         const conflicts = await store.conflicts();
-        const profiles = new Map((await store.list()).map((p) => [p._id, p.match]));
-        // One device query per pair of profiles, however many parameters they disagree on.
-        const pairs = new Map<string, Promise<MatchingDevices>>();
-        const devicesOf = (c: PotentialConflict) => {
-          const key = c.profiles.join('\n');
-          let found = pairs.get(key);
-          if (!found) pairs.set(key, (found = finder.find(c.profiles.map((n) => profiles.get(n) ?? {}), 10)));
-          return found;
-        };
-        const items = await Promise.all(conflicts.map(async (c) => ({ ...c, devices: matchingView(await devicesOf(c)) })));
+        const selectors = new Map((await store.list()).map((p) => [p._id, p.match]));
+        // one device scan per profile involved, however many pairs and parameters
+        const pairs = [...new Map(conflicts.map((c) => [c.profiles.join('\n'), c.profiles] as const)).values()];
+        const devices = await finder.pairs(pairs, selectors, 10);
+        const byPair = new Map(pairs.map((p, i) => [p.join('\n'), devices[i]!]));
+        const items = conflicts.map((c) => ({ ...c, devices: matchingView(byPair.get(c.profiles.join('\n'))!) }));
         return { body: { items } };
       },
     }),
