@@ -1,9 +1,10 @@
 /**
  * Profile pages benchmark (issue 14): what the profile editor asks while an operator types,
  * over N devices, through the API over loopback HTTP: the devices a selector matches
- * (POST /profiles/matches), the conflicts with the devices they affect (GET /profiles/conflicts,
- * 10 conflicting pairs), a dry run of a 500-parameter profile (POST /profiles/validate) and the
- * catalogue search. Each request runs --runs times after one warm-up.
+ * (POST /profiles/matches), the conflicts with the devices they affect (GET /profiles/conflicts:
+ * 20 profiles of one precedence on 20 tags; tags never rule out an overlap, so 190 pairs), a
+ * dry run of a 500-parameter profile (POST /profiles/validate) and the catalogue search. Each
+ * request runs --runs times after one warm-up.
  *
  *   node -r @swc-node/register bench/profile-preview.bench.ts --devices 5000 --runs 5
  *
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
       2000,
     );
     const seedMs = Date.now() - t0;
-    // 10 pairs of profiles of one precedence that disagree on a parameter, each pair on one floor
+    // 20 profiles of one precedence that disagree on a parameter, two per floor
     const store = new ProfileStore(ctx.db);
     for (let f = 0; f < 10; f++) {
       for (const side of ['a', 'b']) await store.create(`floor-${f}-${side}`, { precedence: 1, match: { tags: [`floor-${f}`] }, parameters: [{ name: 'Station_Name', value: `${side}${f}` }] });
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
       'matches: product class (1/3)': () => call('POST', '/profiles/matches', { match: { productClasses: ['CP-7841-3PCC'] } }),
       'matches: software range (2/5, filtered in memory)': () => call('POST', '/profiles/matches', { match: { softwareVersion: { min: 'sip88xx.11-0-0MPP' } } }),
       'matches: every device': () => call('POST', '/profiles/matches', { match: {} }),
-      'conflicts: 10 pairs, with their devices': () => call('GET', '/profiles/conflicts'),
+      'conflicts: 20 profiles, 190 pairs, with their devices': () => call('GET', '/profiles/conflicts'),
       'validate: 500 parameters': () => call('POST', '/profiles/validate', { name: 'bench', precedence: 1, match: {}, parameters: big }),
       'catalogue search: "proxy"': () => call('GET', '/cisco/catalogue?q=proxy'),
       'catalogue: all (the editor loads it once)': () => call('GET', '/cisco/catalogue?limit=2000'),
