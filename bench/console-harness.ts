@@ -44,3 +44,44 @@ export async function startConsoleBench(): Promise<ConsoleBench> {
     },
   };
 }
+
+export interface Timing {
+  medianMs: number;
+  maxMs: number;
+  /** what the last answer held (items or a count), when it says */
+  items?: number;
+}
+
+/** Each request `runs` times after one warm-up, one after the other: median and max. */
+export async function timeEach<T>(requests: Record<string, () => Promise<T>>, runs: number, size: (answer: T) => number | undefined): Promise<Record<string, Timing>> {
+  const results: Record<string, Timing> = {};
+  for (const [name, request] of Object.entries(requests)) {
+    const times: number[] = [];
+    let items: number | undefined;
+    for (let i = 0; i <= runs; i++) {
+      const t = process.hrtime.bigint();
+      items = size(await request());
+      if (i > 0) times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    times.sort((x, y) => x - y);
+    results[name] = { medianMs: round(times[Math.floor(times.length / 2)]), maxMs: round(times[times.length - 1]), ...(items !== undefined ? { items } : {}) };
+  }
+  return results;
+}
+
+/** The figures as JSON on stdout, with the machine and the store they were measured on. */
+export function printFigures(mongodbUrl: string | undefined, figures: Record<string, unknown>): void {
+  const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+  process.stdout.write(`${JSON.stringify({ machine, store: mongodbUrl ? 'MongoDB (--mongodb-url)' : 'FerretDB 1.24 (SQLite)', ...figures }, null, 2)}\n`);
+}
+
+export function runBench(main: () => Promise<void>): void {
+  main().catch((err) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}

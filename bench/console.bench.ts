@@ -8,11 +8,10 @@
  *
  * Stores: --mongodb-url, else FerretDB in a temporary directory; the database is dropped at the end.
  */
-import os from 'node:os';
 import { TokenRepository } from '../src/auth';
 import { FleetStats } from '../src/console/fleet-stats';
 import { seedDevices } from './api-seed';
-import { startConsoleBench } from './console-harness';
+import { printFigures, runBench, startConsoleBench, timeEach } from './console-harness';
 
 const CLASSES = ['CP-8851-3PCC', 'CP-7841-3PCC', 'CP-8865-3PCC'];
 const VERSIONS = ['sip88xx.12-0-1MPP-2', 'sip88xx.11-3-7MPP', 'sip78xx.12-0-1MPP-2', 'sip78xx.11-3-7MPP', 'sip8865.12-0-1MPP'];
@@ -64,44 +63,15 @@ async function main(): Promise<void> {
       'q = product class (1/3 match: capped at 1000)': '/devices?q=CP-7841-3PCC',
       'q = nothing matches': '/devices?q=zzzz',
     };
-    const results: Record<string, { medianMs: number; maxMs: number; items?: number }> = {};
-    for (const [name, q] of Object.entries(queries)) {
-      const times: number[] = [];
-      let items: number | undefined;
-      for (let i = 0; i <= runs; i++) {
-        const t = process.hrtime.bigint();
-        items = (await get(q)).items?.length;
-        if (i > 0) times.push(Number(process.hrtime.bigint() - t) / 1e6);
-      }
-      times.sort((x, y) => x - y);
-      results[name] = { medianMs: round(times[Math.floor(times.length / 2)]), maxMs: round(times[times.length - 1]), ...(items !== undefined ? { items } : {}) };
-    }
-    process.stdout.write(
-      `${JSON.stringify(
-        {
-          machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
-          store: mongodbUrl ? 'MongoDB (--mongodb-url)' : 'FerretDB 1.24 (SQLite)',
-          devices,
-          searchEntries: await ctx.db.collection('device_search').estimatedDocumentCount(),
-          seedMs,
-          counterRebuildMs: rebuildMs,
-          runs,
-          results,
-        },
-        null,
-        2,
-      )}\n`,
+    const results = await timeEach(
+      Object.fromEntries(Object.entries(queries).map(([name, q]) => [name, () => get(q)])),
+      runs,
+      (answer) => answer.items?.length,
     );
+    printFigures(mongodbUrl, { devices, searchEntries: await ctx.db.collection('device_search').estimatedDocumentCount(), seedMs, counterRebuildMs: rebuildMs, runs, results });
   } finally {
     await close();
   }
 }
 
-function round(n: number): number {
-  return Math.round(n * 10) / 10;
-}
-
-main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exitCode = 1;
-});
+runBench(main);

@@ -19,6 +19,8 @@ export interface ParameterInput {
   ua?: Ua;
   /** self-closing element: the phone keeps its user's value */
   keep?: boolean;
+  /** without a value: keep the secret value the profile holds (see keepSecrets) */
+  secret?: boolean;
 }
 
 export interface ParameterProblem {
@@ -126,4 +128,25 @@ function fromPaths(paths: readonly ParameterInput[], problems: ParameterProblem[
     out.push({ entry: { name: xmlName, value, ...(group.find((p) => p.ua)?.ua ? { ua: group.find((p) => p.ua)!.ua } : {}) }, given: first.name });
   }
   return out;
+}
+
+/**
+ * Secret values are never shown, so a form editing a profile cannot send them back: a
+ * parameter given as `{ name, secret: true }` without a value keeps the value `current` (the
+ * profile being replaced) holds for that name. Pure; a parameter with nothing to keep is a
+ * problem.
+ */
+export function keepSecrets(input: readonly ParameterInput[], current: readonly ProfileEntry[] = []): { parameters: ParameterInput[]; problems: ParameterProblem[] } {
+  const held = new Map(current.map((e) => [e.name, e]));
+  const problems: ParameterProblem[] = [];
+  const parameters = input.map((p) => {
+    if (!p.secret || p.value !== undefined) return p;
+    const e = held.get(p.name);
+    if (!e) {
+      problems.push({ name: p.name, code: 'form', message: `${p.name}: no stored secret value to keep; give a value` });
+      return p;
+    }
+    return { name: p.name, value: e.value, ...(p.ua ?? e.ua ? { ua: p.ua ?? e.ua } : {}), ...(e.selfClosing ? { keep: true } : {}) };
+  });
+  return { parameters, problems };
 }

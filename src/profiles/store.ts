@@ -1,8 +1,8 @@
 import type { Collection, Db } from 'mongodb';
 import { potentialConflicts, type PotentialConflict } from './conflicts';
-import type { RenamedParameter } from '../cisco/profile';
+import type { ProfileEntry, RenamedParameter } from '../cisco/profile';
 import { dialectFor } from '../cisco/rules';
-import { normaliseParameters, type ParameterInput, type ParameterProblem } from './parameters';
+import { keepSecrets, normaliseParameters, type ParameterInput, type ParameterProblem } from './parameters';
 import { checkSelector } from './selector';
 import { PARTITIONS, PROFILE_NAME, type Partition, type ProfileContent, type ProfileDoc, type ProfileRevisionDoc, type Selector } from './types';
 
@@ -39,13 +39,15 @@ export interface SavedProfile {
 }
 
 const MAX_DESCRIPTION = 1024;
-const RESERVED = new Set(['conflicts', 'import']);
+// API paths under /profiles, and the console's page for a new profile (/profiles/new).
+const RESERVED = new Set(['conflicts', 'import', 'validate', 'matches', 'new']);
 const MAX_PRECEDENCE = 1_000_000;
 
 /** Checks a profile and converts it to the stored (XML) model; throws ProfileError naming every problem. */
 export function checkProfile(name: string, input: ProfileInput): { content: ProfileContent; renamed: RenamedParameter[] } {
-  if (!PROFILE_NAME.test(name)) throw new ProfileError(400, `${JSON.stringify(name.slice(0, 70))} is not a profile name (letters, digits, _ . -, at most 64)`);
-  if (RESERVED.has(name)) throw new ProfileError(400, `"${name}" is reserved (it names an API path under /profiles)`);
+  const badName = (message: string) => new ProfileError(400, message, [{ name: 'name', code: 'form', message }]);
+  if (!PROFILE_NAME.test(name)) throw badName(`${JSON.stringify(name.slice(0, 70))} is not a profile name (letters, digits, _ . -, at most 64)`);
+  if (RESERVED.has(name)) throw badName(`"${name}" is reserved (it names a path under /profiles)`);
   const problems: ParameterProblem[] = [];
   if (!Number.isInteger(input.precedence) || Math.abs(input.precedence) > MAX_PRECEDENCE) {
     problems.push({ name: 'precedence', code: 'form', message: `precedence must be an integer between -${MAX_PRECEDENCE} and ${MAX_PRECEDENCE}` });
@@ -100,7 +102,7 @@ export class ProfileStore {
   }
 
   async create(name: string, input: ProfileInput, by?: string): Promise<SavedProfile> {
-    const { content, renamed } = checkProfile(name, input);
+    const { content, renamed } = checkProfile(name, withKeptSecrets(name, input, undefined));
     const head = await this.heads.findOne({ _id: name });
     if (head && !head.deleted) throw new ProfileError(409, `profile ${name} exists (revision ${head.revision}); replace it with PUT`);
     return { ...(await this.save(name, content, head ?? undefined, by)), renamed };
@@ -108,9 +110,9 @@ export class ProfileStore {
 
   /** Replaces a live profile; with `ifRevision`, only if that is still its revision. */
   async replace(name: string, input: ProfileInput, by?: string, ifRevision?: number): Promise<SavedProfile> {
-    const { content, renamed } = checkProfile(name, input);
     const head = await this.get(name);
     if (!head) throw new ProfileError(404, `profile ${name} does not exist`);
+    const { content, renamed } = checkProfile(name, withKeptSecrets(name, input, head));
     if (ifRevision !== undefined && head.revision !== ifRevision) throw new ProfileError(409, `profile ${name} is at revision ${head.revision}, not ${ifRevision}`);
     return { ...(await this.save(name, content, head, by)), renamed };
   }
@@ -142,7 +144,35 @@ export class ProfileStore {
 
   /** Conflicts among all live profiles, or those involving one. */
   async conflicts(subject?: string): Promise<PotentialConflict[]> {
-    return potentialConflicts((await this.list()).map((p) => ({ name: p._id, precedence: p.precedence, ...(p.partition ? { partition: p.partition } : {}), match: p.match, parameters: p.parameters })), subject);
+    return potentialConflicts((await this.list()).map(likeOf), subject);
+  }
+
+  /**
+   * What saving would do, storing nothing: the same checks as create and replace (throws the
+   * same ProfileError), the stored form of the parameters and the conflicts it would have.
+   */
+  async dryRun(name: string, input: ProfileInput): Promise<{ content: ProfileContent; renamed: RenamedParameter[]; conflicts: PotentialConflict[] }> {
+    const live = await this.list();
+    const { content, renamed } = checkProfile(name, withKeptSecrets(name, input, live.find((p) => p._id === name)));
+    const others = live.filter((p) => p._id !== name).map(likeOf);
+    return { content, renamed, conflicts: potentialConflicts([...others, { name, ...content }], name) };
+  }
+
+  /**
+   * Saves an earlier revision's content as a new revision (checked again: the catalogue may
+   * have changed since); a deleted profile comes back. `ifRevision` as for replace.
+   */
+  async restore(name: string, revision: number, by?: string, ifRevision?: number): Promise<SavedProfile> {
+    const old = await this.revision(name, revision);
+    if (!old) throw new ProfileError(404, `profile ${name} has no revision ${revision}`);
+    if (old.deleted) throw new ProfileError(422, `revision ${revision} of profile ${name} is its deletion; restore revision ${revision - 1}`);
+    const input: ProfileInput = {
+      ...(old.description ? { description: old.description } : {}),
+      precedence: old.precedence,
+      match: old.match,
+      parameters: old.parameters.map(inputOf),
+    };
+    return (await this.get(name)) ? this.replace(name, input, by, ifRevision) : this.create(name, input, by);
   }
 
   private async save(name: string, content: ProfileContent, head: ProfileDoc | undefined, by: string | undefined): Promise<Omit<SavedProfile, 'renamed'>> {
@@ -180,6 +210,20 @@ export class ProfileStore {
     await this.changed();
     return { profile: doc, conflicts: await this.conflicts(name) };
   }
+}
+
+/** The input with kept secrets filled in from the profile it replaces (ProfileError when one has none). */
+function withKeptSecrets(name: string, input: ProfileInput, head: ProfileDoc | undefined): ProfileInput {
+  const { parameters, problems } = keepSecrets(input.parameters ?? [], head?.parameters);
+  if (problems.length) throw new ProfileError(422, `profile ${name} refused: ${problems[0].message}`, problems);
+  return { ...input, parameters };
+}
+
+const likeOf = (p: ProfileDoc) => ({ name: p._id, precedence: p.precedence, ...(p.partition ? { partition: p.partition } : {}), match: p.match, parameters: p.parameters });
+
+/** A stored entry as operators would write it. */
+function inputOf(e: ProfileEntry): ParameterInput {
+  return { name: e.name, value: e.selfClosing ? '' : e.value, ...(e.ua ? { ua: e.ua } : {}), ...(e.selfClosing ? { keep: true } : {}) };
 }
 
 export function revisionId(name: string, revision: number): string {

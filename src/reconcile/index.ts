@@ -64,4 +64,5 @@ export { HistoryStore, type HistoryDoc, type ChangeEntry } from './history';
 export { ProvisioningInspector, type EffectiveView } from './inspect';
 export { driftOf, type DriftItem } from './drift';
 export { AppliedStore } from './applied';
+export { MatchingDeviceFinder, selectorFilter, type MatchingDevices } from './matching-devices';
 export { PROVISIONING_ACTOR, type ProvisionState, type ProvisionFailure } from './types';

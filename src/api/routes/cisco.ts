@@ -1,3 +1,4 @@
+import { loadCatalogue, searchCatalogue } from '../../cisco/catalogue';
 import type { ProfileEntry } from '../../cisco/profile';
 import { FileStore, UrlSigner } from '../../files';
 import type { FileKind } from '../../files';
@@ -264,6 +265,22 @@ export const ciscoRoutes: RouteModule = (s) => {
         } catch (err) {
           throw asProblem(err);
         }
+      },
+    }),
+
+    defineRoute<Record<string, never>, { q: string; limit: number }>({
+      method: 'GET',
+      path: '/cisco/catalogue',
+      operationId: 'searchCiscoCatalogue',
+      summary: 'Find Cisco parameters by XML name, web page label or TR-069 path',
+      description: 'Part of a name, label or candidate TR-069 path, any case; exact matches first, then prefixes, then the rest. Each parameter with its type (and allowed values), the sample value (never for secrets) and its TR-069 path.',
+      tag: 'cisco',
+      role: 'viewer',
+      // up to the whole catalogue (about a thousand parameters) in one answer, which the console caches
+      query: parameters({ q: { type: 'string', maxLength: 256, default: '' }, limit: { type: 'integer', minimum: 1, maximum: 2000, default: 20 } }),
+      responses: { 200: { description: 'The parameters found.', schema: ref('cisco', 'CatalogueSearch') } },
+      async handle({ query }) {
+        return { body: { items: searchCatalogue(loadCatalogue(), query.q, query.limit) } };
       },
     }),
 

@@ -1,6 +1,7 @@
 import { loadCatalogue } from '../../cisco/catalogue';
 import type { ProfileEntry } from '../../cisco/profile';
 import {
+  checkSelector,
   DeviceVariablesStore,
   hasVariables,
   parametersFromXml,
@@ -14,11 +15,12 @@ import {
   type SavedProfile,
   type Partition,
   type Selector,
+  type DeviceFacts,
 } from '../../profiles';
 import { DataModelDiscovery } from '../../provisioning/datamodel';
 import { MappingOverrideStore } from '../../provisioning/mapping-overrides';
 import { ReportStore } from '../../provisioning/reports';
-import { ChangeMarker, EffectiveDesiredConfig, HistoryStore, ProvisioningInspector, ProvisioningSnapshot } from '../../reconcile';
+import { ChangeMarker, EffectiveDesiredConfig, HistoryStore, MatchingDeviceFinder, ProvisioningInspector, ProvisioningSnapshot, type MatchingDevices } from '../../reconcile';
 import { notFound, ProblemError } from '../problem';
 import { defineRoute, parameters, type RouteModule } from '../route';
 import { ref } from '../schemas';
@@ -44,6 +46,7 @@ interface ImportBody {
 }
 
 const nameParams = parameters({ name: ref('profiles', 'ProfileName') }, ['name']);
+const revisionParams = parameters({ name: ref('profiles', 'ProfileName'), revision: { type: 'integer', minimum: 1, maximum: 1e9 } }, ['name', 'revision']);
 const deviceParams = parameters({ id: deviceIdSchema }, ['id']);
 const UNPROCESSABLE = { description: 'Refused: an unknown parameter, a value of the wrong type, a bad selector (every problem is named).' };
 const SAVED = { description: 'Saved, with the conflicts it has with other profiles.', schema: ref('profiles', 'ProfileSaved') };
@@ -91,6 +94,11 @@ function savedView(saved: SavedProfile): Record<string, unknown> {
   return { profile: profileView(saved.profile), conflicts: saved.conflicts, ...(saved.renamed.length ? { renamed: saved.renamed } : {}) };
 }
 
+function matchingView(found: MatchingDevices): Record<string, unknown> {
+  const device = (d: DeviceFacts) => ({ id: d.deviceId, oui: d.oui, productClass: d.productClass, serialNumber: d.serialNumber, ...(d.softwareVersion ? { softwareVersion: d.softwareVersion } : {}), ...(d.mac ? { mac: d.mac } : {}), tags: d.tags });
+  return { count: found.count, complete: found.complete, items: found.items.map(device) };
+}
+
 function variablesView(doc: DeviceVariablesDoc): Record<string, unknown> {
   const secret = new Set(doc.secret);
   return {
@@ -116,6 +124,7 @@ export const profileRoutes: RouteModule = (s) => {
   const mappings = new MappingOverrideStore(s.db);
   const inspector = new ProvisioningInspector(s.db, snapshot, effective, mappings, new DataModelDiscovery(s.db, s.tasks, s.devices, mappings), new ReportStore(s.db));
   const history = new HistoryStore(s.db);
+  const finder = new MatchingDeviceFinder(s.db);
   const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
@@ -199,7 +208,62 @@ export const profileRoutes: RouteModule = (s) => {
       role: 'viewer',
       responses: { 200: { description: 'The conflicts.', schema: ref('profiles', 'ProfileConflictList') } },
       async handle() {
-        return { body: { items: await store.conflicts() } };
+        const conflicts = await store.conflicts();
+        const selectors = new Map((await store.list()).map((p) => [p._id, p.match]));
+        // one device scan per profile involved, however many pairs and parameters
+        const pairs = [...new Map(conflicts.map((c) => [c.profiles.join('\n'), c.profiles] as const)).values()];
+        const devices = await finder.pairs(pairs, selectors, 10);
+        const byPair = new Map(pairs.map((p, i) => [p.join('\n'), devices[i]!]));
+        const items = conflicts.map((c) => ({ ...c, devices: matchingView(byPair.get(c.profiles.join('\n'))!) }));
+        return { body: { items } };
+      },
+    }),
+
+    defineRoute<Record<string, never>, Record<string, never>, ProfileBody & { name: string }>({
+      method: 'POST',
+      path: '/profiles/validate',
+      operationId: 'validateProfile',
+      summary: 'Check a profile as saving would, storing nothing',
+      description: 'The checks of create and replace (every refusal is the same 422 naming each field or parameter); on success the parameters as they would be stored and the conflicts saving would leave. The console checks its form with it before saving.',
+      tag: 'profiles',
+      role: 'operator',
+      body: { schema: ref('profiles', 'ProfileCreate') },
+      responses: { 200: { description: 'Nothing wrong.', schema: ref('profiles', 'ProfileValidated') }, 422: UNPROCESSABLE },
+      async handle({ body }) {
+        const checked = await guarded(() => store.dryRun(body.name, input(body, body.parameters)));
+        return { body: { parameters: parameterView(checked.content.parameters), conflicts: checked.conflicts, ...(checked.renamed.length ? { renamed: checked.renamed } : {}) } };
+      },
+    }),
+
+    defineRoute<Record<string, never>, Record<string, never>, { xml: string }>({
+      method: 'POST',
+      path: '/profiles/import/preview',
+      operationId: 'previewProfileImport',
+      summary: 'The parameters of a Cisco XML profile file, storing nothing',
+      description: 'Read by the same flat-profile codec as POST /profiles/import. The values come back as the file holds them (secrets too: the file came from the caller), to be edited and saved as a profile.',
+      tag: 'profiles',
+      role: 'operator',
+      body: { schema: ref('profiles', 'ImportPreviewRequest') },
+      responses: { 200: { description: "The file's parameters.", schema: ref('profiles', 'ImportPreview') }, 422: { description: 'The file is not a readable XML profile.' } },
+      async handle({ body }) {
+        return { body: { parameters: await guarded(async () => parametersFromXml(body.xml)) } };
+      },
+    }),
+
+    defineRoute<Record<string, never>, Record<string, never>, { match: Selector; limit: number }>({
+      method: 'POST',
+      path: '/profiles/matches',
+      operationId: 'previewProfileMatches',
+      summary: 'The devices a selector matches',
+      description: 'How many devices a (saved or not yet saved) selector matches, and the first ones by id; the count stops at a scan limit over large fleets (`complete` false).',
+      tag: 'profiles',
+      role: 'viewer',
+      body: { schema: ref('profiles', 'MatchRequest') },
+      responses: { 200: { description: 'The matching devices.', schema: ref('profiles', 'MatchingDevices') }, 422: UNPROCESSABLE },
+      async handle({ body }) {
+        const checked = checkSelector(body.match);
+        if (checked.problems.length) throw new ProblemError(422, 'invalid-profile', `selector refused: ${checked.problems[0]}`, checked.problems.map((message) => ({ in: 'body' as const, field: 'match', message })));
+        return { body: matchingView(await finder.find([checked.selector], body.limit)) };
       },
     }),
 
@@ -275,12 +339,30 @@ export const profileRoutes: RouteModule = (s) => {
       summary: 'One saved revision of a profile',
       tag: 'profiles',
       role: 'viewer',
-      params: parameters({ name: ref('profiles', 'ProfileName'), revision: { type: 'integer', minimum: 1, maximum: 1e9 } }, ['name', 'revision']),
+      params: revisionParams,
       responses: { 200: { description: 'The revision.', schema: ref('profiles', 'ProfileRevision') }, 404: NOT_FOUND },
       async handle({ params }) {
         const r = await store.revision(params.name, params.revision);
         if (!r) throw notFound(`revision ${params.revision} of profile ${params.name}`);
         return { body: revisionView(r) };
+      },
+    }),
+
+    defineRoute<{ name: string; revision: number }, Record<string, never>, { ifRevision?: number }>({
+      method: 'POST',
+      path: '/profiles/{name}/revisions/{revision}/restore',
+      operationId: 'restoreProfileRevision',
+      summary: "Save an earlier revision's content as a new revision",
+      description: 'Checked again like any save; a deleted profile comes back.',
+      tag: 'profiles',
+      role: 'operator',
+      audit: 'profile.restore',
+      params: revisionParams,
+      body: { schema: ref('profiles', 'RestoreRequest'), required: false },
+      responses: { 200: SAVED, 404: NOT_FOUND, 409: CONFLICT, 422: UNPROCESSABLE },
+      async handle({ params, body, actor }) {
+        const saved = await guarded(() => store.restore(params.name, params.revision, actor.name, body.ifRevision));
+        return { body: savedView(saved), audit: { details: { from: params.revision, revision: saved.profile.revision } } };
       },
     }),
 

@@ -11,5 +11,6 @@
 export { loadCatalogue, ParameterCatalogue } from './load';
 export { webNameToXmlName, legacyNameToXmlName, splitIndexed, instantiate } from './names';
 export { checkValue, checkCharacters, typeLabel, parseInteger, splitHostPort } from './value-check';
+export { searchCatalogue, type CatalogueHit } from './search';
 export { extractCatalogue, type ExtractionReport } from './extract';
 export type { Catalogue, CatalogueEntry, ParamType, RuleSyntax, Tr069Codec, Tr069Mapping, Ua } from './types';

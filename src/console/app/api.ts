@@ -51,6 +51,8 @@ export class ApiError extends Error {
     message: string,
     /** the fields the problem document names, for forms to show next to each */
     readonly errors: FieldProblem[] = [],
+    /** the problem's own sentence, without the field list `message` appends */
+    readonly detail: string = message,
   ) {
     super(message);
   }
@@ -77,6 +79,9 @@ export function problemText(status: number, problem: unknown): string {
 /** The data of an openapi-fetch result, or an ApiError with the server's explanation. */
 export async function must<T>(pending: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await pending;
-  if (error !== undefined || !response.ok) throw new ApiError(response.status, problemText(response.status, error), (error as Problem | undefined)?.errors ?? []);
+  if (error !== undefined || !response.ok) {
+    const p = (error ?? {}) as Problem;
+    throw new ApiError(response.status, problemText(response.status, error), p.errors ?? [], p.detail ?? p.title ?? `request failed (HTTP ${response.status})`);
+  }
   return data as T;
 }

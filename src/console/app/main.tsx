@@ -19,6 +19,9 @@ const Administration = lazy(() => import('./pages/Administration'));
 const Jobs = lazy(() => import('./pages/Jobs'));
 const JobNew = lazy(() => import('./pages/JobNew'));
 const JobPage = lazy(() => import('./pages/Job'));
+const Profiles = lazy(() => import('./pages/Profiles'));
+const ProfilePage = lazy(() => import('./pages/Profile'));
+const NewProfile = lazy(() => import('./pages/Profile').then((m) => ({ default: m.NewProfile })));
 
 const queries = new QueryClient({
   defaultOptions: {
@@ -34,11 +37,13 @@ function Shell() {
   const { user, signOut, can } = useSession();
   const page = usePage();
   useEffect(() => {
-    const titles = { overview: 'Overview', devices: 'Devices', device: 'Device', missing: 'Not found', firmware: 'Firmware', files: 'Files', admin: 'Administration', jobs: 'Jobs', 'job-new': 'New job', job: 'Job' } as const;
-    document.title = user ? `${page.name === 'device' ? page.id : titles[page.name]} · ACS console` : 'Sign in · ACS console';
+    const titles = { overview: 'Overview', devices: 'Devices', device: 'Device', missing: 'Not found', firmware: 'Firmware', files: 'Files', admin: 'Administration', jobs: 'Jobs', 'job-new': 'New job', job: 'Job', profiles: 'Profiles', 'new-profile': 'New profile', profile: 'Profile' } as const;
+    const named = page.name === 'device' ? page.id : page.name === 'profile' ? `Profile ${page.profile}` : titles[page.name];
+    document.title = user ? `${named} · ACS console` : 'Sign in · ACS console';
   }, [page, user]);
   if (!user) return <SignIn />;
-  const current = (name: string) => (page.name === name || (name === 'devices' && page.name === 'device') || (name === 'jobs' && page.name.startsWith('job')) ? 'page' : undefined);
+  const current = (name: string) =>
+    page.name === name || (name === 'devices' && page.name === 'device') || (name === 'jobs' && page.name.startsWith('job')) || (name === 'profiles' && (page.name === 'profile' || page.name === 'new-profile')) ? 'page' : undefined;
   return (
     <>
       <a className="skip" href="#main">
@@ -55,6 +60,9 @@ function Shell() {
           </Link>
           <Link href="/jobs" aria-current={current('jobs')}>
             Jobs
+          </Link>
+          <Link href="/profiles" aria-current={current('profiles')}>
+            Profiles
           </Link>
           <Link href="/firmware" aria-current={current('firmware')}>
             Firmware
@@ -86,6 +94,9 @@ function Shell() {
           {page.name === 'firmware' && <Firmware />}
           {page.name === 'files' && <Files />}
           {page.name === 'admin' && <Administration />}
+          {page.name === 'profiles' && <Profiles />}
+          {page.name === 'new-profile' && <NewProfile />}
+          {page.name === 'profile' && <ProfilePage key={page.profile} name={page.profile} />}
           {page.name === 'missing' && (
             <>
               <h1>Not found</h1>

@@ -113,7 +113,8 @@ describe('profiles', () => {
     const res = await api.post('/profiles', { name: 'lobby', precedence: 10, match: { tags: ['lobby'] }, parameters: [{ name: 'Station_Name', value: 'Lobby' }] });
     expect(res.status).toBe(201);
     expect(res.body.conflicts).toEqual([{ parameter: 'Station_Name', precedence: 10, profiles: ['lobby', 'office'] }]);
-    expect((await viewer.get('/profiles/conflicts')).body.items).toEqual(res.body.conflicts);
+    // no device carries the tag yet: the conflict touches none
+    expect((await viewer.get('/profiles/conflicts')).body.items).toEqual(res.body.conflicts.map((c: object) => ({ ...c, devices: { count: 0, complete: true, items: [] } })));
   });
 
   it('acs profiles import reads a Cisco XML file; list and get show it', async () => {

@@ -1,6 +1,9 @@
 /** Which page a console path shows (the server answers every one with index.html). */
-export type Page = { name: 'overview' } | { name: 'devices'; search: string } | { name: 'device'; id: string } | { name: 'missing'; path: string } | { name: 'firmware' } | { name: 'files' } | { name: 'admin' } | JobsPage;
+export type Page = { name: 'overview' } | { name: 'devices'; search: string } | { name: 'device'; id: string } | { name: 'missing'; path: string } | { name: 'firmware' } | { name: 'files' } | { name: 'admin' } | JobsPage | ProfilePage;
 export type JobsPage = { name: 'jobs' } | { name: 'job-new'; query: string } | { name: 'job'; id: string };
+
+/** The profiles list, a new profile (`/profiles/new`: the API reserves that name), one profile. */
+export type ProfilePage = { name: 'profiles' } | { name: 'new-profile' } | { name: 'profile'; profile: string };
 
 export function pageOf(path: string, query: string): Page {
   if (path === '/' || path === '') return { name: 'overview' };
@@ -18,8 +21,19 @@ export function pageOf(path: string, query: string): Page {
       return { name: 'missing', path };
     }
   }
+  const profile = profilePage(path);
+  if (profile) return profile;
   return { name: 'missing', path };
 }
+
+function profilePage(path: string): Page | undefined {
+  if (path === '/profiles') return { name: 'profiles' };
+  if (path === '/profiles/new') return { name: 'new-profile' };
+  const m = /^\/profiles\/([A-Za-z0-9][A-Za-z0-9_.-]{0,63})$/.exec(path);
+  return m ? { name: 'profile', profile: m[1]! } : undefined;
+}
+
+export const profilePath = (name: string) => `/profiles/${name}`;
 
 export const devicePath = (id: string) => `/devices/${encodeURIComponent(id)}`;
 
