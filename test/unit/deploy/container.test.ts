@@ -147,7 +147,7 @@ describe('docker-compose.yml', () => {
     services: Record<string, Record<string, any>>;
     volumes: Record<string, unknown>;
   };
-  const acsServices = ['migrate', 'cwmp', 'api', 'fs', 'worker', 'tftp'];
+  const acsServices = ['migrate', 'cwmp', 'api', 'fs', 'worker', 'tftp', 'syslog'];
 
   it('is valid against the Compose Specification schema', () => {
     expect(validateCompose(compose)).toBe(true);
@@ -166,7 +166,7 @@ describe('docker-compose.yml', () => {
 
   it('runs one service per role, a migration first, and MongoDB 7 and Redis 7', () => {
     expect(Object.keys(compose.services).sort()).toEqual([...acsServices, 'mongodb', 'redis'].sort());
-    for (const role of ['cwmp', 'api', 'fs', 'worker', 'tftp']) {
+    for (const role of ['cwmp', 'api', 'fs', 'worker', 'tftp', 'syslog']) {
       expect(compose.services[role].command).toEqual(['serve', '--roles', role]);
       expect(compose.services[role].depends_on.migrate).toEqual({ condition: 'service_completed_successfully' });
     }
@@ -185,7 +185,7 @@ describe('docker-compose.yml', () => {
       const [volume] = compose.services[store].volumes[0].split(':');
       expect(compose.volumes).toHaveProperty(volume);
     }
-    for (const name of ['cwmp', 'api', 'fs', 'worker', 'tftp']) {
+    for (const name of ['cwmp', 'api', 'fs', 'worker', 'tftp', 'syslog']) {
       expect(compose.services[name].depends_on.mongodb).toEqual({ condition: 'service_healthy' });
       expect(compose.services[name].depends_on.redis).toEqual({ condition: 'service_healthy' });
     }
