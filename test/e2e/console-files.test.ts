@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Fleet, type FleetDevice } from '../../src/sim';
 import { freePort } from '../../tools/local-stores/process';
 import { apiClient } from '../support/api';
+import { TestPki } from '../support/certs';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../support/acs';
 import { chromiumForFile, createUsers, goTo, openConsole, pageCheck, signInAs, statusFromPage } from '../support/console-e2e';
 
@@ -119,7 +120,7 @@ it('an operator uploads firmware: a refusal on its field first, then progress an
 });
 
 it('a viewer sees the files but cannot upload or delete, and the server refuses anyway', async () => {
-  const kept = await apiClient(acs, await acs.token('operator')).call('POST', '/files?filename=ca-bundle.pem&kind=ca', { raw: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', headers: { 'content-type': 'application/octet-stream' } });
+  const kept = await apiClient(acs, await acs.token('operator')).call('POST', '/files?filename=ca-bundle.pem&kind=ca', { raw: new TestPki().caPem, headers: { 'content-type': 'application/octet-stream' } });
   expect(kept.status).toBe(201);
   const { page, errors } = await openConsole(browser(), acs.apiUrl);
   await signInAs(page, 'victor');

@@ -55,7 +55,7 @@ export async function signInAs(page: Page, name: string, password = TEST_PASSWOR
 
 /** Follows the main navigation's link to a page and waits for its heading. */
 export async function goTo(page: Page, name: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
   await page.getByRole('heading', { name, level: 1 }).waitFor();
 }
 
