@@ -19,6 +19,10 @@ export interface FleetCounts {
   bootstrapOnly: number;
   byProductClass: Record<string, number>;
   bySoftwareVersion: Record<string, number>;
+  /** when the counters were last found equal to MongoDB's device count, or rebuilt from it (null: never) */
+  checkedAt: Date | null;
+  /** a comparison with MongoDB or a rebuild is running: the figures may be short */
+  checking: boolean;
 }
 
 /*
@@ -68,13 +72,16 @@ const HOUR = 3_600_000;
  */
 export class FleetStats {
   private readonly keys: string[];
+  /** due: set for `everySeconds` when a check starts; busy: while it runs; checked: ms of the last good check */
+  private readonly state: { due: string; busy: string; checked: string };
 
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
+    prefix: string,
   ) {
     const k = (s: string) => `${prefix}console:fleet:${s}`;
     this.keys = [k('seen'), k('pc'), k('pcn'), k('sv'), k('svn'), k('boot')];
+    this.state = { due: k('checked'), busy: k('rebuilding'), checked: k('checked-at') };
   }
 
   /** Counts one Inform, and publishes `message` on `channel` in the same round trip. */
@@ -97,10 +104,21 @@ export class FleetStats {
       .scard(boot)
       .hgetall(pcn)
       .hgetall(svn)
+      .get(this.state.checked)
+      .exists(this.state.busy)
       .exec();
     const v = (i: number) => r![i][1];
     const counts = (h: unknown) => Object.fromEntries(Object.entries(h as Record<string, string>).map(([k, n]) => [k, Number(n)]).filter(([, n]) => (n as number) > 0));
-    return { total: Number(v(0)), seenLastHour: Number(v(1)), seenLastDay: Number(v(2)), bootstrapOnly: Number(v(3)), byProductClass: counts(v(4)), bySoftwareVersion: counts(v(5)) };
+    return {
+      total: Number(v(0)),
+      seenLastHour: Number(v(1)),
+      seenLastDay: Number(v(2)),
+      bootstrapOnly: Number(v(3)),
+      byProductClass: counts(v(4)),
+      bySoftwareVersion: counts(v(5)),
+      checkedAt: v(6) ? new Date(Number(v(6))) : null,
+      checking: v(7) === 1,
+    };
   }
 
   /**
@@ -128,6 +146,7 @@ export class FleetStats {
     const exists = await Promise.all(fresh.map((f) => this.redis.exists(f)));
     const rename = this.redis.multi();
     fresh.forEach((f, i) => (exists[i] ? rename.rename(f, this.keys[i]) : rename.del(this.keys[i])));
+    rename.set(this.state.checked, String(Date.now()));
     await rename.exec();
     return n;
   }
@@ -135,24 +154,21 @@ export class FleetStats {
   /**
    * At most once per `everySeconds` across all processes, in the background: counts the
    * devices in MongoDB (a full read on FerretDB, hence rarely) and rebuilds the counters when
-   * they disagree. True while such a check or rebuild is running, so callers can say their
-   * figures may be short.
+   * they disagree. Callers do not wait for it: `read` says when the counters were last
+   * checked and whether a check is running.
    */
-  async checkInBackground(devices: Collection<DeviceDoc>, onError: (err: unknown) => void, everySeconds = 600): Promise<boolean> {
-    const due = `${this.prefix}console:fleet:checked`;
-    const busy = `${this.prefix}console:fleet:rebuilding`;
-    if ((await this.redis.set(due, '1', 'EX', everySeconds, 'NX')) === 'OK') {
+  checkInBackground(devices: Collection<DeviceDoc>, onError: (err: unknown) => void, everySeconds = 600): void {
+    const { due, busy, checked } = this.state;
+    void (async () => {
+      if ((await this.redis.set(due, '1', 'EX', everySeconds, 'NX')) !== 'OK') return;
       await this.redis.set(busy, '1', 'EX', 600);
-      void (async () => {
-        try {
-          const [counted, total] = await Promise.all([this.redis.zcard(this.keys[0]), devices.countDocuments({})]);
-          if (counted !== total) await this.rebuild(devices);
-        } finally {
-          await this.redis.del(busy);
-        }
-      })().catch(onError);
-      return true;
-    }
-    return (await this.redis.exists(busy)) === 1;
+      try {
+        const [counted, total] = await Promise.all([this.redis.zcard(this.keys[0]), devices.countDocuments({})]);
+        if (counted !== total) await this.rebuild(devices);
+        else await this.redis.set(checked, String(Date.now()));
+      } finally {
+        await this.redis.del(busy);
+      }
+    })().catch(onError);
   }
 }
