@@ -26,7 +26,7 @@ export async function startConsoleBench(): Promise<ConsoleBench> {
   const mongodbUrl = values['mongodb-url'];
   const stores = await ensureLocalStores({ storageDir, env: mongodbUrl ? { ...process.env, MONGODB_URL: mongodbUrl } : process.env });
   const id = randomBytes(4).toString('hex');
-  const config = loadConfig({ MONGODB_URL: withDatabase(stores.mongodbUrl, `bench_console_${id}`), REDIS_URL: stores.redisUrl, ACS_REDIS_PREFIX: `bench:${id}:`, ACS_BIND_ADDRESS: '127.0.0.1', ACS_API_PORT: '0', LOG_LEVEL: 'warn' });
+  const config = loadConfig({ MONGODB_URL: withDatabase(stores.mongodbUrl, `bench_console_${id}`), REDIS_URL: stores.redisUrl, ACS_REDIS_PREFIX: `bench:${id}:`, ACS_BIND_ADDRESS: '127.0.0.1', ACS_API_PORT: '0', ACS_METRICS_PORT: '0', LOG_LEVEL: 'warn' });
   const ctx = await openContext(config, createLogger(config.logLevel), { migrate: true });
   const roles = await startRoles(ctx, ['api']);
   return {

@@ -1,6 +1,7 @@
 import { AuditLog } from '../audit';
 import { LoginLockout, SessionStore, TokenRepository } from '../auth';
 import { OidcLogin } from '../auth/oidc/login';
+import { liveTaskEnded } from '../console/events';
 import { FleetStats } from '../console/fleet-stats';
 import { LiveHub } from '../console/live-hub';
 import { DeviceRepository } from '../devices/repository';
@@ -45,7 +46,7 @@ export function apiServices(ctx: AppContext, log: Logger): ApiServices {
     auth: new Authenticator({ tokens, users, sessions, secret: ctx.secret }),
     audit: new AuditLog(ctx.db),
     queues,
-    dispatcher: new TaskDispatcher({ tasks, devices, queues, log }),
+    dispatcher: new TaskDispatcher({ tasks, devices, queues, log, taskEnded: liveTaskEnded(ctx.redis, redisPrefix, log) }),
     jobCounter: new JobCounter(tasks),
     oidc: c.oidc ? new OidcLogin(c.oidc, ctx.redis, redisPrefix) : undefined,
   };

@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import type { TaskEnded } from '../jobs/deps';
+import type { Logger } from '../log';
 
 /**
  * What the console's live feed carries, per device. Published on one Redis channel by the
@@ -29,4 +31,12 @@ export function eventPaths(paths: readonly string[]): string[] {
 
 export async function publishLive(redis: Redis, prefix: string, event: LiveEvent): Promise<void> {
   await redis.publish(liveChannel(prefix), JSON.stringify(event));
+}
+
+/** A task's end that no session saw (expiry in the worker, cancellation): the same `task` event. */
+export function liveTaskEnded(redis: Redis, prefix: string, log: Logger): TaskEnded {
+  return (task, at) =>
+    publishLive(redis, prefix, { type: 'task', deviceId: task.deviceId, id: task._id, status: task.status, at: at.toISOString() }).catch((err) =>
+      log.warn({ event: 'live.publish_failed', task: task._id, err: (err as Error).message }, 'could not publish a task change'),
+    );
 }

@@ -25,6 +25,10 @@ export interface FleetCounts {
   bootstrapOnly: number;
   byProductClass: Record<string, number>;
   bySoftwareVersion: Record<string, number>;
+  /** when the counters last matched MongoDB's device count (or were rebuilt); null: never */
+  checkedAt: Date | null;
+  /** a check or rebuild is running: the figures may be short */
+  checking: boolean;
 }
 
 /*
@@ -77,13 +81,16 @@ const HOUR = 3_600_000;
  */
 export class FleetStats {
   private readonly keys: string[];
+  /** due: set for `everySeconds` when a check starts; busy: while it runs; checked: ms of the last good check */
+  private readonly state: { due: string; busy: string; checked: string };
 
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
+    prefix: string,
   ) {
     const k = (s: string) => `${prefix}console:fleet:${s}`;
     this.keys = [k('seen'), k('pc'), k('pcn'), k('sv'), k('svn'), k('boot'), k('pcsv'), k('pcsvn')];
+    this.state = { due: k('checked'), busy: k('rebuilding'), checked: k('checked-at') };
   }
 
   /** Counts one Inform, and publishes `message` on `channel` in the same round trip. */
@@ -111,10 +118,21 @@ export class FleetStats {
       .scard(boot)
       .hgetall(pcn)
       .hgetall(svn)
+      .get(this.state.checked)
+      .exists(this.state.busy)
       .exec();
     const v = (i: number) => r![i][1];
     const counts = (h: unknown) => Object.fromEntries(Object.entries(h as Record<string, string>).map(([k, n]) => [k, Number(n)]).filter(([, n]) => (n as number) > 0));
-    return { total: Number(v(0)), seenLastHour: Number(v(1)), seenLastDay: Number(v(2)), bootstrapOnly: Number(v(3)), byProductClass: counts(v(4)), bySoftwareVersion: counts(v(5)) };
+    return {
+      total: Number(v(0)),
+      seenLastHour: Number(v(1)),
+      seenLastDay: Number(v(2)),
+      bootstrapOnly: Number(v(3)),
+      byProductClass: counts(v(4)),
+      bySoftwareVersion: counts(v(5)),
+      checkedAt: v(6) ? new Date(Number(v(6))) : null,
+      checking: v(7) === 1,
+    };
   }
 
   /** Devices per product class and software version ('' when a device reported none). */
@@ -153,6 +171,7 @@ export class FleetStats {
     const exists = await Promise.all(fresh.map((f) => this.redis.exists(f)));
     const rename = this.redis.multi();
     fresh.forEach((f, i) => (exists[i] ? rename.rename(f, this.keys[i]) : rename.del(this.keys[i])));
+    rename.set(this.state.checked, String(Date.now()));
     await rename.exec();
     return n;
   }
@@ -160,25 +179,23 @@ export class FleetStats {
   /**
    * At most once per `everySeconds` across all processes, in the background: counts the
    * devices in MongoDB (a full read on FerretDB, hence rarely) and rebuilds the counters when
-   * they disagree. True while such a check or rebuild is running, so callers can say their
-   * figures may be short.
+   * they disagree. Nobody waits for the check itself: `read` says when the counters were last
+   * checked, and the answer is true while a check or rebuild runs (the figures may be short).
    */
   async checkInBackground(devices: Collection<DeviceDoc>, onError: (err: unknown) => void, everySeconds = 600): Promise<boolean> {
-    const due = `${this.prefix}console:fleet:checked`;
-    const busy = `${this.prefix}console:fleet:rebuilding`;
-    if ((await this.redis.set(due, '1', 'EX', everySeconds, 'NX')) === 'OK') {
-      await this.redis.set(busy, '1', 'EX', 600);
-      void (async () => {
-        try {
-          const [counted, total, paired] = await Promise.all([this.redis.zcard(this.keys[0]), devices.countDocuments({}), this.redis.exists(this.keys[7])]);
-          // counters kept before the class-and-version pairs were counted have none yet
-          if (counted !== total || (total > 0 && !paired)) await this.rebuild(devices);
-        } finally {
-          await this.redis.del(busy);
-        }
-      })().catch(onError);
-      return true;
-    }
-    return (await this.redis.exists(busy)) === 1;
+    const { due, busy, checked } = this.state;
+    if ((await this.redis.set(due, '1', 'EX', everySeconds, 'NX')) !== 'OK') return (await this.redis.exists(busy)) === 1;
+    await this.redis.set(busy, '1', 'EX', 600);
+    void (async () => {
+      try {
+        const [counted, total, paired] = await Promise.all([this.redis.zcard(this.keys[0]), devices.countDocuments({}), this.redis.exists(this.keys[7])]);
+        // counters kept before the class-and-version pairs were counted have none yet
+        if (counted !== total || (total > 0 && !paired)) await this.rebuild(devices);
+        else await this.redis.set(checked, String(Date.now()));
+      } finally {
+        await this.redis.del(busy);
+      }
+    })().catch(onError);
+    return true;
   }
 }

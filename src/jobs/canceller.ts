@@ -33,6 +33,7 @@ export async function cancelJob(deps: JobDeps, jobId: string, owner: string): Pr
         batch.slice(i, i + PARALLEL).map(async (t) => {
           if (!(await deps.tasks.cancel(t._id, now))) return;
           cancelled += 1;
+          await deps.taskEnded({ _id: t._id, deviceId: t.deviceId, status: 'cancelled' }, now);
           if (t.releasedAt) dequeue.set(t.deviceId, [...(dequeue.get(t.deviceId) ?? []), t._id]);
         }),
       );

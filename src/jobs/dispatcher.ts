@@ -19,7 +19,7 @@ export interface DispatchOptions {
  * it, the task records it as queued and the reconciler sends it.
  */
 export class TaskDispatcher {
-  constructor(private readonly deps: Pick<JobDeps, 'tasks' | 'devices' | 'queues' | 'log'>) {}
+  constructor(private readonly deps: Pick<JobDeps, 'tasks' | 'devices' | 'queues' | 'log' | 'taskEnded'>) {}
 
   async queue(deviceId: string, rpc: AcsRequest, options: DispatchOptions): Promise<TaskDoc> {
     const task = newTask(deviceId, rpc, options);
@@ -43,8 +43,11 @@ export class TaskDispatcher {
 
   /** pending → cancelled, off the device's queue; null when the task was not pending. */
   async cancel(taskId: string): Promise<TaskDoc | null> {
-    const task = await this.deps.tasks.cancel(taskId, new Date());
-    if (task) await this.deps.devices.dequeueTasks(task.deviceId, [task._id]);
+    const now = new Date();
+    const task = await this.deps.tasks.cancel(taskId, now);
+    if (!task) return null;
+    await this.deps.devices.dequeueTasks(task.deviceId, [task._id]);
+    await this.deps.taskEnded(task, now);
     return task;
   }
 

@@ -112,6 +112,7 @@ export class Reconciler {
       if (await this.deps.tasks.expire(task, now)) byDevice.set(task.deviceId, [...(byDevice.get(task.deviceId) ?? []), task._id]);
     }
     await this.deps.devices.dequeueMany([...byDevice].map(([deviceId, taskIds]) => ({ deviceId, taskIds })));
+    await Promise.all([...byDevice].flatMap(([deviceId, ids]) => ids.map((_id) => this.deps.taskEnded({ _id, deviceId, status: 'expired' }, now))));
     return [...byDevice.values()].reduce((n, ids) => n + ids.length, 0);
   }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import Koa from 'koa';
+import { liveTaskEnded } from '../console/events';
 import { FleetStats } from '../console/fleet-stats';
 import { DeviceRepository } from '../devices/repository';
 import { VersionHistory } from '../firmware/version-history';
@@ -32,7 +33,14 @@ export async function startWorker(ctx: AppContext): Promise<RunningRole> {
   const { config } = ctx;
   const log = ctx.log.child({ role: 'worker' });
   const queues = new JobQueues(config, log);
-  const deps: JobDeps = { jobs: new JobRepository(ctx.db), tasks: new TaskRepository(ctx.db), devices: new DeviceRepository(ctx.db), queues, log };
+  const deps: JobDeps = {
+    jobs: new JobRepository(ctx.db),
+    tasks: new TaskRepository(ctx.db),
+    devices: new DeviceRepository(ctx.db),
+    queues,
+    log,
+    taskEnded: liveTaskEnded(ctx.redis, config.redisPrefix, log),
+  };
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const intervalMs = config.worker.reconcileIntervalSeconds * 1000;
   const releaser = new Releaser(deps);

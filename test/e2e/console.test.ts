@@ -5,6 +5,7 @@ import { TaskRepository } from '../../src/tasks/repository';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../support/acs';
 import { axe, ensureConsoleBuilt, launchBrowser, screenshot, seriousViolations, type TestBrowser } from '../support/browser';
 import { createUser, TEST_PASSWORD } from '../support/console';
+import { seedDevices } from '../support/seed';
 
 /**
  * The operator console in a real headless Chromium against the ACS on real stores, with
@@ -197,5 +198,56 @@ it('a viewer sees no buttons it cannot use, and the server refuses them anyway',
     return r.status;
   })()`);
   expect(status).toBe(403);
+  expect(errors).toEqual([]);
+});
+
+it('shows a device whose serial number is HTML, and a huge parameter tree, as text and page by page', async () => {
+  const serialNumber = `<b>X</b><img src=x onerror="window.__pwned=3">`;
+  const huge = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`Device.X_HUGE.${i + 1}.Value`, `v${i + 1}${i === 7 ? HOSTILE : ''}`]));
+  await seedDevices(acs.stores.db, [{ serialNumber, params: huge }], 1000, { search: true });
+  const { page, errors } = await openConsole();
+  await signIn(page, 'olivia');
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  await page.goto(`${acs.apiUrl}/devices?q=${encodeURIComponent('<b>X')}`);
+  const rows = page.getByRole('table', { name: 'Devices' }).locator('tbody tr');
+  await onlyRowIs(rows, serialNumber);
+  expect(await rows.first().locator('b, img').count()).toBe(0);
+  await screenshot(page, 'devices-hostile');
+
+  await rows.first().getByRole('link').click();
+  await page.getByRole('heading', { name: 'Identity and status' }).waitFor();
+  await page.getByText(serialNumber).first().waitFor();
+  await page.getByRole('button', { name: 'Device.X_HUGE.', exact: true }).click();
+  // 3,000 instances: the first 200 shown, the rest a click away
+  const huge200 = page.getByRole('button', { name: 'Show more (2800 left)' });
+  await huge200.waitFor();
+  expect(await page.getByRole('button', { name: /^Device\.X_HUGE\.\d+\.$/ }).count()).toBe(200);
+  await huge200.click();
+  await page.getByRole('button', { name: 'Show more (2600 left)' }).waitFor();
+  await page.getByRole('button', { name: 'Device.X_HUGE.8.', exact: true }).click();
+  await page.locator('.pvalue', { hasText: HOSTILE }).waitFor();
+  expect(await page.locator('main img, main script:not([src])').count()).toBe(0);
+  expect(await page.evaluate('window.__pwned')).toBeUndefined();
+  await check(page, 'device-huge-tree');
+  expect(errors).toEqual([]);
+});
+
+it('an expired session sends the operator back to sign-in, saying why', async () => {
+  const { page, errors } = await openConsole();
+  await signIn(page, 'olivia');
+  await page.getByText('Devices in total').waitFor();
+  // the sessions' idle expiry passes: Redis drops their keys
+  const keys: string[] = [];
+  for await (const found of acs.ctx.redis.scanStream({ match: `${acs.ctx.config.redisPrefix}console:session:*`, count: 1000 })) keys.push(...(found as string[]));
+  expect(keys.length).toBeGreaterThan(0);
+  await acs.ctx.redis.del(...keys);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
+  await page.getByText('Your session ended; sign in again.').waitFor();
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
+  await check(page, 'sign-in-expired');
+  // signing in again lands where the operator was going
+  await signIn(page, 'olivia');
+  await page.getByRole('table', { name: 'Devices' }).waitFor();
   expect(errors).toEqual([]);
 });

@@ -5,12 +5,12 @@ import { ApiError } from './api';
 import { SessionProvider, useSession } from './session';
 import { Link, usePage } from './router';
 import { SignIn } from './pages/SignIn';
+import Overview from './pages/Overview';
 import './styles.css';
 
-// Pages load on first use, so the sign-in page ships only what it needs; the overview (the
-// first page after sign-in) is fetched at once, alongside the session, not after it.
-const overviewChunk = import('./pages/Overview');
-const Overview = lazy(() => overviewChunk);
+// Pages load on first use, except the overview: the first page after sign-in is in the entry
+// chunk, because a lazy page shows the Suspense fallback first and React holds a revealed
+// fallback for up to 300 ms, which was a third of the overview's load time.
 const Devices = lazy(() => import('./pages/Devices'));
 const DevicePage = lazy(() => import('./pages/Device'));
 const Firmware = lazy(() => import('./pages/Firmware'));

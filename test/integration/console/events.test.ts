@@ -11,7 +11,8 @@ import { seedDevices } from '../../support/seed';
 let acs: TestAcs;
 
 beforeAll(async () => {
-  acs = await startTestAcs({ ACS_CONSOLE_EVENTS_HEARTBEAT: '1' }, { roles: ['cwmp', 'api'] });
+  // the worker expires tasks; its sweep runs every second here
+  acs = await startTestAcs({ ACS_CONSOLE_EVENTS_HEARTBEAT: '1', ACS_RECONCILE_INTERVAL: '1' }, { roles: ['cwmp', 'api', 'worker'] });
 });
 afterAll(async () => acs?.close());
 
@@ -117,6 +118,30 @@ it('announces a job\'s progress when one of its tasks finishes (the jobs pages l
     expect(mine.map((e) => e.event)).toEqual(['task', 'job']);
     expect(mine[1]!.data).toMatchObject({ type: 'job', jobId, deviceId: id, status: 'done' });
     expect(mine[0]!.data).toMatchObject({ id: task._id });
+  } finally {
+    stream.close();
+  }
+});
+
+it('announces a task cancelled through the API and one the worker expired, with no session of the device', async () => {
+  const [id] = await seedDevices(acs.stores.db, [{ serialNumber: 'SSE3' }]);
+  const browser = await signedIn(acs, 'viewer', 'expiry-watcher');
+  const stream = await open(`/events?deviceId=${encodeURIComponent(id)}`, { cookie: browser.cookieHeader() });
+  try {
+    await eventually(async () => stream.comments, (c) => c.includes('connected'), 5000, 20);
+    const operator = apiClient(acs, await acs.token('operator'));
+    const path = `/devices/${encodeURIComponent(id)}/tasks`;
+    const kept = await operator.post(path, { rpc: { method: 'Reboot' }, expiresIn: 3600 });
+    const expiring = await operator.post(path, { rpc: { method: 'FactoryReset' }, expiresIn: 1 });
+    expect([kept.status, expiring.status]).toEqual([201, 201]);
+    expect((await operator.post(`/tasks/${kept.body.id}/cancel`)).status).toBe(200);
+    const events = await eventually(async () => stream.events.filter((e) => e.event === 'task'), (e) => e.length >= 2, 20_000, 50);
+    expect(events.map((e) => e.data)).toEqual([
+      { type: 'task', deviceId: id, id: kept.body.id, status: 'cancelled', at: expect.any(String) },
+      { type: 'task', deviceId: id, id: expiring.body.id, status: 'expired', at: expect.any(String) },
+    ]);
+    // the event tells the truth the API tells
+    expect((await operator.get(`/tasks/${expiring.body.id}`)).body.status).toBe('expired');
   } finally {
     stream.close();
   }

@@ -34,8 +34,10 @@ it('counts seeded devices once the counters are rebuilt from MongoDB', async () 
   await acs.stores.db.collection('jobs').insertMany([{ _id: 'j1', state: 'releasing' }, { _id: 'j2', state: 'done' }, { _id: 'j3', state: 'planning' }] as never[]);
 
   // the first overview starts the comparison with MongoDB: not complete until it is done
-  expect((await overview()).countersComplete).toBe(false);
+  const started = Date.now();
+  expect(await overview()).toMatchObject({ countersComplete: false, countersCheckedAt: null });
   const o = await eventually(overview, (b) => b.countersComplete === true);
+  expect(Date.parse(o.countersCheckedAt)).toBeGreaterThanOrEqual(started - 1000);
   expect(o).toMatchObject({
     countersComplete: true,
     openFaults: 1,
@@ -86,4 +88,20 @@ it('sessions keep the counters current: a bootstrap counts as never seen after i
   expect(after.countersComplete).toBe(true);
   expect(after.devices.bySoftwareVersion).toContainEqual({ value: 'sip88xx.14-2-1MPP', count: 1 });
   expect(after.devices.byProductClass).toContainEqual({ value: 'CP-7841-3PCC', count: 4 });
+});
+
+it('answers while a check runs, saying the counters may be short and when they were last checked', async () => {
+  const checked = (await overview()).countersCheckedAt;
+  expect(checked).toEqual(expect.any(String));
+  // another api process is comparing the counters with MongoDB (its flag, as it sets it)
+  const busy = `${acs.ctx.config.redisPrefix}console:fleet:rebuilding`;
+  await acs.ctx.redis.set(busy, '1', 'EX', 60);
+  try {
+    const o = await overview();
+    expect(o).toMatchObject({ countersComplete: false, countersCheckedAt: checked });
+    expect(o.devices.total).toBeGreaterThan(0);
+  } finally {
+    await acs.ctx.redis.del(busy);
+  }
+  expect((await overview()).countersComplete).toBe(true);
 });

@@ -1,5 +1,5 @@
 import { LIVE_EVENTS, staleKeys } from '../../../src/console/app/lib/live';
-import { sessionRows } from '../../../src/console/app/lib/sessions';
+import { sessionRow } from '../../../src/console/app/lib/sessions';
 import { shownValue, sourceLabel } from '../../../src/console/app/lib/provisioning';
 
 describe('console live updates', () => {
@@ -13,17 +13,28 @@ describe('console live updates', () => {
 });
 
 describe('console recent sessions', () => {
-  it('reads sessions and their RPCs, tolerating missing fields', () => {
-    const rows = sessionRows({
-      items: [
-        { id: 's1', startedAt: '2026-12-01T10:00:00Z', events: [{ eventCode: '1 BOOT' }, '4 VALUE CHANGE'], rpcs: [{ method: 'Inform' }, { method: 'Reboot', fault: { code: 9001, message: 'denied' } }] },
-        { rpcs: 'nonsense' },
+  const session = { id: 7, startedAt: '2026-12-01T10:00:00.000Z', durationMs: 1234, outcome: 'completed' as const, events: ['1 BOOT', '4 VALUE CHANGE'], rpcs: [] };
+  it('lists the RPCs in order with what became of each', () => {
+    const row = sessionRow({
+      ...session,
+      rpcs: [
+        { method: 'GetParameterValues', outcome: 'done' },
+        { method: 'Reboot', outcome: 'fault', fault: { code: 9001, message: 'denied' } },
+        { method: 'Download', outcome: 'awaiting' },
+        { method: 'SetParameterValues', outcome: 'unanswered' },
       ],
     });
-    expect(rows[0]).toEqual({ key: 's1', startedAt: '2026-12-01T10:00:00Z', endedAt: undefined, events: ['1 BOOT', '4 VALUE CHANGE'], rpcs: [{ name: 'Inform' }, { name: 'Reboot', fault: '9001 denied' }], outcome: undefined });
-    expect(rows[1]!.rpcs).toEqual([]);
-    expect(sessionRows(null)).toEqual([]);
-    expect(sessionRows({ items: 'x' })).toEqual([]);
+    expect(row).toEqual({
+      key: '7',
+      startedAt: '2026-12-01T10:00:00.000Z',
+      outcome: 'completed in 1.2 s',
+      events: ['1 BOOT', '4 VALUE CHANGE'],
+      rpcs: ['GetParameterValues', 'Reboot (fault 9001 denied)', 'Download (awaiting TransferComplete)', 'SetParameterValues (unanswered)'],
+    });
+  });
+  it('says how a session that did not complete ended', () => {
+    expect(sessionRow({ ...session, outcome: 'timed_out', reason: 'the device went silent', durationMs: 30_400 }).outcome).toBe('timed out after 30 s (the device went silent)');
+    expect(sessionRow({ ...session, outcome: 'error' }).outcome).toBe('failed after 1.2 s');
   });
 });
 

@@ -38,7 +38,8 @@ export default function DevicePage({ id }: { id: string }) {
       <p className="crumbs">
         <Link href="/devices">Devices</Link> / <span>{id}</span>
       </p>
-      <h1>{id}</h1>
+      {/* Operators know a phone by its serial and model; the id (percent-encoded) is in the crumbs. */}
+      <h1>{device.data?.deviceId.serialNumber ? `${device.data.deviceId.serialNumber} · ${device.data.deviceId.productClass ?? ''}` : id}</h1>
       <p className="muted" role="status">
         {live === 'live' ? 'Live: changes show as they happen.' : 'Live updates reconnecting…'}
       </p>

@@ -15,7 +15,13 @@ export default function Overview() {
           <>
             <section aria-labelledby="fleet-heading">
               <h2 id="fleet-heading">Fleet</h2>
-              {!o.countersComplete && <p role="status">The counters are being rebuilt from the database; figures other than the total may be short for a while.</p>}
+              {!o.countersComplete && (
+                <p role="status">
+                  {o.countersCheckedAt
+                    ? `The counters are being compared with the database (last found right ${dateTime(o.countersCheckedAt)}); the figures may be short for a while.`
+                    : 'The counters are being compared with the database for the first time; the figures may be short for a while.'}
+                </p>
+              )}
               <dl className="figures">
                 <Figure label="Devices in total" value={o.devices.total} />
                 <Figure label="Seen in the last hour" value={o.devices.seenLastHour} />
