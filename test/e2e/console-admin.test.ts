@@ -1,7 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { request } from 'undici';
 import type { TestAcs } from '../support/acs';
-import { axe, ensureConsoleBuilt, launchBrowser, screenshot, SCREENSHOTS, seriousViolations, type TestBrowser } from '../support/browser';
+import { screenshot, SCREENSHOTS } from '../support/browser';
+import { chromiumForFile, openConsole, pageCheck } from '../support/console-e2e';
 import { startSsoAcs, type SsoAcs } from '../support/oidc';
 
 /**
@@ -13,11 +14,9 @@ jest.setTimeout(240_000);
 
 let sso: SsoAcs;
 let acs: TestAcs;
-let chromium: TestBrowser;
-let browser: Browser;
+const browser = chromiumForFile();
 
 beforeAll(async () => {
-  ensureConsoleBuilt();
   sso = await startSsoAcs(
     {
       alice: { preferred_username: 'alice', groups: ['acs-admins'] },
@@ -27,23 +26,11 @@ beforeAll(async () => {
     ['api'],
   );
   acs = sso.acs;
-  chromium = await launchBrowser();
-  browser = chromium.browser;
 });
 
 afterAll(async () => {
-  await chromium?.close();
   await sso?.close();
 });
-
-async function openConsole(): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${acs.apiUrl}/`);
-  return { page, errors };
-}
 
 /** From the console's sign-in page through the provider's login page and back. */
 async function signInWithProvider(page: Page, account: string): Promise<void> {
@@ -54,22 +41,17 @@ async function signInWithProvider(page: Page, account: string): Promise<void> {
   await page.waitForURL((url) => url.href.startsWith(acs.apiUrl));
 }
 
-async function check(page: Page, name: string): Promise<void> {
-  await screenshot(page, name);
-  expect(seriousViolations(await axe(page))).toEqual([]);
-}
-
 it('an admin signs in through the provider, manages users and tokens, reads the audit log and the health', async () => {
-  const { page, errors } = await openConsole();
+  const { page, errors } = await openConsole(browser(), acs.apiUrl);
   await page.getByRole('link', { name: 'Sign in with Test IdP' }).waitFor();
-  await check(page, 'admin-01-sign-in-with-sso');
+  expect(await pageCheck(page, 'admin-01-sign-in-with-sso')).toEqual([]);
   await signInWithProvider(page, 'alice');
   await page.getByText('alice (admin)').waitFor();
 
   await page.getByRole('link', { name: 'Administration' }).click();
   await page.getByRole('heading', { name: 'Administration', level: 1 }).waitFor();
   await page.getByRole('cell', { name: 'api', exact: true }).or(page.getByRole('rowheader', { name: 'api', exact: true })).waitFor();
-  await check(page, 'admin-02-page');
+  expect(await pageCheck(page, 'admin-02-page')).toEqual([]);
 
   // a user: refused input keeps the form and names the field, then a good one
   const userForm = page.getByRole('form', { name: 'Create a user' });
@@ -97,7 +79,7 @@ it('an admin signs in through the provider, manages users and tokens, reads the 
   expect(await apiStatus(secret)).toBe(200);
   await screenshot(page, 'admin-04-token-created');
   await page.getByRole('button', { name: 'Revoke ci-bot' }).click();
-  await check(page, 'admin-05-revoke-confirm');
+  expect(await pageCheck(page, 'admin-05-revoke-confirm')).toEqual([]);
   await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
   await page.getByRole('row', { name: /ci-bot/ }).getByText('revoked').waitFor();
   expect(await apiStatus(secret)).toBe(401);
@@ -113,7 +95,7 @@ it('an admin signs in through the provider, manages users and tokens, reads the 
   await filters.getByLabel('Actor').fill('alice');
   await filters.getByRole('button', { name: 'Filter' }).click();
   await expectRows(audit, (cells) => cells.length >= 5 && cells.every((row) => row.includes('alice')));
-  await check(page, 'admin-06-audit-filtered');
+  expect(await pageCheck(page, 'admin-06-audit-filtered')).toEqual([]);
   // an empty time range: the API's refusal shown next to the field
   await filters.getByLabel('From', { exact: true }).fill('2026-01-02T10:00:00');
   await filters.getByLabel('To', { exact: true }).fill('2026-01-01T10:00:00');
@@ -128,23 +110,23 @@ it('an admin signs in through the provider, manages users and tokens, reads the 
 });
 
 it('a viewer signed in through the provider sees no Administration link, and the page and API refuse', async () => {
-  const { page, errors } = await openConsole();
+  const { page, errors } = await openConsole(browser(), acs.apiUrl);
   await signInWithProvider(page, 'bob');
   await page.getByText('bob (viewer)').waitFor();
   expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).not.toContain('Administration');
   await page.goto(`${acs.apiUrl}/admin`);
   await page.getByText('Only admins may see this page.').waitFor();
   expect(await page.evaluate(async () => (await fetch('/api/v1/users')).status)).toBe(403);
-  await check(page, 'admin-08-viewer-refused');
+  expect(await pageCheck(page, 'admin-08-viewer-refused')).toEqual([]);
   expect(errors).toEqual([]);
 });
 
 it('someone the provider knows but the console maps to no role is told so on the sign-in page', async () => {
-  const { page } = await openConsole();
+  const { page } = await openConsole(browser(), acs.apiUrl);
   await signInWithProvider(page, 'carol');
   await page.getByRole('alert').filter({ hasText: 'has no role in this console' }).waitFor();
   expect(new URL(page.url()).search).toBe('');
-  await check(page, 'admin-09-sso-no-role');
+  expect(await pageCheck(page, 'admin-09-sso-no-role')).toEqual([]);
 });
 
 async function apiStatus(token: string): Promise<number> {

@@ -1,9 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { API_PREFIX } from '../../src/api/openapi';
-import { Fleet } from '../../src/sim';
-import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../support/acs';
-import { axe, ensureConsoleBuilt, launchBrowser, screenshot, seriousViolations, type TestBrowser } from '../support/browser';
-import { createUser, TEST_PASSWORD } from '../support/console';
+import type { Page } from 'playwright-core';
+import type { Fleet } from '../../src/sim';
+import type { TestAcs } from '../support/acs';
+import { chromiumForFile, createUsers, goTo, pageCheck, signedInTab, startAcsWithPhones, statusFromPage } from '../support/console-e2e';
 
 /**
  * The console's jobs pages in a real headless Chromium against the ACS on real stores (cwmp,
@@ -12,59 +10,23 @@ import { createUser, TEST_PASSWORD } from '../support/console';
  */
 jest.setTimeout(240_000);
 
-const CR = { username: 'cr-user', password: 'cr-secret' };
 const TAG = 'e2e-jobs';
 const INTERVAL = 'Device.ManagementServer.PeriodicInformInterval';
 let acs: TestAcs;
 let fleet: Fleet;
-let chromium: TestBrowser;
-let browser: Browser;
+const browser = chromiumForFile();
 
 beforeAll(async () => {
-  ensureConsoleBuilt();
-  acs = await startTestAcs({ ACS_CR_USERNAME: CR.username, ACS_CR_PASSWORD: CR.password, ACS_CR_TIMEOUT_MS: '2000' }, { roles: ['cwmp', 'api', 'worker'] });
-  fleet = new Fleet({
-    acsUrl: `${acs.cwmpUrl}/cwmp`,
-    count: 4,
-    auth: 'digest',
-    username: CPE_USERNAME,
-    password: CPE_PASSWORD,
-    serialPrefix: 'JOB',
-    retry: false,
-    connectionRequestUsername: CR.username,
-    connectionRequestPassword: CR.password,
-  });
-  await fleet.start();
-  for (const d of fleet.devices) expect(await d.runSession()).toMatchObject({ ok: true });
-  await createUser(acs, 'operator', 'olivia');
-  await createUser(acs, 'viewer', 'victor');
-  chromium = await launchBrowser();
-  browser = chromium.browser;
+  ({ acs, fleet } = await startAcsWithPhones(4, 'JOB'));
+  await createUsers(acs, { olivia: 'operator', victor: 'viewer' });
 });
 
 afterAll(async () => {
-  await chromium?.close();
   await fleet?.stop(1000);
   await acs?.close();
 });
 
-async function openConsole(name: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${acs.apiUrl}/`);
-  await page.getByLabel('User name').fill(name);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Overview' }).waitFor();
-  return { page, errors };
-}
-
-async function check(page: Page, name: string): Promise<void> {
-  await screenshot(page, name);
-  expect(seriousViolations(await axe(page))).toEqual([]);
-}
+const signedIn = (name: string) => signedInTab(browser(), acs.apiUrl, name);
 
 const jobs = () => acs.stores.db.collection('jobs');
 
@@ -78,8 +40,8 @@ async function fieldError(page: Page, label: string): Promise<string> {
 
 it('an operator tags three phones, previews and starts a job on the tag, and watches it reach 100 %', async () => {
   const tagged = fleet.devices.slice(0, 3);
-  const { page, errors } = await openConsole('olivia');
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
+  const { page, errors } = await signedIn('olivia');
+  await goTo(page, 'Devices');
   const rows = page.getByRole('table', { name: 'Devices' }).locator('tbody tr');
   await rows.nth(fleet.devices.length - 1).waitFor();
   for (const d of tagged) await page.getByRole('checkbox', { name: `Select ${d.deviceId}` }).check();
@@ -104,7 +66,7 @@ it('an operator tags three phones, previews and starts a job on the tag, and wat
 
   await page.getByRole('button', { name: 'Preview the devices' }).click();
   await page.getByText('This job will touch 3 devices').waitFor();
-  await check(page, 'job-new-preview');
+  expect(await pageCheck(page, 'job-new-preview')).toEqual([]);
 
   // an invalid rate: the API's refusal sits on the rate field, and nothing typed is lost
   await page.getByLabel('Rate (devices released per second)').fill('0');
@@ -114,7 +76,7 @@ it('an operator tags three phones, previews and starts a job on the tag, and wat
   expect(await page.locator('#step-1-value').inputValue()).toBe('1800');
   expect(await page.getByLabel('Name (optional)').inputValue()).toBe('interval push');
   expect(await jobs().countDocuments()).toBe(0);
-  await check(page, 'job-new-refused');
+  expect(await pageCheck(page, 'job-new-refused')).toEqual([]);
 
   await page.getByLabel('Rate (devices released per second)').fill('20');
   await page.getByRole('button', { name: 'Start the job on 3 devices' }).click();
@@ -132,14 +94,14 @@ it('an operator tags three phones, previews and starts a job on the tag, and wat
   }
   expect(fleet.devices[3]!.model.get(INTERVAL)).not.toBe(1800);
   expect(await page.getByRole('button', { name: 'Pause' }).count()).toBe(0);
-  await check(page, 'job');
+  expect(await pageCheck(page, 'job')).toEqual([]);
 
   // the list shows it finished; a device link leads to the device page
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs' }).click();
+  await goTo(page, 'Jobs');
   const row = page.getByRole('table', { name: 'Jobs' }).locator('tbody tr', { hasText: 'interval push' });
   await row.locator('td', { hasText: '100 %' }).waitFor();
   expect(await row.getAttribute('data-status')).toBe('done');
-  await check(page, 'jobs');
+  expect(await pageCheck(page, 'jobs')).toEqual([]);
   await row.getByRole('link', { name: 'interval push' }).click();
   await page.getByRole('link', { name: tagged[0]!.deviceId }).first().click();
   await page.getByRole('heading', { name: 'Identity and status' }).waitFor();
@@ -147,7 +109,7 @@ it('an operator tags three phones, previews and starts a job on the tag, and wat
 });
 
 it('a job in waves pauses after each wave until resumed, then runs to the end', async () => {
-  const { page, errors } = await openConsole('olivia');
+  const { page, errors } = await signedIn('olivia');
   const listed = [fleet.devices[2]!, fleet.devices[3]!];
   await page.goto(`${acs.apiUrl}/devices`);
   await page.getByRole('table', { name: 'Devices' }).locator('tbody tr').nth(fleet.devices.length - 1).waitFor();
@@ -169,7 +131,7 @@ it('a job in waves pauses after each wave until resumed, then runs to the end', 
   const done = page.getByRole('table', { name: 'Results per device' }).locator('tbody tr[data-status="done"]');
   await done.first().waitFor({ timeout: 30_000 });
   expect(await page.getByRole('table', { name: 'Results per device' }).locator('tbody tr[data-status="pending"]').count()).toBe(1);
-  await check(page, 'job-wave-paused');
+  expect(await pageCheck(page, 'job-wave-paused')).toEqual([]);
   await page.getByRole('button', { name: 'Resume' }).click();
   await page.getByText('100 %').waitFor({ timeout: 60_000 });
   await page.getByText('2 of 2 released').waitFor();
@@ -179,11 +141,11 @@ it('a job in waves pauses after each wave until resumed, then runs to the end', 
 it('a viewer sees the jobs but no create, pause or cancel control, and the server refuses them anyway', async () => {
   const job = await jobs().findOne({ name: 'interval push' });
   expect(job).not.toBeNull();
-  const { page, errors } = await openConsole('victor');
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs' }).click();
+  const { page, errors } = await signedIn('victor');
+  await goTo(page, 'Jobs');
   await page.getByRole('table', { name: 'Jobs' }).locator('tbody tr', { hasText: 'interval push' }).waitFor();
   expect(await page.getByRole('link', { name: 'New job' }).count()).toBe(0);
-  await check(page, 'jobs-viewer');
+  expect(await pageCheck(page, 'jobs-viewer')).toEqual([]);
   await page.getByRole('link', { name: 'interval push' }).click();
   await page.getByRole('table', { name: 'Results per device' }).locator('tbody tr').first().waitFor();
   for (const name of ['Pause', 'Resume', 'Cancel job']) expect(await page.getByRole('button', { name }).count()).toBe(0);
@@ -194,11 +156,7 @@ it('a viewer sees the jobs but no create, pause or cancel control, and the serve
   await page.getByText('Your role may look at jobs but not start them.').waitFor();
   expect(await page.getByRole('button', { name: 'Preview the devices' }).count()).toBe(0);
 
-  const statuses = await page.evaluate(`(async () => {
-    const session = await (await fetch('${API_PREFIX}/session')).json();
-    const post = (path, body) => fetch('${API_PREFIX}' + path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken }, body: JSON.stringify(body) }).then((r) => r.status);
-    return [await post('/jobs/${job!._id}/pause', {}), await post('/jobs', { rpcs: [{ method: 'Reboot' }], target: { tag: '${TAG}' } })];
-  })()`);
+  const statuses = [await statusFromPage(page, 'POST', `/jobs/${job!._id}/pause`, {}), await statusFromPage(page, 'POST', '/jobs', { rpcs: [{ method: 'Reboot' }], target: { tag: TAG } })];
   expect(statuses).toEqual([403, 403]);
   expect(errors).toEqual([]);
 });

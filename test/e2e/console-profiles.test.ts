@@ -1,10 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
 import { MappingOverrideStore } from '../../src/provisioning';
 import { Fleet, type FleetDevice } from '../../src/sim';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../support/acs';
 import { apiClient, enc, type ApiClient } from '../support/api';
-import { axe, ensureConsoleBuilt, launchBrowser, screenshot, seriousViolations, type TestBrowser } from '../support/browser';
-import { createUser, TEST_PASSWORD } from '../support/console';
+import { screenshot } from '../support/browser';
+import { chromiumForFile, createUsers, goTo, pageCheck, signedInTab, statusFromPage } from '../support/console-e2e';
 
 /**
  * The console's profile pages in a real headless Chromium against the ACS on real stores, with
@@ -27,11 +26,9 @@ let acs: TestAcs;
 let api: ApiClient;
 let fleet: Fleet;
 let phones: FleetDevice[];
-let chromium: TestBrowser;
-let browser: Browser;
+const browser = chromiumForFile();
 
 beforeAll(async () => {
-  ensureConsoleBuilt();
   acs = await startTestAcs({}, { roles: ['cwmp', 'api'] });
   api = apiClient(acs, await acs.token('operator', 'setup'));
   fleet = new Fleet({ acsUrl: `${acs.cwmpUrl}/cwmp`, count: 3, auth: 'digest', username: CPE_USERNAME, password: CPE_PASSWORD, serialPrefix: 'CPR', retry: false });
@@ -42,35 +39,15 @@ beforeAll(async () => {
   // the interval travels by SetParameterValues on this product class (as a confirmed mapping would have it)
   const productClass = String(phones[0]!.model.get('Device.DeviceInfo.ProductClass'));
   await new MappingOverrideStore(acs.stores.db).replace(productClass, { Periodic_Inform_Interval: INTERVAL });
-  await createUser(acs, 'operator', 'olivia');
-  await createUser(acs, 'viewer', 'victor');
-  chromium = await launchBrowser();
-  browser = chromium.browser;
+  await createUsers(acs, { olivia: 'operator', victor: 'viewer' });
 });
 
 afterAll(async () => {
-  await chromium?.close();
   await fleet?.stop(1000);
   await acs?.close();
 });
 
-async function openConsole(user: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${acs.apiUrl}/`);
-  await page.getByLabel('User name').fill(user);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Overview' }).waitFor();
-  return { page, errors };
-}
-
-async function check(page: Page, name: string): Promise<void> {
-  await screenshot(page, name);
-  expect(seriousViolations(await axe(page))).toEqual([]);
-}
+const signedIn = (name: string) => signedInTab(browser(), acs.apiUrl, name);
 
 /** Every tagged phone runs a session; what the ACS asked of each. */
 async function converge(): Promise<string[][]> {
@@ -86,9 +63,8 @@ async function converge(): Promise<string[][]> {
 const intervals = () => phones.map((p) => p.model.get(INTERVAL));
 
 it('an operator writes a profile, sees the API refuse a value on its field, fixes it, and the phones converge', async () => {
-  const { page, errors } = await openConsole('olivia');
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Profiles' }).click();
-  await page.getByRole('heading', { name: 'Profiles', level: 1 }).waitFor();
+  const { page, errors } = await signedIn('olivia');
+  await goTo(page, 'Profiles');
   await page.getByText('No profiles yet.').waitFor();
   await page.getByRole('link', { name: 'New profile' }).click();
   await page.getByRole('heading', { name: 'New profile', level: 1 }).waitFor();
@@ -113,7 +89,7 @@ it('an operator writes a profile, sees the API refuse a value on its field, fixe
   await fieldError.filter({ hasText: 'Uns32 "soon" is not a decimal or 0x hex integer' }).waitFor();
   expect(await value.getAttribute('aria-invalid')).toBe('true');
   expect((await value.getAttribute('aria-describedby'))?.split(' ')).toContain(await fieldError.getAttribute('id'));
-  await check(page, 'profile-new-invalid');
+  expect(await pageCheck(page, 'profile-new-invalid')).toEqual([]);
 
   // saving anyway: refused, said on the field, and nothing typed is lost
   await page.getByRole('button', { name: 'Create profile' }).click();
@@ -128,7 +104,7 @@ it('an operator writes a profile, sees the API refuse a value on its field, fixe
   await page.getByRole('button', { name: 'Create profile' }).click();
   await page.getByRole('heading', { name: 'Profile floor' }).waitFor();
   await page.locator('.facts dd', { hasText: 'tags e2e-floor' }).waitFor();
-  await check(page, 'profile');
+  expect(await pageCheck(page, 'profile')).toEqual([]);
 
   // the phones' next sessions bring the value (read first, then set); their state says so
   for (const requests of await converge()) expect(requests).toEqual(['GetParameterValues', 'SetParameterValues']);
@@ -143,7 +119,7 @@ it('an operator writes a profile, sees the API refuse a value on its field, fixe
 });
 
 it('imports a Cisco flat-profile file: its parameters show before saving; an unreadable one is refused on the field', async () => {
-  const { page, errors } = await openConsole('olivia');
+  const { page, errors } = await signedIn('olivia');
   await page.goto(`${acs.apiUrl}/profiles/new`);
   await page.getByLabel('Name', { exact: true }).fill('reception');
   await page.getByLabel('Precedence').fill('5');
@@ -169,7 +145,7 @@ it('imports a Cisco flat-profile file: its parameters show before saving; an unr
   expect(await page.getByLabel('Phone keeps its own Resync_Periodic').isChecked()).toBe(true);
   await page.getByText('The API accepts this profile.').waitFor();
   expect((await api.get('/profiles/reception')).status).toBe(404);
-  await check(page, 'profile-import');
+  expect(await pageCheck(page, 'profile-import')).toEqual([]);
 
   await page.getByRole('button', { name: 'Create profile' }).click();
   await page.getByRole('heading', { name: 'Profile reception' }).waitFor();
@@ -179,7 +155,7 @@ it('imports a Cisco flat-profile file: its parameters show before saving; an unr
 });
 
 it('compares two revisions side by side and restores the earlier one; the phones follow', async () => {
-  const { page, errors } = await openConsole('olivia');
+  const { page, errors } = await signedIn('olivia');
   await page.goto(`${acs.apiUrl}/profiles/floor`);
   await page.getByRole('heading', { name: 'Edit (revision 1)' }).waitFor();
   await page.getByLabel('Value of Periodic_Inform_Interval', { exact: true }).fill('1200');
@@ -195,7 +171,7 @@ it('compares two revisions side by side and restores the earlier one; the phones
   await changed.first().waitFor();
   expect(await changed.count()).toBe(1);
   expect((await changed.locator('th, td').allTextContents()).map((t) => t.trim())).toEqual(['Periodic_Inform_Interval', '900', '1200', 'changed']);
-  await check(page, 'profile-revisions');
+  expect(await pageCheck(page, 'profile-revisions')).toEqual([]);
 
   await page.getByRole('button', { name: 'Restore revision 1' }).click();
   const dialog = page.getByRole('dialog', { name: 'Restore revision 1 of floor?' });
@@ -213,8 +189,8 @@ it('compares two revisions side by side and restores the earlier one; the phones
 
 it('lists a conflict with the devices it affects', async () => {
   expect((await api.post('/profiles', { name: 'floor-rival', precedence: 10, match: { tags: [TAG] }, parameters: [{ name: 'Periodic_Inform_Interval', value: '600' }] })).status).toBe(201);
-  const { page, errors } = await openConsole('olivia');
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Profiles' }).click();
+  const { page, errors } = await signedIn('olivia');
+  await goTo(page, 'Profiles');
   const conflicts = page.getByRole('region', { name: 'Conflicts' }).locator('tbody tr');
   await conflicts.first().waitFor();
   expect(await conflicts.count()).toBe(1);
@@ -223,14 +199,14 @@ it('lists a conflict with the devices it affects', async () => {
   expect(row[3]).toMatch(/^2: /);
   for (const phone of phones) expect(row[3]).toContain(phone.deviceId);
   await page.getByRole('table', { name: 'Profiles' }).locator('tbody tr').nth(2).waitFor();
-  await check(page, 'profiles');
+  expect(await pageCheck(page, 'profiles')).toEqual([]);
   expect((await api.delete('/profiles/floor-rival')).status).toBe(204);
   expect(errors).toEqual([]);
 });
 
 it('a viewer sees the profile, but no control to change it, and the server refuses anyway', async () => {
-  const { page, errors } = await openConsole('victor');
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Profiles' }).click();
+  const { page, errors } = await signedIn('victor');
+  await goTo(page, 'Profiles');
   await page.getByRole('table', { name: 'Profiles' }).locator('tbody tr').first().waitFor();
   expect(await page.getByRole('link', { name: 'New profile' }).count()).toBe(0);
   await page.getByRole('link', { name: 'floor', exact: true }).click();
@@ -241,13 +217,8 @@ it('a viewer sees the profile, but no control to change it, and the server refus
   await page.getByRole('table', { name: 'Revision 2 and revision 3, side by side' }).waitFor();
   for (const name of ['Save profile', 'Create profile', 'Add parameter', 'Remove', 'Restore']) expect(await page.getByRole('button', { name, exact: false }).count()).toBe(0);
   expect(await page.getByRole('textbox').count()).toBe(0);
-  await check(page, 'profile-viewer');
+  expect(await pageCheck(page, 'profile-viewer')).toEqual([]);
 
-  const status = await page.evaluate(`(async () => {
-    const session = await (await fetch('/api/v1/session')).json();
-    const r = await fetch('/api/v1/profiles/floor/revisions/2/restore', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken }, body: '{}' });
-    return r.status;
-  })()`);
-  expect(status).toBe(403);
+  expect(await statusFromPage(page, 'POST', '/profiles/floor/revisions/2/restore', {})).toBe(403);
   expect(errors).toEqual([]);
 });

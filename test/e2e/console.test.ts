@@ -1,10 +1,9 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { API_PREFIX } from '../../src/api/openapi';
-import { Fleet, type FleetDevice } from '../../src/sim';
+import type { Locator } from 'playwright-core';
+import type { Fleet, FleetDevice } from '../../src/sim';
 import { TaskRepository } from '../../src/tasks/repository';
-import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../support/acs';
-import { axe, ensureConsoleBuilt, launchBrowser, screenshot, seriousViolations, type TestBrowser } from '../support/browser';
-import { createUser, TEST_PASSWORD } from '../support/console';
+import type { TestAcs } from '../support/acs';
+import { screenshot } from '../support/browser';
+import { chromiumForFile, createUsers, goTo, openConsole, pageCheck, signedInTab, signInAs, startAcsWithPhones, statusFromPage, submitSignIn } from '../support/console-e2e';
 import { seedDevices } from '../support/seed';
 
 /**
@@ -13,69 +12,30 @@ import { seedDevices } from '../support/seed';
  */
 jest.setTimeout(240_000);
 
-const CR = { username: 'cr-user', password: 'cr-secret' };
 const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
 let acs: TestAcs;
 let fleet: Fleet;
 let phone: FleetDevice;
-let chromium: TestBrowser;
-let browser: Browser;
+const browser = chromiumForFile();
 
 beforeAll(async () => {
-  ensureConsoleBuilt();
-  acs = await startTestAcs({ ACS_CR_USERNAME: CR.username, ACS_CR_PASSWORD: CR.password, ACS_CR_TIMEOUT_MS: '2000' }, { roles: ['cwmp', 'api', 'worker'] });
-  fleet = new Fleet({
-    acsUrl: `${acs.cwmpUrl}/cwmp`,
-    count: 3,
-    auth: 'digest',
-    username: CPE_USERNAME,
-    password: CPE_PASSWORD,
-    serialPrefix: 'CON',
-    retry: false,
-    connectionRequestUsername: CR.username,
-    connectionRequestPassword: CR.password,
-  });
-  await fleet.start();
-  for (const d of fleet.devices) expect(await d.runSession()).toMatchObject({ ok: true });
+  ({ acs, fleet } = await startAcsWithPhones(3, 'CON'));
   phone = fleet.devices[1]!;
   // the whole tree with its writability and values (the MAC among them), as an earlier refresh leaves it
   const tasks = new TaskRepository(acs.stores.db);
   await tasks.queue(phone.deviceId, { method: 'GetParameterNames', parameterPath: 'Device.', nextLevel: false });
   await tasks.queue(phone.deviceId, { method: 'GetParameterValues', parameterNames: ['Device.'] });
   expect(await phone.runSession()).toMatchObject({ ok: true, acsRequests: ['GetParameterNames', 'GetParameterValues'] });
-  await createUser(acs, 'operator', 'olivia');
-  await createUser(acs, 'viewer', 'victor');
-  chromium = await launchBrowser();
-  browser = chromium.browser;
+  await createUsers(acs, { olivia: 'operator', victor: 'viewer' });
 });
 
 afterAll(async () => {
-  await chromium?.close();
   await fleet?.stop(1000);
   await acs?.close();
 });
 
-/** A fresh browser context (own cookies) on the console; page errors fail the test. */
-async function openConsole(): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${acs.apiUrl}/`);
-  return { page, errors };
-}
-
-async function signIn(page: Page, name: string, password = TEST_PASSWORD): Promise<void> {
-  await page.getByLabel('User name').fill(name);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-/** Screenshot for a person to look at, and no serious or critical axe-core violation. */
-async function check(page: Page, name: string): Promise<void> {
-  await screenshot(page, name);
-  expect(seriousViolations(await axe(page))).toEqual([]);
-}
+/** A fresh browser context (own cookies) signed in as `name`, on the overview; page errors fail the test. */
+const signedIn = (name: string) => signedInTab(browser(), acs.apiUrl, name);
 
 /** Polls (bounded) until the table shows exactly one row, holding `text`. */
 async function onlyRowIs(rows: Locator, text: string): Promise<void> {
@@ -95,11 +55,11 @@ const auditCount = (action: string) => acs.stores.db.collection('audit').countDo
 const dashedMac = (mac: string) => mac.toUpperCase().match(/../g)!.join('-');
 
 it('refuses a wrong password, says so, and counts it', async () => {
-  const { page, errors } = await openConsole();
+  const { page, errors } = await openConsole(browser(), acs.apiUrl);
   await page.getByRole('heading', { name: 'Sign in to the ACS console' }).waitFor();
-  await check(page, 'sign-in');
+  expect(await pageCheck(page, 'sign-in')).toEqual([]);
   const before = await auditCount('session.login_failed');
-  await signIn(page, 'olivia', 'not-the-password');
+  await submitSignIn(page, 'olivia', 'not-the-password');
   await expect(page.getByRole('alert').textContent()).resolves.toMatch(/wrong user name or password/i);
   await page.getByRole('button', { name: 'Sign in' }).waitFor();
   expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
@@ -109,13 +69,11 @@ it('refuses a wrong password, says so, and counts it', async () => {
 });
 
 it('an operator finds a phone by MAC, refreshes a parameter, reboots it and sees it come back', async () => {
-  const { page, errors } = await openConsole();
-  await signIn(page, 'olivia');
-  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  const { page, errors } = await signedIn('olivia');
   await page.getByText('Devices in total').waitFor();
-  await check(page, 'overview');
+  expect(await pageCheck(page, 'overview')).toEqual([]);
 
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();
+  await goTo(page, 'Devices');
   await page.getByLabel('Search devices').fill(dashedMac(phone.model.factory.macAddress));
   await page.getByRole('button', { name: 'Search' }).click();
   const rows = page.getByRole('table', { name: 'Devices' }).locator('tbody tr');
@@ -130,7 +88,7 @@ it('an operator finds a phone by MAC, refreshes a parameter, reboots it and sees
   await page.getByLabel('Search devices').fill('tag:e2e-lobby');
   await page.getByRole('button', { name: 'Search' }).click();
   await onlyRowIs(rows, phone.serialNumber);
-  await check(page, 'devices');
+  expect(await pageCheck(page, 'devices')).toEqual([]);
 
   await rows.first().getByRole('link').click();
   await page.getByRole('heading', { name: 'Identity and status' }).waitFor();
@@ -166,14 +124,12 @@ it('an operator finds a phone by MAC, refreshes a parameter, reboots it and sees
   // the boot session after the reboot shows up without reloading
   await page.locator('.facts dd', { hasText: 'M Reboot' }).waitFor({ timeout: 30_000 });
   await page.locator('#sessions-heading ~ ol li', { hasText: 'M Reboot' }).first().waitFor({ timeout: 30_000 });
-  await check(page, 'device');
+  expect(await pageCheck(page, 'device')).toEqual([]);
   expect(errors).toEqual([]);
 });
 
 it('a viewer sees no buttons it cannot use, and the server refuses them anyway', async () => {
-  const { page, errors } = await openConsole();
-  await signIn(page, 'victor');
-  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  const { page, errors } = await signedIn('victor');
   await page.goto(`${acs.apiUrl}/devices/${encodeURIComponent(phone.deviceId)}`);
   await page.getByRole('heading', { name: 'Identity and status' }).waitFor();
   await page.getByRole('list', { name: 'Parameter tree' }).waitFor();
@@ -181,23 +137,14 @@ it('a viewer sees no buttons it cannot use, and the server refuses them anyway',
     expect(await page.getByRole('button', { name, exact: false }).count()).toBe(0);
   }
   expect(await page.getByRole('region', { name: 'Actions' }).count()).toBe(0);
-  await check(page, 'device-viewer');
+  expect(await pageCheck(page, 'device-viewer')).toEqual([]);
 
   await page.goto(`${acs.apiUrl}/devices`);
   await page.getByRole('table', { name: 'Devices' }).locator('tbody tr').first().waitFor();
   expect(await page.getByRole('button', { name: 'Add tag' }).count()).toBe(0);
   expect(await page.getByRole('checkbox').count()).toBe(0);
 
-  const tasksPath = JSON.stringify(`${API_PREFIX}/devices/${encodeURIComponent(phone.deviceId)}/tasks`);
-  const status = await page.evaluate(`(async () => {
-    const session = await (await fetch('${API_PREFIX}/session')).json();
-    const r = await fetch(${tasksPath}, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
-      body: JSON.stringify({ rpc: { method: 'Reboot' } }),
-    });
-    return r.status;
-  })()`);
-  expect(status).toBe(403);
+  expect(await statusFromPage(page, 'POST', `/devices/${encodeURIComponent(phone.deviceId)}/tasks`, { rpc: { method: 'Reboot' } })).toBe(403);
   expect(errors).toEqual([]);
 });
 
@@ -205,9 +152,7 @@ it('shows a device whose serial number is HTML, and a huge parameter tree, as te
   const serialNumber = `<b>X</b><img src=x onerror="window.__pwned=3">`;
   const huge = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`Device.X_HUGE.${i + 1}.Value`, `v${i + 1}${i === 7 ? HOSTILE : ''}`]));
   await seedDevices(acs.stores.db, [{ serialNumber, params: huge }], 1000, { search: true });
-  const { page, errors } = await openConsole();
-  await signIn(page, 'olivia');
-  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  const { page, errors } = await signedIn('olivia');
   await page.goto(`${acs.apiUrl}/devices?q=${encodeURIComponent('<b>X')}`);
   const rows = page.getByRole('table', { name: 'Devices' }).locator('tbody tr');
   await onlyRowIs(rows, serialNumber);
@@ -228,13 +173,12 @@ it('shows a device whose serial number is HTML, and a huge parameter tree, as te
   await page.locator('.pvalue', { hasText: HOSTILE }).waitFor();
   expect(await page.locator('main img, main script:not([src])').count()).toBe(0);
   expect(await page.evaluate('window.__pwned')).toBeUndefined();
-  await check(page, 'device-huge-tree');
+  expect(await pageCheck(page, 'device-huge-tree')).toEqual([]);
   expect(errors).toEqual([]);
 });
 
 it('an expired session sends the operator back to sign-in, saying why', async () => {
-  const { page, errors } = await openConsole();
-  await signIn(page, 'olivia');
+  const { page, errors } = await signedIn('olivia');
   await page.getByText('Devices in total').waitFor();
   // the sessions' idle expiry passes: Redis drops their keys
   const keys: string[] = [];
@@ -245,9 +189,9 @@ it('an expired session sends the operator back to sign-in, saying why', async ()
   await page.getByText('Your session ended; sign in again.').waitFor();
   await page.getByRole('button', { name: 'Sign in' }).waitFor();
   expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
-  await check(page, 'sign-in-expired');
+  expect(await pageCheck(page, 'sign-in-expired')).toEqual([]);
   // signing in again lands where the operator was going
-  await signIn(page, 'olivia');
+  await signInAs(page, 'olivia');
   await page.getByRole('table', { name: 'Devices' }).waitFor();
   expect(errors).toEqual([]);
 });

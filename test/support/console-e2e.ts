@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import type { ApiRole } from '../../src/auth';
-import type { TestAcs } from './acs';
+import { Fleet } from '../../src/sim';
+import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from './acs';
 import { axe, ensureConsoleBuilt, launchBrowser, screenshot, seriousViolations, type TestBrowser } from './browser';
 import { createUser, TEST_PASSWORD } from './console';
 
@@ -45,12 +46,25 @@ export async function openConsole(browser: Browser, apiUrl: string, path = '/'):
   return { page, errors };
 }
 
-/** Signs in on the sign-in page and waits for the shell. */
-export async function signInAs(page: Page, name: string, password = TEST_PASSWORD): Promise<void> {
+/** Fills in and sends the sign-in form, without waiting for the outcome (which may be a refusal). */
+export async function submitSignIn(page: Page, name: string, password = TEST_PASSWORD): Promise<void> {
   await page.getByLabel('User name').fill(name);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Signs in on the sign-in page and waits for the shell. */
+export async function signInAs(page: Page, name: string, password = TEST_PASSWORD): Promise<void> {
+  await submitSignIn(page, name, password);
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+/** A fresh console tab signed in as `name`, on the overview where signing in lands. */
+export async function signedInTab(browser: Browser, apiUrl: string, name: string): Promise<ConsoleTab> {
+  const tab = await openConsole(browser, apiUrl);
+  await signInAs(tab.page, name);
+  await tab.page.getByRole('heading', { name: 'Overview' }).waitFor();
+  return tab;
 }
 
 /** Follows the main navigation's link to a page and waits for its heading. */
@@ -76,4 +90,43 @@ export async function statusFromPage(page: Page, method: string, path: string, b
     });
     return r.status;
   })()`) as Promise<number>;
+}
+
+/** The connection-request credentials the ACS sends and the simulated phones check. */
+const CR = { username: 'cr-user', password: 'cr-secret' };
+
+export interface AcsWithPhones {
+  acs: TestAcs;
+  fleet: Fleet;
+}
+
+/**
+ * The ACS with the cwmp, api and worker roles, so that tasks and jobs reach the phones by
+ * connection request, and a simulated fleet of `count` phones that answer them, each having
+ * run one session so the ACS knows it. The caller stops the fleet and closes the ACS (unless
+ * this throws).
+ */
+export async function startAcsWithPhones(count: number, serialPrefix: string): Promise<AcsWithPhones> {
+  const acs = await startTestAcs({ ACS_CR_USERNAME: CR.username, ACS_CR_PASSWORD: CR.password, ACS_CR_TIMEOUT_MS: '2000' }, { roles: ['cwmp', 'api', 'worker'] });
+  const fleet = new Fleet({
+    acsUrl: `${acs.cwmpUrl}/cwmp`,
+    count,
+    auth: 'digest',
+    username: CPE_USERNAME,
+    password: CPE_PASSWORD,
+    serialPrefix,
+    retry: false,
+    connectionRequestUsername: CR.username,
+    connectionRequestPassword: CR.password,
+  });
+  try {
+    await fleet.start();
+    for (const d of fleet.devices) expect(await d.runSession()).toMatchObject({ ok: true });
+  } catch (e) {
+    // the caller never gets them to close: do it here, so the failure is the one reported
+    await fleet.stop(1000);
+    await acs.close();
+    throw e;
+  }
+  return { acs, fleet };
 }
