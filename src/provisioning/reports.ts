@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { loadCatalogue } from '../cisco/catalogue';
-import { CryptoError, decodeProfile, type DecodeOptions } from '../cisco/crypto';
+import { CryptoError, decodeProfile, isOpensslSalted, type DecodeOptions } from '../cisco/crypto';
 import { parseProfile, ProfileParseError } from '../cisco/profile';
 import { escapeKey, unescapeKey } from '../devices/id';
 
@@ -71,6 +71,9 @@ export function readReport(body: Uint8Array, kind: ReportKind, options: DecodeOp
     return { values };
   } catch (err) {
     if (!(err instanceof ProfileParseError)) throw err;
+    // AES-256-CBC carries no MAC: about one wrong key in 256 still ends in valid padding and
+    // decrypts to noise, which is the key's fault, not the phone's profile's.
+    if (isOpensslSalted(body)) throw new ReportError(`the report cannot be decoded: the rule's --key does not decrypt it to a flat profile (wrong key or corrupt content: ${err.message})`);
     // Status reports have no documented format (digest §5.8): keep what is readable as text.
     if (kind === 'status' && plain.byteLength <= MAX_STATUS_TEXT && isPrintable(plain)) return { text: plain.toString('utf8') };
     throw new ReportError(`the ${kind} report is not a flat profile: ${err.message}`);

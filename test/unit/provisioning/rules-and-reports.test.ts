@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { encryptCbc } from '../../../src/cisco/crypto';
+import { decryptCbc, encryptCbc } from '../../../src/cisco/crypto';
 import { matchProfileRule, matchReportRule, parsePostedValues, readReport, ReportError, deviceMacros, type DeviceFacts } from '../../../src/provisioning';
 
 const device: DeviceFacts = { deviceId: 'd', productClass: 'CP-8851-3PCC', serialNumber: 'FCH1', mac: '00562b000001' };
@@ -50,6 +50,24 @@ describe('readReport', () => {
   ])('refuses an unreadable report (%#) saying why', (body, options, message) => {
     expect(() => readReport(body, 'config', options)).toThrow(ReportError);
     expect(() => readReport(body, 'config', options)).toThrow(message);
+  });
+
+  it('blames the key when a wrong one happens to end in valid padding (CBC has no MAC: about 1 key in 256)', () => {
+    const body = encryptCbc(Buffer.from(xml), 'test123');
+    const decrypts = (key: string) => {
+      try {
+        decryptCbc(body, key);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    // bounded: not finding one in 20,000 keys has a probability of about e^-78
+    const lucky = Array.from({ length: 20_000 }, (_, i) => `wrong-${i}`).find(decrypts);
+    expect(lucky).toBeDefined();
+    for (const kind of ['config', 'status'] as const) {
+      expect(() => readReport(body, kind, { key: lucky! })).toThrow(/cannot be decoded: the rule's --key does not decrypt it/);
+    }
   });
 
   it('keeps a status report that is text, not binary garbage', () => {
