@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { request } from 'undici';
 import type { TestAcs } from '../support/acs';
+import { eventually } from '../support/api';
 import { screenshot, SCREENSHOTS } from '../support/browser';
 import { chromiumForFile, openConsole, pageCheck } from '../support/console-e2e';
 import { startSsoAcs, type SsoAcs } from '../support/oidc';
@@ -140,14 +141,9 @@ async function expectText(where: ReturnType<Page['getByRole']>, pattern: RegExp)
   await where.getByText(pattern).first().waitFor();
 }
 
-/** Polls (bounded) until the body rows of the region's first table satisfy `ok`. */
+/** Waits (bounded) until the body rows of the region's first table satisfy `ok`; fails naming them if they never do. */
 async function expectRows(region: ReturnType<Page['getByRole']>, ok: (rows: string[]) => boolean): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  let rows: string[] = [];
-  while (Date.now() < deadline) {
-    rows = (await region.locator('table tbody tr').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
-    if (ok(rows)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`rows never matched: ${JSON.stringify(rows)}`);
+  const read = async () => (await region.locator('table tbody tr').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
+  const rows = await eventually(read, ok, 15_000, 200);
+  if (!ok(rows)) throw new Error(`rows never matched: ${JSON.stringify(rows)}`);
 }

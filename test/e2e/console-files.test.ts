@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Fleet, type FleetDevice } from '../../src/sim';
 import { freePort } from '../../tools/local-stores/process';
-import { apiClient } from '../support/api';
+import { apiClient, eventually } from '../support/api';
 import { TestPki } from '../support/certs';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../support/acs';
 import { chromiumForFile, createUsers, goTo, openConsole, pageCheck, signInAs, statusFromPage } from '../support/console-e2e';
@@ -42,17 +42,6 @@ afterAll(async () => {
 });
 
 /** Polls (bounded) until `read` returns a value `ok` accepts; returns every value seen. */
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T[]> {
-  const seen: T[] = [];
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const v = await read();
-    seen.push(v);
-    if (ok(v)) return seen;
-    if (Date.now() > deadline) throw new Error(`${what}: saw ${JSON.stringify(seen.slice(-5))}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 it('an operator uploads firmware: a refusal on its field first, then progress and matching checksums; a phone downloads it; the file is deleted', async () => {
   const { page, errors } = await openConsole(browser(), acs.apiUrl);
@@ -79,11 +68,18 @@ it('an operator uploads firmware: a refusal on its field first, then progress an
   await form.getByLabel('Version', { exact: true }).fill(VERSION);
   await form.getByRole('button', { name: 'Upload' }).click();
   const bar = form.getByRole('progressbar', { name: 'Upload progress' });
-  const values = await until(
-    async () => (await bar.count()) ? Number(await bar.first().getAttribute('value').catch(() => null)) : -1,
+  const values: number[] = [];
+  const last = await eventually(
+    async () => {
+      const v = (await bar.count()) ? Number(await bar.first().getAttribute('value').catch(() => null)) : -1;
+      values.push(v);
+      return v;
+    },
     (v) => v === 100,
-    'upload progress',
+    30_000,
+    50,
   );
+  expect(last).toBe(100);
   expect(values.some((v) => v > 0 && v < 100)).toBe(true);
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
 

@@ -5,6 +5,7 @@ import { FileStore } from '../../../src/files';
 import { StoredDesiredConfig } from '../../../src/provisioning';
 import { encodeError, ERR, OP } from '../../../src/tftp/packet';
 import { startTestAcs, type TestAcs } from '../../support/acs';
+import { eventually } from '../../support/api';
 import { registerDevice, type TestDevice } from '../../support/devices';
 import { rawRequest } from '../../support/http';
 import { atftpGet, ensureTftpClients, SilentClient, tftpHpa } from '../../support/tftp';
@@ -227,7 +228,8 @@ describe('bounds, each at the bound', () => {
       expect(busy.output).toMatch(/Error code 0: server busy: 1 transfers under way/);
       // The holder gives up (an ERROR from the client ends the transfer at once).
       holder.send(encodeError(ERR.UNDEFINED, 'done'), holder.received[0].port);
-      await waitFor(async () => (await tftpHpa(tftpPort(bounded), 'get', names.blocks4)).ok);
+      // the server frees the slot just after the client's error arrives
+      expect(await eventually(async () => (await tftpHpa(tftpPort(bounded), 'get', names.blocks4)).ok, (ok) => ok)).toBe(true);
     } finally {
       await holder.close();
     }
@@ -241,12 +243,3 @@ describe('bounds, each at the bound', () => {
     expect(third.output).toMatch(/Error code 0: too many requests from 127\.0\.0\.1: at most 2 a minute/);
   });
 });
-
-/** Retries a check until it holds (bounded): the server frees a transfer's slot just after the client's error arrives. */
-async function waitFor(check: () => Promise<boolean>, attempts = 20): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`condition not met after ${attempts} attempts`);
-}
