@@ -25,7 +25,7 @@ export interface OpenOptions {
 }
 
 export async function openContext(config: Config, log: Logger, options: OpenOptions): Promise<AppContext> {
-  const { client, db } = await connectMongo(config.mongodbUrl, { monitorCommands: true });
+  const { client, db } = await connectMongo(config.mongodbUrl, { monitorCommands: true, log });
   client.on('commandStarted', (e) => metrics.mongoCommands.inc({ command: e.commandName }));
   const redis = connectRedis(config.redisUrl, { name: 'acs' });
   redis.on('error', (err) => log.warn({ event: 'redis.error', err: err.message }, 'Redis connection error'));

@@ -1,5 +1,6 @@
-import { MongoClient, type Db, type MongoClientOptions } from 'mongodb';
+import { MongoClient, ReadConcern, type Db, type DbOptions, type Document, type MongoClientOptions } from 'mongodb';
 import ConnectionString, { redactConnectionString } from 'mongodb-connection-string-url';
+import type { Logger } from '../log';
 import { StoreError } from './errors';
 
 export const DEFAULT_DATABASE = 'acs';
@@ -22,6 +23,57 @@ export interface MongoConnectOptions {
   maxPoolSize?: number;
   /** emit commandStarted/Succeeded/Failed events on the client (for metrics) */
   monitorCommands?: boolean;
+  /** where to say which write and read concerns apply, or why none do */
+  log?: Logger;
+}
+
+/** How the server is deployed, from its `hello` answer. */
+export type MongoTopology = 'replica-set' | 'sharded' | 'standalone';
+
+export function topologyOf(hello: Document): MongoTopology {
+  if (hello.msg === 'isdbgrid') return 'sharded';
+  return typeof hello.setName === 'string' && hello.setName !== '' ? 'replica-set' : 'standalone';
+}
+
+/**
+ * A write is acknowledged once a majority of the replica set has it in its journal, so no
+ * failover can roll back a task, its outcome or an operator's change after the ACS (or the
+ * API) said it happened: a rolled-back task completion would be sent to its device again.
+ * The session hot path gets the same concern: its writes are task claims and completions too,
+ * and the cost is latency (one replication round trip, ~1-2 ms in one data centre), not
+ * throughput. Reads are `majority` so nothing read (a claimed task, a profile) can be one a
+ * failover undoes; they stay on the primary (the driver's default) for read-your-writes.
+ * `wtimeoutMS` bounds the wait when no majority is reachable: the request fails (the device
+ * retries its session) instead of hanging. Documented in docs/scaling.md.
+ */
+export const REPLICATED_DB_OPTIONS = {
+  writeConcern: { w: 'majority', journal: true, wtimeoutMS: 10_000 },
+  readConcern: new ReadConcern('majority'),
+} as const satisfies DbOptions;
+
+/** Connection-string options that choose these concerns themselves: an operator's URL wins. */
+const CONCERN_URL_OPTIONS = ['w', 'journal', 'wtimeoutms', 'readconcernlevel'];
+
+/**
+ * The concerns for the database, or why there are none: a standalone server (FerretDB, a
+ * development mongod) has no majority to wait for and no replicated read to choose.
+ */
+export function concernsFor(topology: MongoTopology, url: string): { options: DbOptions; skipped?: string } {
+  if (topology === 'standalone') return { options: {}, skipped: 'the server is neither a replica set nor mongos' };
+  if (CONCERN_URL_OPTIONS.some((key) => urlSets(url, key))) return { options: {}, skipped: 'the connection string sets its own write or read concern' };
+  return { options: REPLICATED_DB_OPTIONS };
+}
+
+/**
+ * The URL's database with the concerns its deployment needs, logged once either way.
+ * `hello` is the server's answer to the `hello` command.
+ */
+export function openDatabase(client: MongoClient, url: string, hello: Document, log?: Logger): Db {
+  const topology = topologyOf(hello);
+  const { options, skipped } = concernsFor(topology, url);
+  if (skipped) log?.info({ event: 'mongo.concerns_skipped', topology, reason: skipped }, `MongoDB write/read concern majority not applied: ${skipped}`);
+  else log?.info({ event: 'mongo.concerns', topology, writeConcern: 'majority', journal: true, readConcern: 'majority' }, `MongoDB ${topology}: writes and reads with concern majority`);
+  return client.db(databaseName(url), options);
 }
 
 /**
@@ -37,6 +89,10 @@ export async function connectMongo(url: string, options: MongoConnectOptions = {
     connectTimeoutMS: timeoutMs,
     appName: 'cwmp-acs',
     monitorCommands: options.monitorCommands ?? false,
+    // The driver's defaults, said explicitly: a write or read cut off by a failover or a
+    // primary step-down is retried once on the new primary. Standalone servers ignore them.
+    retryWrites: true,
+    retryReads: true,
   };
   let client: MongoClient;
   try {
@@ -46,9 +102,8 @@ export async function connectMongo(url: string, options: MongoConnectOptions = {
   }
   try {
     await client.connect();
-    const db = client.db(databaseName(url));
-    await db.command({ ping: 1 });
-    return { client, db };
+    const hello = await client.db('admin').command({ hello: 1 });
+    return { client, db: openDatabase(client, url, hello, options.log) };
   } catch (err) {
     await client.close().catch(() => undefined);
     throw new StoreError(`MongoDB at ${redactMongoUrl(url)} is unreachable: ${(err as Error).message}`);
@@ -56,8 +111,13 @@ export async function connectMongo(url: string, options: MongoConnectOptions = {
 }
 
 function urlSetsPoolSize(url: string): boolean {
+  return urlSets(url, 'maxpoolsize');
+}
+
+/** The connection string sets option `key` (lower case; URL options are case-insensitive). */
+function urlSets(url: string, key: string): boolean {
   try {
-    return [...new ConnectionString(url).searchParams.keys()].some((key) => key.toLowerCase() === 'maxpoolsize');
+    return [...new ConnectionString(url).searchParams.keys()].some((k) => k.toLowerCase() === key);
   } catch {
     return false;
   }
