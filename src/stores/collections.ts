@@ -5,6 +5,9 @@ import type { IndexDescription } from 'mongodb';
  * collections through these names and migrations create them from `SCHEMA`, so a name is
  * spelled once.
  */
+/** The GridFS bucket of uploaded files (its collections are `<bucket>.files` and `<bucket>.chunks`). */
+export const FILES_BUCKET = 'files';
+
 export const COLLECTIONS = {
   devices: 'devices',
   deviceParams: 'device_params',
@@ -17,9 +20,8 @@ export const COLLECTIONS = {
   jobChunks: 'job_chunks',
   apiTokens: 'api_tokens',
   audit: 'audit',
-  /** the GridFS bucket `files` */
-  fileDocuments: 'files.files',
-  fileChunks: 'files.chunks',
+  fileDocuments: `${FILES_BUCKET}.files`,
+  fileChunks: `${FILES_BUCKET}.chunks`,
   fileTransfers: 'file_transfers',
   ciscoDesired: 'cisco_desired',
   ciscoDesiredRevisions: 'cisco_desired_revisions',
