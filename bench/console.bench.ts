@@ -10,6 +10,7 @@
  */
 import { TokenRepository } from '../src/auth';
 import { FleetStats } from '../src/console/fleet-stats';
+import { DeviceRepository } from '../src/devices/repository';
 import { seedDevices } from './api-seed';
 import { printFigures, runBench, startConsoleBench, timeEach } from './console-harness';
 
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
     );
     const seedMs = Date.now() - t0;
     const t1 = Date.now();
-    await new FleetStats(ctx.redis, ctx.config.redisPrefix).rebuild(ctx.db.collection('devices'));
+    await new FleetStats(ctx.redis, ctx.config.redisPrefix).rebuild(new DeviceRepository(ctx.db));
     const rebuildMs = Date.now() - t1;
     const { token } = await new TokenRepository(ctx.db).create({ name: 'bench', role: 'viewer', createdBy: 'bench' });
     const apiUrl = `${roles[0].url}/api/v1`;

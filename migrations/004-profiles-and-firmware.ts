@@ -1,4 +1,4 @@
-import { ensureCollection, type Migration } from '../src/stores/migration';
+import { applySchema, type Migration } from '../src/stores/migration';
 
 /**
  * Zero-touch provisioning: profiles and their revisions, per-device variables, what was
@@ -9,13 +9,7 @@ import { ensureCollection, type Migration } from '../src/stores/migration';
 const migration: Migration = {
   id: 4,
   name: 'profiles-and-firmware',
-  async up(db) {
-    const collections = ['profiles', 'profile_revisions', 'device_variables', 'device_applied', 'provisioning_history', 'firmware_policies'];
-    for (const name of collections) await ensureCollection(db, name);
-    await db.collection('profile_revisions').createIndexes([{ key: { name: 1, revision: -1 } }]);
-    await db.collection('provisioning_history').createIndexes([{ key: { deviceId: 1, _id: -1 } }]);
-    await db.collection('devices').createIndexes([{ key: { 'provision.firmware.rollout': 1, 'provision.firmware.status': 1 } }]);
-  },
+  up: (db) => applySchema(db, 4),
 };
 
 export default migration;

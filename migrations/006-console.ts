@@ -1,4 +1,4 @@
-import { ensureCollection, type Migration } from '../src/stores/migration';
+import { applySchema, type Migration } from '../src/stores/migration';
 
 /**
  * The console: its users, whose name is the `_id` (unique, and each signed-in request is an
@@ -8,10 +8,7 @@ import { ensureCollection, type Migration } from '../src/stores/migration';
 const migration: Migration = {
   id: 6,
   name: 'console',
-  async up(db) {
-    await ensureCollection(db, 'users');
-    await ensureCollection(db, 'device_search');
-  },
+  up: (db) => applySchema(db, 6),
 };
 
 export default migration;

@@ -1,4 +1,4 @@
-import { ensureCollection, type Migration } from '../src/stores/migration';
+import { applySchema, type Migration } from '../src/stores/migration';
 
 /**
  * Retail accounts and the phones bound to them (src/accounts/store.ts): both read and written
@@ -7,10 +7,7 @@ import { ensureCollection, type Migration } from '../src/stores/migration';
 const migration: Migration = {
   id: 8,
   name: 'retail-accounts',
-  async up(db) {
-    await ensureCollection(db, 'cisco_accounts');
-    await ensureCollection(db, 'cisco_account_bindings');
-  },
+  up: (db) => applySchema(db, 8),
 };
 
 export default migration;

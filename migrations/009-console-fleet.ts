@@ -1,4 +1,4 @@
-import { ensureCollection, type Migration } from '../src/stores/migration';
+import { applySchema, type Migration } from '../src/stores/migration';
 
 /**
  * The console's firmware and files pages: the worker's software-version snapshots (`_id` = the
@@ -8,10 +8,7 @@ import { ensureCollection, type Migration } from '../src/stores/migration';
 const migration: Migration = {
   id: 9,
   name: 'console-fleet',
-  async up(db) {
-    await ensureCollection(db, 'version_snapshots');
-    await db.collection('file_transfers').createIndexes([{ key: { fileId: 1, at: -1 } }]);
-  },
+  up: (db) => applySchema(db, 9),
 };
 
 export default migration;

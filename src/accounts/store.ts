@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import type { ProfileEntry } from '../cisco/profile';
+import { COLLECTIONS } from '../stores/collections';
 
 /**
  * Retail accounts (001 L345-377; S18): the service account a customer signed up for, its line
@@ -43,8 +44,8 @@ interface BindingDoc {
   at: Date;
 }
 
-export const ACCOUNTS_COLLECTION = 'cisco_accounts';
-export const BINDINGS_COLLECTION = 'cisco_account_bindings';
+export const ACCOUNTS_COLLECTION = COLLECTIONS.ciscoAccounts;
+export const BINDINGS_COLLECTION = COLLECTIONS.ciscoAccountBindings;
 
 /** Account codes: what fits one path segment of a resync URL without escaping. */
 const ACCOUNT_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

@@ -1,5 +1,6 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 import type { Actor, AnonymousActor, DeviceActor } from '../auth';
+import { COLLECTIONS } from '../stores/collections';
 
 /** One operator action: who, what, when, on what, and how it ended. */
 export interface AuditDoc {
@@ -42,7 +43,7 @@ export class AuditLog {
   readonly collection: Collection<AuditDoc>;
 
   constructor(db: Db) {
-    this.collection = db.collection<AuditDoc>('audit');
+    this.collection = db.collection<AuditDoc>(COLLECTIONS.audit);
   }
 
   async record(entry: Omit<AuditDoc, '_id' | 'at'>, now = new Date()): Promise<AuditDoc> {

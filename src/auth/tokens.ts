@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import type { Actor } from './actor';
 import type { ApiRole } from './roles';
+import { COLLECTIONS } from '../stores/collections';
 
 /**
  * API tokens. A token is `acs_<id>_<secret>`: the id (16 hex) is the document's `_id`, so a
@@ -38,7 +39,7 @@ export class TokenRepository {
   readonly collection: Collection<TokenDoc>;
 
   constructor(db: Db) {
-    this.collection = db.collection<TokenDoc>('api_tokens');
+    this.collection = db.collection<TokenDoc>(COLLECTIONS.apiTokens);
   }
 
   /** Creates a token; the returned `token` is the only time its secret exists in clear. */

@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
-import type { Collection } from 'mongodb';
-import type { DeviceDoc } from '../devices/types';
+import type { DeviceRepository } from '../devices/repository';
+
+/** The device reads the counters are rebuilt from. */
+export type FleetDevices = Pick<DeviceRepository, 'find' | 'count'>;
 
 /** What a session tells the counters about one Inform. */
 export interface InformFacts {
@@ -152,13 +154,12 @@ export class FleetStats {
    * Informs counted during the rebuild may be lost to it; the next Inform of each device
    * repairs its entry.
    */
-  async rebuild(devices: Collection<DeviceDoc>): Promise<number> {
+  async rebuild(devices: FleetDevices): Promise<number> {
     const fresh = this.keys.map((k) => `${k}:rebuild`);
     await this.redis.del(...fresh);
     let n = 0;
     let batch = this.redis.pipeline();
-    const cursor = devices.find({}, { projection: { 'deviceId.productClass': 1, softwareVersion: 1, lastInformAt: 1, lastEvents: 1 } }).batchSize(1000);
-    for await (const d of cursor) {
+    for await (const d of devices.find({}, { projection: { 'deviceId.productClass': 1, softwareVersion: 1, lastInformAt: 1, lastEvents: 1 }, batchSize: 1000 })) {
       batch.eval(UPDATE, fresh.length, ...fresh, d._id, String(d.lastInformAt?.getTime() ?? 0), d.deviceId?.productClass ?? '', d.softwareVersion ?? '', d.lastEvents?.some((e) => e.eventCode === '0 BOOTSTRAP') ? '1' : '0', '', '');
       n += 1;
       if (n % 1000 === 0) {
@@ -182,13 +183,13 @@ export class FleetStats {
    * they disagree. Nobody waits for the check itself: `read` says when the counters were last
    * checked, and the answer is true while a check or rebuild runs (the figures may be short).
    */
-  async checkInBackground(devices: Collection<DeviceDoc>, onError: (err: unknown) => void, everySeconds = 600): Promise<boolean> {
+  async checkInBackground(devices: FleetDevices, onError: (err: unknown) => void, everySeconds = 600): Promise<boolean> {
     const { due, busy, checked } = this.state;
     if ((await this.redis.set(due, '1', 'EX', everySeconds, 'NX')) !== 'OK') return (await this.redis.exists(busy)) === 1;
     await this.redis.set(busy, '1', 'EX', 600);
     void (async () => {
       try {
-        const [counted, total, paired] = await Promise.all([this.redis.zcard(this.keys[0]), devices.countDocuments({}), this.redis.exists(this.keys[7])]);
+        const [counted, total, paired] = await Promise.all([this.redis.zcard(this.keys[0]), devices.count(), this.redis.exists(this.keys[7])]);
         // counters kept before the class-and-version pairs were counted have none yet
         if (counted !== total || (total > 0 && !paired)) await this.rebuild(devices);
         else await this.redis.set(checked, String(Date.now()));

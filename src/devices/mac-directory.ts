@@ -1,7 +1,8 @@
 import type { Collection, Db } from 'mongodb';
+import { COLLECTIONS } from '../stores/collections';
 import { leaves } from './params';
 import { DeviceRepository } from './repository';
-import type { DeviceDoc, ParamTree } from './types';
+import type { ParamTree } from './types';
 
 export interface MacEntry {
   /** 12 lower-case hex digits */
@@ -13,7 +14,7 @@ export interface MacEntry {
 
 export type MacSource = 'api' | 'inform' | 'parameters' | 'report';
 
-export const MAC_COLLECTION = 'device_macs';
+export const MAC_COLLECTION = COLLECTIONS.deviceMacs;
 
 /** `00:0E:08:AA:BB:CC`, `000e.08aa.bbcc`, `000E08AABBCC` -> `000e08aabbcc`; undefined if not a MAC. */
 export function normaliseMac(text: string): string | undefined {
@@ -38,16 +39,15 @@ export function macFromParameters(list: Iterable<{ name: string; value: unknown 
  */
 export class MacDirectory {
   readonly collection: Collection<MacEntry>;
-  private readonly devices: Collection<DeviceDoc>;
   private readonly cache = new Map<string, { deviceId: string; until: number }>();
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     /** how long a lookup may be answered from memory (the fs role serves hundreds a second) */
     private readonly cacheMs = 0,
+    private readonly devices = new DeviceRepository(db),
   ) {
     this.collection = db.collection<MacEntry>(MAC_COLLECTION);
-    this.devices = db.collection<DeviceDoc>('devices');
   }
 
   /** The device that has this MAC, by the directory; the caller checks the device's own `mac`. */
@@ -71,18 +71,17 @@ export class MacDirectory {
   async assign(deviceId: string, mac: string, source: MacSource, now = new Date()): Promise<boolean> {
     const normal = normaliseMac(mac);
     if (!normal) throw new RangeError(`${JSON.stringify(mac.slice(0, 40))} is not a MAC address`);
-    // No projection: FerretDB does not implement one on findAndModify.
-    const before = await this.devices.findOneAndUpdate({ _id: deviceId }, { $set: { mac: normal } });
-    if (!before) return false;
+    const had = await this.devices.setMac(deviceId, normal);
+    if (!had) return false;
     await this.collection.updateOne({ _id: normal }, { $set: { deviceId, source, updatedAt: now } }, { upsert: true });
-    if (before.mac && before.mac !== normal) await this.collection.deleteOne({ _id: before.mac, deviceId });
+    if (had.before && had.before !== normal) await this.collection.deleteOne({ _id: had.before, deviceId });
     this.cache.delete(normal);
     return true;
   }
 
   /** Records the MAC found among the device's stored parameters, if any; returns it. */
   async learnFromDevice(deviceId: string): Promise<string | undefined> {
-    const doc = await new DeviceRepository(this.db).getWithParams(deviceId);
+    const doc = await this.devices.getWithParams(deviceId);
     if (!doc) return undefined;
     const found = macFromParameters([...leaves(doc.params as ParamTree)].map(([name, leaf]) => ({ name, value: leaf._v })));
     if (found && found !== doc.mac) await this.assign(deviceId, found, 'parameters');

@@ -19,37 +19,30 @@ export interface MatchOptions {
 export async function* matchingDevices(repo: DeviceRepository, filter: DeviceFilter, options: MatchOptions): AsyncGenerator<DeviceDoc[]> {
   const onDevices = deviceQuery(filter);
   const onParams = paramsQuery(filter);
-  const projection = { _id: 1, ...options.projection };
+  const projection = { _id: 1 as const, ...options.projection };
   const ordered = options.after !== undefined;
+  const sort = ordered ? ({ _id: 1 } as const) : undefined;
   if (!onParams) {
     const query: Filter<DeviceDoc> = ordered ? andId(onDevices, { $gt: options.after! }) : onDevices;
-    const cursor = repo.collection.find(query, { projection }).batchSize(options.batchSize);
-    if (ordered) cursor.sort({ _id: 1 });
-    yield* batches(cursor, options.batchSize);
+    yield* batches(repo.find(query, { projection, sort, batchSize: options.batchSize }), options.batchSize);
     return;
   }
-  const cursor = repo.paramsCollection.find(ordered ? andId(onParams, { $gt: options.after! }) : onParams, { projection: { _id: 1 } }).batchSize(options.batchSize);
-  if (ordered) cursor.sort({ _id: 1 });
-  for await (const ids of batches(cursor, options.batchSize)) {
-    const found = repo.collection.find(andId(onDevices, { $in: ids.map((d) => d._id) }), { projection });
-    if (ordered) found.sort({ _id: 1 });
-    const docs = await found.toArray();
-    if (docs.length) yield docs as DeviceDoc[];
+  const withParams = repo.findParams(ordered ? andId(onParams, { $gt: options.after! }) : onParams, { projection: { _id: 1 }, sort, batchSize: options.batchSize });
+  for await (const ids of batches(withParams, options.batchSize)) {
+    const docs: DeviceDoc[] = [];
+    for await (const doc of repo.find(andId(onDevices, { $in: ids.map((d) => d._id) }), { projection, sort })) docs.push(doc);
+    if (docs.length) yield docs;
   }
 }
 
-async function* batches<T>(cursor: AsyncIterable<T> & { close(): Promise<void> }, size: number): AsyncGenerator<T[]> {
+async function* batches<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
   let batch: T[] = [];
-  try {
-    for await (const doc of cursor) {
-      batch.push(doc);
-      if (batch.length === size) {
-        yield batch;
-        batch = [];
-      }
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
     }
-  } finally {
-    await cursor.close();
   }
   if (batch.length) yield batch;
 }

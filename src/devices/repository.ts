@@ -1,10 +1,22 @@
-import type { Collection, Db, UpdateFilter } from 'mongodb';
+import type { Collection, Db, Filter, FindOptions, UpdateFilter } from 'mongodb';
+import { COLLECTIONS } from '../stores/collections';
 import { ha1 } from '../cwmp/auth/digest';
 import { isEmpty, type DeviceUpdate, type FieldUpdate, type Learned, type NamesListing } from './learn';
 import { mergeGroups, mergedSet } from './param-writes';
 import { mergeNames, parsePath, subtree } from './params';
 import type { DeviceCredentials, DeviceDoc, DeviceParamsDoc, DeviceWithParams, ParamTree } from './types';
 import { WriteBatcher } from './write-batcher';
+
+/** Fields of one device to set and to remove, by dotted path (`provision.vars`). */
+export type FieldChange = Partial<FieldUpdate>;
+
+/** How `find` reads: a projection, `_id` order when asked, at most `limit`. */
+export interface FindDevices {
+  projection?: Record<string, 0 | 1>;
+  sort?: Record<string, 1 | -1>;
+  limit?: number;
+  batchSize?: number;
+}
 
 /** What a session needs to know about a device before it answers the Inform. */
 export type DeviceSessionView = Pick<DeviceDoc, '_id' | 'taskQueue' | 'credentials' | 'informDigest' | 'eventTimes' | 'mac'>;
@@ -22,8 +34,8 @@ export class DeviceRepository {
   private readonly paramWrites: WriteBatcher<DeviceParamsDoc>;
 
   constructor(db: Db) {
-    this.collection = db.collection<DeviceDoc>('devices');
-    this.paramsCollection = db.collection<DeviceParamsDoc>('device_params');
+    this.collection = db.collection<DeviceDoc>(COLLECTIONS.devices);
+    this.paramsCollection = db.collection<DeviceParamsDoc>(COLLECTIONS.deviceParams);
     this.informWrites = new WriteBatcher(this.collection);
     this.paramWrites = new WriteBatcher(this.paramsCollection);
   }
@@ -46,6 +58,58 @@ export class DeviceRepository {
       this.paramsCollection.findOne({ _id: id }, paramsProjection ? { projection: paramsProjection } : {}),
     ]);
     return device ? { ...device, params: params?.params ?? {} } : null;
+  }
+
+  /** The learned parameters alone (`projection` narrows the tree as in getWithParams); null when none were learned. */
+  paramsOf(id: string, projection?: Record<string, 1>): Promise<DeviceParamsDoc | null> {
+    return this.paramsCollection.findOne({ _id: id }, projection ? { projection } : {});
+  }
+
+  /** The documents of those of these devices that exist, in no particular order. */
+  async getMany(ids: readonly string[], projection?: Record<string, 0 | 1>): Promise<DeviceDoc[]> {
+    if (!ids.length) return [];
+    return this.collection.find({ _id: ids.length === 1 ? ids[0] : { $in: [...ids] } }, projection ? { projection } : {}).toArray();
+  }
+
+  /**
+   * The devices matching a MongoDB filter. Read lazily: leaving the loop early closes the
+   * cursor. On FerretDB any filter but an exact `_id` reads the whole collection.
+   */
+  async *find(filter: Filter<DeviceDoc>, options: FindDevices = {}): AsyncGenerator<DeviceDoc> {
+    yield* readAll(this.collection, filter, options);
+  }
+
+  /** The parameter documents matching a filter on learned values (`params.<path>._v`), as `find`. */
+  async *findParams(filter: Filter<DeviceParamsDoc>, options: FindDevices = {}): AsyncGenerator<DeviceParamsDoc> {
+    yield* readAll(this.paramsCollection, filter, options);
+  }
+
+  count(filter: Filter<DeviceDoc> = {}): Promise<number> {
+    return this.collection.countDocuments(filter);
+  }
+
+  /**
+   * Sets and removes fields of one device; with `where`, only while the device also matches
+   * those conditions (a compare-and-set). True when the device matched.
+   */
+  async updateFields(id: string, change: FieldChange, where: Filter<DeviceDoc> = {}): Promise<boolean> {
+    const update = fieldUpdate(change);
+    if (!Object.keys(update).length) return (await this.collection.countDocuments({ ...where, _id: id }, { limit: 1 })) === 1;
+    return (await this.collection.updateOne({ ...where, _id: id }, update)).matchedCount === 1;
+  }
+
+  /** `updateFields` on every device matching a filter; returns how many matched. */
+  async updateMatching(filter: Filter<DeviceDoc>, change: FieldChange): Promise<number> {
+    const update = fieldUpdate(change);
+    if (!Object.keys(update).length) return 0;
+    return (await this.collection.updateMany(filter, update)).matchedCount;
+  }
+
+  /** Sets the device's MAC (normalised by the caller); the one it had before, or null when there is no such device. */
+  async setMac(id: string, mac: string): Promise<{ before?: string } | null> {
+    // The whole document comes back: FerretDB implements no projection on findAndModify.
+    const before = await this.collection.findOneAndUpdate({ _id: id }, { $set: { mac } });
+    return before ? (before.mac ? { before: before.mac } : {}) : null;
   }
 
   /**
@@ -172,6 +236,24 @@ export class DeviceRepository {
 
 export function makeCredentials(username: string, password: string, realm: string): DeviceCredentials {
   return { username, realm, ha1Md5: ha1('MD5', username, realm, password), ha1Sha256: ha1('SHA-256', username, realm, password) };
+}
+
+function fieldUpdate(change: FieldChange): UpdateFilter<DeviceDoc> {
+  return toMongo({ set: change.set ?? {}, unset: change.unset ?? [] }) as UpdateFilter<DeviceDoc>;
+}
+
+async function* readAll<T extends { _id: string }>(collection: Collection<T>, filter: Filter<T>, options: FindDevices): AsyncGenerator<T> {
+  const find: FindOptions = {};
+  if (options.projection) find.projection = options.projection;
+  if (options.batchSize) find.batchSize = options.batchSize;
+  const cursor = collection.find(filter, find);
+  if (options.sort) cursor.sort(options.sort);
+  if (options.limit !== undefined) cursor.limit(options.limit);
+  try {
+    for await (const doc of cursor) yield doc as T;
+  } finally {
+    await cursor.close();
+  }
 }
 
 function toMongo(update: FieldUpdate): Record<string, unknown> {

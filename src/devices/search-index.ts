@@ -1,7 +1,9 @@
 import type { Collection, Db } from 'mongodb';
+import { COLLECTIONS } from '../stores/collections';
 import { leaves } from './params';
+import { DeviceRepository } from './repository';
 import { LINE_PARAMETER, searchKeysOf, searchTerms, SEPARATOR, type SearchKind } from './search-keys';
-import type { DeviceDoc, DeviceParamsDoc, ParamTree } from './types';
+import type { DeviceDoc, ParamTree } from './types';
 
 /** One search key of one device: `_id` is `<value>\u0001<device id>`, so a lookup is an `_id` range. */
 export interface SearchEntry {
@@ -11,7 +13,7 @@ export interface SearchEntry {
   k: SearchKind;
 }
 
-export const SEARCH_COLLECTION = 'device_search';
+export const SEARCH_COLLECTION = COLLECTIONS.deviceSearch;
 
 /** Device fields the keys come from. */
 const KEY_FIELDS = { deviceId: 1, softwareVersion: 1, connectionRequestUrl: 1, remoteAddress: 1, mac: 1, tags: 1, searchKeys: 1 } as const;
@@ -25,13 +27,12 @@ const KEY_FIELDS = { deviceId: 1, softwareVersion: 1, connectionRequestUrl: 1, r
  */
 export class SearchIndex {
   readonly collection: Collection<SearchEntry>;
-  private readonly devices: Collection<DeviceDoc & { searchKeys?: string[] }>;
-  private readonly params: Collection<DeviceParamsDoc>;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly devices = new DeviceRepository(db),
+  ) {
     this.collection = db.collection<SearchEntry>(SEARCH_COLLECTION);
-    this.devices = db.collection('devices');
-    this.params = db.collection<DeviceParamsDoc>('device_params');
   }
 
   /**
@@ -39,14 +40,14 @@ export class SearchIndex {
    * Inform changed a reported value, when line parameters were read, and when tags change.
    */
   async refresh(deviceId: string): Promise<void> {
-    const device = await this.devices.findOne({ _id: deviceId }, { projection: KEY_FIELDS });
+    const device = await this.devices.get(deviceId, KEY_FIELDS);
     if (!device) return this.remove(deviceId);
-    const params = await this.params.findOne({ _id: deviceId });
+    const params = await this.devices.paramsOf(deviceId);
     await this.write(device, lineValues(params?.params));
   }
 
   /** Writes a device's entries given its document and line values (also for bulk imports). */
-  async write(device: DeviceDoc & { searchKeys?: string[] }, lines: Iterable<string>): Promise<void> {
+  async write(device: DeviceDoc, lines: Iterable<string>): Promise<void> {
     const keys = searchKeysOf(device, lines);
     const ids = new Map([...keys].map(([value, kind]) => [`${value}${SEPARATOR}${device._id}`, kind]));
     const before = new Set(device.searchKeys ?? []);
@@ -57,12 +58,12 @@ export class SearchIndex {
       await this.collection.bulkWrite(added.map(([_id, k]) => ({ replaceOne: { filter: { _id }, replacement: { _id, d: device._id, k }, upsert: true } })), { ordered: false });
     }
     if (gone.length) await this.collection.deleteMany({ _id: { $in: gone } });
-    await this.devices.updateOne({ _id: device._id }, { $set: { searchKeys: [...ids.keys()] } });
+    await this.devices.updateFields(device._id, { set: { searchKeys: [...ids.keys()] } });
   }
 
   /** Forgets a deleted device's entries. */
   async remove(deviceId: string, keys?: string[]): Promise<void> {
-    const known = keys ?? (await this.devices.findOne({ _id: deviceId }, { projection: { searchKeys: 1 } }))?.searchKeys ?? [];
+    const known = keys ?? (await this.devices.get(deviceId, { searchKeys: 1 }))?.searchKeys ?? [];
     if (known.length) await this.collection.deleteMany({ _id: { $in: known } });
   }
 

@@ -4,8 +4,9 @@ import { GridFSBucket, ObjectId, type Collection, type Db, type GridFSBucketWrit
 import { FileError } from './errors';
 import { versionOfLoadName } from './firmware';
 import { FILE_KINDS, type FileInfo, type FileKind, type NewFile, type StoredFileDoc, type StoredFileMetadata } from './types';
+import { FILES_BUCKET } from '../stores/collections';
 
-export const BUCKET = 'files';
+export const BUCKET = FILES_BUCKET;
 
 const FILENAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
 const PRODUCT_CLASS = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;

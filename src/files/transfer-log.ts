@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { Logger } from '../log';
 import { metrics } from '../metrics';
+import { COLLECTIONS } from '../stores/collections';
 
 /** One request to the fs role: who fetched or sent what, how many bytes, and how it ended. */
 export interface TransferLogEntry {
@@ -25,7 +26,7 @@ export interface TransferLogEntry {
   durationMs: number;
 }
 
-export const TRANSFER_LOG = 'file_transfers';
+export const TRANSFER_LOG = COLLECTIONS.fileTransfers;
 
 const FLUSH_MS = 250;
 const BATCH = 500;

@@ -1,4 +1,6 @@
 import type { Collection, Db } from 'mongodb';
+import { DeviceRepository } from '../devices/repository';
+import { COLLECTIONS } from '../stores/collections';
 import type { FileStore } from '../files/store';
 import { checkUpgradePath } from './versions';
 import { dialectFor } from '../cisco/rules';
@@ -6,7 +8,7 @@ import { admittingWave, checkWaves, judgeWave, waveSize, type PolicyProblem, typ
 import { checkWindows } from './windows';
 import { rolloutId, waveKey, type FirmwareFileRef, type FirmwarePolicyDoc, type FirmwarePolicyInput, type StoredRolloutState } from './types';
 
-export const FIRMWARE_POLICIES_COLLECTION = 'firmware_policies';
+export const FIRMWARE_POLICIES_COLLECTION = COLLECTIONS.firmwarePolicies;
 const PRODUCT_CLASS = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const MAX_ATTEMPTS = 5;
 
@@ -43,7 +45,7 @@ function emptyProgress(waves: number): Record<string, WaveProgress> {
  */
 export class FirmwarePolicyStore {
   readonly collection: Collection<FirmwarePolicyDoc>;
-  private readonly devices: Collection<{ _id: string }>;
+  private readonly devices: DeviceRepository;
 
   constructor(
     db: Db,
@@ -51,7 +53,7 @@ export class FirmwarePolicyStore {
     private readonly changed: () => Promise<void> = async () => undefined,
   ) {
     this.collection = db.collection<FirmwarePolicyDoc>(FIRMWARE_POLICIES_COLLECTION);
-    this.devices = db.collection<{ _id: string }>('devices');
+    this.devices = new DeviceRepository(db);
   }
 
   async list(): Promise<FirmwarePolicyDoc[]> {
@@ -84,7 +86,7 @@ export class FirmwarePolicyStore {
     if (!problems.length) problems.push(...(await this.resolveFiles(productClass, loads)).problems);
     if (problems.length) throw new FirmwarePolicyError(422, `firmware policy for ${productClass} refused: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems);
     const { files } = await this.resolveFiles(productClass, loads);
-    const population = await this.devices.countDocuments({ 'deviceId.productClass': productClass, softwareVersion: { $ne: path.target } } as never);
+    const population = await this.devices.count({ 'deviceId.productClass': productClass, softwareVersion: { $ne: path.target } });
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await this.get(productClass);
       const now = new Date();
@@ -143,7 +145,7 @@ export class FirmwarePolicyStore {
       unset: ['state.reason'],
     }));
     if (options.retryFailed) {
-      await this.devices.updateMany({ 'provision.firmware.rollout': rolloutId(productClass, doc.revision), 'provision.firmware.status': 'fault' } as never, { $unset: { 'provision.firmware': '' } } as never);
+      await this.devices.updateMatching({ 'provision.firmware.rollout': rolloutId(productClass, doc.revision), 'provision.firmware.status': 'fault' } as never, { unset: ['provision.firmware'] });
     }
     return doc;
   }

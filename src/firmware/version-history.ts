@@ -1,7 +1,8 @@
 import type { Collection, Db } from 'mongodb';
 import type { VersionCount } from '../console/fleet-stats';
+import { COLLECTIONS } from '../stores/collections';
 
-export const VERSION_SNAPSHOTS_COLLECTION = 'version_snapshots';
+export const VERSION_SNAPSHOTS_COLLECTION = COLLECTIONS.versionSnapshots;
 
 /** One snapshot: devices per product class and software version at `at`. */
 export interface VersionSnapshotDoc {

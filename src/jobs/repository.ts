@@ -1,6 +1,7 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import { chunkId } from './ids';
 import type { JobChunkDoc, JobDoc, JobState } from './types';
+import { COLLECTIONS } from '../stores/collections';
 
 /**
  * The `jobs` and `job_chunks` collections. State changes are compare-and-set on `_id` plus
@@ -12,8 +13,8 @@ export class JobRepository {
   readonly chunks: Collection<JobChunkDoc>;
 
   constructor(db: Db) {
-    this.collection = db.collection<JobDoc>('jobs');
-    this.chunks = db.collection<JobChunkDoc>('job_chunks');
+    this.collection = db.collection<JobDoc>(COLLECTIONS.jobs);
+    this.chunks = db.collection<JobChunkDoc>(COLLECTIONS.jobChunks);
   }
 
   async create(job: JobDoc): Promise<void> {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Collection, Db } from 'mongodb';
+import { COLLECTIONS } from '../stores/collections';
+import { DeviceRepository } from '../devices/repository';
 import { ProfileError } from './store';
 import { checkVariables } from './variables';
 import { isDeviceKey } from '../devices/id';
@@ -22,18 +24,19 @@ export interface DeviceVariablesDoc {
   updatedBy?: string;
 }
 
-export const DEVICE_VARIABLES_COLLECTION = 'device_variables';
+export const DEVICE_VARIABLES_COLLECTION = COLLECTIONS.deviceVariables;
 const MAX_VARIABLES = 256;
 
 export class DeviceVariablesStore {
   readonly collection: Collection<DeviceVariablesDoc>;
-  private readonly devices: Collection<{ _id: string }>;
   /** immutable per revision, so a cached copy is never stale */
   private readonly cache = new LRUCache<string, DeviceVariablesDoc>({ max: 50_000 });
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly devices = new DeviceRepository(db),
+  ) {
     this.collection = db.collection<DeviceVariablesDoc>(DEVICE_VARIABLES_COLLECTION);
-    this.devices = db.collection<{ _id: string }>('devices');
   }
 
   /** The device's variables; with the revision the caller saw, answered from memory when possible. */
@@ -64,13 +67,13 @@ export class DeviceVariablesStore {
       ...(by ? { updatedBy: by } : {}),
     };
     await this.collection.replaceOne({ _id: deviceId }, doc, { upsert: true });
-    await this.devices.updateOne({ _id: deviceId }, { $set: { 'provision.vars': doc.revision } });
+    await this.devices.updateFields(deviceId, { set: { 'provision.vars': doc.revision } });
     return doc;
   }
 
   async remove(deviceId: string): Promise<boolean> {
     const r = await this.collection.deleteOne({ _id: deviceId });
-    await this.devices.updateOne({ _id: deviceId }, { $unset: { 'provision.vars': '' } });
+    await this.devices.updateFields(deviceId, { unset: ['provision.vars'] });
     return r.deletedCount === 1;
   }
 }

@@ -5,9 +5,10 @@ import { dialectFor } from '../cisco/rules';
 import { keepSecrets, normaliseParameters, type ParameterInput, type ParameterProblem } from './parameters';
 import { checkSelector } from './selector';
 import { PARTITIONS, PROFILE_NAME, type Partition, type ProfileContent, type ProfileDoc, type ProfileRevisionDoc, type Selector } from './types';
+import { COLLECTIONS } from '../stores/collections';
 
-export const PROFILES_COLLECTION = 'profiles';
-export const PROFILE_REVISIONS_COLLECTION = 'profile_revisions';
+export const PROFILES_COLLECTION = COLLECTIONS.profiles;
+export const PROFILE_REVISIONS_COLLECTION = COLLECTIONS.profileRevisions;
 
 /** A profile refused or not found; `status` is the HTTP status the API answers with. */
 export class ProfileError extends Error {

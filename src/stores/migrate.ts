@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { MIGRATIONS } from '../../migrations';
+import { COLLECTIONS } from './collections';
 import { StoreError } from './errors';
 import { migrationLabel, type Migration } from './migration';
 
@@ -20,7 +21,7 @@ interface MigrationsDoc {
   expiresAt?: Date;
 }
 
-const COLLECTION = 'migrations';
+const COLLECTION = COLLECTIONS.migrations;
 const LOCK_ID = 'lock';
 const LOCK_TTL_MS = 60_000;
 const RENEW_EVERY_MS = 15_000;

@@ -1,4 +1,5 @@
-import { MongoServerError, type Db } from 'mongodb';
+import { MongoServerError, type Db, type IndexDescription } from 'mongodb';
+import { COLLECTIONS, SCHEMA } from './collections';
 
 /** One step of the MongoDB schema, applied once per database by `migrate`. */
 export interface Migration {
@@ -24,4 +25,28 @@ export async function ensureCollection(db: Db, name: string): Promise<void> {
   } catch (err) {
     if (!(err instanceof MongoServerError && err.code === NAMESPACE_EXISTS)) throw err;
   }
+}
+
+/** FerretDB answers "not implemented" to TTL indexes. */
+const NOT_IMPLEMENTED = 238;
+
+/**
+ * Applies step `id` of the schema (collections.ts): creates its collections, then its indexes.
+ * A TTL index the store does not implement (FerretDB) is left out; stores that rely on one
+ * also check the expiry when they read.
+ */
+export async function applySchema(db: Db, id: number): Promise<void> {
+  const step = SCHEMA[id];
+  if (!step) throw new RangeError(`no schema step ${id} in src/stores/collections.ts`);
+  for (const key of step.collections ?? []) await ensureCollection(db, COLLECTIONS[key]);
+  for (const [key, indexes] of Object.entries(step.indexes ?? {}) as Array<[keyof typeof COLLECTIONS, IndexDescription[]]>) {
+    const collection = db.collection(COLLECTIONS[key]);
+    const ttl = indexes.filter((i) => i.expireAfterSeconds !== undefined);
+    if (ttl.length < indexes.length) await collection.createIndexes(indexes.filter((i) => i.expireAfterSeconds === undefined));
+    if (ttl.length) await collection.createIndexes(ttl).catch(unlessNotImplemented);
+  }
+}
+
+function unlessNotImplemented(err: unknown): void {
+  if (!(err instanceof MongoServerError && (err.code === NOT_IMPLEMENTED || /not implemented/i.test(err.message)))) throw err;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Binary, MongoServerError, type Db } from 'mongodb';
+import { COLLECTIONS } from './collections';
 
 interface SecretDoc {
   _id: 'secret';
@@ -16,7 +17,7 @@ const DUPLICATE_KEY = 11000;
  */
 export async function loadSecret(db: Db, configured?: string): Promise<Buffer> {
   if (configured) return Buffer.from(configured, 'utf8');
-  const settings = db.collection<SecretDoc>('settings');
+  const settings = db.collection<SecretDoc>(COLLECTIONS.settings);
   try {
     await settings.insertOne({ _id: 'secret', value: new Binary(randomBytes(32)), createdAt: new Date() });
   } catch (err) {

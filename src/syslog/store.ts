@@ -1,7 +1,8 @@
 import type { Collection, Db } from 'mongodb';
 import type { ProvisioningEventKind, ProvisioningMessage } from './parse';
+import { COLLECTIONS } from '../stores/collections';
 
-export const SYSLOG_COLLECTION = 'syslog_events';
+export const SYSLOG_COLLECTION = COLLECTIONS.syslogEvents;
 
 export interface SyslogEvent {
   kind: ProvisioningEventKind;

@@ -4,6 +4,7 @@ import { DeviceRepository } from '../devices/repository';
 import { newTask, type QueueOptions } from './new-task';
 import type { FinalOutcome, Outcome } from './outcome';
 import type { ConnectionRequestState, TaskDoc, TaskFault, TaskStatus } from './types';
+import { COLLECTIONS } from '../stores/collections';
 
 const DUPLICATE_KEY = 11000;
 
@@ -25,7 +26,7 @@ export class TaskRepository {
   private readonly devices: DeviceRepository;
 
   constructor(db: Db) {
-    this.collection = db.collection<TaskDoc>('tasks');
+    this.collection = db.collection<TaskDoc>(COLLECTIONS.tasks);
     this.devices = new DeviceRepository(db);
   }
 

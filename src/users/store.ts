@@ -1,6 +1,7 @@
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import type { ApiRole } from '../auth/roles';
 import { decoyHash, hashPassword, verifyPassword } from './password';
+import { COLLECTIONS } from '../stores/collections';
 
 /** Names people sign in with: as for API tokens, letters, digits and `_ . @ -`. */
 export const USER_NAME = /^[A-Za-z0-9_.@-]{1,64}$/;
@@ -52,7 +53,7 @@ export class UserStore {
   readonly collection: Collection<UserDoc>;
 
   constructor(db: Db) {
-    this.collection = db.collection<UserDoc>('users');
+    this.collection = db.collection<UserDoc>(COLLECTIONS.users);
   }
 
   async create(input: { name: string; role: ApiRole; password: string; createdBy: string }, now = new Date()): Promise<UserDoc> {

@@ -107,7 +107,7 @@ export async function startWorker(ctx: AppContext): Promise<RunningRole> {
       const now = new Date();
       // Counters short of devices (or kept before the class-and-version pairs existed) are
       // rebuilt first, at most every 10 min fleet-wide; while that runs the figures may be short.
-      const rebuilding = await fleet.checkInBackground(deps.devices.collection, (err) => log.warn({ event: 'worker.fleet_rebuild_failed', err: (err as Error).message }, 'could not rebuild the fleet counters'));
+      const rebuilding = await fleet.checkInBackground(deps.devices, (err) => log.warn({ event: 'worker.fleet_rebuild_failed', err: (err as Error).message }, 'could not rebuild the fleet counters'));
       if (rebuilding) return;
       if (await history.record(now, every, () => fleet.byClassAndVersion())) await history.prune(new Date(now.getTime() - keepDays * 86_400_000));
     },

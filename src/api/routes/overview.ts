@@ -28,7 +28,7 @@ export const overviewRoutes: RouteModule = (s) => [
       const now = new Date();
       // Not awaited: the answer is the counters as they are, and says when they were last checked.
       const rebuildFailed = (err: unknown) => s.log.error({ event: 'overview.rebuild_failed', err }, 'could not rebuild the fleet counters');
-      s.fleet.checkInBackground(s.devices.collection, rebuildFailed).catch(rebuildFailed);
+      s.fleet.checkInBackground(s.devices, rebuildFailed).catch(rebuildFailed);
       const [counts, openFaults, jobsRunning] = await Promise.all([
         s.fleet.read(now.getTime()),
         s.tasks.collection.countDocuments({ status: 'fault', faultCleared: { $ne: true } }),

@@ -395,8 +395,8 @@ export const profileRoutes: RouteModule = (s) => {
       params: deviceParams,
       responses: { 204: { description: 'Cleared.' }, 404: NOT_FOUND },
       async handle({ params }) {
-        const r = await s.devices.collection.updateOne({ _id: params.id, 'provision.failed': { $exists: true } } as never, { $unset: { 'provision.failed': '' } } as never);
-        if (r.modifiedCount !== 1) throw notFound(`provisioning failure of device ${params.id}`);
+        const cleared = await s.devices.updateFields(params.id, { unset: ['provision.failed'] }, { 'provision.failed': { $exists: true } } as never);
+        if (!cleared) throw notFound(`provisioning failure of device ${params.id}`);
         return {};
       },
     }),

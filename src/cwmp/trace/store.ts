@@ -1,11 +1,12 @@
 import type { Collection, Db } from 'mongodb';
 import type { Config } from '../../config';
-import type { DeviceDoc } from '../../devices/types';
+import { DeviceRepository } from '../../devices/repository';
+import { COLLECTIONS } from '../../stores/collections';
 import { WriteBatcher } from '../../devices/write-batcher';
 import type { Logger } from '../../log';
 import type { SessionTraceDoc } from './types';
 
-export const TRACE_COLLECTION = 'session_traces';
+export const TRACE_COLLECTION = COLLECTIONS.sessionTraces;
 
 /** Fields of the device document the trace keeps: its last session number and the tracing switch. */
 export interface DeviceTraceFields {
@@ -22,7 +23,7 @@ export interface DeviceTraceFields {
  */
 export class SessionTraceStore {
   readonly collection: Collection<SessionTraceDoc>;
-  private readonly devices: Collection<DeviceDoc & DeviceTraceFields>;
+  private readonly devices: DeviceRepository;
   private readonly writes: WriteBatcher<SessionTraceDoc>;
 
   constructor(
@@ -33,7 +34,7 @@ export class SessionTraceStore {
     private readonly onRecorded?: (doc: SessionTraceDoc) => void,
   ) {
     this.collection = db.collection<SessionTraceDoc>(TRACE_COLLECTION);
-    this.devices = db.collection<DeviceDoc & DeviceTraceFields>('devices');
+    this.devices = new DeviceRepository(db);
     this.writes = new WriteBatcher(this.collection, 500, config.flushMs);
   }
 
@@ -58,7 +59,7 @@ export class SessionTraceStore {
 
   /** The device's trace fields; null when there is no such device. */
   async device(deviceId: string): Promise<DeviceTraceFields | null> {
-    return this.devices.findOne({ _id: deviceId }, { projection: { traceSeq: 1, traceBodiesUntil: 1 } });
+    return this.devices.get(deviceId, { traceSeq: 1, traceBodiesUntil: 1 }) as Promise<DeviceTraceFields | null>;
   }
 
   /** Up to `limit` sessions numbered below `before`, newest first, and whether older ones may follow. */
@@ -79,7 +80,6 @@ export class SessionTraceStore {
 
   /** Switches SOAP bodies on for the device's sessions until `until`; false when there is no such device. */
   async traceBodies(deviceId: string, until: Date | null): Promise<boolean> {
-    const update = until ? { $set: { traceBodiesUntil: until } } : { $unset: { traceBodiesUntil: '' as const } };
-    return (await this.devices.updateOne({ _id: deviceId }, update)).matchedCount === 1;
+    return this.devices.updateFields(deviceId, until ? { set: { traceBodiesUntil: until } } : { unset: ['traceBodiesUntil'] });
   }
 }
