@@ -143,8 +143,7 @@ export class TaskRepository {
   async markReleased(ids: string[], now: Date, connectionRequest = false): Promise<void> {
     const set: Record<string, unknown> = { releasedAt: now, updatedAt: now };
     if (connectionRequest) set.connectionRequest = { status: 'queued', queuedAt: now, attempts: 0 } satisfies ConnectionRequestState;
-    // One statement per thousand tasks: every task gets the same change, and a statement
-    // costs the store far more than a document (on FerretDB 1 ms against 0.3 ms, bench/RESULTS.md).
+    // Every task gets the same change: one statement per thousand rather than one per task.
     for (let i = 0; i < ids.length; i += RELEASE_BATCH) {
       await this.collection.updateMany({ _id: { $in: ids.slice(i, i + RELEASE_BATCH) }, status: 'pending', releasedAt: { $exists: false } }, { $set: set });
     }
