@@ -7,10 +7,17 @@
  *
  *   node -r @swc-node/register bench/api.bench.ts --devices 100000 --runs 15
  *
+ * With `--part tasks` it queues tasks through the API instead (issue 17 item 3): --singles
+ * single `POST /devices/{id}/tasks` (GetParameterValues) from a client with 10 in flight, then
+ * one bulk `POST /tasks` for --bulk devices; wall time and the process's CPU time (the ACS and
+ * the client share it) for each, and a check that every device got exactly its tasks:
+ *
+ *   node -r @swc-node/register bench/api.bench.ts --part tasks --devices 10000 --singles 1000 --bulk 10000
+ *
  * Stores: --mongodb-url, else FerretDB in a temporary directory; the database is dropped at the end.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,7 +33,18 @@ const CLASSES = ['CP-8851-3PCC', 'CP-7841-3PCC', 'CP-8865-3PCC'];
 const VERSIONS = ['sip88xx.12-0-1MPP-2', 'sip88xx.11-3-7MPP', 'sip78xx.12-0-1MPP-2', 'sip78xx.11-3-7MPP', 'sip8865.12-0-1MPP'];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { devices: { type: 'string', default: '100000' }, runs: { type: 'string', default: '15' }, 'mongodb-url': { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      devices: { type: 'string', default: '100000' },
+      runs: { type: 'string', default: '15' },
+      part: { type: 'string', default: 'list' },
+      only: { type: 'string' },
+      singles: { type: 'string', default: '1000' },
+      bulk: { type: 'string', default: '10000' },
+      'mongodb-url': { type: 'string' },
+    },
+  });
+  if (values.part !== 'list' && values.part !== 'tasks') throw new Error(`--part must be list or tasks, got ${JSON.stringify(values.part)}`);
   const devices = Number(values.devices);
   const runs = Number(values.runs);
   const storageDir = mkdtempSync(path.join(os.tmpdir(), 'acs-bench-api-'));
@@ -52,8 +70,16 @@ async function main(): Promise<void> {
       2000,
     );
     const seedMs = Date.now() - t0;
-    const { token } = await new TokenRepository(ctx.db).create({ name: 'bench', role: 'viewer', createdBy: 'bench' });
     const apiUrl = `${roles[0].url}/api/v1`;
+    if (values.part === 'tasks') {
+      const { token: operator } = await new TokenRepository(ctx.db).create({ name: 'bench', role: 'operator', createdBy: 'bench' });
+      const tasks = await queueTasks(apiUrl, operator, ids, Number(values.singles), Number(values.bulk), () => storeCpuMs(storageDir));
+      const queued = await ctx.db.collection<{ taskQueue: string[] }>('devices').find({}, { projection: { taskQueue: 1 } }).toArray();
+      const perDevice = queued.reduce((n, d) => n + d.taskQueue.length, 0);
+      process.stdout.write(`${JSON.stringify({ machine: machine(), store: storeName(mongodbUrl), devices, seedMs, ...tasks, tasksOnDeviceQueues: perDevice }, null, 2)}\n`);
+      return;
+    }
+    const { token } = await new TokenRepository(ctx.db).create({ name: 'bench', role: 'viewer', createdBy: 'bench' });
     const get = async (p: string) => {
       const res = await fetch(`${apiUrl}${p}`, { headers: { authorization: `Bearer ${token}` } });
       const body = (await res.json()) as { items: unknown[]; nextCursor: string | null };
@@ -68,13 +94,19 @@ async function main(): Promise<void> {
       'productClass (1/3 match)': '/devices?limit=50&productClass=CP-7841-3PCC',
       'tag (1 % match)': '/devices?limit=50&tag=floor-42',
       'softwareVersion + sort -lastInformAt': `/devices?limit=50&softwareVersion=${VERSIONS[1]}&sort=-lastInformAt`,
+      'sort lastInformAt': '/devices?limit=50&sort=lastInformAt',
+      'sort -lastInformAt': '/devices?limit=50&sort=-lastInformAt',
+      'sort -lastBootAt': '/devices?limit=50&sort=-lastBootAt',
+      'sort registeredAt': '/devices?limit=50&sort=registeredAt',
       'lastInform range (1 h)': `/devices?limit=50&lastInformAfter=${new Date(base + 3600_000).toISOString()}&lastInformBefore=${new Date(base + 7200_000).toISOString()}`,
       'first page + 1 parameter': '/devices?limit=50&fields=Device.DeviceInfo.ModelName',
       'page of 1000': '/devices?limit=1000',
       'parameter filter (scan=true)': '/devices?limit=50&param=Device.DeviceInfo.ModelName=CP-8865&scan=true',
     };
     const results: Record<string, { medianMs: number; p95Ms: number; maxMs: number; items: number }> = {};
+    const only = values.only ? new RegExp(values.only) : undefined;
     for (const [name, q] of Object.entries(queries)) {
+      if (only && !only.test(name)) continue;
       const times: number[] = [];
       let items = 0;
       for (let i = 0; i <= runs; i++) {
@@ -89,8 +121,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${JSON.stringify(
         {
-          machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
-          store: mongodbUrl ? 'MongoDB (--mongodb-url)' : 'FerretDB 1.24 (SQLite)',
+          machine: machine(),
+          store: storeName(mongodbUrl),
           devices,
           seedMs,
           runs,
@@ -108,6 +140,76 @@ async function main(): Promise<void> {
     await stores.stop();
     rmSync(storageDir, { recursive: true, force: true });
   }
+}
+
+const machine = () => `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+const storeName = (mongodbUrl: string | undefined) => (mongodbUrl ? 'MongoDB (--mongodb-url)' : 'FerretDB 1.24 (SQLite)');
+
+/**
+ * CPU milliseconds used so far by the store this bench started (the process whose command line
+ * names the bench's storage directory; Linux /proc); undefined elsewhere or with --mongodb-url.
+ */
+function storeCpuMs(storageDir: string): number | undefined {
+  try {
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      let cmdline = '';
+      try {
+        cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        continue;
+      }
+      if (!cmdline.includes(storageDir)) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** Wall and CPU milliseconds (this process, client and ACS; and the store's) of `fn`. */
+async function timed<T>(fn: () => Promise<T>, storeCpu: () => number | undefined): Promise<{ result: T; wallMs: number; cpuMs: number; storeCpuMs?: number; load: string }> {
+  const cpu = process.cpuUsage();
+  const store = storeCpu();
+  const t = Date.now();
+  const result = await fn();
+  const used = process.cpuUsage(cpu);
+  const storeAfter = storeCpu();
+  return {
+    result,
+    wallMs: Date.now() - t,
+    cpuMs: Math.round((used.user + used.system) / 1000),
+    ...(store !== undefined && storeAfter !== undefined ? { storeCpuMs: storeAfter - store } : {}),
+    load: os.loadavg().map((l) => l.toFixed(1)).join(' '),
+  };
+}
+
+/** `singles` single POSTs with 10 in flight (to the first devices), then one bulk POST to the next `bulk` devices. */
+async function queueTasks(apiUrl: string, token: string, ids: string[], singles: number, bulk: number, storeCpu: () => number | undefined) {
+  const rpc = { method: 'GetParameterValues', parameterNames: ['Device.DeviceInfo.SoftwareVersion'] };
+  const post = async (p: string, body: unknown, want: number) => {
+    const res = await fetch(`${apiUrl}${p}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const text = await res.text();
+    if (res.status !== want) throw new Error(`POST ${p}: ${res.status} ${text.slice(0, 500)}`);
+    return JSON.parse(text) as unknown;
+  };
+  let next = 0;
+  const single = await timed(() =>
+    Promise.all(
+      Array.from({ length: 10 }, async () => {
+        while (next < singles) await post(`/devices/${encodeURIComponent(ids[next++ % ids.length])}/tasks`, { rpc }, 201);
+      }),
+    ),
+    storeCpu,
+  );
+  const targets = ids.slice(singles, singles + bulk);
+  const many = bulk > 0 ? await timed(() => post('/tasks', { deviceIds: targets, rpc }, 201), storeCpu) : undefined;
+  const { result: _s, ...singleTimes } = single;
+  return {
+    singles: { count: singles, inFlight: 10, ...singleTimes },
+    ...(many ? { bulk: { count: targets.length, wallMs: many.wallMs, cpuMs: many.cpuMs, storeCpuMs: many.storeCpuMs, load: many.load, queued: (many.result as { items: unknown[] }).items.length } } : {}),
+  };
 }
 
 function round(n: number): number {

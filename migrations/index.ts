@@ -8,6 +8,7 @@ import consoleMigration from './006-console';
 import syslog from './007-syslog';
 import retailAccounts from './008-retail-accounts';
 import consoleFleet from './009-console-fleet';
+import deviceBootOrder from './010-device-boot-order';
 
 /** Every migration, in the order they apply. Append new ones; never edit or reorder applied ones. */
-export const MIGRATIONS: readonly Migration[] = [initial, apiAndJobs, filesAndProvisioning, profilesAndFirmware, sessionTraces, consoleMigration, syslog, retailAccounts, consoleFleet];
+export const MIGRATIONS: readonly Migration[] = [initial, apiAndJobs, filesAndProvisioning, profilesAndFirmware, sessionTraces, consoleMigration, syslog, retailAccounts, consoleFleet, deviceBootOrder];

@@ -212,6 +212,12 @@ export class DeviceRepository {
     return r.matchedCount;
   }
 
+  /** Which of these devices exist (one `_id` `$in` read). */
+  async existing(ids: string[]): Promise<Set<string>> {
+    const docs = await this.collection.find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray();
+    return new Set(docs.map((d) => d._id));
+  }
+
   /** `dequeueTasks` for many devices in one bulk write. */
   async dequeueMany(entries: Array<{ deviceId: string; taskIds: string[] }>): Promise<void> {
     const ops = entries.filter((e) => e.taskIds.length).map((e) => ({ updateOne: { filter: { _id: e.deviceId }, update: { $pullAll: { taskQueue: e.taskIds } } } }));

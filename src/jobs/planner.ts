@@ -72,10 +72,7 @@ async function* deviceBatches(deps: JobDeps, job: JobDoc): AsyncGenerator<string
   if (batch.length) yield batch;
 }
 
-/**
- * The next batch is read while the current one is written: on FerretDB reading the devices
- * (a scan) and writing the tasks take about as long as each other.
- */
+/** The next batch is read while the current one is written, so reading and writing overlap. */
 async function* prefetched<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
   let next = source.next();
   try {

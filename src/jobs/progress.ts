@@ -27,10 +27,9 @@ export function jobStatus(job: JobDoc): JobStatus {
 type Counts = Record<TaskStatus, number>;
 
 /**
- * Live task counts of running jobs. Counting reads every task of the job (an index range on
- * MongoDB, a scan of all tasks on FerretDB), so a job's counts are reused for ten times as long
- * as they took to compute (0.5 s to 60 s) unless the job changed state, and callers asking
- * meanwhile share one computation.
+ * Live task counts of running jobs. Counting reads every task of the job, so a job's counts
+ * are reused for ten times as long as they took to compute (0.5 s to 60 s) unless the job
+ * changed state, and callers asking meanwhile share one computation.
  */
 export class JobCounter {
   private readonly cache = new Map<string, { state: JobDoc['state']; at: number; took: number; counts: Promise<Counts> }>();

@@ -78,10 +78,10 @@ export class Reconciler {
   }
 
   /**
-   * Pending tasks that need a hand, found in one read of the tasks collection (on FerretDB a
-   * scan, so it is done once for all three): expired ones are expired; tasks for one device
-   * whose announcement a crash interrupted are announced; connection requests recorded as
-   * queued that no worker took for a while are queued again.
+   * Pending tasks that need a hand, found in one query of the tasks collection for all three:
+   * expired ones are expired; tasks for one device whose announcement a crash interrupted are
+   * announced; connection requests recorded as queued that no worker took for a while are
+   * queued again.
    */
   async sweepTasks(now = new Date()): Promise<SweepReport> {
     const stale = new Date(now.getTime() - this.staleMs);

@@ -47,10 +47,7 @@ export interface JobDoc {
   counts?: Record<TaskStatus, number>;
 }
 
-/**
- * The planned devices of a job, in release order, a thousand per document. Chunks are read by
- * `_id` only, which is an index lookup even on FerretDB, where any other query scans.
- */
+/** The planned devices of a job, in release order, a thousand per document, read by `_id`. */
 export interface JobChunkDoc {
   /** `<jobId>-<seq, 6 digits>` */
   _id: string;

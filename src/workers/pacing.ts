@@ -1,8 +1,7 @@
 /**
- * Housekeeping that reads whole collections (on FerretDB every query but an exact `_id` does)
- * must not crowd out the real work: a run is followed by a rest ten times as long as it took,
- * so housekeeping takes at most about a tenth of the store's time, and no less than the
- * configured interval.
+ * Housekeeping must not crowd out the real work, however the store answers its queries: a run
+ * is followed by a rest ten times as long as it took, so housekeeping takes at most about a
+ * tenth of the store's time, and no less than the configured interval.
  */
 const REST_FACTOR = 10;
 

@@ -29,11 +29,13 @@ interface ListQuery {
   fields?: string;
 }
 
-/** Sort orders of the list; each is served by an index on (field, _id) from migration 002. */
+/** Sort orders of the list; each is served by an index on (field, _id) (migrations 002 and 010). */
 const SORTS = {
   id: { field: '_id', dir: 1 },
   lastInformAt: { field: 'lastInformAt', dir: 1 },
   '-lastInformAt': { field: 'lastInformAt', dir: -1 },
+  lastBootAt: { field: 'lastBootAt', dir: 1 },
+  '-lastBootAt': { field: 'lastBootAt', dir: -1 },
   registeredAt: { field: 'registeredAt', dir: 1 },
   '-registeredAt': { field: 'registeredAt', dir: -1 },
 } as const;
@@ -59,7 +61,7 @@ export const deviceRoutes: RouteModule = (s) => {
     const query = deviceQuery(filter);
     const order: Record<string, 1 | -1> = sort.field === '_id' ? { _id: sort.dir } : { [sort.field]: sort.dir, _id: sort.dir };
     return s.devices.collection
-      .find(q.cursor ? after(query, sort, decodeCursor(q.cursor, sort.field === '_id' ? ['string'] : ['date', 'string'])) : query, { projection: SUMMARY })
+      .find(q.cursor ? after(query, sort, decodeCursor(q.cursor, sort.field === '_id' ? ['string'] : ['any', 'string'])) : query, { projection: SUMMARY })
       .sort(order)
       .limit(q.limit + 1)
       .toArray();
@@ -145,7 +147,7 @@ export const deviceRoutes: RouteModule = (s) => {
         const rows = filter.params ? await pageByParams(filter, query) : await pageByDevices(filter, query);
         const shown = rows.slice(0, query.limit);
         const params = fields?.length ? await loadParams(shown.map((d) => d._id), fields) : new Map<string, ParamTree>();
-        const key = (d: DeviceDoc): unknown[] => (sort.field === '_id' ? [d._id] : [d[sort.field as 'lastInformAt'], d._id]);
+        const key = (d: DeviceDoc): unknown[] => (sort.field === '_id' ? [d._id] : [d[sort.field as 'lastBootAt'] ?? null, d._id]);
         const page = toPage(rows, query.limit, (d) => deviceView(d, params.get(d._id), fields ?? []), key);
         return { body: matchesTruncated === undefined ? page : { ...page, matchesTruncated } };
       },
@@ -296,11 +298,20 @@ function paramsProjection(fields: string[]): Record<string, 1> {
   return Object.fromEntries(kept.map((p) => [p, 1]));
 }
 
-/** Devices after the cursor's key in the sort order. */
-/** `query` restricted to the rows after a page's cursor key in the sort order. */
+/**
+ * `query` restricted to the rows after a page's cursor key in the sort order. A device without
+ * the field (no boot seen yet) sorts as null, as MongoDB orders it: before every date
+ * ascending, after every date descending.
+ */
 function after(query: Filter<DeviceDoc>, sort: (typeof SORTS)[keyof typeof SORTS], key: unknown[]): Filter<DeviceDoc> {
   const op = sort.dir === 1 ? '$gt' : '$lt';
   if (sort.field === '_id') return andId(query, { [op]: key[0] as string });
   const [value, id] = key;
-  return { $and: [query, { $or: [{ [sort.field]: { [op]: value } }, { [sort.field]: value, _id: { [op]: id as string } }] }] } as Filter<DeviceDoc>;
+  if (value !== null && !(value instanceof Date)) throw invalidField('query', 'cursor', 'does not belong to this list or sort order');
+  const f = sort.field;
+  const rest =
+    value === null
+      ? [{ [f]: null, _id: { [op]: id as string } }, ...(sort.dir === 1 ? [{ [f]: { $ne: null } }] : [])]
+      : [{ [f]: { [op]: value } }, { [f]: value, _id: { [op]: id as string } }, ...(sort.dir === -1 ? [{ [f]: null }] : [])];
+  return { $and: [query, { $or: rest }] } as Filter<DeviceDoc>;
 }

@@ -1,9 +1,10 @@
 import type { Filter } from 'mongodb';
 import type { AcsRequest } from '../../cwmp/soap/types';
+import { UnknownDeviceError } from '../../tasks/repository';
 import type { TaskDoc, TaskStatus } from '../../tasks/types';
 import { API_PREFIX } from '../openapi';
 import { decodeCursor, toPage } from '../pagination';
-import { conflict, notFound } from '../problem';
+import { conflict, notFound, ProblemError } from '../problem';
 import { defineRoute, parameters, type RouteModule } from '../route';
 import { normaliseRpc } from '../rpc';
 import { ref } from '../schemas';
@@ -17,6 +18,13 @@ interface TaskCreate {
   expiresIn?: number;
   expect?: TaskDoc['expect'];
 }
+
+interface BulkTaskCreate extends TaskCreate {
+  deviceIds: string[];
+}
+
+/** Most devices one `POST /tasks` names (a larger fleet is a job's work, paced). */
+export const MAX_BULK_DEVICES = 10_000;
 
 interface ListQuery {
   deviceId?: string;
@@ -42,6 +50,10 @@ export async function listTasks(s: ApiServices, filter: Filter<TaskDoc>, q: { li
   return toPage(rows, q.limit, taskView, (t) => [t._id]);
 }
 
+function dispatchOptions(s: ApiServices, body: TaskCreate, createdBy: string) {
+  return { expiresAt: expiry(s, body.expiresIn), connectionRequest: body.connectionRequest, createdBy, ...(body.expect ? { expect: body.expect } : {}) };
+}
+
 export function expiry(s: ApiServices, expiresIn: number | undefined, now = Date.now()): Date {
   return new Date(now + (expiresIn ?? s.config.tasks.expirySeconds) * 1000);
 }
@@ -61,18 +73,45 @@ export const taskRoutes: RouteModule = (s) => [
     responses: { 201: { description: 'Queued.', schema: ref('tasks', 'Task') }, 404: NOT_FOUND },
     async handle({ params, body, actor }) {
       const rpc = normaliseRpc(body.rpc, 'rpc');
-      if (!(await s.devices.get(params.id, { _id: 1 }))) throw notFound(`device ${params.id}`);
-      const task = await s.dispatcher.queue(params.id, rpc, {
-        expiresAt: expiry(s, body.expiresIn),
-        connectionRequest: body.connectionRequest,
-        createdBy: actor.name,
-        ...(body.expect ? { expect: body.expect } : {}),
+      const task = await s.dispatcher.queue(params.id, rpc, dispatchOptions(s, body, actor.name)).catch((err: unknown) => {
+        throw err instanceof UnknownDeviceError ? notFound(`device ${params.id}`) : err;
       });
       return {
         status: 201,
         headers: { Location: `${API_PREFIX}/tasks/${task._id}` },
         body: taskView(task),
         audit: { details: { taskId: task._id, method: rpc.method, connectionRequest: body.connectionRequest } },
+      };
+    },
+  }),
+
+  defineRoute<Record<string, never>, Record<string, never>, BulkTaskCreate>({
+    method: 'POST',
+    path: '/tasks',
+    operationId: 'createTasks',
+    summary: 'Queue one RPC for many devices at once',
+    description:
+      `One task per listed device (a device listed twice gets one), queued as \`POST /devices/{id}/tasks\` would, in one request: validated and audited once. ` +
+      `At most ${MAX_BULK_DEVICES} devices (413 beyond). Devices that do not exist get no task and are listed in \`unknownDevices\`. ` +
+      'Unlike a job, every task is announced at once; for a whole fleet, paced, use `POST /jobs`.',
+    tag: 'tasks',
+    role: 'operator',
+    audit: 'task.create_many',
+    body: { schema: ref('tasks', 'BulkTaskCreate') },
+    responses: { 201: { description: 'Queued for every device that exists.', schema: ref('tasks', 'BulkTaskResult') }, 413: { description: `More than ${MAX_BULK_DEVICES} devices.` } },
+    async handle({ body, actor }) {
+      const deviceIds = [...new Set(body.deviceIds)];
+      if (deviceIds.length > MAX_BULK_DEVICES) {
+        throw new ProblemError(413, 'too-many-devices', `deviceIds lists ${deviceIds.length} devices; at most ${MAX_BULK_DEVICES} per request (use POST /jobs for more)`, [
+          { in: 'body', field: 'deviceIds', pointer: '/deviceIds', message: `lists more than ${MAX_BULK_DEVICES} devices` },
+        ]);
+      }
+      const rpc = normaliseRpc(body.rpc, 'rpc');
+      const { queued, unknown } = await s.dispatcher.queueMany(deviceIds, rpc, dispatchOptions(s, body, actor.name));
+      return {
+        status: 201,
+        body: { items: queued.map((t) => ({ deviceId: t.deviceId, taskId: t._id })), unknownDevices: unknown },
+        audit: { details: { method: rpc.method, queued: queued.length, unknownDevices: unknown.length, connectionRequest: body.connectionRequest } },
       };
     },
   }),

@@ -74,6 +74,22 @@ it('acs tasks add wakes the phone; acs tasks get shows the values', async () => 
   expect((await acsCli('tasks', 'add', d.deviceId, 'teleport')).stderr).toContain('unknown RPC "teleport"');
 });
 
+it('acs tasks add-many queues one task per listed device and names the unknown ones (exit 5)', async () => {
+  process.env.ACS_API_TOKEN = token;
+  const [a, b] = [fleet.device(3).deviceId, fleet.device(4).deviceId];
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'acs-cli-')), 'devices.txt');
+  writeFileSync(file, `${a}\n\n${b}\n00562B-CP%2D8851%2D3PCC-NOSUCH\n`);
+  const run = await acsCli('tasks', 'add-many', 'get', 'Device.DeviceInfo.UpTime', '--devices-file', file, '--json');
+  expect(run.code).toBe(5);
+  expect(run.stderr).toContain('1 device(s) do not exist, no task queued for them: 00562B-CP%2D8851%2D3PCC-NOSUCH');
+  const result = JSON.parse(run.stdout);
+  expect(result.items.map((i: { deviceId: string }) => i.deviceId)).toEqual([a, b]);
+  const task = JSON.parse((await acsCli('tasks', 'get', result.items[1].taskId, '--json')).stdout);
+  expect(task).toMatchObject({ deviceId: b, rpc: { method: 'GetParameterValues', parameterNames: ['Device.DeviceInfo.UpTime'] } });
+  expect((await acsCli('tasks', 'add-many', 'reboot', '--devices', a)).stdout).toContain('1 task(s) queued (reboot)');
+  expect((await acsCli('tasks', 'add-many', 'reboot')).stderr).toContain('give exactly one of --devices and --devices-file');
+});
+
 it('acs jobs create --watch shows progress and ends with every device done; list and cancel', async () => {
   const run = await acsCli('jobs', 'create', 'get', 'Device.DeviceInfo.SoftwareVersion', '--tag', 'cli', '--rate', '50', '--connection-request', '--name', 'sw', '--watch', '--json');
   expect(run.code).toBe(0);

@@ -52,6 +52,18 @@ it('pages through every device in id order without repeats or gaps', async () =>
   expect(await walk('sort=id', 7)).toEqual([...ids].sort());
 });
 
+it('pages in lastBootAt order both ways, devices that never booted as MongoDB orders a missing field', async () => {
+  const boots = acs.stores.db.collection('devices');
+  // last boot in reverse id order; every fourth device has none
+  for (const [i, id] of ids.entries()) {
+    await boots.updateOne({ _id: id as never }, i % 4 === 0 ? { $unset: { lastBootAt: '' } } : { $set: { lastBootAt: new Date(T0 - i * 60_000) } });
+  }
+  const never = ids.filter((_, i) => i % 4 === 0).sort();
+  const booted = ids.filter((_, i) => i % 4 !== 0).reverse();
+  expect(await walk('sort=lastBootAt', 4)).toEqual([...never, ...booted]);
+  expect(await walk('sort=-lastBootAt', 3)).toEqual([...booted.reverse(), ...never.reverse()]);
+});
+
 it('pages in lastInformAt order, both directions', async () => {
   const byTime = [...ids].map((id, i) => ({ id, t: (i * 7) % 30 })).sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1));
   expect(await walk('sort=lastInformAt', 4)).toEqual(byTime.map((x) => x.id));
