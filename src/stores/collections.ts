@@ -136,4 +136,6 @@ export const SCHEMA: Readonly<Record<number, SchemaStep>> = {
     collections: ['versionSnapshots'],
     indexes: { fileTransfers: [{ key: { fileId: 1, at: -1 } }] },
   },
+  // The device list sorted by last boot pages by keyset on (lastBootAt, _id), as step 2 does for the other sorts.
+  10: { indexes: { devices: [{ key: { lastBootAt: 1, _id: 1 } }] } },
 };
