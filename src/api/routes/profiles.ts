@@ -17,10 +17,10 @@ import {
   type Selector,
   type DeviceFacts,
 } from '../../profiles';
-import { DataModelDiscovery } from '../../provisioning/datamodel';
-import { MappingOverrideStore } from '../../provisioning/mapping-overrides';
-import { ReportStore } from '../../provisioning/reports';
-import { ChangeMarker, EffectiveDesiredConfig, HistoryStore, MatchingDeviceFinder, ProvisioningInspector, ProvisioningSnapshot, type MatchingDevices } from '../../reconcile';
+import { DataModelDiscovery } from '../../provisioning/flows/datamodel';
+import { MappingOverrideStore } from '../../provisioning/stores/mapping-overrides';
+import { ReportStore } from '../../provisioning/stores/reports';
+import { ChangeMarker, EffectiveDesiredConfig, HistoryStore, MatchingDeviceFinder, ProvisioningInspector, ProvisioningSnapshot, type MatchingDevices } from '../../provisioning';
 import { notFound, ProblemError } from '../problem';
 import { defineRoute, parameters, type RouteModule } from '../route';
 import { ref } from '../schemas';
