@@ -168,6 +168,31 @@ export class DeviceRepository {
     const update: UpdateFilter<DeviceDoc> = auth ? { $set: { connectionRequestAuth: auth } } : { $unset: { connectionRequestAuth: '' } };
     return (await this.collection.updateOne({ _id: id }, update)).matchedCount === 1;
   }
+
+  /** The learned parameter tree alone (empty when nothing was learned). */
+  async paramTree(id: string): Promise<ParamTree> {
+    return ((await this.paramsCollection.findOne({ _id: id }))?.params ?? {}) as ParamTree;
+  }
+
+  /**
+   * Sets and clears fields of the device's `provision` part. Its shape is provisioning's
+   * (src/provisioning/types.ts); this store only knows where it lives.
+   */
+  async updateProvision(id: string, set: Record<string, unknown>, unset: readonly string[] = []): Promise<void> {
+    const update: Record<string, unknown> = {};
+    if (Object.keys(set).length) update.$set = Object.fromEntries(Object.entries(set).map(([k, v]) => [`provision.${k}`, v]));
+    if (unset.length) update.$unset = Object.fromEntries(unset.map((k) => [`provision.${k}`, '']));
+    if (Object.keys(update).length) await this.collection.updateOne({ _id: id }, update);
+  }
+
+  /** Ends the device's pending firmware step of task `taskId`; false when it was no longer pending (another session ended it). */
+  async settleProvisionFirmware(id: string, taskId: string | undefined, status: 'done' | 'fault', at: Date): Promise<boolean> {
+    const r = await this.collection.updateOne(
+      { _id: id, 'provision.firmware.taskId': taskId, 'provision.firmware.status': 'pending' } as never,
+      { $set: { 'provision.firmware.status': status, 'provision.firmware.at': at } } as never,
+    );
+    return r.modifiedCount === 1;
+  }
 }
 
 export function makeCredentials(username: string, password: string, realm: string): DeviceCredentials {

@@ -47,12 +47,15 @@ export { DataModelDiscovery, DataModelError, dataModelKey, type DataModelSummary
 export { planDelivery, type DeliveryPlan } from './plan/delivery';
 export { RetailInit, RETAIL_INIT_PATH } from './phone/retail-init';
 export { startProvisioning, type Provisioning } from './start';
-export { EffectiveDesiredConfig, desiredConfigSource, profilesFromDb, factsOf, keyFor, BASICS_PROJECTION, type EffectiveState, type DeviceBasics } from './desired/effective';
+export { EffectiveDesiredConfig, desiredConfigSource, profilesFromDb } from './desired/effective';
+export { factsOf, keyFor } from './plan/facts';
+export { effectiveState, type EffectiveState } from './plan/effective';
 export { ChangeMarker, ProvisioningSnapshot, type SnapshotKind, type ProfilesView } from './desired/snapshot';
 export { ProvisioningReconciler } from './execute/reconciler';
 export { HistoryStore, type HistoryDoc, type ChangeEntry } from './stores/history';
 export { ProvisioningInspector, type EffectiveView } from './inspect/inspector';
 export { driftOf, type DriftItem } from './plan/drift';
-export { AppliedStore } from './stores/applied';
+export { AppliedStore, type AppliedFiles } from './stores/applied';
+export { DeviceProvisionStore, type ProvisionDevices } from './stores/devices';
 export { MatchingDeviceFinder, selectorFilter, type MatchingDevices } from './inspect/matching-devices';
-export { PROVISIONING_ACTOR, type ProvisionState, type ProvisionFailure } from './types';
+export { PROVISIONING_ACTOR, BASICS_PROJECTION, type DeviceBasics, type ProvisionState, type ProvisionFailure } from './types';

@@ -2,6 +2,8 @@ import { DeviceRepository } from '../devices/repository';
 import { FileStore, UrlSigner } from '../files';
 import { FirmwarePolicyStore } from '../firmware/store';
 import { DataModelDiscovery } from './flows/datamodel';
+import { queueConfigDownload, queueFirmwareDownload, type DownloadFlowDeps } from './flows/downloads';
+import { DeviceProvisionStore } from './stores/devices';
 import { MappingOverrideStore } from './stores/mapping-overrides';
 import type { AppContext } from '../roles/context';
 import { TaskRepository } from '../tasks/repository';
@@ -31,23 +33,31 @@ export async function startProvisioning(ctx: AppContext): Promise<Provisioning> 
   const devices = new DeviceRepository(db);
   const mappings = new MappingOverrideStore(db);
   const files = new FileStore(db, config.fs.maxFileBytes);
-  const reconciler = new ProvisioningReconciler({
-    db,
+  const flows: DownloadFlowDeps = {
+    tasks: { queue: (deviceId, rpc, o) => tasks.queue(deviceId, rpc, { expiresAt: o.expiresAt, expect: o.expect, createdBy: o.createdBy }) },
     devices,
-    snapshot,
-    effective,
-    tasks,
     files,
     signer: new UrlSigner(ctx.secret, config.publicFsUrl),
+    desired: effective,
+    urlWindowSeconds: config.fs.urlWindowSeconds,
+    caFileType: config.fs.caFileType,
+  };
+  const reconciler = new ProvisioningReconciler({
+    devices: new DeviceProvisionStore(devices),
+    snapshot,
+    effective,
+    downloads: {
+      config: (deviceId, options) => queueConfigDownload(flows, deviceId, options),
+      firmware: (deviceId, fileId, options) => queueFirmwareDownload(flows, deviceId, fileId, options),
+    },
+    faults: tasks,
     mappings,
     datamodels: new DataModelDiscovery(db, tasks, devices, mappings),
-    firmware: new FirmwarePolicyStore(db, files, () => marker.bump('firmware')),
+    rollouts: new FirmwarePolicyStore(db, files, () => marker.bump('firmware')),
     history: new HistoryStore(db),
     applied: new AppliedStore(db),
     log,
     valueMaxAgeMs: config.provisioning.valueMaxAgeSeconds * 1000,
-    urlWindowSeconds: config.fs.urlWindowSeconds,
-    caFileType: config.fs.caFileType,
   });
   return { snapshot, marker, effective, reconciler, close: () => snapshot.stop() };
 }

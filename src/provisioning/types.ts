@@ -1,5 +1,23 @@
+import type { DeviceIdStruct } from '../cwmp/soap/types';
 import type { DeviceFirmwareState } from '../firmware/types';
 import type { ReconcileView } from '../cwmp/session/reconciler';
+
+/** The device document fields the effective state depends on. */
+export interface DeviceBasics {
+  _id: string;
+  deviceId?: DeviceIdStruct;
+  softwareVersion?: string;
+  tags?: string[];
+  mac?: string;
+  provision?: ProvisionState;
+}
+
+export const BASICS_PROJECTION = { deviceId: 1, softwareVersion: 1, tags: 1, mac: 1, provision: 1 } as const;
+
+/** A device as provisioning reads it: what it decides on, and what macros and the inspector show. */
+export type ProvisionedDevice = DeviceBasics & { hardwareVersion?: string; remoteAddress?: string; parameterKey?: string };
+
+export const PROVISIONED_PROJECTION = { ...BASICS_PROJECTION, hardwareVersion: 1, remoteAddress: 1, parameterKey: 1 } as const;
 
 /**
  * Provisioning's part of the device document (`provision`), small because every session reads

@@ -27,6 +27,12 @@ export interface ProfilesView {
   byName: ReadonlyMap<string, ProfileDoc>;
 }
 
+/** The profiles in force (deleted ones left out), indexed for matching. */
+export function profilesView(docs: readonly ProfileDoc[]): ProfilesView {
+  const live = docs.filter((d) => !d.deleted);
+  return { index: new SelectorIndex(live), byName: new Map(live.map((d) => [d._id, d])) };
+}
+
 /** Snapshots of this process by the Redis prefix of their stores. */
 const local = new Map<string, Set<ProvisioningSnapshot>>();
 
@@ -96,8 +102,7 @@ export class ProvisioningSnapshot {
       await previous?.catch(() => undefined);
       const marker = token !== undefined ? token : (await this.marker.read())[kind];
       if (kind === 'profiles') {
-        const docs = (await this.db.collection<ProfileDoc>(PROFILES_COLLECTION).find({}).toArray()).filter((d) => !d.deleted);
-        this.profilesView = { index: new SelectorIndex(docs), byName: new Map(docs.map((d) => [d._id, d])) };
+        this.profilesView = profilesView(await this.db.collection<ProfileDoc>(PROFILES_COLLECTION).find({}).toArray());
       } else {
         const docs = await this.db.collection<FirmwarePolicyDoc>(FIRMWARE_POLICIES_COLLECTION).find({}).toArray();
         this.policies = new Map(docs.map((d) => [d._id, d]));

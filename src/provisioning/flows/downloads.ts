@@ -32,8 +32,8 @@ export interface TaskQueue {
 
 export interface DownloadFlowDeps {
   tasks: TaskQueue;
-  devices: DeviceRepository;
-  files: FileStore;
+  devices: Pick<DeviceRepository, 'get'>;
+  files: Pick<FileStore, 'get'>;
   signer: UrlSigner;
   desired: DesiredConfigSource;
   /** seconds a URL stays valid after its task's expiry */

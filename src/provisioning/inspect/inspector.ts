@@ -1,16 +1,19 @@
-import type { Collection, Db } from 'mongodb';
 import { loadCatalogue } from '../../cisco/catalogue';
-import { leaves } from '../../devices/params';
-import type { DeviceParamsDoc, ParamTree } from '../../devices/types';
+import type { ParamTree } from '../../devices/types';
 import { nextHop } from '../../firmware/versions';
 import type { ValueSource } from '../../profiles/types';
 import type { DataModelDiscovery } from '../flows/datamodel';
-import { planDelivery } from '../plan/delivery';
+import { hasRevision } from '../plan/decide';
+import { confirmedPaths, planDelivery } from '../plan/delivery';
 import type { MappingOverrideStore } from '../stores/mapping-overrides';
 import { desiredValues, expandEntries } from '../render/render';
 import type { ReportStore } from '../stores/reports';
 import { driftOf, type DriftItem } from '../plan/drift';
-import { BASICS_PROJECTION, type DeviceBasics, type EffectiveDesiredConfig, type EffectiveState } from '../desired/effective';
+import type { EffectiveDesiredConfig } from '../desired/effective';
+import type { EffectiveState } from '../plan/effective';
+import { macroFacts } from '../plan/facts';
+import type { ProvisionDevices } from '../stores/devices';
+import type { ProvisionedDevice } from '../types';
 import type { ProvisioningSnapshot } from '../desired/snapshot';
 
 /**
@@ -43,30 +46,22 @@ export interface EffectiveView {
   firmware?: { target: string; next?: string; reason?: string; rollout: string; device?: unknown };
 }
 
-type Device = DeviceBasics & { parameterKey?: string; hardwareVersion?: string; remoteAddress?: string };
-
 export class ProvisioningInspector {
-  private readonly devices: Collection<Device>;
-  private readonly params: Collection<DeviceParamsDoc>;
-
   constructor(
-    db: Db,
+    private readonly devices: ProvisionDevices,
     private readonly snapshot: ProvisioningSnapshot,
     private readonly effective: EffectiveDesiredConfig,
     private readonly mappings: MappingOverrideStore,
     private readonly datamodels: DataModelDiscovery,
     private readonly reports: ReportStore,
-  ) {
-    this.devices = db.collection<Device>('devices');
-    this.params = db.collection<DeviceParamsDoc>('device_params');
-  }
+  ) {}
 
-  private async load(deviceId: string): Promise<{ device: Device; state: EffectiveState; tree: ParamTree } | undefined> {
+  private async load(deviceId: string): Promise<{ device: ProvisionedDevice; state: EffectiveState; tree: ParamTree } | undefined> {
     await this.snapshot.refresh();
-    const device = await this.devices.findOne({ _id: deviceId }, { projection: { ...BASICS_PROJECTION, parameterKey: 1, hardwareVersion: 1, remoteAddress: 1 } });
+    const device = await this.devices.get(deviceId);
     if (!device) return undefined;
-    const [state, params] = await Promise.all([this.effective.resolve(device), this.params.findOne({ _id: deviceId })]);
-    return { device, state, tree: (params?.params ?? {}) as ParamTree };
+    const [state, tree] = await Promise.all([this.effective.resolve(device), this.devices.tree(deviceId)]);
+    return { device, state, tree };
   }
 
   async view(deviceId: string): Promise<EffectiveView | undefined> {
@@ -76,9 +71,7 @@ export class ProvisioningInspector {
     const { facts } = state;
     const mapper = await this.mappings.mapper(facts.productClass);
     const model = facts.softwareVersion ? await this.datamodels.paths(facts.productClass, facts.softwareVersion) : undefined;
-    const confirmed = new Set(model ?? []);
-    for (const [path] of leaves(tree)) confirmed.add(path);
-    const delivery = planDelivery(desiredValues(state.merged.entries), mapper, confirmed);
+    const delivery = planDelivery(desiredValues(state.merged.entries), mapper, confirmedPaths(model, tree));
     const byParameter = new Map<string, string>();
     for (const pv of delivery.parameterValues) {
       const owner = mapper.reverse(pv.name)?.name;
@@ -92,7 +85,7 @@ export class ProvisioningInspector {
       deviceId,
       managed: state.managed,
       key: state.key,
-      upToDate: state.managed && (device.parameterKey === state.key || provision.applied === state.key),
+      upToDate: state.managed && hasRevision(state.key, device.parameterKey, provision),
       ...(provision.applied ? { applied: provision.applied } : {}),
       // A failure of another revision is history: this one may well apply.
       ...(provision.failed?.key === state.key ? { failed: provision.failed } : {}),
@@ -128,18 +121,7 @@ export class ProvisioningInspector {
     if (!loaded) return undefined;
     const { device, state, tree } = loaded;
     const { facts } = state;
-    const entries = expandEntries(
-      {
-        deviceId,
-        productClass: facts.productClass,
-        serialNumber: facts.serialNumber,
-        ...(facts.mac ? { mac: facts.mac } : {}),
-        ...(facts.softwareVersion ? { softwareVersion: facts.softwareVersion } : {}),
-        ...(device.hardwareVersion ? { hardwareVersion: device.hardwareVersion } : {}),
-        ...(device.remoteAddress ? { ip: device.remoteAddress } : {}),
-      },
-      state.merged.entries,
-    );
+    const entries = expandEntries(macroFacts(facts, device), state.merged.entries);
     const [mapper, report] = await Promise.all([this.mappings.mapper(facts.productClass), this.reports.get(deviceId)]);
     const items = driftOf(entries, state.secret, mapper, tree, report);
     const summary = { 'in-sync': 0, drift: 0, unknown: 0 };

@@ -1,7 +1,8 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import { matches } from '../../profiles/selector';
 import type { DeviceFacts, Selector } from '../../profiles/types';
-import { BASICS_PROJECTION, factsOf, type DeviceBasics } from '../desired/effective';
+import { factsOf } from '../plan/facts';
+import { BASICS_PROJECTION, type DeviceBasics } from '../types';
 
 /**
  * The devices a selector (or several at once: a conflict's two profiles) matches, for previews

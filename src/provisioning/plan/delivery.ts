@@ -1,6 +1,8 @@
 import type { Tr069Mapper } from '../../cisco/mapping';
 import { MappingError } from '../../cisco/mapping';
 import type { ParameterValueStruct } from '../../cwmp/soap/types';
+import { leaves } from '../../devices/params';
+import type { ParamTree } from '../../devices/types';
 
 /**
  * How desired Cisco parameters reach a phone: by SetParameterValues where the TR-069 path is
@@ -37,4 +39,11 @@ export function planDelivery(values: Record<string, string>, mapper: Tr069Mapper
     }
   }
   return { parameterValues, byFile };
+}
+
+/** Paths known to exist on the device: those of its model's learned data model, and those it reported itself. */
+export function confirmedPaths(model: ReadonlySet<string> | undefined, tree: ParamTree): Set<string> {
+  const confirmed = new Set(model ?? []);
+  for (const [path] of leaves(tree)) confirmed.add(path);
+  return confirmed;
 }

@@ -28,7 +28,16 @@ export interface AppliedDoc {
 
 export const APPLIED_COLLECTION = 'device_applied';
 
-export class AppliedStore {
+/** The files delivered to each device, and the one in flight. */
+export interface AppliedFiles {
+  get(deviceId: string): Promise<AppliedDoc | undefined>;
+  pending(deviceId: string, pending: NonNullable<AppliedDoc['pending']>): Promise<void>;
+  /** The pending file with this task arrived: it becomes the delivered one. Returns both, or undefined if another is pending. */
+  delivered(deviceId: string, taskId: string): Promise<{ before?: DeliveredFile; now: DeliveredFile } | undefined>;
+  dropPending(deviceId: string, taskId: string): Promise<void>;
+}
+
+export class AppliedStore implements AppliedFiles {
   readonly collection: Collection<AppliedDoc>;
 
   constructor(db: Db) {
@@ -43,7 +52,6 @@ export class AppliedStore {
     await this.collection.updateOne({ _id: deviceId }, { $set: { pending } }, { upsert: true });
   }
 
-  /** The pending file with this task arrived: it becomes the delivered one. Returns both, or undefined if another is pending. */
   async delivered(deviceId: string, taskId: string): Promise<{ before?: DeliveredFile; now: DeliveredFile } | undefined> {
     const doc = await this.get(deviceId);
     if (!doc?.pending || doc.pending.taskId !== taskId) return undefined;

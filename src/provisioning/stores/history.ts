@@ -31,7 +31,15 @@ export interface HistoryDoc {
 
 export const HISTORY_COLLECTION = 'provisioning_history';
 
-export class HistoryStore {
+/** The changes provisioning made, per device. */
+export interface HistoryLog {
+  /** Records a change; one with no entries is not recorded. */
+  record(entry: Omit<HistoryDoc, '_id'>): Promise<void>;
+  /** A device's changes, newest first; `before` is the last id of the previous page. */
+  list(deviceId: string, limit: number, before?: string): Promise<{ items: HistoryDoc[]; next?: string }>;
+}
+
+export class HistoryStore implements HistoryLog {
   readonly collection: Collection<HistoryDoc>;
 
   constructor(db: Db) {
@@ -43,7 +51,6 @@ export class HistoryStore {
     await this.collection.insertOne({ _id: new ObjectId().toHexString(), ...entry });
   }
 
-  /** A device's changes, newest first; `before` is the last id of the previous page. */
   async list(deviceId: string, limit: number, before?: string): Promise<{ items: HistoryDoc[]; next?: string }> {
     const filter: Record<string, unknown> = { deviceId };
     if (before) filter._id = { $lt: before };
