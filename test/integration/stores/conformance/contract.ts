@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { openTestStores, type TestStores } from '../../../support/stores';
 
 /**
@@ -50,4 +51,44 @@ export function onStores<F>(name: string, make: (stores: TestStores) => F | Prom
       return { make: () => make(stores), close: () => stores.close() };
     },
   };
+}
+
+/**
+ * A test clock for keys in Redis: advancing it shortens the TTL of every key under the prefix
+ * by as much (deleting those it runs out), as if that time had passed, and `now` runs ahead of
+ * the wall clock by the same amount. So the TTL cases run on Redis as on the in-memory stores,
+ * without waiting.
+ */
+export class RedisClock {
+  private offset = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  readonly now = (): number => Date.now() + this.offset;
+
+  async advance(ms: number): Promise<void> {
+    this.offset += ms;
+    let cursor = '0';
+    for (let round = 0; round < 1000; round++) {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}*`, 'COUNT', 1000);
+      for (const key of keys) {
+        const left = await this.redis.pttl(key);
+        if (left < 0) continue;
+        if (left <= ms) await this.redis.del(key);
+        else await this.redis.pexpire(key, left - ms);
+      }
+      cursor = next;
+      if (cursor === '0') return;
+    }
+    throw new Error(`too many keys under ${this.prefix}`);
+  }
+}
+
+let corner = 0;
+/** A key prefix of the test's own for one case, so cases on one Redis never see each other's keys. */
+export function casePrefix(stores: TestStores): string {
+  return `${stores.redisPrefix}c${corner++}:`;
 }
