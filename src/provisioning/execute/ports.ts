@@ -29,16 +29,18 @@ export interface ReconcilerPorts {
   faults: { recordFault(deviceId: string, rpc: AcsRequest, fault: TaskFault, now: Date, createdBy: string): Promise<TaskDoc> };
   mappings: { mapper(productClass: string): Promise<Tr069Mapper> };
   datamodels: { paths(productClass: string, softwareVersion: string): Promise<ReadonlySet<string> | undefined> };
-  /** a firmware policy's waves (FirmwarePolicyStore) */
-  rollouts: {
-    admit(productClass: string, revision: number, now: Date): Promise<number | undefined>;
-    recordResult(productClass: string, revision: number, wave: number, ok: boolean, now: Date): Promise<void>;
-  };
+  rollouts: FirmwareRollouts;
   history: Pick<HistoryLog, 'record'>;
   applied: AppliedFiles;
   log: Logger;
   /** known values older than this are read again before they are compared */
   valueMaxAgeMs: number;
+}
+
+/** A firmware policy's waves (FirmwarePolicyStore): admitting a device, counting its result. */
+export interface FirmwareRollouts {
+  admit(productClass: string, revision: number, now: Date): Promise<number | undefined>;
+  recordResult(productClass: string, revision: number, wave: number, ok: boolean, now: Date): Promise<void>;
 }
 
 export interface QueueOptions {

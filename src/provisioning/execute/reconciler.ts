@@ -9,7 +9,7 @@ import type { FinalOutcome } from '../../tasks/outcome';
 import type { TaskDoc, TaskFault } from '../../tasks/types';
 import { FILE_TYPE, DownloadFlowError } from '../flows/downloads';
 import { fileChanges, firmwareChanges, objectChanges, setChanges } from '../plan/changes';
-import { afterAdd, afterGet, afterList, afterSet, buildConfigPlan, nextConfigAction, type ConfigAction, type ConfigPlan } from '../plan/config';
+import { afterAdd, afterGet, afterList, afterSet, buildConfigPlan, endRecordsRevision, nextConfigAction, type ConfigAction, type ConfigPlan } from '../plan/config';
 import { configWanted, countsInWave, failureOf, firmwareStep, splitRollout } from '../plan/decide';
 import { confirmedPaths } from '../plan/delivery';
 import { isManaged, type EffectiveState } from '../plan/effective';
@@ -33,8 +33,9 @@ import type { QueueOptions, ReconcilerPorts } from './ports';
  * What records the applied revision: a plan that ends with a SetParameterValues writes the key
  * as ParameterKey (earlier requests of the plan write an interim key that never matches). A plan
  * whose last step is the configuration file records the key in the device document
- * (`provision.applied`) when the file's TransferComplete reports success; a plan with nothing
- * to send records it at once. A device refusing a value gets a fault record (a task in fault)
+ * (`provision.applied`) when the file's TransferComplete reports success (not before: a file
+ * the device then refuses leaves the revision failed, not applied); a plan with nothing to
+ * send records it at once. A device refusing a value gets a fault record (a task in fault)
  * and `provision.failed`: that revision is not tried again until the key changes, the device
  * bootstraps, or an operator clears the failure.
  */
@@ -221,7 +222,7 @@ export class ProvisioningReconciler implements Reconciler {
         state.pending = undefined;
         state.plan = undefined;
         state.phase = 'firmware';
-        await this.applied(ctx.deviceId, plan.key);
+        if (endRecordsRevision(plan)) await this.applied(ctx.deviceId, plan.key);
         return undefined;
     }
   }

@@ -181,6 +181,14 @@ export function nextConfigAction(plan: ConfigPlan): ConfigAction {
 }
 
 /**
+ * The plan is done: does its end record the revision? Not when it queued the file: the file's
+ * TransferComplete does (a refused file must not leave the revision recorded as applied).
+ */
+export function endRecordsRevision(plan: ConfigPlan): boolean {
+  return !plan.file?.queued;
+}
+
+/**
  * GetParameterNames(table, NextLevel) answered: which instances of the table exist, and so
  * every object above the table does too.
  */

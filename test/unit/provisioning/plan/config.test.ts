@@ -1,6 +1,6 @@
 import { Tr069Mapper } from '../../../../src/cisco/mapping';
 import type { ParamTree } from '../../../../src/devices/types';
-import { afterAdd, afterGet, afterList, afterSet, buildConfigPlan, nextConfigAction, sameValue, type PlanInput } from '../../../../src/provisioning/plan/config';
+import { afterAdd, afterGet, afterList, afterSet, buildConfigPlan, endRecordsRevision, nextConfigAction, sameValue, type PlanInput } from '../../../../src/provisioning/plan/config';
 
 const PC = 'CP-8851-3PCC';
 const INTERVAL = 'Device.ManagementServer.PeriodicInformInterval';
@@ -86,5 +86,18 @@ describe('the configuration plan', () => {
     expect(sameValue(false, 'xsd:boolean', 'true')).toBe(false);
     expect(sameValue(600, 'xsd:unsignedInt', '600')).toBe(true);
     expect(sameValue('a', 'xsd:string', undefined)).toBe(false);
+  });
+});
+
+describe('the end of a plan', () => {
+  it('records the revision itself unless it queued the file, whose arrival records it', () => {
+    const plan = buildConfigPlan(input({ entries: [{ name: 'Station_Name', value: 'Lobby' }] }));
+    expect(plan.file).toBeDefined();
+    expect(endRecordsRevision(plan)).toBe(true);
+    expect(nextConfigAction(plan)).toEqual({ kind: 'file' });
+    plan.file!.queued = true;
+    expect(nextConfigAction(plan)).toEqual({ kind: 'done' });
+    expect(endRecordsRevision(plan)).toBe(false);
+    expect(endRecordsRevision(buildConfigPlan(input({})))).toBe(true);
   });
 });
