@@ -1,4 +1,4 @@
-import type { Collection, Db, UpdateFilter } from 'mongodb';
+import type { Collection, Db, Filter, UpdateFilter } from 'mongodb';
 import { ha1 } from '../cwmp/auth/digest';
 import { isEmpty, type DeviceUpdate, type FieldUpdate, type Learned, type NamesListing } from './learn';
 import { mergeGroups, mergedSet } from './param-writes';
@@ -192,6 +192,16 @@ export class DeviceRepository {
       { $set: { 'provision.firmware.status': status, 'provision.firmware.at': at } } as never,
     );
     return r.modifiedCount === 1;
+  }
+
+  /** Devices `filter` narrows to, by id, at most `limit`, with the fields of `projection` (bounded scans: previews over the fleet). */
+  scan(filter: Filter<DeviceDoc>, projection: Record<string, 0 | 1>, limit: number): AsyncIterable<DeviceDoc> {
+    return this.collection.find(filter, { projection }).sort({ _id: 1 }).limit(limit);
+  }
+
+  /** These devices (those that exist), with the fields of `projection`. */
+  getMany(ids: readonly string[], projection: Record<string, 0 | 1>): Promise<DeviceDoc[]> {
+    return this.collection.find({ _id: { $in: [...ids] } }, { projection }).toArray();
   }
 }
 

@@ -1,4 +1,6 @@
-import type { Collection, Db, Filter } from 'mongodb';
+import type { Db, Filter } from 'mongodb';
+import { DeviceRepository } from '../../devices/repository';
+import type { DeviceDoc } from '../../devices/types';
 import { matches } from '../../profiles/selector';
 import type { DeviceFacts, Selector } from '../../profiles/types';
 import { factsOf } from '../plan/facts';
@@ -37,21 +39,25 @@ export interface MatchingDevices {
 export const PREVIEW_SCAN_LIMIT = 20_000;
 
 export class MatchingDeviceFinder {
-  private readonly devices: Collection<DeviceBasics>;
+  private readonly devices: Pick<DeviceRepository, 'scan' | 'getMany'>;
 
   constructor(
     db: Db,
     private readonly scanLimit = PREVIEW_SCAN_LIMIT,
   ) {
-    this.devices = db.collection<DeviceBasics>('devices');
+    this.devices = new DeviceRepository(db);
+  }
+
+  /** The devices a filter narrows to, read as what the projection asks for. */
+  private scan(filter: Filter<DeviceBasics>): AsyncIterable<DeviceBasics> {
+    return this.devices.scan(filter as Filter<DeviceDoc>, BASICS_PROJECTION, this.scanLimit + 1) as AsyncIterable<DeviceBasics>;
   }
 
   /** The ids of the devices the selector matches, sorted (at most the scan limit: then `complete` is false). */
   async ids(selector: Selector): Promise<{ ids: string[]; complete: boolean }> {
     const ids: string[] = [];
     let scanned = 0;
-    const cursor = this.devices.find(selectorFilter(selector), { projection: BASICS_PROJECTION }).sort({ _id: 1 }).limit(this.scanLimit + 1);
-    for await (const doc of cursor) {
+    for await (const doc of this.scan(selectorFilter(selector))) {
       if (++scanned > this.scanLimit) return { ids, complete: false };
       if (matches(selector, factsOf(doc))) ids.push(doc._id);
     }
@@ -61,7 +67,7 @@ export class MatchingDeviceFinder {
   /** The facts of these devices, in the order given (those that no longer exist left out). */
   async facts(ids: readonly string[]): Promise<DeviceFacts[]> {
     if (!ids.length) return [];
-    const docs = new Map((await this.devices.find({ _id: { $in: [...ids] } }, { projection: BASICS_PROJECTION }).toArray()).map((d) => [d._id, d]));
+    const docs = new Map(((await this.devices.getMany(ids, BASICS_PROJECTION)) as DeviceBasics[]).map((d) => [d._id, d]));
     return ids.flatMap((id) => (docs.has(id) ? [factsOf(docs.get(id)!)] : []));
   }
 
@@ -86,11 +92,10 @@ export class MatchingDeviceFinder {
   async find(selectors: readonly Selector[], sample: number): Promise<MatchingDevices> {
     const filters = selectors.map(selectorFilter).filter((f) => Object.keys(f).length > 0);
     const filter: Filter<DeviceBasics> = filters.length === 0 ? {} : filters.length === 1 ? filters[0]! : { $and: filters };
-    const cursor = this.devices.find(filter, { projection: BASICS_PROJECTION }).sort({ _id: 1 }).limit(this.scanLimit + 1);
     const items: DeviceFacts[] = [];
     let count = 0;
     let scanned = 0;
-    for await (const doc of cursor) {
+    for await (const doc of this.scan(filter)) {
       if (++scanned > this.scanLimit) return { count, complete: false, items };
       const facts = factsOf(doc);
       if (!selectors.every((s) => matches(s, facts))) continue;

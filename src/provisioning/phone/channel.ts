@@ -1,12 +1,12 @@
 import { LRUCache } from 'lru-cache';
-import type { Collection, Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import { ikmFromParameter } from '../../cisco/crypto';
 import { aliasForm } from '../render/alias-document';
 import type { DeviceAuthenticator } from '../../cwmp/auth/device-auth';
 import { parseDigestAuthorization } from '../../cwmp/auth/digest';
 import type { CertificateNames } from '../../devices/certificate-identity';
-import { makeCredentials } from '../../devices/repository';
-import type { DeviceCredentials, DeviceDoc } from '../../devices/types';
+import { DeviceRepository, makeCredentials } from '../../devices/repository';
+import type { DeviceCredentials } from '../../devices/types';
 import type { Logger } from '../../log';
 import { metrics } from '../../metrics';
 import type { DesiredConfig, DesiredConfigSource } from '../stores/desired';
@@ -109,11 +109,11 @@ const DEVICE_FIELDS = { deviceId: 1, softwareVersion: 1, hardwareVersion: 1, mac
 const LOGGED_DEVICES = 10_000;
 
 export class PhoneChannel {
-  private readonly devices: Collection<DeviceDoc>;
+  private readonly devices: Pick<DeviceRepository, 'get'>;
   private readonly logged = new LRUCache<string, true>({ max: LOGGED_DEVICES });
 
   constructor(private readonly d: PhoneChannelDeps) {
-    this.devices = d.db.collection<DeviceDoc>('devices');
+    this.devices = new DeviceRepository(d.db);
   }
 
   /**
@@ -332,7 +332,7 @@ export class PhoneChannel {
     for (const mac of candidates) {
       const deviceId = await this.d.macs.lookup(mac);
       if (!deviceId) continue;
-      const [doc, desired] = await Promise.all([this.devices.findOne({ _id: deviceId }, { projection: DEVICE_FIELDS }), this.d.desired.get(deviceId)]);
+      const [doc, desired] = await Promise.all([this.devices.get(deviceId, DEVICE_FIELDS), this.d.desired.get(deviceId)]);
       if (!doc || doc.mac !== mac) continue;
       return {
         deviceId,

@@ -4,6 +4,7 @@ import type { Collection, Db } from 'mongodb';
 import { loadCatalogue } from '../../cisco/catalogue';
 import { validateProfile, type ProfileEntry, type ValidationIssue } from '../../cisco/profile';
 import type { Ua } from '../../cisco/catalogue';
+import { DeviceRepository } from '../../devices/repository';
 import type { Partition } from '../../profiles/types';
 
 /**
@@ -101,13 +102,13 @@ const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
 export class StoredDesiredConfig implements DesiredConfigSource {
   readonly heads: Collection<DesiredHeadDoc>;
   readonly revisions: Collection<DesiredRevisionDoc>;
-  private readonly devices: Collection<{ _id: string }>;
+  private readonly devices: Pick<DeviceRepository, 'updateProvision'>;
   private readonly cache: LRUCache<string, DesiredRevisionDoc>;
 
   constructor(db: Db, cacheBytes = DEFAULT_CACHE_BYTES) {
     this.heads = db.collection<DesiredHeadDoc>(DESIRED_COLLECTION);
     this.revisions = db.collection<DesiredRevisionDoc>(DESIRED_REVISIONS);
-    this.devices = db.collection<{ _id: string }>('devices');
+    this.devices = new DeviceRepository(db);
     this.cache = new LRUCache({ maxSize: cacheBytes, sizeCalculation: sizeOf });
   }
 
@@ -157,7 +158,7 @@ export class StoredDesiredConfig implements DesiredConfigSource {
     const head = await this.heads.findOneAndDelete({ _id: deviceId });
     if (!head) return false;
     await this.revisions.deleteOne({ _id: revisionKey(deviceId, head.revision) });
-    await this.devices.updateOne({ _id: deviceId }, { $unset: { 'provision.own': '' } });
+    await this.devices.updateProvision(deviceId, {}, ['own']);
     return true;
   }
 
@@ -186,7 +187,7 @@ export class StoredDesiredConfig implements DesiredConfigSource {
       if (dropped !== undefined) await this.revisions.deleteOne({ _id: revisionKey(deviceId, dropped) });
       if (moved) {
         // Sessions learn of the change from the device document they read anyway (execute/).
-        await this.devices.updateOne({ _id: deviceId }, { $set: { 'provision.own': revision } });
+        await this.devices.updateProvision(deviceId, { own: revision });
         return { entries, delivery, revision, updatedAt: now };
       }
     }
