@@ -134,7 +134,7 @@ export interface Config {
     maxReportBytes: number;
     caFileType: string;
     tls?: { certFile: string; keyFile: string; clientCaFile?: string };
-    /** the phones' /cisco/ channel (see provisioning/phone-access.ts) */
+    /** the phones' /cisco/ channel (see provisioning/phone/access.ts) */
     phones: {
       insecure: boolean;
       unproven: 'redact' | 'refuse';

@@ -214,8 +214,7 @@ export class DeviceRepository {
 
   /** Which of these devices exist (one `_id` `$in` read). */
   async existing(ids: string[]): Promise<Set<string>> {
-    const docs = await this.collection.find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray();
-    return new Set(docs.map((d) => d._id));
+    return new Set((await this.getMany(ids, { _id: 1 })).map((d) => d._id));
   }
 
   /** `dequeueTasks` for many devices in one bulk write. */
@@ -237,6 +236,26 @@ export class DeviceRepository {
   async setConnectionRequestAuth(id: string, auth: { username: string; password: string } | null): Promise<boolean> {
     const update: UpdateFilter<DeviceDoc> = auth ? { $set: { connectionRequestAuth: auth } } : { $unset: { connectionRequestAuth: '' } };
     return (await this.collection.updateOne({ _id: id }, update)).matchedCount === 1;
+  }
+
+  /**
+   * Sets and clears fields of the device's `provision` part. Its shape is provisioning's
+   * (src/provisioning/types.ts); this store only knows where it lives.
+   */
+  async updateProvision(id: string, set: Record<string, unknown>, unset: readonly string[] = []): Promise<void> {
+    const update: Record<string, unknown> = {};
+    if (Object.keys(set).length) update.$set = Object.fromEntries(Object.entries(set).map(([k, v]) => [`provision.${k}`, v]));
+    if (unset.length) update.$unset = Object.fromEntries(unset.map((k) => [`provision.${k}`, '']));
+    if (Object.keys(update).length) await this.collection.updateOne({ _id: id }, update);
+  }
+
+  /** Ends the device's pending firmware step of task `taskId`; false when it was no longer pending (another session ended it). */
+  async settleProvisionFirmware(id: string, taskId: string | undefined, status: 'done' | 'fault', at: Date): Promise<boolean> {
+    const r = await this.collection.updateOne(
+      { _id: id, 'provision.firmware.taskId': taskId, 'provision.firmware.status': 'pending' } as never,
+      { $set: { 'provision.firmware.status': status, 'provision.firmware.at': at } } as never,
+    );
+    return r.modifiedCount === 1;
   }
 }
 

@@ -1,22 +1,11 @@
 /**
- * Cisco provisioning with stores: the desired Cisco parameters of each device and the profile
- * rendered from them, the Download flows (firmware, configuration, CA), the phones' own
- * resync and report channel, the MAC directory, mapping overrides and data-model discovery.
+ * Provisioning, one capability: the effective desired state of each device (profiles, its own
+ * parameters and variables; desired/), the pure planner that decides what a session sends
+ * (plan/), the reconciler that carries the plan out inside CWMP sessions (execute/), the
+ * Download flows and data-model discovery (flows/), provisioning's own collections (stores/),
+ * the rendered profile (render/), the phones' own resync and report channel (phone/), and what
+ * operators read (inspect/: effective view, drift, matching devices).
  */
-import type { Db } from 'mongodb';
-import { EffectiveDesiredConfig, profilesFromDb } from '../reconcile/effective';
-import type { ProfilesView } from '../reconcile/snapshot';
-import type { DesiredConfigSource } from './desired';
-
-/**
- * Where the fs role and the flows read desired state from: the effective desired state of
- * each device (profiles, its own parameters, its variables; reconcile/effective.ts). Processes
- * that keep profiles in memory pass their snapshot; without one, profiles are read per call.
- */
-export function desiredConfigSource(db: Db, snapshot?: { readonly profiles: ProfilesView }): DesiredConfigSource {
-  return new EffectiveDesiredConfig(db, snapshot ? async () => snapshot.profiles : profilesFromDb(db));
-}
-
 export {
   StoredDesiredConfig,
   DesiredConfigError,
@@ -27,21 +16,21 @@ export {
   type DesiredConfigSource,
   type DesiredChange,
   type DeliverySettings,
-} from './desired';
-export { renderDeviceProfile, renderPlain, sealProfile, ProfileRenderer, deviceMacros, desiredValues, expandEntries, type DeviceFacts, type RenderedProfile, type PlainProfile } from './render';
-export { aliasDocument, aliasForm, aliasMapOf } from './alias-document';
+} from './stores/desired';
+export { renderDeviceProfile, renderPlain, sealProfile, ProfileRenderer, deviceMacros, desiredValues, expandEntries, type DeviceFacts, type RenderedProfile, type PlainProfile } from './render/render';
+export { aliasDocument, aliasForm, aliasMapOf } from './render/alias-document';
 export { MacDirectory, normaliseMac, macFromParameters, type MacSource } from '../devices/mac-directory';
-export { parseUserAgent, macCandidatesInPath } from './identity';
-export { PhoneChannel, type PhoneRequest, type PhoneReply } from './phone-channel';
-export { decideAccess, judgeCertificate, profilePathProblem, type AccessPolicy, type AccessDecision, type Evidence, type Proof } from './phone-access';
-export { PhoneTokens, splitToken, withToken, TOKEN_PARAMETER } from './phone-token';
-export { PhoneThrottle } from './phone-throttle';
-export { PhoneProfiles } from './phone-variants';
-export { DeviceKeys, DEVICE_KEY_PARAMETER } from './device-keys';
-export { secureEntries } from './phone-rules';
-export { secretNames, hasSecrets, withoutSecrets } from './profile-secrets';
-export { ReportStore, ReportError, readReport, parsePostedValues, type ReportKind, type ReportedState } from './reports';
-export { matchProfileRule, matchReportRule, PROFILE_RULES } from './rule-match';
+export { parseUserAgent, macCandidatesInPath } from './phone/identity';
+export { PhoneChannel, type PhoneRequest, type PhoneReply } from './phone/channel';
+export { decideAccess, judgeCertificate, profilePathProblem, type AccessPolicy, type AccessDecision, type Evidence, type Proof } from './phone/access';
+export { PhoneTokens, splitToken, withToken, TOKEN_PARAMETER } from './phone/token';
+export { PhoneThrottle } from './phone/throttle';
+export { PhoneProfiles } from './phone/variants';
+export { DeviceKeys, DEVICE_KEY_PARAMETER } from './phone/device-keys';
+export { secureEntries } from './phone/rules';
+export { secretNames, hasSecrets, withoutSecrets } from './phone/profile-secrets';
+export { ReportStore, ReportError, readReport, parsePostedValues, type ReportKind, type ReportedState } from './stores/reports';
+export { matchProfileRule, matchReportRule, PROFILE_RULES } from './phone/rule-match';
 export {
   queueFirmwareDownload,
   queueConfigDownload,
@@ -52,8 +41,21 @@ export {
   type DownloadFlowDeps,
   type TaskQueue,
   type DownloadOptions,
-} from './downloads';
-export { MappingOverrideStore, MappingOverrideError, checkOverrides } from './mapping-overrides';
-export { DataModelDiscovery, DataModelError, dataModelKey, type DataModelSummary } from './datamodel';
-export { planDelivery, type DeliveryPlan } from './delivery-plan';
-export { RetailInit, RETAIL_INIT_PATH } from './retail-init';
+} from './flows/downloads';
+export { MappingOverrideStore, MappingOverrideError, checkOverrides } from './stores/mapping-overrides';
+export { DataModelDiscovery, DataModelError, dataModelKey, type DataModelSummary } from './flows/datamodel';
+export { planDelivery, type DeliveryPlan } from './plan/delivery';
+export { RetailInit, RETAIL_INIT_PATH } from './phone/retail-init';
+export { startProvisioning, type Provisioning } from './start';
+export { EffectiveDesiredConfig, desiredConfigSource, profilesFromDb } from './desired/effective';
+export { factsOf, keyFor } from './plan/facts';
+export { effectiveState, type EffectiveState } from './plan/effective';
+export { ChangeMarker, ProvisioningSnapshot, type SnapshotKind, type ProfilesView } from './desired/snapshot';
+export { ProvisioningReconciler } from './execute/reconciler';
+export { HistoryStore, type HistoryDoc, type ChangeEntry } from './stores/history';
+export { ProvisioningInspector, type EffectiveView } from './inspect/inspector';
+export { driftOf, type DriftItem } from './plan/drift';
+export { AppliedStore, type AppliedFiles } from './stores/applied';
+export { DeviceProvisionStore, type ProvisionDevices } from './stores/devices';
+export { MatchingDeviceFinder, selectorFilter, type MatchingDevices } from './inspect/matching-devices';
+export { PROVISIONING_ACTOR, BASICS_PROJECTION, type DeviceBasics, type ProvisionState, type ProvisionFailure } from './types';

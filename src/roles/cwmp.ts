@@ -12,13 +12,13 @@ import { MacDirectory } from '../devices/mac-directory';
 import { DeviceRepository } from '../devices/repository';
 import { ClientCertificates } from '../http/client-certificates';
 import { ProxiedPeers } from '../http/proxy-protocol';
-import { startProvisioning, type Provisioning } from '../reconcile';
+import { startProvisioning, type Provisioning } from '../provisioning';
 import { TaskRepository } from '../tasks/repository';
 import type { AppContext } from './context';
 import { listen, type RunningRole } from './http';
 
 export interface CwmpRoleOptions {
-  /** what brings devices to their desired state (default: profiles and firmware policies, reconcile/) */
+  /** what brings devices to their desired state (default: profiles and firmware policies, provisioning/) */
   reconciler?: Reconciler;
 }
 

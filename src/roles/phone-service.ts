@@ -3,8 +3,8 @@ import { NonceIssuer } from '../cwmp/auth/digest';
 import { AuthStore } from '../cwmp/session/store';
 import type { Logger } from '../log';
 import { desiredConfigSource, DeviceKeys, MacDirectory, PhoneChannel, PhoneProfiles, PhoneThrottle, PhoneTokens, ProfileRenderer, ReportStore, type DesiredConfigSource } from '../provisioning';
-import { withPartitionRules } from '../provisioning/partitions';
-import { ChangeMarker, ProvisioningSnapshot } from '../reconcile/snapshot';
+import { withPartitionRules } from '../provisioning/render/partitions';
+import { ChangeMarker, ProvisioningSnapshot } from '../provisioning/desired/snapshot';
 import type { AppContext } from './context';
 
 /** MAC lookups the phones' channel may answer from memory (a moved MAC is re-checked against the device anyway). */
@@ -29,7 +29,7 @@ export async function startPhoneService(ctx: AppContext, log: Logger): Promise<P
   // Profiles in memory, as the CWMP role keeps them: a resync is answered without reading them.
   const profiles = new ProvisioningSnapshot(db, new ChangeMarker(redis, config.redisPrefix), log);
   await profiles.start(config.provisioning.pollMs);
-  // What phones are served carries the rules of their partitions (partitions.ts), on every path.
+  // What phones are served carries the rules of their partitions (provisioning/render/partitions.ts), on every path.
   const effective = desiredConfigSource(db, profiles);
   const desired: DesiredConfigSource = {
     get: async (deviceId) => {

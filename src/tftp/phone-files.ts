@@ -1,14 +1,14 @@
 import { Readable } from 'node:stream';
 import { FileError } from '../files/errors';
 import { pathSegments } from '../files/http/paths';
-import type { PhoneReply, PhoneRequest } from '../provisioning/phone-channel';
+import type { PhoneReply, PhoneRequest } from '../provisioning/phone/channel';
 import { ERR } from './packet';
 import type { Resolution } from './server';
 
 /**
  * What a TFTP file name is: a stored firmware image of that name (firmware is no secret: the
  * phones' Upgrade_Rule names it, 001 L1000-1017), else the phone's profile through the same
- * phone channel the fs role serves, with the same access rules (phone-access.ts): TFTP proves
+ * phone channel the fs role serves, with the same access rules (provisioning/phone/access.ts): TFTP proves
  * nothing, so a profile holding secrets goes out without them, encrypted under the phone's own
  * key, or not at all. The phone is named by a MAC in the file name (`CP-6841-3PCC$MA.cfg`, 000
  * L306-311); `/$PSN.xml` names none, and a TFTP request carries no User-Agent.

@@ -1,5 +1,5 @@
 import { StoredDesiredConfig } from '../../provisioning';
-import { activationEntries, ActivationError } from '../../provisioning/activation';
+import { activationEntries, ActivationError } from '../../provisioning/render/activation';
 import { invalidField, notFound } from '../problem';
 import { defineRoute, type RouteModule } from '../route';
 import { ref } from '../schemas';

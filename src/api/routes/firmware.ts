@@ -1,6 +1,6 @@
 import { FileStore } from '../../files';
 import { FirmwarePolicyError, FirmwarePolicyStore, rolloutState, VersionHistory, waveSize, type FirmwarePolicyDoc, type FirmwarePolicyInput } from '../../firmware';
-import { ChangeMarker } from '../../reconcile';
+import { ChangeMarker } from '../../provisioning';
 import { notFound, ProblemError } from '../problem';
 import { defineRoute, parameters, type RouteModule } from '../route';
 import { ref } from '../schemas';

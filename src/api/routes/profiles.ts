@@ -17,10 +17,10 @@ import {
   type Selector,
   type DeviceFacts,
 } from '../../profiles';
-import { DataModelDiscovery } from '../../provisioning/datamodel';
-import { MappingOverrideStore } from '../../provisioning/mapping-overrides';
-import { ReportStore } from '../../provisioning/reports';
-import { ChangeMarker, EffectiveDesiredConfig, HistoryStore, MatchingDeviceFinder, ProvisioningInspector, ProvisioningSnapshot, type MatchingDevices } from '../../reconcile';
+import { DataModelDiscovery } from '../../provisioning/flows/datamodel';
+import { MappingOverrideStore } from '../../provisioning/stores/mapping-overrides';
+import { ReportStore } from '../../provisioning/stores/reports';
+import { ChangeMarker, DeviceProvisionStore, EffectiveDesiredConfig, HistoryStore, MatchingDeviceFinder, ProvisioningInspector, ProvisioningSnapshot, type MatchingDevices } from '../../provisioning';
 import { notFound, ProblemError } from '../problem';
 import { defineRoute, parameters, type RouteModule } from '../route';
 import { ref } from '../schemas';
@@ -122,7 +122,7 @@ export const profileRoutes: RouteModule = (s) => {
   const snapshot = new ProvisioningSnapshot(s.db, marker, s.log);
   const effective = new EffectiveDesiredConfig(s.db, async () => snapshot.profiles, undefined, variables);
   const mappings = new MappingOverrideStore(s.db);
-  const inspector = new ProvisioningInspector(s.db, snapshot, effective, mappings, new DataModelDiscovery(s.db, s.tasks, s.devices, mappings), new ReportStore(s.db));
+  const inspector = new ProvisioningInspector(new DeviceProvisionStore(s.devices), snapshot, effective, mappings, new DataModelDiscovery(s.db, s.tasks, s.devices, mappings), new ReportStore(s.db));
   const history = new HistoryStore(s.db);
   const finder = new MatchingDeviceFinder(s.db);
   const guarded = async <T>(work: () => Promise<T>): Promise<T> => {

@@ -16,7 +16,7 @@ import {
 } from '../../cisco/profile';
 import { dialectFor } from '../../cisco/rules';
 import type { ParamValue } from '../../cwmp/soap/types';
-import { activationEntries, ActivationError } from '../../provisioning/activation';
+import { activationEntries, ActivationError } from '../../provisioning/render/activation';
 import { UsageError } from '../errors';
 
 const MAX_INPUT = 4 * 1024 * 1024;

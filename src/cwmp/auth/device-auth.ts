@@ -1,7 +1,7 @@
 import type { Config } from '../../config';
 import type { DeviceCredentials } from '../../devices/types';
 import { makeCredentials } from '../../devices/repository';
-import type { AuthStore } from '../session/store';
+import type { AuthState } from '../session/ports';
 import { baseAlgorithm, digestEquals, expectedResponse, formatChallenge, ha1, type NonceIssuer, parseDigestAuthorization } from './digest';
 
 export interface AuthRequest {
@@ -38,7 +38,7 @@ export class DeviceAuthenticator {
   constructor(
     private readonly config: Config['cwmp'],
     private readonly nonces: NonceIssuer,
-    private readonly store: AuthStore,
+    private readonly store: AuthState,
   ) {
     if (config.credential) this.global = makeCredentials(config.credential.username, config.credential.password, config.realm);
   }

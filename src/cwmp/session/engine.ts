@@ -1,20 +1,18 @@
-import type { SearchIndex } from '../../devices/search-index';
 import { LINE_PARAMETER } from '../../devices/search-keys';
 import type { SessionObserver } from './observer';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config';
 import { matchCertificate, type CertificateNames } from '../../devices/certificate-identity';
 import { deviceKey } from '../../devices/id';
-import { macFromParameters, type MacDirectory, type MacSource } from '../../devices/mac-directory';
+import { macFromParameters, type MacSource } from '../../devices/mac-directory';
 import { BOOTSTRAP, hasEvent, learnFromInform, learnFromResponse, type Learned } from '../../devices/learn';
 import { deviceIdProblem, eventsProblem } from '../../devices/limits';
-import type { DeviceRepository, DeviceSessionView } from '../../devices/repository';
+import type { DeviceSessionView } from '../../devices/repository';
 import type { Logger } from '../../log';
 import { metrics } from '../../metrics';
 import { decide, requestFor } from '../../tasks/decide';
 import { outcomeOfFault, outcomeOfResponse, outcomeOfTransfer, type Outcome } from '../../tasks/outcome';
-import type { TaskRepository } from '../../tasks/repository';
-import type { AuthVerdict, DeviceAuthenticator } from '../auth/device-auth';
+import type { AuthVerdict } from '../auth/device-auth';
 import { acsFault, CwmpDecodeError, decodeEnvelope, encodeEnvelope, versionOf } from '../soap';
 import type { CpeRequest, CpeResponse, CwmpMessage, CwmpNamespace, Envelope, EnvelopeHeader, Fault, Inform, TransferComplete } from '../soap/types';
 import type { TaskDoc } from '../../tasks/types';
@@ -23,7 +21,7 @@ import { boundFaultStrings, parameterCount } from './bounds';
 import { SessionTraceRecorder } from '../trace';
 import { NO_RECONCILER, type ReconcileContext, type Reconciler } from './reconciler';
 import type { SessionState } from './state';
-import type { SessionStore } from './store';
+import type { SessionAuthenticator, SessionDevices, SessionMacs, SessionSearch, SessionStates, SessionTasks, SessionTraceSink } from './ports';
 
 /** One HTTP request of a CWMP session, already read and decoded to text by the transport. */
 export interface CwmpRequest {
@@ -63,21 +61,21 @@ const XML = 'text/xml; charset="utf-8"';
 
 export interface EngineDeps {
   config: Config['cwmp'];
-  devices: DeviceRepository;
-  tasks: TaskRepository;
-  sessions: SessionStore;
-  auth: DeviceAuthenticator;
+  devices: SessionDevices;
+  tasks: SessionTasks;
+  sessions: SessionStates;
+  auth: SessionAuthenticator;
   log: Logger;
   /** brings devices to their desired state after the operator's tasks */
   reconciler?: Reconciler;
   /** MAC -> device, for the phones' own provisioning channel */
-  macs: MacDirectory;
+  macs: SessionMacs;
   /** the operator's trace of each session (log line, last sessions per device) */
-  trace: SessionTraceRecorder;
+  trace: SessionTraceSink;
   /** told of sessions, finished tasks and learned values (the console's live feed) */
   observer?: SessionObserver;
   /** the console's device search index, refreshed when a session learns what it indexes */
-  search?: SearchIndex;
+  search?: SessionSearch;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { AuthState, InflightRecord, SessionStates } from './ports';
 import type { SessionState } from './state';
 
 /**
@@ -85,13 +86,15 @@ export function inflightMember(taskId: string, sessionId: string): string {
   return `${taskId} ${sessionId}`;
 }
 
-export class SessionStore {
+export class SessionStore implements SessionStates, InflightRecord {
   private readonly redis: ScriptRedis;
 
   constructor(
     redis: Redis,
     private readonly prefix: string,
     readonly ttlMs: number,
+    /** epoch ms, for the sweeper's deadlines (the conformance suite runs it on a test clock) */
+    private readonly clock: () => number = Date.now,
   ) {
     this.redis = withScripts(redis);
   }
@@ -133,7 +136,7 @@ export class SessionStore {
       JSON.stringify(state),
       this.ttlMs,
       add,
-      Date.now() + this.ttlMs,
+      this.clock() + this.ttlMs,
       remove,
     );
     return r === 1;
@@ -168,7 +171,7 @@ export class SessionStore {
 }
 
 /** Redis-side state of device authentication: Digest nonce counts and failed-login counters. */
-export class AuthStore {
+export class AuthStore implements AuthState {
   private readonly redis: ScriptRedis;
 
   constructor(

@@ -1,6 +1,5 @@
 import type { Logger } from '../../log';
-import type { TaskRepository } from '../../tasks/repository';
-import type { SessionStore } from './store';
+import type { InflightRecord, SessionTasks } from './ports';
 
 /**
  * Returns to pending the tasks whose session died while they were in flight (the device went
@@ -11,8 +10,8 @@ export class InflightSweeper {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly sessions: SessionStore,
-    private readonly tasks: TaskRepository,
+    private readonly sessions: InflightRecord,
+    private readonly tasks: Pick<SessionTasks, 'release'>,
     private readonly log: Logger,
   ) {}
 

@@ -3,7 +3,7 @@ import type { Outcome } from '../../tasks/outcome';
 import { encodeEnvelope } from '../soap';
 import type { CwmpMessage, Envelope, Inform } from '../soap/types';
 import type { InflightRpc, SessionState } from '../session/state';
-import type { SessionStore } from '../session/store';
+import type { SessionStates } from '../session/ports';
 import { redactMessage } from './redact';
 import type { DeviceTraceFields, SessionTraceStore } from './store';
 import type { SessionEnd, SessionTrace, SessionTraceDoc, TracedRpc } from './types';
@@ -17,7 +17,7 @@ const MAX_FAULT_CHARS = 256;
 
 export interface TraceRecorderDeps {
   store: SessionTraceStore;
-  sessions: SessionStore;
+  sessions: Pick<SessionStates, 'load' | 'ttlMs'>;
   log: Logger;
 }
 

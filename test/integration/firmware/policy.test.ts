@@ -1,5 +1,5 @@
 import { FileStore } from '../../../src/files';
-import type { ProvisionState } from '../../../src/reconcile';
+import type { ProvisionState } from '../../../src/provisioning';
 import { Fleet, type FleetDevice } from '../../../src/sim';
 import { freePort } from '../../../tools/local-stores/process';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../../support/acs';

@@ -1,7 +1,7 @@
 import { potentialConflicts } from '../../../src/profiles/conflicts';
 import { mergeDesired } from '../../../src/profiles/merge';
-import { partitionFile, withPartitionRules, fileOfRule } from '../../../src/provisioning/partitions';
-import { DEFAULT_DELIVERY, type DesiredConfig } from '../../../src/provisioning/desired';
+import { partitionFile, withPartitionRules, fileOfRule } from '../../../src/provisioning/render/partitions';
+import { DEFAULT_DELIVERY, type DesiredConfig } from '../../../src/provisioning/stores/desired';
 
 /** S22: the phone applies Profile_Rule, then _B.._D; the last file processed wins (001 L778-779). */
 const ok = () => undefined;

@@ -1,0 +1,77 @@
+import type { InflightRecord, OpenResult, SessionStates } from '../../../src/cwmp/session/ports';
+import type { SessionState } from '../../../src/cwmp/session/state';
+import { inflightMember } from '../../../src/cwmp/session/store';
+import { Expiring } from './clock';
+
+/**
+ * SessionStore in memory: states kept as the JSON Redis would hold, each device's lock, both
+ * expiring by the given clock, and the sweeper's sorted set of in-flight tasks. Every method
+ * does what its Lua script does, atomically (test/integration/stores/conformance/sessions.test.ts).
+ */
+export class MemorySessions implements SessionStates, InflightRecord {
+  private readonly states: Expiring<string, string>;
+  private readonly locks: Expiring<string, string>;
+  /** member -> deadline */
+  private readonly inflight = new Map<string, number>();
+
+  constructor(
+    readonly ttlMs: number,
+    private readonly clock: () => number,
+  ) {
+    this.states = new Expiring(clock);
+    this.locks = new Expiring(clock);
+  }
+
+  async load(id: string): Promise<SessionState | null> {
+    if (!/^[0-9a-f]{32}$/.test(id)) return null;
+    const raw = this.states.get(id);
+    return raw ? (JSON.parse(raw) as SessionState) : null;
+  }
+
+  async open(state: SessionState): Promise<OpenResult> {
+    const left = this.locks.ttl(state.deviceId);
+    if (left !== undefined) return { ok: false, retryAfterMs: Math.max(1, left) };
+    this.locks.set(state.deviceId, state.id, this.ttlMs);
+    this.states.set(state.id, JSON.stringify(state), this.ttlMs);
+    return { ok: true };
+  }
+
+  async save(state: SessionState, previousInflightTask?: string): Promise<boolean> {
+    if (this.locks.get(state.deviceId) !== state.id) return false;
+    this.locks.expire(state.deviceId, this.ttlMs);
+    this.states.set(state.id, JSON.stringify(state), this.ttlMs);
+    const current = state.inflight?.taskId;
+    if (previousInflightTask && previousInflightTask !== current) this.inflight.delete(inflightMember(previousInflightTask, state.id));
+    if (current) this.inflight.set(inflightMember(current, state.id), this.clock() + this.ttlMs);
+    return true;
+  }
+
+  async end(state: SessionState, previousInflightTask?: string): Promise<void> {
+    if (previousInflightTask) this.inflight.delete(inflightMember(previousInflightTask, state.id));
+    if (this.locks.get(state.deviceId) === state.id) this.locks.delete(state.deviceId);
+    this.states.set(state.id, JSON.stringify(state), this.ttlMs);
+  }
+
+  async reopen(state: SessionState): Promise<boolean> {
+    const holder = this.locks.get(state.deviceId);
+    if (holder !== undefined && holder !== state.id) return false;
+    this.locks.set(state.deviceId, state.id, this.ttlMs);
+    this.states.set(state.id, JSON.stringify(state), this.ttlMs);
+    return true;
+  }
+
+  async overdueInflight(now: number, limit: number): Promise<Array<{ taskId: string; sessionId: string; member: string }>> {
+    return [...this.inflight]
+      .filter(([, deadline]) => deadline <= now)
+      .sort(([a, x], [b, y]) => x - y || (a < b ? -1 : a > b ? 1 : 0))
+      .slice(0, limit)
+      .map(([member]) => {
+        const [taskId, sessionId] = member.split(' ');
+        return { taskId, sessionId, member };
+      });
+  }
+
+  async forgetInflight(member: string): Promise<void> {
+    this.inflight.delete(member);
+  }
+}
