@@ -79,7 +79,7 @@ describe('SessionEngine: authentication', () => {
   });
 
   it('never locks out a device that proves its password with nonces it cannot reuse', async () => {
-    const { h, cpe } = digestEngine();
+    const { cpe } = digestEngine();
     await cpe.inform();
     await cpe.empty();
     const replayed = cpe.authorization();
