@@ -136,8 +136,8 @@ describe('SessionEngine: answers that do not fit', () => {
   }
 
   it('refuses a response to another method with 8003 and keeps the task in flight', async () => {
-    const { h, cpe, task } = await inFlight();
-    const wrong = await cpe.post(cpe.envelope({ method: 'RebootResponse' }));
+    const { h, cpe, task, request } = await inFlight();
+    const wrong = await cpe.post(cpe.envelope({ method: 'RebootResponse' }, request.env!.header.id));
     expect(faultCode(wrong)).toBe(8003);
     expect(await h.tasks.get(task._id)).toMatchObject({ status: 'sent', sessionId: cpe.cookie });
   });
