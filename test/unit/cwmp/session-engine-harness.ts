@@ -159,6 +159,22 @@ export class TestCpe {
   }
 }
 
+/** A device that has had its first session. */
+export async function knownCpe(h: Harness): Promise<TestCpe> {
+  const cpe = new TestCpe(h);
+  await cpe.session();
+  return cpe;
+}
+
+/** A known device in a session whose one queued task (`rpc`) the ACS has just sent. */
+export async function taskInFlight(h: Harness, rpc: AcsRequest) {
+  const cpe = await knownCpe(h);
+  const task = await h.tasks.queue(cpe.id, rpc);
+  await cpe.inform();
+  const request = await cpe.empty();
+  return { cpe, task, request };
+}
+
 /** The CWMP fault code of an ACS fault reply. */
 export function faultCode(answer: Answer): number | undefined {
   const m = answer.message;

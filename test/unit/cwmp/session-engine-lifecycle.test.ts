@@ -4,18 +4,12 @@ import type { FinalOutcome } from '../../../src/tasks/outcome';
 import type { TaskDoc } from '../../../src/tasks/types';
 import { EVENT } from '../../../src/sim';
 import { DOWNLOAD } from '../../integration/stores/conformance/tasks.contract';
-import { engineOn, TestCpe, type Harness } from './session-engine-harness';
+import { engineOn, knownCpe, taskInFlight, TestCpe, type Harness } from './session-engine-harness';
 
 /** SessionEngine across sessions: transfers, held requests, timeouts and the sweeper, the reconciler. */
 
 const GET_SW: AcsRequest = { method: 'GetParameterValues', parameterNames: ['Device.DeviceInfo.SoftwareVersion'] };
 const FIRMWARE = { ...DOWNLOAD, commandKey: '' };
-
-async function knownCpe(h: Harness): Promise<TestCpe> {
-  const cpe = new TestCpe(h);
-  await cpe.session();
-  return cpe;
-}
 
 /** The device accepts the Download in one session and finishes it (with `version`, if given) before the next. */
 async function downloaded(h: Harness, cpe: TestCpe, task: TaskDoc, fault = { faultCode: 0, faultString: '' }, version?: string): Promise<TransferComplete> {
@@ -114,10 +108,7 @@ describe('SessionEngine: held requests and the end of a session', () => {
 describe('SessionEngine: timeouts and the in-flight sweeper', () => {
   it('forgets a session silent past the timeout: its late answer is refused and the device opens anew', async () => {
     const h = engineOn();
-    const cpe = await knownCpe(h);
-    const task = await h.tasks.queue(cpe.id, GET_SW);
-    await cpe.inform();
-    const request = await cpe.empty();
+    const { cpe, task, request } = await taskInFlight(h, GET_SW);
     h.clock.advance(h.sessions.ttlMs + 1000);
     expect((await cpe.respond(request)).reply).toMatchObject({ status: 400, close: true });
     expect((await h.tasks.get(task._id))!.status).toBe('sent');
@@ -126,10 +117,7 @@ describe('SessionEngine: timeouts and the in-flight sweeper', () => {
 
   it('returns the task of a dead session to pending, and the next session sends it again', async () => {
     const h = engineOn();
-    const cpe = await knownCpe(h);
-    const task = await h.tasks.queue(cpe.id, GET_SW);
-    await cpe.inform();
-    await cpe.empty();
+    const { cpe, task } = await taskInFlight(h, GET_SW);
     expect(await h.sweeper.sweep(h.clock.now())).toBe(0);
     h.clock.advance(h.sessions.ttlMs + 1000);
     expect(await h.sweeper.sweep(h.clock.now())).toBe(1);
@@ -142,10 +130,7 @@ describe('SessionEngine: timeouts and the in-flight sweeper', () => {
 
   it('leaves alone the task of a session still waiting for its answer', async () => {
     const h = engineOn();
-    const cpe = await knownCpe(h);
-    const task = await h.tasks.queue(cpe.id, GET_SW);
-    await cpe.inform();
-    const request = await cpe.empty();
+    const { cpe, task, request } = await taskInFlight(h, GET_SW);
     // A replica whose clock runs ahead finds the record overdue while the session is alive.
     expect(await h.sweeper.sweep(h.clock.now() + h.sessions.ttlMs + 1000)).toBe(0);
     expect(await h.tasks.get(task._id)).toMatchObject({ status: 'sent', sessionId: cpe.cookie });

@@ -1,17 +1,11 @@
 import type { AcsRequest } from '../../../src/cwmp/soap/types';
-import { engineOn, faultCode, TestCpe, type Harness } from './session-engine-harness';
+import { engineOn, faultCode, knownCpe, taskInFlight, TestCpe } from './session-engine-harness';
 
 /** SessionEngine, ACS phase: the empty POST, task dispatch, answers and faults, the session's end. */
 
 const GET_SW: AcsRequest = { method: 'GetParameterValues', parameterNames: ['Device.DeviceInfo.SoftwareVersion'] };
 const RPC_METHODS: AcsRequest = { method: 'GetRPCMethods' };
 const SET_CODE: AcsRequest = { method: 'SetParameterValues', parameterList: [{ name: 'Device.DeviceInfo.ProvisioningCode', value: 'from-acs', type: 'xsd:string' }], parameterKey: 'k1' };
-
-async function knownCpe(h: Harness): Promise<TestCpe> {
-  const cpe = new TestCpe(h);
-  await cpe.session();
-  return cpe;
-}
 
 describe('SessionEngine: empty POST and task dispatch', () => {
   it('ends a session with nothing queued with 204 and frees the device', async () => {
@@ -114,10 +108,8 @@ describe('SessionEngine: empty POST and task dispatch', () => {
 
   it('returns the task in flight to pending when the device sends an empty POST instead of answering', async () => {
     const h = engineOn();
-    const cpe = await knownCpe(h);
-    const task = await h.tasks.queue(cpe.id, GET_SW);
-    await cpe.inform();
-    expect((await cpe.empty()).message?.method).toBe('GetParameterValues');
+    const { cpe, task, request } = await taskInFlight(h, GET_SW);
+    expect(request.message?.method).toBe('GetParameterValues');
     expect((await cpe.empty()).reply.status).toBe(204);
     expect(await h.tasks.get(task._id)).toMatchObject({ status: 'pending', attempts: 1 });
     expect((await h.devices.get(cpe.id))!.taskQueue).toEqual([task._id]);
@@ -128,11 +120,7 @@ describe('SessionEngine: empty POST and task dispatch', () => {
 describe('SessionEngine: answers that do not fit', () => {
   async function inFlight() {
     const h = engineOn();
-    const cpe = await knownCpe(h);
-    const task = await h.tasks.queue(cpe.id, GET_SW);
-    await cpe.inform();
-    const request = await cpe.empty();
-    return { h, cpe, task, request };
+    return { h, ...(await taskInFlight(h, GET_SW)) };
   }
 
   it('refuses a response to another method with 8003 and keeps the task in flight', async () => {
