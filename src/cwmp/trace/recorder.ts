@@ -16,7 +16,7 @@ const MAX_EVENT_CHARS = 64;
 const MAX_FAULT_CHARS = 256;
 
 export interface TraceRecorderDeps {
-  store: SessionTraceStore;
+  store: Pick<SessionTraceStore, 'config' | 'slotId' | 'record' | 'get'>;
   sessions: Pick<SessionStates, 'load' | 'ttlMs'>;
   log: Logger;
 }

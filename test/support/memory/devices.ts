@@ -3,7 +3,7 @@ import type { DeviceUpdate, FieldUpdate, Learned, NamesListing } from '../../../
 import { mergeNames, parsePath, subtree } from '../../../src/devices/params';
 import { makeCredentials, type DeviceSessionView } from '../../../src/devices/repository';
 import type { DeviceDoc, DeviceWithParams, ParamTree } from '../../../src/devices/types';
-import { applyUpdate, copy, project, type Doc } from './documents';
+import { applyUpdate, copy, project, type Doc, type Update } from './documents';
 
 const SESSION_VIEW = { taskQueue: 1, credentials: 1, informDigest: 1, eventTimes: 1, mac: 1 } as const;
 
@@ -81,6 +81,15 @@ export class MemoryDevices implements SessionDevices {
     const doc = this.docs.get(id);
     if (doc) applyUpdate(doc, credential ? { set: { credentials: makeCredentials(credential.username, credential.password, realm) } } : { unset: ['credentials'] });
     return !!doc;
+  }
+
+  /** Updates the device document as findOneAndUpdate does; the document before, or null (no such device). */
+  async findAndUpdate(id: string, update: Update): Promise<DeviceDoc | null> {
+    const doc = this.docs.get(id);
+    if (!doc) return null;
+    const before = copy(doc) as unknown as DeviceDoc;
+    applyUpdate(doc, update);
+    return before;
   }
 
   /** The parameter tree's document is created by its first write, like an upsert. */

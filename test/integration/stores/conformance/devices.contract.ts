@@ -1,10 +1,14 @@
 import type { SessionDevices } from '../../../../src/cwmp/session/ports';
 import { deviceKey } from '../../../../src/devices/id';
 import { learnFromInform, learnFromResponse } from '../../../../src/devices/learn';
-import type { DeviceRepository } from '../../../../src/devices/repository';
+import type { Db } from 'mongodb';
+import { DeviceRepository } from '../../../../src/devices/repository';
 import type { DeviceDoc } from '../../../../src/devices/types';
 import { EVENT } from '../../../../src/sim';
+import { deviceDocument } from '../../../support/devices';
+import { MemoryDevices } from '../../../support/memory/devices';
 import { newDevice } from '../../../unit/sim/support';
+import { contract, inMemory, onStores } from './contract';
 
 /** The devices port and what the cases use to arrange and read. */
 export interface DevicesFixture {
@@ -23,21 +27,21 @@ export function phone() {
   return { cpe, inform, id: deviceKey(inform.deviceId) };
 }
 
+/** A device document stored under `id` (any text), as a first Inform would leave it. */
 export function deviceDoc(id: string, fields: Partial<DeviceDoc> = {}): DeviceDoc {
-  const now = new Date('2026-01-01T00:00:00Z');
-  return {
-    _id: id,
-    deviceId: { manufacturer: 'Cisco', oui: '00562B', productClass: 'CP-8851-3PCC', serialNumber: id },
-    registeredAt: now,
-    lastInformAt: now,
-    lastEvents: [],
-    eventTimes: {},
-    cwmpVersion: '1.2',
-    retryCount: 0,
-    tags: [],
-    taskQueue: [],
-    ...fields,
-  };
+  const deviceId = { manufacturer: 'Cisco', oui: '00562B', productClass: 'CP-8851-3PCC', serialNumber: id };
+  return deviceDocument(deviceId, { _id: id, ...fields }, new Date('2026-01-01T00:00:00Z'));
+}
+
+/** The fixture on MemoryDevices. */
+export function memoryDevices(): DevicesFixture & { devices: MemoryDevices } {
+  const devices = new MemoryDevices();
+  return { devices, seed: (doc) => devices.insert(doc) };
+}
+
+/** The fixture on DeviceRepository, seeding straight into the collection. */
+export function storedDevices(db: Db): DevicesFixture & { devices: DeviceRepository } {
+  return { devices: new DeviceRepository(db), seed: async (doc) => void (await db.collection<DeviceDoc>('devices').insertOne(doc)) };
 }
 
 export function devicesContract(fixture: () => DevicesFixture): void {
@@ -170,4 +174,27 @@ export function devicesContract(fixture: () => DevicesFixture): void {
     doc.taskQueue.push('b');
     expect((await devices.get(id))!.taskQueue).toEqual(['a']);
   });
+}
+
+/**
+ * The contract of a port built beside the devices (tasks, MAC directory, search index): each
+ * implementation's fixture is the devices' one plus the port, on the same store.
+ */
+export function contractBesideDevices<P extends object>(
+  port: string,
+  real: { name: string; make(db: Db): P },
+  memory: (devices: MemoryDevices) => P,
+  cases: (fixture: () => DevicesFixture & P) => void,
+): void {
+  contract<DevicesFixture & P>(
+    port,
+    [
+      inMemory(() => {
+        const fixture = memoryDevices();
+        return { ...fixture, ...memory(fixture.devices) };
+      }),
+      onStores(real.name, ({ db }) => ({ ...storedDevices(db), ...real.make(db) })),
+    ],
+    cases,
+  );
 }

@@ -10,7 +10,7 @@ export interface TasksFixture extends DevicesFixture {
 }
 
 const REBOOT = { method: 'Reboot' as const, commandKey: '' };
-const DOWNLOAD = { method: 'Download' as const, commandKey: 'fw', fileType: '1 Firmware Upgrade Image', url: 'http://fs/fw.bin', username: '', password: '', fileSize: 0, targetFileName: '', delaySeconds: 0, successURL: '', failureURL: '' };
+export const DOWNLOAD = { method: 'Download' as const, commandKey: 'fw', fileType: '1 Firmware Upgrade Image', url: 'http://fs/fw.bin', username: '', password: '', fileSize: 0, targetFileName: '', delaySeconds: 0, successURL: '', failureURL: '' };
 const DOWNLOAD_ACCEPTED = { method: 'DownloadResponse' as const, status: 1 as const, startTime: '0001-01-01T00:00:00Z', completeTime: '0001-01-01T00:00:00Z' };
 
 export function tasksContract(fixture: () => TasksFixture): void {
