@@ -1,7 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { leaves } from './params';
-import { DeviceRepository } from './repository';
-import type { DeviceDoc, ParamTree } from './types';
+import type { DeviceDoc } from './types';
 
 export interface MacEntry {
   /** 12 lower-case hex digits */
@@ -42,7 +40,7 @@ export class MacDirectory {
   private readonly cache = new Map<string, { deviceId: string; until: number }>();
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     /** how long a lookup may be answered from memory (the fs role serves hundreds a second) */
     private readonly cacheMs = 0,
   ) {
@@ -78,14 +76,5 @@ export class MacDirectory {
     if (before.mac && before.mac !== normal) await this.collection.deleteOne({ _id: before.mac, deviceId });
     this.cache.delete(normal);
     return true;
-  }
-
-  /** Records the MAC found among the device's stored parameters, if any; returns it. */
-  async learnFromDevice(deviceId: string): Promise<string | undefined> {
-    const doc = await new DeviceRepository(this.db).getWithParams(deviceId);
-    if (!doc) return undefined;
-    const found = macFromParameters([...leaves(doc.params as ParamTree)].map(([name, leaf]) => ({ name, value: leaf._v })));
-    if (found && found !== doc.mac) await this.assign(deviceId, found, 'parameters');
-    return found ?? doc.mac;
   }
 }

@@ -3,19 +3,6 @@
  * rendered from them, the Download flows (firmware, configuration, CA), the phones' own
  * resync and report channel, the MAC directory, mapping overrides and data-model discovery.
  */
-import type { Db } from 'mongodb';
-import { EffectiveDesiredConfig, profilesFromDb } from '../reconcile/effective';
-import type { ProfilesView } from '../reconcile/snapshot';
-import type { DesiredConfigSource } from './desired';
-
-/**
- * Where the fs role and the flows read desired state from: the effective desired state of
- * each device (profiles, its own parameters, its variables; reconcile/effective.ts). Processes
- * that keep profiles in memory pass their snapshot; without one, profiles are read per call.
- */
-export function desiredConfigSource(db: Db, snapshot?: { readonly profiles: ProfilesView }): DesiredConfigSource {
-  return new EffectiveDesiredConfig(db, snapshot ? async () => snapshot.profiles : profilesFromDb(db));
-}
 
 export {
   StoredDesiredConfig,

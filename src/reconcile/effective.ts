@@ -3,13 +3,11 @@ import { loadCatalogue } from '../cisco/catalogue';
 import { validateValue } from '../cisco/profile';
 import { dialectFor } from '../cisco/rules';
 import type { DeviceIdStruct } from '../cwmp/soap/types';
-import { DeviceVariablesStore, type DeviceVariablesDoc } from '../profiles/device-variables';
+import type { DeviceVariablesStore, DeviceVariablesDoc } from '../profiles/device-variables';
 import { mergeDesired, type MergedDesired } from '../profiles/merge';
 import { revisionKey } from '../profiles/revision';
-import { SelectorIndex } from '../profiles/selector';
-import { PROFILES_COLLECTION } from '../profiles/store';
 import type { DeviceFacts, ProfileDoc } from '../profiles/types';
-import { DEFAULT_DELIVERY, StoredDesiredConfig, type DeliverySettings, type DesiredConfig, type DesiredConfigSource } from '../provisioning/desired';
+import { DEFAULT_DELIVERY, type StoredDesiredConfig, type DeliverySettings, type DesiredConfig, type DesiredConfigSource } from '../provisioning/desired';
 import type { ProfilesView } from './snapshot';
 import type { ProvisionState } from './types';
 
@@ -74,14 +72,6 @@ export function keyFor(profiles: readonly ProfileDoc[], facts: DeviceFacts, prov
   });
 }
 
-/** Profiles read from MongoDB on each call, for processes that keep no snapshot (the API's Download flows). */
-export function profilesFromDb(db: Db): () => Promise<ProfilesView> {
-  return async () => {
-    const docs = (await db.collection<ProfileDoc>(PROFILES_COLLECTION).find({}).toArray()).filter((d) => !d.deleted);
-    return { index: new SelectorIndex(docs), byName: new Map(docs.map((d) => [d._id, d])) };
-  };
-}
-
 /** Checks a value once variables filled it in, in the rule dialect of the device's model. */
 function checkExpanded(productClass: string): (name: string, value: string) => string | undefined {
   const dialect = dialectFor([productClass]);
@@ -94,8 +84,8 @@ export class EffectiveDesiredConfig implements DesiredConfigSource {
   constructor(
     db: Db,
     private readonly profiles: () => Promise<ProfilesView>,
-    readonly own: StoredDesiredConfig = new StoredDesiredConfig(db),
-    readonly variables: DeviceVariablesStore = new DeviceVariablesStore(db),
+    readonly own: StoredDesiredConfig,
+    readonly variables: DeviceVariablesStore,
   ) {
     this.devices = db.collection<DeviceBasics>('devices');
   }

@@ -3,18 +3,14 @@
  * own parameters and variables), the reconciler that brings devices to it inside their CWMP
  * sessions (configuration and firmware), drift and history.
  */
-import { DeviceRepository } from '../devices/repository';
-import { FileStore, UrlSigner } from '../files';
-import { FirmwarePolicyStore } from '../firmware/store';
-import { DataModelDiscovery } from '../provisioning/datamodel';
-import { MappingOverrideStore } from '../provisioning/mapping-overrides';
-import type { AppContext } from '../roles/context';
-import { TaskRepository } from '../tasks/repository';
-import { AppliedStore } from './applied';
+import type { Db } from 'mongodb';
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import type { StoredDesiredConfig } from '../provisioning/desired';
+import type { DeviceVariablesStore } from '../profiles';
 import { EffectiveDesiredConfig } from './effective';
-import { HistoryStore } from './history';
-import { ProvisioningReconciler } from './reconciler';
-import { ChangeMarker, ProvisioningSnapshot } from './snapshot';
+import { ProvisioningReconciler, type ReconcilerDeps } from './reconciler';
+import { ProvisioningSnapshot, type ChangeMarker } from './snapshot';
 
 export interface Provisioning {
   snapshot: ProvisioningSnapshot;
@@ -24,31 +20,36 @@ export interface Provisioning {
   close(): Promise<void>;
 }
 
+/** The process's shared stores the reconciler works with (built once, by roles/compose.ts). */
+export interface ProvisioningDeps extends Pick<ReconcilerDeps, 'devices' | 'tasks' | 'files' | 'signer' | 'mappings' | 'datamodels' | 'firmware' | 'history' | 'applied'> {
+  db: Db;
+  config: Pick<Config, 'provisioning' | 'fs'>;
+  log: Logger;
+  marker: ChangeMarker;
+  desired: StoredDesiredConfig;
+  variables: DeviceVariablesStore;
+}
+
 /** Loads profiles and firmware policies into memory, keeps them fresh, and builds the reconciler. */
-export async function startProvisioning(ctx: AppContext): Promise<Provisioning> {
-  const { db, config } = ctx;
-  const log = ctx.log.child({ part: 'provisioning' });
-  const marker = new ChangeMarker(ctx.redis, config.redisPrefix);
+export async function startProvisioning(d: ProvisioningDeps): Promise<Provisioning> {
+  const { db, config, marker } = d;
+  const log = d.log.child({ part: 'provisioning' });
   const snapshot = new ProvisioningSnapshot(db, marker, log);
   await snapshot.start(config.provisioning.pollMs);
-  const effective = new EffectiveDesiredConfig(db, async () => snapshot.profiles);
-  const tasks = new TaskRepository(db);
-  const devices = new DeviceRepository(db);
-  const mappings = new MappingOverrideStore(db);
-  const files = new FileStore(db, config.fs.maxFileBytes);
+  const effective = new EffectiveDesiredConfig(db, async () => snapshot.profiles, d.desired, d.variables);
   const reconciler = new ProvisioningReconciler({
     db,
-    devices,
+    devices: d.devices,
     snapshot,
     effective,
-    tasks,
-    files,
-    signer: new UrlSigner(ctx.secret, config.publicFsUrl),
-    mappings,
-    datamodels: new DataModelDiscovery(db, tasks, devices, mappings),
-    firmware: new FirmwarePolicyStore(db, files, () => marker.bump('firmware')),
-    history: new HistoryStore(db),
-    applied: new AppliedStore(db),
+    tasks: d.tasks,
+    files: d.files,
+    signer: d.signer,
+    mappings: d.mappings,
+    datamodels: d.datamodels,
+    firmware: d.firmware,
+    history: d.history,
+    applied: d.applied,
     log,
     valueMaxAgeMs: config.provisioning.valueMaxAgeSeconds * 1000,
     urlWindowSeconds: config.fs.urlWindowSeconds,
@@ -57,7 +58,7 @@ export async function startProvisioning(ctx: AppContext): Promise<Provisioning> 
   return { snapshot, marker, effective, reconciler, close: () => snapshot.stop() };
 }
 
-export { EffectiveDesiredConfig, profilesFromDb, factsOf, keyFor, BASICS_PROJECTION, type EffectiveState, type DeviceBasics } from './effective';
+export { EffectiveDesiredConfig, factsOf, keyFor, BASICS_PROJECTION, type EffectiveState, type DeviceBasics } from './effective';
 export { ChangeMarker, ProvisioningSnapshot, type SnapshotKind, type ProfilesView } from './snapshot';
 export { ProvisioningReconciler } from './reconciler';
 export { HistoryStore, type HistoryDoc, type ChangeEntry } from './history';
