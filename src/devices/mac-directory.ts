@@ -1,8 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { COLLECTIONS } from '../stores/collections';
-import { leaves } from './params';
 import { DeviceRepository } from './repository';
-import type { ParamTree } from './types';
 
 export interface MacEntry {
   /** 12 lower-case hex digits */
@@ -77,14 +75,5 @@ export class MacDirectory {
     if (had.before && had.before !== normal) await this.collection.deleteOne({ _id: had.before, deviceId });
     this.cache.delete(normal);
     return true;
-  }
-
-  /** Records the MAC found among the device's stored parameters, if any; returns it. */
-  async learnFromDevice(deviceId: string): Promise<string | undefined> {
-    const doc = await this.devices.getWithParams(deviceId);
-    if (!doc) return undefined;
-    const found = macFromParameters([...leaves(doc.params as ParamTree)].map(([name, leaf]) => ({ name, value: leaf._v })));
-    if (found && found !== doc.mac) await this.assign(deviceId, found, 'parameters');
-    return found ?? doc.mac;
   }
 }

@@ -51,9 +51,10 @@ export class FirmwarePolicyStore {
     db: Db,
     private readonly files: FileStore,
     private readonly changed: () => Promise<void> = async () => undefined,
+    devices?: DeviceRepository,
   ) {
     this.collection = db.collection<FirmwarePolicyDoc>(FIRMWARE_POLICIES_COLLECTION);
-    this.devices = new DeviceRepository(db);
+    this.devices = devices ?? new DeviceRepository(db);
   }
 
   async list(): Promise<FirmwarePolicyDoc[]> {

@@ -46,8 +46,8 @@ export { MappingOverrideStore, MappingOverrideError, checkOverrides } from './st
 export { DataModelDiscovery, DataModelError, dataModelKey, type DataModelSummary } from './flows/datamodel';
 export { planDelivery, type DeliveryPlan } from './plan/delivery';
 export { RetailInit, RETAIL_INIT_PATH } from './phone/retail-init';
-export { startProvisioning, type Provisioning } from './start';
-export { EffectiveDesiredConfig, desiredConfigSource, profilesFromDb } from './desired/effective';
+export { startProvisioning, type Provisioning, type ProvisioningDeps } from './start';
+export { EffectiveDesiredConfig } from './desired/effective';
 export { factsOf, keyFor } from './plan/facts';
 export { effectiveState, type EffectiveState } from './plan/effective';
 export { ChangeMarker, ProvisioningSnapshot, type SnapshotKind, type ProfilesView } from './desired/snapshot';

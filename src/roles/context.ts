@@ -1,21 +1,14 @@
-import type { Db, MongoClient } from 'mongodb';
-import type { Redis } from 'ioredis';
+import type { MongoClient } from 'mongodb';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { metrics } from '../metrics';
 import { connectMongo, connectRedis, loadSecret, migrate, pingMongo, pingRedis } from '../stores';
+import { compose, type Composition, type Connections } from './compose';
 
-/** The stores and settings every role of one process shares. */
-export interface AppContext {
-  config: Config;
-  log: Logger;
+/** One process: its connections, and the stores and services its roles share (roles/compose.ts). */
+export interface AppContext extends Connections, Composition {
   mongo: MongoClient;
-  db: Db;
-  redis: Redis;
-  /** key for Digest nonces and signed URLs, the same on every replica */
-  secret: Buffer;
-  /** true when MongoDB and Redis both answer */
-  ready(): Promise<boolean>;
+  /** closes the stores and services, then the connections */
   close(): Promise<void>;
 }
 
@@ -36,6 +29,15 @@ export async function openContext(config: Config, log: Logger, options: OpenOpti
       if (applied.length) log.info({ event: 'migrations.applied', applied }, 'migrations applied');
     }
     const secret = await loadSecret(db, config.secret);
+    const ready = async () => {
+      try {
+        await Promise.all([pingMongo(db), pingRedis(redis)]);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const root = compose({ config, log, db, redis, secret, ready });
     return {
       config,
       log,
@@ -43,15 +45,11 @@ export async function openContext(config: Config, log: Logger, options: OpenOpti
       db,
       redis,
       secret,
-      ready: async () => {
-        try {
-          await Promise.all([pingMongo(db), pingRedis(redis)]);
-          return true;
-        } catch {
-          return false;
-        }
-      },
+      ready,
+      stores: root.stores,
+      services: root.services,
       close: async () => {
+        await root.close();
         await Promise.allSettled([client.close(), redis.quit()]);
       },
     };

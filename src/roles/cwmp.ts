@@ -1,19 +1,11 @@
-import { SearchIndex } from '../devices/search-index';
-import { ConsoleFeed } from '../console/feed';
 import { DeviceAuthenticator } from '../cwmp/auth/device-auth';
-import { NonceIssuer } from '../cwmp/auth/digest';
 import { createCwmpApp } from '../cwmp/http/app';
 import { SessionEngine } from '../cwmp/session/engine';
 import type { Reconciler } from '../cwmp/session/reconciler';
-import { AuthStore } from '../cwmp/session/store';
 import { InflightSweeper } from '../cwmp/session/sweeper';
-import { SessionTraceRecorder, SessionTraceStore, WatchedSessionStore } from '../cwmp/trace';
-import { MacDirectory } from '../devices/mac-directory';
-import { DeviceRepository } from '../devices/repository';
 import { ClientCertificates } from '../http/client-certificates';
 import { ProxiedPeers } from '../http/proxy-protocol';
-import { startProvisioning, type Provisioning } from '../provisioning';
-import { TaskRepository } from '../tasks/repository';
+import type { Services, Stores } from './compose';
 import type { AppContext } from './context';
 import { listen, type RunningRole } from './http';
 
@@ -22,41 +14,30 @@ export interface CwmpRoleOptions {
   reconciler?: Reconciler;
 }
 
-/** The CWMP endpoint devices talk to, with the sweeper that recovers tasks of dead sessions. */
-export async function startCwmp(ctx: AppContext, options: CwmpRoleOptions = {}): Promise<RunningRole> {
-  const provisioning = options.reconciler ? undefined : await startProvisioning(ctx);
-  try {
-    return await serveCwmp(ctx, options.reconciler ?? provisioning!.reconciler, provisioning);
-  } catch (err) {
-    await provisioning?.close();
-    throw err;
-  }
+/** What the cwmp role works with, from the process's root (roles/compose.ts). */
+export interface CwmpDeps extends Pick<AppContext, 'config' | 'log' | 'ready'> {
+  stores: Pick<Stores, 'devices' | 'tasks' | 'sessions' | 'deviceAuth' | 'macs' | 'search' | 'feed'>;
+  services: Pick<Services, 'nonces' | 'traceRecorder' | 'provisioning'>;
 }
 
-async function serveCwmp(ctx: AppContext, reconciler: Reconciler, provisioning: Provisioning | undefined): Promise<RunningRole> {
-  const { config, log, db, redis } = ctx;
+/** The CWMP endpoint devices talk to, with the sweeper that recovers tasks of dead sessions. */
+export async function startCwmp(ctx: CwmpDeps, options: CwmpRoleOptions = {}): Promise<RunningRole> {
+  const { config, log, stores, services } = ctx;
   const cwmp = config.cwmp;
   const ttlMs = cwmp.sessionTimeoutSeconds * 1000;
-  const sessions = new WatchedSessionStore(redis, config.redisPrefix, ttlMs);
-  const tasks = new TaskRepository(db);
-  const feed = new ConsoleFeed(redis, config.redisPrefix);
-  const traces = new SessionTraceStore(db, config.trace, log, (doc) => {
-    feed.sessionRecorded({ deviceId: doc.deviceId, sessionId: String(doc.seq), at: new Date() }).catch((err: unknown) => log.warn({ event: 'console.publish_failed', err: (err as Error).message }, 'live event not published'));
-  });
-  const trace = new SessionTraceRecorder({ store: traces, sessions, log: log.child({ role: 'cwmp' }) });
-  sessions.watchWith(trace);
+  const reconciler = options.reconciler ?? (await services.provisioning).reconciler;
   const engine = new SessionEngine({
     config: cwmp,
-    devices: new DeviceRepository(db),
-    tasks,
-    sessions,
-    auth: new DeviceAuthenticator(cwmp, new NonceIssuer(ctx.secret, cwmp.nonceTtlSeconds * 1000), new AuthStore(redis, config.redisPrefix)),
+    devices: stores.devices,
+    tasks: stores.tasks,
+    sessions: stores.sessions,
+    auth: new DeviceAuthenticator(cwmp, services.nonces, stores.deviceAuth),
     log: log.child({ role: 'cwmp' }),
     reconciler,
-    macs: new MacDirectory(db),
-    trace,
-    observer: feed,
-    search: new SearchIndex(db),
+    macs: stores.macs,
+    trace: services.traceRecorder,
+    observer: stores.feed,
+    search: stores.search,
   });
   if (cwmp.auth === 'basic' && !cwmp.tls) log.warn({ event: 'cwmp.basic_over_http' }, 'devices send passwords in clear: Basic auth without TLS');
   if (cwmp.auth !== 'none' && !cwmp.credential) {
@@ -84,16 +65,13 @@ async function serveCwmp(ctx: AppContext, reconciler: Reconciler, provisioning: 
     requestTimeoutMs: cwmp.requestTimeoutMs,
     prepare: peers && ((server) => peers.install(server)),
   });
-  const sweeper = new InflightSweeper(sessions, tasks, log);
+  const sweeper = new InflightSweeper(stores.sessions, stores.tasks, log);
   sweeper.start(Math.max(1000, ttlMs / 3));
   return {
     ...running,
     close: async () => {
       sweeper.stop();
       await running.close();
-      trace.close();
-      await traces.flush();
-      await provisioning?.close();
     },
   };
 }

@@ -1,38 +1,40 @@
-import { AccountStore } from '../accounts';
-import { AuditLog } from '../audit';
-import { DeviceRepository } from '../devices/repository';
-import { createFsApp, FileStore, TransferLog, UrlSigner } from '../files';
+import { createFsApp } from '../files';
 import { ClientCertificates } from '../http/client-certificates';
 import { RetailInit } from '../provisioning';
+import type { Services, Stores } from './compose';
 import type { AppContext } from './context';
 import { listen, type RunningRole } from './http';
-import { startPhoneService } from './phone-service';
+
+/** What the fs role works with, from the process's root (roles/compose.ts). */
+export interface FsDeps extends Pick<AppContext, 'config' | 'log' | 'ready'> {
+  stores: Pick<Stores, 'files' | 'devices' | 'transfers' | 'accounts' | 'audit'>;
+  services: Pick<Services, 'signer' | 'phoneService'>;
+}
 
 /** The file service: signed downloads for Download RPCs, and the phones' own resync and report channel. */
-export async function startFs(ctx: AppContext): Promise<RunningRole> {
-  const { config, db } = ctx;
+export async function startFs(ctx: FsDeps): Promise<RunningRole> {
+  const { config, stores } = ctx;
   const log = ctx.log.child({ role: 'fs' });
-  const service = await startPhoneService(ctx, log);
-  const transfers = new TransferLog(db, log);
+  const service = await ctx.services.phoneService;
   const retail = new RetailInit({
-    accounts: new AccountStore(db),
+    accounts: stores.accounts,
     macs: service.macs,
     renderer: service.renderer,
-    audit: new AuditLog(db),
+    audit: stores.audit,
     throttle: service.throttle,
     publicFsUrl: config.publicFsUrl,
     log,
   });
   const fs = createFsApp({
-    files: new FileStore(db, config.fs.maxFileBytes),
-    signer: new UrlSigner(ctx.secret, config.publicFsUrl),
+    files: stores.files,
+    signer: ctx.services.signer,
     desired: service.desired,
-    devices: new DeviceRepository(db),
+    devices: stores.devices,
     phones: service.phones,
     retail,
     phoneProfiles: service.phoneProfiles,
     renderer: service.renderer,
-    transfers,
+    transfers: stores.transfers,
     log,
     ready: ctx.ready,
     maxReportBytes: config.fs.maxReportBytes,
@@ -45,18 +47,14 @@ export async function startFs(ctx: AppContext): Promise<RunningRole> {
     tls: config.fs.tls,
     crlFile: config.tls.crlFile,
     watch: { log, warnDays: config.tls.expiryWarnDays },
-  }).catch(async (err: unknown) => {
-    await service.stop();
-    throw err;
   });
   return {
     ...running,
     close: async () => {
       await running.close();
-      // Handlers whose client already left may still be writing; their log entries count too.
+      // Handlers whose client already left may still be writing; their log entries count too
+      // (the transfer log is flushed when the process's stores close, after this).
       await fs.idle(5000);
-      await transfers.close();
-      await service.stop();
     },
   };
 }

@@ -11,9 +11,10 @@ import { startPresence } from './presence';
 
 export type { AppContext } from './context';
 export { openContext } from './context';
+export type { Composition, MongoStores, Services, Stores } from './compose';
 export type { RunningRole } from './http';
 
-/** Every role a process can run, in start order. */
+/** Every role a process can run, in start order; each takes what it needs of the process's root (compose.ts). */
 export const ROLES: Record<string, (ctx: AppContext) => Promise<RunningRole>> = {
   cwmp: startCwmp,
   api: startApi,

@@ -8,7 +8,7 @@ import { listen, type RunningRole } from './http';
  * roles it runs, and nothing else on it. Internal only (the chart keeps it off every
  * LoadBalancer and lets only the monitoring namespace in).
  */
-export async function startMetrics(ctx: AppContext): Promise<RunningRole> {
+export async function startMetrics(ctx: Pick<AppContext, 'config'>): Promise<RunningRole> {
   const app = new Koa();
   app.use(async (koa) => {
     if (koa.path !== '/metrics') return;

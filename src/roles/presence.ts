@@ -28,7 +28,7 @@ const prefixOf = (redisPrefix: string) => `${redisPrefix}presence:`;
  * a key that expires after 30 s: the api role lists the live ones for the health page, and
  * a process that died drops off by itself.
  */
-export function startPresence(ctx: AppContext, roles: string[]): RunningRole {
+export function startPresence(ctx: Pick<AppContext, 'config' | 'log' | 'ready' | 'redis'>, roles: string[]): RunningRole {
   const key = `${prefixOf(ctx.config.redisPrefix)}${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const startedAt = new Date().toISOString();
   const report = async () => {

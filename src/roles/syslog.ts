@@ -1,20 +1,23 @@
-import { MacDirectory } from '../devices/mac-directory';
 import { syslogCollector } from '../syslog/collector';
 import { startSyslogListener, type SyslogListener } from '../syslog/listener';
-import { SyslogEventStore } from '../syslog/store';
+import type { Stores } from './compose';
 import type { AppContext } from './context';
 import type { RunningRole } from './http';
 
-/** MAC lookups answered from memory for this long (a phone logs two messages per resync). */
-const MAC_CACHE_MS = 5000;
 /** With port 0 the TCP port is chosen first; UDP may find that number taken: try again. */
 const FREE_PORT_ATTEMPTS = 5;
 
+/** What the syslog role works with, from the process's root (roles/compose.ts). */
+export interface SyslogDeps extends Pick<AppContext, 'config' | 'log'> {
+  stores: Pick<Stores, 'macs' | 'syslogEvents'>;
+}
+
 /** The syslog collector: the phones' provisioning messages as per-device events (S24). */
-export async function startSyslog(ctx: AppContext): Promise<RunningRole & { listener: SyslogListener }> {
-  const { config, db } = ctx;
+export async function startSyslog(ctx: SyslogDeps): Promise<RunningRole & { listener: SyslogListener }> {
+  const { config } = ctx;
   const log = ctx.log.child({ role: 'syslog' });
-  const onMessage = syslogCollector({ macs: new MacDirectory(db, MAC_CACHE_MS), events: new SyslogEventStore(db, config.syslog), log });
+  // A phone logs two messages per resync: its MAC is looked up from the directory's memory.
+  const onMessage = syslogCollector({ macs: ctx.stores.macs, events: ctx.stores.syslogEvents, log });
   const options = { host: config.bindAddress, port: config.syslog.port, maxMessageBytes: config.syslog.maxMessageBytes, ratePerSecond: config.syslog.ratePerSecond, log, onMessage };
   let listener: SyslogListener | undefined;
   for (let attempt = 1; !listener; attempt++) {

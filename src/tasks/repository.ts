@@ -26,9 +26,9 @@ export class TaskRepository {
   readonly collection: Collection<TaskDoc>;
   private readonly devices: DeviceRepository;
 
-  constructor(db: Db) {
+  constructor(db: Db, devices?: DeviceRepository) {
     this.collection = db.collection<TaskDoc>(COLLECTIONS.tasks);
-    this.devices = new DeviceRepository(db);
+    this.devices = devices ?? new DeviceRepository(db);
   }
 
   /**

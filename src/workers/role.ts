@@ -2,25 +2,25 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import Koa from 'koa';
-import { liveTaskEnded } from '../console/events';
-import { FleetStats } from '../console/fleet-stats';
-import { DeviceRepository } from '../devices/repository';
-import { VersionHistory } from '../firmware/version-history';
 import { cancelJob } from '../jobs/canceller';
 import type { JobDeps } from '../jobs/deps';
-import { TaskDispatcher } from '../jobs/dispatcher';
 import { planJob } from '../jobs/planner';
-import { bullConnection, bullPrefix, JobQueues, QUEUES, type JobStep, type WakeData } from '../jobs/queues';
+import { bullConnection, bullPrefix, QUEUES, type JobStep, type WakeData } from '../jobs/queues';
 import { Reconciler } from '../jobs/reconciler';
 import { Releaser } from '../jobs/releaser';
-import { JobRepository } from '../jobs/repository';
+import type { Services, Stores } from '../roles/compose';
 import type { AppContext } from '../roles/context';
 import { observability } from '../http/observability';
 import { listen, type RunningRole } from '../roles/http';
-import { TaskRepository } from '../tasks/repository';
 import { workerMetrics } from './metrics';
 import { repeat, rested } from './pacing';
 import { wakeProcessor } from './wake';
+
+/** What the worker role works with, from the process's root (roles/compose.ts). */
+export interface WorkerDeps extends Pick<AppContext, 'config' | 'log' | 'ready'> {
+  stores: Pick<Stores, 'jobs' | 'tasks' | 'devices' | 'versions' | 'fleet'>;
+  services: Pick<Services, 'queues' | 'dispatcher' | 'taskEnded'>;
+}
 
 /**
  * The worker role: BullMQ workers for bulk-job steps, connection requests and task expiry,
@@ -29,22 +29,15 @@ import { wakeProcessor } from './wake';
  * API, only /healthz and /readyz on ACS_WORKER_PORT, so that Kubernetes can probe it; its
  * counters are on the process's metrics port like the other roles'.
  */
-export async function startWorker(ctx: AppContext): Promise<RunningRole> {
-  const { config } = ctx;
+export async function startWorker(ctx: WorkerDeps): Promise<RunningRole> {
+  const { config, stores, services } = ctx;
   const log = ctx.log.child({ role: 'worker' });
-  const queues = new JobQueues(config, log);
-  const deps: JobDeps = {
-    jobs: new JobRepository(ctx.db),
-    tasks: new TaskRepository(ctx.db),
-    devices: new DeviceRepository(ctx.db),
-    queues,
-    log,
-    taskEnded: liveTaskEnded(ctx.redis, config.redisPrefix, log),
-  };
+  const { queues } = services;
+  const deps: JobDeps = { jobs: stores.jobs, tasks: stores.tasks, devices: stores.devices, queues, log, taskEnded: services.taskEnded };
   const owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const intervalMs = config.worker.reconcileIntervalSeconds * 1000;
   const releaser = new Releaser(deps);
-  const reconciler = new Reconciler(deps, new TaskDispatcher(deps), Math.max(3 * intervalMs, 5_000));
+  const reconciler = new Reconciler(deps, services.dispatcher, Math.max(3 * intervalMs, 5_000));
   const base = { connection: bullConnection(config), prefix: bullPrefix(config) };
 
   const runStep = async (job: Job<JobStep>): Promise<void> => {
@@ -98,8 +91,7 @@ export async function startWorker(ctx: AppContext): Promise<RunningRole> {
     (err) => log.warn({ event: 'worker.reconcile_failed', err: (err as Error).message }, 'reconciler pass failed'),
   );
   // Each pass is one `_id` read unless the interval's snapshot is still missing.
-  const history = new VersionHistory(ctx.db);
-  const fleet = new FleetStats(ctx.redis, config.redisPrefix);
+  const { versions: history, fleet } = stores;
   const { versionSnapshotSeconds: every, versionSnapshotRetentionDays: keepDays } = config.worker;
   const snapshotting = repeat(
     Math.min(every, 60) * 1000,
@@ -117,7 +109,6 @@ export async function startWorker(ctx: AppContext): Promise<RunningRole> {
     await reconciling.stop();
     await snapshotting.stop();
     await Promise.allSettled(workers.map((w) => w.close()));
-    await queues.close();
   };
   const probes = new Koa();
   probes.use(observability(ctx.ready));

@@ -4,7 +4,6 @@ import { request } from 'undici';
 import { ROUTE_MODULES } from '../../src/api/routes';
 import type { AnyRoute } from '../../src/api/route';
 import { API_SCHEMA_FILES, ref, type JsonSchema } from '../../src/api/schemas';
-import { apiServices } from '../../src/api/role';
 import type { TestAcs } from './acs';
 
 let declared: readonly AnyRoute[] | undefined;
@@ -12,9 +11,8 @@ let declared: readonly AnyRoute[] | undefined;
 /** The route declarations of the API this test file runs: what responses must look like. */
 export async function declaredRoutes(acs: TestAcs): Promise<readonly AnyRoute[]> {
   if (!declared) {
-    const services = apiServices(acs.ctx, acs.ctx.log);
+    const services = await acs.ctx.services.api;
     declared = ROUTE_MODULES.flatMap((m) => m(services));
-    await services.queues.close();
   }
   return declared;
 }

@@ -1,4 +1,4 @@
-import { AccountStore, accountCodeProblem, type AccountDoc } from '../../accounts';
+import { accountCodeProblem, type AccountDoc } from '../../accounts';
 import type { ProfileEntry } from '../../cisco/profile';
 import { normaliseParameters } from '../../profiles/parameters';
 import { conflict, invalidField, notFound, ProblemError } from '../problem';
@@ -52,7 +52,7 @@ function lineSettings(input: AccountParameter[]): ProfileEntry[] {
  * certificate; undoing a binding lets the phone (or another) bind again.
  */
 export const ciscoAccountRoutes: RouteModule = (s) => {
-  const accounts = new AccountStore(s.db);
+  const { accounts } = s;
   return [
     defineRoute<{ account: string }, Record<string, never>, { parameters: AccountParameter[] }>({
       method: 'PUT',

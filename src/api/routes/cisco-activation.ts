@@ -1,4 +1,3 @@
-import { StoredDesiredConfig } from '../../provisioning';
 import { activationEntries, ActivationError } from '../../provisioning/render/activation';
 import { invalidField, notFound } from '../problem';
 import { defineRoute, type RouteModule } from '../route';
@@ -18,7 +17,7 @@ interface ActivationBody {
  * device's own desired parameters, which then reach it like any (its resync, BOOTSTRAP).
  */
 export const ciscoActivationRoutes: RouteModule = (s) => {
-  const desired = new StoredDesiredConfig(s.db);
+  const { desired } = s;
   return [
     defineRoute<{ id: string }, Record<string, never>, ActivationBody>({
       method: 'POST',

@@ -1,6 +1,6 @@
 import { AliasDocumentError, aliasRules, checkAliasMap, previewAlias } from '../../cisco/profile';
 import { dialectFor } from '../../cisco/rules';
-import { aliasDocument, aliasMapOf, desiredConfigSource, desiredValues, expandEntries, secretNames } from '../../provisioning';
+import { aliasDocument, aliasMapOf, desiredValues, expandEntries, secretNames } from '../../provisioning';
 import { invalidField, notFound } from '../problem';
 import { defineRoute, type RouteModule } from '../route';
 import { ref } from '../schemas';
@@ -17,7 +17,7 @@ interface AliasPreviewBody {
  * (`<customer-account>...`) under an alias map, before the map goes into a profile.
  */
 export const ciscoAliasRoutes: RouteModule = (s) => {
-  const desired = desiredConfigSource(s.db);
+  const desired = s.effective;
   return [
     defineRoute<Record<string, never>, Record<string, never>, AliasPreviewBody>({
       method: 'POST',

@@ -1,23 +1,7 @@
 import { loadCatalogue, searchCatalogue } from '../../cisco/catalogue';
 import type { ProfileEntry } from '../../cisco/profile';
-import { FileStore, UrlSigner } from '../../files';
 import type { FileKind } from '../../files';
-import {
-  DataModelDiscovery,
-  desiredConfigSource,
-  MacDirectory,
-  MappingOverrideStore,
-  queueCaDownload,
-  queueConfigDownload,
-  queueFirmwareDownload,
-  redactEntries,
-  ReportStore,
-  StoredDesiredConfig,
-  type DeliverySettings,
-  type DesiredConfig,
-  type DownloadFlowDeps,
-} from '../../provisioning';
-import { loadSecret } from '../../stores/secret';
+import { queueCaDownload, queueConfigDownload, queueFirmwareDownload, redactEntries, type DeliverySettings, type DesiredConfig, type DownloadFlowDeps } from '../../provisioning';
 import { invalidField, notFound } from '../problem';
 import { defineRoute, parameters, type RouteModule } from '../route';
 import { ref } from '../schemas';
@@ -80,23 +64,17 @@ export function desiredView(config: DesiredConfig): Record<string, unknown> {
  * overrides per product class and learned data models.
  */
 export const ciscoRoutes: RouteModule = (s) => {
-  const desired = new StoredDesiredConfig(s.db);
-  const macs = new MacDirectory(s.db);
-  const reports = new ReportStore(s.db);
-  const mappings = new MappingOverrideStore(s.db);
-  const discovery = new DataModelDiscovery(s.db, s.tasks, s.devices, mappings, s.dispatcher);
-  const files = new FileStore(s.db, s.config.fs.maxFileBytes);
-  let signer: Promise<UrlSigner> | undefined;
-  const flows = async (): Promise<DownloadFlowDeps> => ({
+  const { desired, macs, reports, mappings, discovery } = s;
+  const flows: DownloadFlowDeps = {
     tasks: s.dispatcher,
     devices: s.devices,
-    files,
+    files: s.files,
     // The same key the fs role checks signatures with (ACS_SECRET, else the stored one).
-    signer: await (signer ??= loadSecret(s.db, s.config.secret).then((key) => new UrlSigner(key, s.config.publicFsUrl))),
-    desired: desiredConfigSource(s.db),
+    signer: s.signer,
+    desired: s.effective,
     urlWindowSeconds: s.config.fs.urlWindowSeconds,
     caFileType: s.config.fs.caFileType,
-  });
+  };
   const requireDevice = async (id: string) => {
     if (!(await s.devices.get(id, { _id: 1 }))) throw notFound(`device ${id}`);
   };
@@ -232,13 +210,12 @@ export const ciscoRoutes: RouteModule = (s) => {
         if (body.kind !== 'configuration' && !body.fileId) throw invalidField('body', 'fileId', `is required for a ${body.kind} download`);
         const options = { expiresAt: expiry(s, body.expiresIn), connectionRequest: body.connectionRequest, createdBy: actor.name, force: body.force };
         try {
-          const deps = await flows();
           const task =
             body.kind === 'firmware'
-              ? await queueFirmwareDownload(deps, params.id, body.fileId!, options)
+              ? await queueFirmwareDownload(flows, params.id, body.fileId!, options)
               : body.kind === 'ca'
-                ? await queueCaDownload(deps, params.id, body.fileId!, options)
-                : await queueConfigDownload(deps, params.id, options);
+                ? await queueCaDownload(flows, params.id, body.fileId!, options)
+                : await queueConfigDownload(flows, params.id, options);
           return { status: 201, body: taskView(task), audit: { details: { kind: body.kind, fileId: body.fileId, taskId: task._id } } };
         } catch (err) {
           throw asProblem(err);

@@ -4,7 +4,7 @@ import type Koa from 'koa';
 import { ObjectId, type Filter } from 'mongodb';
 import getRawBody from 'raw-body';
 import { CaFileError, MAX_CA_FILE_BYTES, phoneCaFile } from '../../certs';
-import { FileError, FileStore, TRANSFER_LOG, type FileInfo, type FileKind, type TransferLogEntry } from '../../files';
+import { FileError, type FileInfo, type FileKind, type TransferLogEntry } from '../../files';
 import { API_PREFIX } from '../openapi';
 import { decodeCursor, toPage } from '../pagination';
 import { notFound, ProblemError } from '../problem';
@@ -89,11 +89,11 @@ async function caFileContent(koa: Koa.Context, sha256: string | undefined): Prom
 
 /** Files for devices: upload (streamed into GridFS), list, metadata, content, delete; the transfer log. */
 export const fileRoutes: RouteModule = (s) => {
-  const files = new FileStore(s.db, s.config.fs.maxFileBytes);
-  const log = s.db.collection<TransferLogEntry & { _id: ObjectId }>(TRANSFER_LOG);
+  const { files } = s;
+  const log = s.transfers.collection;
   /** A page of the transfer log, newest first (by `_id`, which grows with the time of writing). */
   const transferPage = async (where: { deviceId: string } | { fileId: string }, query: PageQuery) => {
-    const filter: Filter<TransferLogEntry & { _id: ObjectId }> = { ...where };
+    const filter: Filter<TransferLogEntry> = { ...where };
     if (query.cursor) {
       const last = decodeCursor(query.cursor, ['string'])[0] as string;
       if (!ObjectId.isValid(last)) throw new ProblemError(400, 'invalid-request', 'query parameter "cursor" is not a cursor this API issued', [{ in: 'query', field: 'cursor', message: 'is not a cursor this API issued' }]);

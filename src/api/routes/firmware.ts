@@ -1,6 +1,4 @@
-import { FileStore } from '../../files';
-import { FirmwarePolicyError, FirmwarePolicyStore, rolloutState, VersionHistory, waveSize, type FirmwarePolicyDoc, type FirmwarePolicyInput } from '../../firmware';
-import { ChangeMarker } from '../../provisioning';
+import { FirmwarePolicyError, rolloutState, waveSize, type FirmwarePolicyDoc, type FirmwarePolicyInput } from '../../firmware';
 import { notFound, ProblemError } from '../problem';
 import { defineRoute, parameters, type RouteModule } from '../route';
 import { ref } from '../schemas';
@@ -46,9 +44,7 @@ export function policyView(p: FirmwarePolicyDoc): Record<string, unknown> {
 
 /** Firmware policies per product class and their staged rollouts. */
 export const firmwareRoutes: RouteModule = (s) => {
-  const marker = new ChangeMarker(s.redis, s.config.redisPrefix);
-  const store = new FirmwarePolicyStore(s.db, new FileStore(s.db, s.config.fs.maxFileBytes), () => marker.bump('firmware'));
-  const history = new VersionHistory(s.db);
+  const { firmware: store, versions: history } = s;
   const pcParams = parameters({ productClass: ref('files', 'ProductClass') }, ['productClass']);
   const policyResponse = { description: 'The policy and its rollout.', schema: ref('firmware', 'FirmwarePolicy') };
   const guarded = async (work: () => Promise<FirmwarePolicyDoc>): Promise<{ body: Record<string, unknown> }> => {

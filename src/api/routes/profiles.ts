@@ -2,11 +2,9 @@ import { loadCatalogue } from '../../cisco/catalogue';
 import type { ProfileEntry } from '../../cisco/profile';
 import {
   checkSelector,
-  DeviceVariablesStore,
   hasVariables,
   parametersFromXml,
   ProfileError,
-  ProfileStore,
   type DeviceVariablesDoc,
   type ParameterInput,
   type ProfileDoc,
@@ -17,10 +15,7 @@ import {
   type Selector,
   type DeviceFacts,
 } from '../../profiles';
-import { DataModelDiscovery } from '../../provisioning/flows/datamodel';
-import { MappingOverrideStore } from '../../provisioning/stores/mapping-overrides';
-import { ReportStore } from '../../provisioning/stores/reports';
-import { ChangeMarker, DeviceProvisionStore, EffectiveDesiredConfig, HistoryStore, MatchingDeviceFinder, ProvisioningInspector, ProvisioningSnapshot, type MatchingDevices } from '../../provisioning';
+import type { MatchingDevices } from '../../provisioning';
 import { notFound, ProblemError } from '../problem';
 import { defineRoute, parameters, type RouteModule } from '../route';
 import { ref } from '../schemas';
@@ -116,15 +111,7 @@ function variablesView(doc: DeviceVariablesDoc): Record<string, unknown> {
  * value came from, drift, the history of changes, and clearing a refused revision.
  */
 export const profileRoutes: RouteModule = (s) => {
-  const marker = new ChangeMarker(s.redis, s.config.redisPrefix);
-  const store = new ProfileStore(s.db, () => marker.bump('profiles'));
-  const variables = new DeviceVariablesStore(s.db);
-  const snapshot = new ProvisioningSnapshot(s.db, marker, s.log);
-  const effective = new EffectiveDesiredConfig(s.db, async () => snapshot.profiles, undefined, variables);
-  const mappings = new MappingOverrideStore(s.db);
-  const inspector = new ProvisioningInspector(new DeviceProvisionStore(s.devices), snapshot, effective, mappings, new DataModelDiscovery(s.db, s.tasks, s.devices, mappings), new ReportStore(s.db));
-  const history = new HistoryStore(s.db);
-  const finder = new MatchingDeviceFinder(s.db);
+  const { profiles: store, variables, inspector, history, matching: finder } = s;
   const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await work();

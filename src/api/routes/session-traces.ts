@@ -1,4 +1,4 @@
-import { SessionTraceStore, type SessionTraceDoc } from '../../cwmp/trace';
+import type { SessionTraceDoc } from '../../cwmp/trace';
 import { decodeCursor, encodeCursor } from '../pagination';
 import { invalidField, notFound } from '../problem';
 import { defineRoute, parameters, type RouteModule } from '../route';
@@ -9,7 +9,7 @@ const idParams = parameters({ id: deviceIdSchema }, ['id']);
 
 /** The last CWMP sessions of a device, and the switch that keeps their SOAP bodies. */
 export const sessionTraceRoutes: RouteModule = (s) => {
-  const traces = new SessionTraceStore(s.db, s.config.trace, s.log);
+  const { traces } = s;
   const device = async (id: string) => {
     const fields = await traces.device(id);
     if (!fields) throw notFound(`device ${id}`);

@@ -1,4 +1,3 @@
-import { SyslogEventStore } from '../../syslog/store';
 import { notFound } from '../problem';
 import { defineRoute, parameters, type RouteModule } from '../route';
 import { ref } from '../schemas';
@@ -6,7 +5,7 @@ import { deviceIdSchema, limitSchema, NOT_FOUND } from './common';
 
 /** The provisioning events the syslog role collected from a phone (S24), newest first. */
 export const syslogRoutes: RouteModule = (s) => {
-  const events = new SyslogEventStore(s.db, s.config.syslog);
+  const events = s.syslogEvents;
   return [
     defineRoute<{ id: string }, { limit: number }>({
       method: 'GET',

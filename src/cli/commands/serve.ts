@@ -19,7 +19,7 @@ const PORT_VARIABLES: Record<string, { variable: string; port: (c: Config) => nu
 
 /** How to run `acs` from the checkout `npm start` runs in, whether or not it is on PATH. */
 const ACS = 'node dist/src/cli/main.js';
-import { firstStartLines, UserStore } from '../../users';
+import { firstStartLines } from '../../users';
 
 export function register(program: Command): void {
   program
@@ -58,10 +58,10 @@ export function register(program: Command): void {
       }
       const url = (name: string) => running.find((r) => r.name === name)?.url;
       const forget = local ? recordLocalAcs(dataDir, { cwmpUrl: loopback(url('cwmp')), apiUrl: loopback(url('api')), fsUrl: loopback(url('fs')) }) : undefined;
-      const firstToken = local && roles.includes('api') ? await createFirstAdminToken(ctx.db) : undefined;
+      const firstToken = local && roles.includes('api') ? await createFirstAdminToken(ctx.stores.tokens) : undefined;
       for (const r of running) log.info({ event: 'role.started', role: r.name, url: r.url }, `${r.name} role ${r.url ? `listening on ${r.url}` : 'started'}`);
       // The password goes to the terminal once, not into the structured log that may be shipped elsewhere.
-      const firstAdmin = roles.includes('api') ? await firstStartLines(new UserStore(ctx.db)) : [];
+      const firstAdmin = roles.includes('api') ? await firstStartLines(ctx.stores.users) : [];
       if (firstAdmin.length) log.warn({ event: 'users.first_admin' }, 'first console user created; its password is printed once on stderr');
       log.info({ event: 'ready', roles, mongodb: redactMongoUrl(config.mongodbUrl), redis: redactRedisUrl(config.redisUrl) }, 'ready');
       process.stderr.write(

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { isApiRole, API_ROLES, TokenRepository } from '../../auth';
+import { isApiRole, API_ROLES } from '../../auth';
 import { json, table } from '../api/output';
-import { withDb } from '../db';
+import { withStores } from '../db';
 import { UsageError } from '../errors';
 
 const NAME = /^[A-Za-z0-9_.@-]{1,64}$/;
@@ -22,7 +22,7 @@ export function register(program: Command): void {
       if (!NAME.test(opts.name)) throw new UsageError(`--name ${JSON.stringify(opts.name)} must be 1-64 letters, digits or _ . @ -`);
       if (!isApiRole(opts.role)) throw new UsageError(`--role must be one of ${API_ROLES.join(', ')}, got ${JSON.stringify(opts.role)}`);
       const role = opts.role;
-      const created = await withDb((db) => new TokenRepository(db).create({ name: opts.name, role, createdBy: 'cli' }));
+      const created = await withStores((stores) => stores.tokens.create({ name: opts.name, role, createdBy: 'cli' }));
       if (opts.json) {
         process.stdout.write(json({ id: created.doc._id, name: created.doc.name, role: created.doc.role, token: created.token }));
         return;
@@ -35,7 +35,7 @@ export function register(program: Command): void {
     .description('list tokens (never their secrets)')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const tokens = await withDb((db) => new TokenRepository(db).list());
+      const tokens = await withStores((stores) => stores.tokens.list());
       if (opts.json) return void process.stdout.write(json(tokens.map(({ _id, ...t }) => ({ id: _id, ...t }))));
       process.stdout.write(table(['ID', 'NAME', 'ROLE', 'CREATED', 'BY', 'REVOKED'], tokens.map((t) => [t._id, t.name, t.role, t.createdAt.toISOString(), t.createdBy, t.revokedAt?.toISOString()])));
     });
@@ -44,7 +44,7 @@ export function register(program: Command): void {
     .description('revoke a token: the API refuses it from its next request on')
     .action(async (id: string) => {
       if (!/^[0-9a-f]{16}$/.test(id)) throw new UsageError(`${JSON.stringify(id)} is not a token id (16 hex digits, see \`acs token list\`)`);
-      if (!(await withDb((db) => new TokenRepository(db).revoke(id)))) throw new UsageError(`no active token ${id}`);
+      if (!(await withStores((stores) => stores.tokens.revoke(id)))) throw new UsageError(`no active token ${id}`);
       process.stdout.write(`token ${id} revoked\n`);
     });
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { isApiRole, API_ROLES } from '../../auth';
-import { generatePassword, passwordProblem, USER_NAME, UserExistsError, UserStore, userView } from '../../users';
+import { generatePassword, passwordProblem, USER_NAME, UserExistsError, userView } from '../../users';
 import { json, table } from '../api/output';
-import { withDb } from '../db';
+import { withStores } from '../db';
 import { UsageError } from '../errors';
 
 /**
@@ -23,9 +23,9 @@ export function register(program: Command): void {
       if (!isApiRole(opts.role)) throw new UsageError(`--role must be one of ${API_ROLES.join(', ')}, got ${JSON.stringify(opts.role)}`);
       const role = opts.role;
       const password = opts.passwordStdin ? await readPassword() : generatePassword();
-      await withDb(async (db) => {
+      await withStores(async (stores) => {
         try {
-          await new UserStore(db).create({ name, role, password, createdBy: 'cli' });
+          await stores.users.create({ name, role, password, createdBy: 'cli' });
         } catch (err) {
           if (err instanceof UserExistsError) throw new UsageError(err.message);
           throw err;
@@ -41,7 +41,7 @@ export function register(program: Command): void {
     .description('list users (never their passwords)')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const users = (await withDb((db) => new UserStore(db).list())).map(userView);
+      const users = (await withStores((stores) => stores.users.list())).map(userView);
       if (opts.json) return void process.stdout.write(json(users));
       process.stdout.write(table(['NAME', 'ROLE', 'DISABLED', 'CREATED', 'BY', 'PASSWORD CHANGED'], users.map((u) => [u.name, u.role, u.disabled ? 'yes' : '', u.createdAt.toISOString(), u.createdBy, u.passwordChangedAt.toISOString()])));
     });
@@ -51,7 +51,7 @@ export function register(program: Command): void {
       .description(disabled ? 'stop a user from signing in; their sessions end at their next request' : 'let a disabled user sign in again')
       .action(async (raw: string) => {
         const name = checkName(raw);
-        if (!(await withDb((db) => new UserStore(db).update(name, { disabled })))) throw new UsageError(`no user ${JSON.stringify(name)} (see \`acs user list\`)`);
+        if (!(await withStores((stores) => stores.users.update(name, { disabled })))) throw new UsageError(`no user ${JSON.stringify(name)} (see \`acs user list\`)`);
         process.stdout.write(`user ${name} ${verb}d\n`);
       });
   }
@@ -62,7 +62,7 @@ export function register(program: Command): void {
     .action(async (raw: string, opts: { passwordStdin?: boolean }) => {
       const name = checkName(raw);
       const password = opts.passwordStdin ? await readPassword() : generatePassword();
-      if (!(await withDb((db) => new UserStore(db).setPassword(name, password)))) throw new UsageError(`no user ${JSON.stringify(name)} (see \`acs user list\`)`);
+      if (!(await withStores((stores) => stores.users.setPassword(name, password)))) throw new UsageError(`no user ${JSON.stringify(name)} (see \`acs user list\`)`);
       process.stderr.write(`password of ${name} changed; their sessions have ended${opts.passwordStdin ? '' : '; the new password is shown only now:'}\n`);
       if (!opts.passwordStdin) process.stdout.write(`${password}\n`);
     });

@@ -32,9 +32,10 @@ export class SessionTraceStore {
     private readonly log: Logger,
     /** told once a finished session is stored, so readers (the console) can fetch it then */
     private readonly onRecorded?: (doc: SessionTraceDoc) => void,
+    devices?: DeviceRepository,
   ) {
     this.collection = db.collection<SessionTraceDoc>(TRACE_COLLECTION);
-    this.devices = new DeviceRepository(db);
+    this.devices = devices ?? new DeviceRepository(db);
     this.writes = new WriteBatcher(this.collection, 500, config.flushMs);
   }
 

@@ -1,13 +1,11 @@
-import type { Db } from 'mongodb';
-import { DeviceVariablesStore } from '../../profiles/device-variables';
-import { PROFILES_COLLECTION } from '../../profiles/store';
+import type { DeviceVariablesStore } from '../../profiles/device-variables';
 import type { ProfileDoc } from '../../profiles/types';
-import { DeviceRepository } from '../../devices/repository';
+import type { DeviceRepository } from '../../devices/repository';
 import { effectiveState, isManaged, type EffectiveState } from '../plan/effective';
 import { factsOf } from '../plan/facts';
 import { BASICS_PROJECTION, type DeviceBasics } from '../types';
-import { StoredDesiredConfig, type DesiredConfig, type DesiredConfigSource } from '../stores/desired';
-import { profilesView, type ProfilesView } from './snapshot';
+import type { StoredDesiredConfig, DesiredConfig, DesiredConfigSource } from '../stores/desired';
+import type { ProfilesView } from './snapshot';
 
 /**
  * The effective desired state of a device: the profiles that match it (from memory), its own
@@ -20,20 +18,12 @@ import { profilesView, type ProfilesView } from './snapshot';
  * L301-312); a device with neither has no desired state.
  */
 
-/** Profiles read from MongoDB on each call, for processes that keep no snapshot (the API's Download flows). */
-export function profilesFromDb(db: Db): () => Promise<ProfilesView> {
-  return async () => {
-    return profilesView(await db.collection<ProfileDoc>(PROFILES_COLLECTION).find({}).toArray());
-  };
-}
-
 export class EffectiveDesiredConfig implements DesiredConfigSource {
   constructor(
-    db: Db,
     private readonly profiles: () => Promise<ProfilesView>,
-    readonly own: StoredDesiredConfig = new StoredDesiredConfig(db),
-    readonly variables: DeviceVariablesStore = new DeviceVariablesStore(db),
-    private readonly devices: Pick<DeviceRepository, 'get'> = new DeviceRepository(db),
+    readonly own: StoredDesiredConfig,
+    readonly variables: DeviceVariablesStore,
+    private readonly devices: Pick<DeviceRepository, 'get'>,
   ) {}
 
   async get(deviceId: string): Promise<DesiredConfig | undefined> {
@@ -71,13 +61,4 @@ export class EffectiveDesiredConfig implements DesiredConfigSource {
     ]);
     return effectiveState(device, profiles, own, variables ?? undefined);
   }
-}
-
-/**
- * Where the fs role and the flows read desired state from: the effective desired state of
- * each device (profiles, its own parameters, its variables; this module). Processes
- * that keep profiles in memory pass their snapshot; without one, profiles are read per call.
- */
-export function desiredConfigSource(db: Db, snapshot?: { readonly profiles: ProfilesView }): DesiredConfigSource {
-  return new EffectiveDesiredConfig(db, snapshot ? async () => snapshot.profiles : profilesFromDb(db));
 }

@@ -1,5 +1,5 @@
-import type { Db, Filter } from 'mongodb';
-import { DeviceRepository } from '../../devices/repository';
+import type { Filter } from 'mongodb';
+import type { DeviceRepository } from '../../devices/repository';
 import type { DeviceDoc } from '../../devices/types';
 import { matches } from '../../profiles/selector';
 import type { DeviceFacts, Selector } from '../../profiles/types';
@@ -39,14 +39,10 @@ export interface MatchingDevices {
 export const PREVIEW_SCAN_LIMIT = 20_000;
 
 export class MatchingDeviceFinder {
-  private readonly devices: Pick<DeviceRepository, 'find' | 'getMany'>;
-
   constructor(
-    db: Db,
+    private readonly devices: Pick<DeviceRepository, 'find' | 'getMany'>,
     private readonly scanLimit = PREVIEW_SCAN_LIMIT,
-  ) {
-    this.devices = new DeviceRepository(db);
-  }
+  ) {}
 
   /** The devices a filter narrows to, read as what the projection asks for. */
   private scan(filter: Filter<DeviceBasics>): AsyncIterable<DeviceBasics> {

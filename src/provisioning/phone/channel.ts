@@ -1,11 +1,10 @@
 import { LRUCache } from 'lru-cache';
-import type { Db } from 'mongodb';
 import { ikmFromParameter } from '../../cisco/crypto';
 import { aliasForm } from '../render/alias-document';
 import type { DeviceAuthenticator } from '../../cwmp/auth/device-auth';
 import { parseDigestAuthorization } from '../../cwmp/auth/digest';
 import type { CertificateNames } from '../../devices/certificate-identity';
-import { DeviceRepository, makeCredentials } from '../../devices/repository';
+import { makeCredentials, type DeviceRepository } from '../../devices/repository';
 import type { DeviceCredentials } from '../../devices/types';
 import type { Logger } from '../../log';
 import { metrics } from '../../metrics';
@@ -73,7 +72,7 @@ export interface PhoneReply {
 }
 
 export interface PhoneChannelDeps {
-  db: Db;
+  devices: Pick<DeviceRepository, 'get'>;
   macs: MacDirectory;
   desired: DesiredConfigSource;
   reports: ReportStore;
@@ -113,7 +112,7 @@ export class PhoneChannel {
   private readonly logged = new LRUCache<string, true>({ max: LOGGED_DEVICES });
 
   constructor(private readonly d: PhoneChannelDeps) {
-    this.devices = new DeviceRepository(d.db);
+    this.devices = d.devices;
   }
 
   /**

@@ -105,10 +105,10 @@ export class StoredDesiredConfig implements DesiredConfigSource {
   private readonly devices: Pick<DeviceRepository, 'updateProvision'>;
   private readonly cache: LRUCache<string, DesiredRevisionDoc>;
 
-  constructor(db: Db, cacheBytes = DEFAULT_CACHE_BYTES) {
+  constructor(db: Db, cacheBytes = DEFAULT_CACHE_BYTES, devices?: DeviceRepository) {
     this.heads = db.collection<DesiredHeadDoc>(DESIRED_COLLECTION);
     this.revisions = db.collection<DesiredRevisionDoc>(DESIRED_REVISIONS);
-    this.devices = new DeviceRepository(db);
+    this.devices = devices ?? new DeviceRepository(db);
     this.cache = new LRUCache({ maxSize: cacheBytes, sizeCalculation: sizeOf });
   }
 

@@ -41,9 +41,9 @@ it('names a bad role or setting in one line, exit 2', async () => {
 });
 
 it('creates the first admin token on a database without tokens, and only there', async () => {
-  const first = await createFirstAdminToken(stores.db);
+  const first = await createFirstAdminToken(new TokenRepository(stores.db));
   expect(first?.token).toMatch(/^acs_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
   expect(await new TokenRepository(stores.db).verify(first!.token)).toEqual({ kind: 'token', tokenId: first!.id, name: 'first-admin', role: 'admin' });
-  expect(await createFirstAdminToken(stores.db)).toBeUndefined();
+  expect(await createFirstAdminToken(new TokenRepository(stores.db))).toBeUndefined();
   expect(await new TokenRepository(stores.db).list()).toHaveLength(1);
 });
