@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../stores/redis';
 import type { Db } from 'mongodb';
 import type { AuditLog } from '../audit';
 import type { LoginLockout, SessionStore, TokenRepository } from '../auth';
@@ -23,7 +23,7 @@ export interface ApiServices {
   log: Logger;
   db: Db;
   /** for change markers other processes poll (provisioning caches) */
-  redis: Redis;
+  redis: RedisClient;
   devices: DeviceRepository;
   tasks: TaskRepository;
   jobs: JobRepository;

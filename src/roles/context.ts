@@ -1,9 +1,9 @@
 import type { Db, MongoClient } from 'mongodb';
-import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { metrics } from '../metrics';
 import { connectMongo, connectRedis, loadSecret, migrate, pingMongo, pingRedis } from '../stores';
+import type { RedisClient } from '../stores/redis';
 
 /** The stores and settings every role of one process shares. */
 export interface AppContext {
@@ -11,7 +11,7 @@ export interface AppContext {
   log: Logger;
   mongo: MongoClient;
   db: Db;
-  redis: Redis;
+  redis: RedisClient;
   /** key for Digest nonces and signed URLs, the same on every replica */
   secret: Buffer;
   /** true when MongoDB and Redis both answer */

@@ -10,7 +10,7 @@ import { cancelJob } from '../jobs/canceller';
 import type { JobDeps } from '../jobs/deps';
 import { TaskDispatcher } from '../jobs/dispatcher';
 import { planJob } from '../jobs/planner';
-import { bullConnection, bullPrefix, JobQueues, QUEUES, type JobStep, type WakeData } from '../jobs/queues';
+import { bullConnection, bullPrefix, JobQueues, releaseBullConnection, QUEUES, type JobStep, type WakeData } from '../jobs/queues';
 import { Reconciler } from '../jobs/reconciler';
 import { Releaser } from '../jobs/releaser';
 import { JobRepository } from '../jobs/repository';
@@ -118,6 +118,7 @@ export async function startWorker(ctx: AppContext): Promise<RunningRole> {
     await snapshotting.stop();
     await Promise.allSettled(workers.map((w) => w.close()));
     await queues.close();
+    await releaseBullConnection(base.connection);
   };
   const probes = new Koa();
   probes.use(observability(ctx.ready));
