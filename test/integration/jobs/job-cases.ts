@@ -1,6 +1,6 @@
 import { ROLES, type RunningRole } from '../../../src/roles';
 import { bullPrefix } from '../../../src/jobs/queues';
-import { Fleet, type FleetDevice } from '../../../src/sim';
+import { Fleet, type FleetDevice, type FleetOptions } from '../../../src/sim';
 import { scanKeys } from '../../../src/stores/redis';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../../support/acs';
 import { apiClient, enc, eventually, type ApiClient } from '../../support/api';
@@ -26,9 +26,10 @@ const SERIAL = 'Device.DeviceInfo.SerialNumber';
 const IN_FLIGHT = 2 * FERRETDB_POOL_SIZE;
 // The phones answer connection requests from the same busy process as the ACS and the worker;
 // on a loaded CI machine that can take longer than the production default of 2 s.
-const ENV = { ACS_CR_USERNAME: CR.username, ACS_CR_PASSWORD: CR.password, ACS_RECONCILE_INTERVAL: '1', ACS_CR_CONCURRENCY: String(IN_FLIGHT), ACS_CR_TIMEOUT_MS: '15000' };
+export const ENV = { ACS_CR_USERNAME: CR.username, ACS_CR_PASSWORD: CR.password, ACS_RECONCILE_INTERVAL: '1', ACS_CR_CONCURRENCY: String(IN_FLIGHT), ACS_CR_TIMEOUT_MS: '15000' };
 
-function phones(acs: TestAcs, count: number, serialPrefix: string): Fleet {
+/** Phones that answer connection requests; `options` overrides the fleet's settings. */
+export function phones(acs: TestAcs, count: number, serialPrefix: string, options: Partial<FleetOptions> = {}): Fleet {
   return new Fleet({
     acsUrl: `${acs.cwmpUrl}/cwmp`,
     count,
@@ -40,6 +41,7 @@ function phones(acs: TestAcs, count: number, serialPrefix: string): Fleet {
     connectionRequestUsername: CR.username,
     connectionRequestPassword: CR.password,
     concurrency: IN_FLIGHT,
+    ...options,
   });
 }
 
