@@ -55,8 +55,9 @@ export function redisOptions(target: Exclude<RedisTarget, { kind: 'cluster' }>, 
     password: target.password,
     sentinelPassword: target.sentinelPassword,
     ...(target.tls ? { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
-    // follow +switch-master at once rather than at the next error
-    failoverDetector: true,
+    // Sentinel closes the clients of a demoted master, so ioredis asks the sentinels again.
+    // (ioredis' failoverDetector is left off: a client closed while it subscribes keeps
+    // reconnecting to the sentinels, and the process never exits.)
     reconnectOnError: reconnectOnReadonly,
   };
 }
@@ -82,6 +83,16 @@ export function connectRedis(url: string, options: RedisConnectOptions = {}): Re
   const target = parseRedisUrl(url);
   if (target.kind === 'cluster') return new Cluster(target.nodes, clusterOptions(target, options));
   return target.kind === 'single' ? new Redis(url, redisOptions(target, options)) : new Redis(redisOptions(target, options));
+}
+
+/**
+ * On a Sentinel deployment, waits (at most `timeoutMs`) until a replica holds this
+ * connection's writes so far: what a device is told next survives a fail-over (Redis
+ * replicates asynchronously; a promoted replica would miss the newest writes). No-op on one
+ * server or a cluster; a replica that does not answer in time delays, never fails, the caller.
+ */
+export async function replicated(redis: RedisClient, timeoutMs = 1000): Promise<void> {
+  if (redis instanceof Redis && redis.options.sentinels?.length) await redis.wait(1, timeoutMs);
 }
 
 /** A second connection like `redis` (a subscriber needs its own). */

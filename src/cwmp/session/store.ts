@@ -1,4 +1,4 @@
-import type { RedisClient } from '../../stores/redis';
+import { replicated, type RedisClient } from '../../stores/redis';
 import { ALL_SESSION_GROUPS, redisKeys } from '../../stores/redis-keys';
 import type { SessionState } from './state';
 
@@ -119,7 +119,9 @@ export class SessionStore {
   /** Takes the device's lock and stores the new session; otherwise the ms the lock still holds. */
   async open(state: SessionState): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
     const r = await this.redis.acsOpenSession(this.lockKey(state.deviceId), this.sessionKey(state.id), state.id, JSON.stringify(state), this.ttlMs);
-    return r < 0 ? { ok: true } : { ok: false, retryAfterMs: r };
+    if (r >= 0) return { ok: false, retryAfterMs: r };
+    await replicated(this.redis);
+    return { ok: true };
   }
 
   /**
@@ -140,6 +142,7 @@ export class SessionStore {
       Date.now() + this.ttlMs,
       remove,
     );
+    if (r === 1) await replicated(this.redis);
     return r === 1;
   }
 
@@ -147,10 +150,13 @@ export class SessionStore {
   async end(state: SessionState, previousInflightTask?: string): Promise<void> {
     const remove = previousInflightTask ? inflightMember(previousInflightTask, state.id) : '';
     await this.redis.acsEndSession(this.lockKey(state.deviceId), this.sessionKey(state.id), this.inflightKey(state.id), state.id, JSON.stringify(state), this.ttlMs, remove);
+    await replicated(this.redis);
   }
 
   async reopen(state: SessionState): Promise<boolean> {
-    return (await this.redis.acsReopenSession(this.lockKey(state.deviceId), this.sessionKey(state.id), state.id, JSON.stringify(state), this.ttlMs)) === 1;
+    const ok = (await this.redis.acsReopenSession(this.lockKey(state.deviceId), this.sessionKey(state.id), state.id, JSON.stringify(state), this.ttlMs)) === 1;
+    if (ok) await replicated(this.redis);
+    return ok;
   }
 
   /** In-flight tasks whose session has not been heard from before `now`, from every group. */
