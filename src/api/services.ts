@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { AccountStore } from '../accounts';
+import type { RedisClient } from '../stores/redis';
 import type { AuditLog } from '../audit';
 import type { LoginLockout, SessionStore, TokenRepository } from '../auth';
 import type { OidcLogin } from '../auth/oidc/login';
@@ -33,7 +33,7 @@ export interface ApiServices {
   config: Config;
   log: Logger;
   /** the live feed's channel and the processes' presence keys */
-  redis: Redis;
+  redis: RedisClient;
   devices: DeviceRepository;
   tasks: TaskRepository;
   jobs: JobRepository;

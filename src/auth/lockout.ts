@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../stores/redis';
+import { redisKeys } from '../stores/redis-keys';
 
 export interface LockoutLimits {
   /** failures per user name within the window */
@@ -16,20 +17,22 @@ export interface LockoutLimits {
  */
 export class LoginLockout {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly limits: LockoutLimits,
   ) {}
 
   private keys(name: string, address: string): [string, string] {
     const h = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 22);
-    return [`${this.prefix}console:login-fail:name:${h(name)}`, `${this.prefix}console:login-fail:addr:${h(address)}`];
+    const keys = redisKeys(this.prefix).console;
+    return [keys.loginFailures('name', h(name)), keys.loginFailures('addr', h(address))];
   }
 
   /** Seconds until a sign-in may be tried again for this name from this address; 0 when it may now. */
   async retryAfter(name: string, address: string): Promise<number> {
     const [nameKey, addrKey] = this.keys(name, address);
-    const [byName, byAddr] = await this.redis.mget(nameKey, addrKey);
+    // two GETs, not one MGET: on a cluster the two counters live in different slots
+    const [byName, byAddr] = await Promise.all([this.redis.get(nameKey), this.redis.get(addrKey)]);
     const waits: Array<Promise<number>> = [];
     if (Number(byName ?? 0) >= this.limits.perName) waits.push(this.redis.ttl(nameKey));
     if (Number(byAddr ?? 0) >= this.limits.perAddress) waits.push(this.redis.ttl(addrKey));
@@ -39,9 +42,8 @@ export class LoginLockout {
 
   async failed(name: string, address: string): Promise<void> {
     const window = this.limits.windowSeconds;
-    const pipeline = this.redis.multi();
-    for (const key of this.keys(name, address)) pipeline.set(key, 0, 'EX', window, 'NX').incr(key);
-    await pipeline.exec();
+    // one MULTI per counter (each its own slot on a cluster)
+    await Promise.all(this.keys(name, address).map((key) => this.redis.multi().set(key, 0, 'EX', window, 'NX').incr(key).exec()));
   }
 
   /** A successful sign-in forgives the name's failures (not the address's). */

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../stores/redis';
+import { redisKeys } from '../stores/redis-keys';
 import type { ApiRole } from './roles';
 
 /** What Redis keeps of a console session: whose it is, and since when. */
@@ -43,13 +44,13 @@ export function newSessionId(): string {
  */
 export class SessionStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly limits: SessionLimits,
   ) {}
 
   private key(id: string): string {
-    return `${this.prefix}console:session:${createHash('sha256').update(id).digest('base64url')}`;
+    return redisKeys(this.prefix).console.session(createHash('sha256').update(id).digest('base64url'));
   }
 
   async create(user: string, epoch: number, now = Date.now()): Promise<string> {

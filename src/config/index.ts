@@ -5,6 +5,7 @@ import { parseBlockedNetworks, type BlockedNetworks } from '../cwmp/connection-r
 import { normaliseSerial } from '../certs/serial';
 import { parseNetworks, type Networks } from '../http/networks';
 import type { DeviceLimits } from '../devices/limits';
+import { parseRedisUrl, redactRedisUrl, RedisUrlError } from '../stores/redis-url';
 
 export type DeviceAuthMode = 'none' | 'basic' | 'digest' | 'digest-or-basic';
 export type DigestAlgorithm = 'SHA-256' | 'MD5';
@@ -216,6 +217,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (n('ACS_CWMP_REQUEST_TIMEOUT_MS') < n('ACS_CWMP_HEADERS_TIMEOUT_MS')) {
     problems.push(`ACS_CWMP_REQUEST_TIMEOUT_MS must be at least ACS_CWMP_HEADERS_TIMEOUT_MS (got ${n('ACS_CWMP_REQUEST_TIMEOUT_MS')} < ${n('ACS_CWMP_HEADERS_TIMEOUT_MS')})`);
+  }
+  try {
+    parseRedisUrl(s('REDIS_URL'));
+  } catch (err) {
+    if (!(err instanceof RedisUrlError)) throw err;
+    problems.push(`REDIS_URL ${err.message} (got ${JSON.stringify(redactRedisUrl(s('REDIS_URL')))})`);
   }
   if (problems.length) throw new ConfigError(problems);
   return {

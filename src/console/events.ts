@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../stores/redis';
+import { redisKeys } from '../stores/redis-keys';
 import type { TaskEnded } from '../jobs/deps';
 import type { Logger } from '../log';
 
@@ -16,7 +17,7 @@ export type LiveEvent =
 export const LIVE_EVENT_TYPES = ['session', 'task', 'parameters', 'device', 'job'] as const;
 
 export function liveChannel(prefix: string): string {
-  return `${prefix}console:events`;
+  return redisKeys(prefix).console.liveChannel;
 }
 
 /** Most paths a `parameters` event lists; a larger refresh names its common prefixes only. */
@@ -29,12 +30,12 @@ export function eventPaths(paths: readonly string[]): string[] {
   return parents.length <= MAX_EVENT_PATHS ? parents : parents.slice(0, MAX_EVENT_PATHS);
 }
 
-export async function publishLive(redis: Redis, prefix: string, event: LiveEvent): Promise<void> {
+export async function publishLive(redis: RedisClient, prefix: string, event: LiveEvent): Promise<void> {
   await redis.publish(liveChannel(prefix), JSON.stringify(event));
 }
 
 /** A task's end that no session saw (expiry in the worker, cancellation): the same `task` event. */
-export function liveTaskEnded(redis: Redis, prefix: string, log: Logger): TaskEnded {
+export function liveTaskEnded(redis: RedisClient, prefix: string, log: Logger): TaskEnded {
   return (task, at) =>
     publishLive(redis, prefix, { type: 'task', deviceId: task.deviceId, id: task._id, status: task.status, at: at.toISOString() }).catch((err) =>
       log.warn({ event: 'live.publish_failed', task: task._id, err: (err as Error).message }, 'could not publish a task change'),

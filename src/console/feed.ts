@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../stores/redis';
 import type { SessionObserver } from '../cwmp/session/observer';
 import { eventPaths, liveChannel, publishLive, type LiveEvent } from './events';
 import { FleetStats } from './fleet-stats';
@@ -12,7 +12,7 @@ export class ConsoleFeed implements SessionObserver {
   private readonly stats: FleetStats;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {
     this.channel = liveChannel(prefix);

@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../stores/redis';
+import { redisKeys } from '../stores/redis-keys';
 import type { DeviceRepository } from '../devices/repository';
 
 /** The device reads the counters are rebuilt from. */
@@ -87,10 +88,11 @@ export class FleetStats {
   private readonly state: { due: string; busy: string; checked: string };
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
-    const k = (s: string) => `${prefix}console:fleet:${s}`;
+    // one hash tag for all: the update script and the rebuild's MULTI touch them together
+    const k = redisKeys(prefix).console.fleet;
     this.keys = [k('seen'), k('pc'), k('pcn'), k('sv'), k('svn'), k('boot'), k('pcsv'), k('pcsvn')];
     this.state = { due: k('checked'), busy: k('rebuilding'), checked: k('checked-at') };
   }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { duplicateRedis, type RedisClient } from '../stores/redis';
 import type { Logger } from '../log';
 import { liveChannel, type LiveEvent } from './events';
 
@@ -10,13 +10,13 @@ type Listener = (event: LiveEvent) => void;
  */
 export class LiveHub {
   private readonly listeners = new Set<Listener>();
-  private subscriber?: Redis;
+  private subscriber?: RedisClient;
   private subscribing?: Promise<void>;
   private readonly closers = new Set<() => void>();
   private readonly channel: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly log: Logger,
   ) {
@@ -39,8 +39,8 @@ export class LiveHub {
   }
 
   private async open(): Promise<void> {
-    const sub = this.redis.duplicate();
-    sub.on('error', (err) => this.log.warn({ event: 'live.redis_error', err: err.message }, 'live feed subscription error'));
+    const sub = duplicateRedis(this.redis);
+    sub.on('error', (err: Error) => this.log.warn({ event: 'live.redis_error', err: err.message }, 'live feed subscription error'));
     sub.on('message', (channel: string, text: string) => {
       if (channel !== this.channel) return;
       let event: LiveEvent;

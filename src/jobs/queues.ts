@@ -1,6 +1,10 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { Config } from '../config';
+import { Cluster } from 'ioredis';
 import type { Logger } from '../log';
+import { connectRedis, redisOptions } from '../stores/redis';
+import { redisKeys } from '../stores/redis-keys';
+import { parseRedisUrl } from '../stores/redis-url';
 
 /**
  * The BullMQ queues. Their jobs carry ids only: MongoDB holds every task and job, so a lost
@@ -35,13 +39,27 @@ export function wakeKey(task: { _id: string; deviceId: string; jobId?: string; r
   return task.jobId && !task.retries ? `cr-${task.jobId}-${task.deviceId}` : `cr-${task._id}-${task.retries ?? 0}`;
 }
 
+/**
+ * BullMQ makes its own connections from options (one server, Sentinel); a cluster needs a
+ * client instance, which BullMQ shares and never closes: `releaseBullConnection` does.
+ */
 export function bullConnection(config: Pick<Config, 'redisUrl'>): ConnectionOptions {
-  return { url: config.redisUrl, maxRetriesPerRequest: null };
+  const target = parseRedisUrl(config.redisUrl);
+  if (target.kind === 'cluster') return connectRedis(config.redisUrl, { blocking: true, name: 'acs-bullmq' });
+  if (target.kind === 'single') return { url: config.redisUrl, maxRetriesPerRequest: null };
+  const options = redisOptions(target, { blocking: true });
+  // BullMQ's type has no room for ioredis' `null` (no reconnection), which redisOptions never sets
+  return { ...options, retryStrategy: options.retryStrategy ?? undefined };
 }
 
-/** Every BullMQ key starts with the deployment's Redis prefix. */
+/** Closes what `bullConnection` made, once the queues and workers using it are closed. */
+export async function releaseBullConnection(connection: ConnectionOptions): Promise<void> {
+  if (connection instanceof Cluster) await connection.quit().catch(() => connection.disconnect());
+}
+
+/** Every BullMQ key starts with the deployment's Redis prefix; its hash tag keeps each queue's keys in one slot. */
 export function bullPrefix(config: Pick<Config, 'redisPrefix'>): string {
-  return `${config.redisPrefix}bull`;
+  return redisKeys(config.redisPrefix).bull;
 }
 
 const KEEP: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
@@ -54,12 +72,13 @@ export class JobQueues {
   readonly jobs: Queue<JobStep>;
   readonly wake: Queue<WakeData>;
   readonly housekeeping: Queue;
+  private readonly connection: ConnectionOptions;
 
   constructor(
     private readonly config: Config,
     log: Logger,
   ) {
-    const options = { connection: bullConnection(config), prefix: bullPrefix(config) };
+    const options = { connection: (this.connection = bullConnection(config)), prefix: bullPrefix(config) };
     this.jobs = new Queue<JobStep>(QUEUES.jobs, options);
     this.wake = new Queue<WakeData>(QUEUES.wake, options);
     this.housekeeping = new Queue(QUEUES.housekeeping, options);
@@ -102,6 +121,7 @@ export class JobQueues {
 
   async close(): Promise<void> {
     await Promise.allSettled([this.jobs.close(), this.wake.close(), this.housekeeping.close()]);
+    await releaseBullConnection(this.connection);
   }
 }
 

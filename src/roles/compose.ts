@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../stores/redis';
 import { AccountStore } from '../accounts';
 import type { ApiServices } from '../api/services';
 import { Authenticator } from '../api/principal';
@@ -133,7 +133,7 @@ export interface Connections {
   config: Config;
   log: Logger;
   db: Db;
-  redis: Redis;
+  redis: RedisClient;
   /** key for Digest nonces and signed URLs, the same on every replica */
   secret: Buffer;
   /** true when MongoDB and Redis both answer */

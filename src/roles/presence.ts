@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import { scanKeys, type RedisClient } from '../stores/redis';
+import { redisKeys } from '../stores/redis-keys';
 import type { AppContext } from './context';
 import type { RunningRole } from './http';
 
@@ -21,15 +22,13 @@ export interface ProcessPresence {
   reportedAt: string;
 }
 
-const prefixOf = (redisPrefix: string) => `${redisPrefix}presence:`;
-
 /**
  * Each process writes, every 10 s, which roles it runs and whether its stores answer, under
  * a key that expires after 30 s: the api role lists the live ones for the health page, and
  * a process that died drops off by itself.
  */
 export function startPresence(ctx: Pick<AppContext, 'config' | 'log' | 'ready' | 'redis'>, roles: string[]): RunningRole {
-  const key = `${prefixOf(ctx.config.redisPrefix)}${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const key = redisKeys(ctx.config.redisPrefix).presence.process(`${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`);
   const startedAt = new Date().toISOString();
   const report = async () => {
     const entry: ProcessPresence = { host: hostname(), pid: process.pid, roles, ready: await ctx.ready(), startedAt, reportedAt: new Date().toISOString() };
@@ -49,16 +48,10 @@ export function startPresence(ctx: Pick<AppContext, 'config' | 'log' | 'ready' |
 }
 
 /** The processes that reported in the last 30 s, by host and pid. */
-export async function readPresence(redis: Redis, redisPrefix: string): Promise<ProcessPresence[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefixOf(redisPrefix)}*`, 'COUNT', 200);
-    keys.push(...found);
-    cursor = next;
-  } while (cursor !== '0' && keys.length < MAX_PROCESSES);
-  if (!keys.length) return [];
-  const values = await redis.mget(keys.slice(0, MAX_PROCESSES));
+export async function readPresence(redis: RedisClient, redisPrefix: string): Promise<ProcessPresence[]> {
+  const keys = await scanKeys(redis, redisKeys(redisPrefix).presence.pattern, MAX_PROCESSES);
+  // one GET each (pipelined), not MGET: on a cluster the entries live in different slots
+  const values = await Promise.all(keys.map((k) => redis.get(k)));
   return values
     .filter((v): v is string => v !== null)
     .map((v) => JSON.parse(v) as ProcessPresence)

@@ -5,7 +5,7 @@ import Koa from 'koa';
 import { cancelJob } from '../jobs/canceller';
 import type { JobDeps } from '../jobs/deps';
 import { planJob } from '../jobs/planner';
-import { bullConnection, bullPrefix, QUEUES, type JobStep, type WakeData } from '../jobs/queues';
+import { bullConnection, bullPrefix, releaseBullConnection, QUEUES, type JobStep, type WakeData } from '../jobs/queues';
 import { Reconciler } from '../jobs/reconciler';
 import { Releaser } from '../jobs/releaser';
 import type { Services, Stores } from '../roles/compose';
@@ -109,6 +109,7 @@ export async function startWorker(ctx: WorkerDeps): Promise<RunningRole> {
     await reconciling.stop();
     await snapshotting.stop();
     await Promise.allSettled(workers.map((w) => w.close()));
+    await releaseBullConnection(base.connection);
   };
   const probes = new Koa();
   probes.use(observability(ctx.ready));

@@ -1,5 +1,7 @@
 import type { Locator } from 'playwright-core';
 import type { Fleet, FleetDevice } from '../../src/sim';
+import { scanKeys } from '../../src/stores/redis';
+import { redisKeys } from '../../src/stores/redis-keys';
 import { TaskRepository } from '../../src/tasks/repository';
 import type { TestAcs } from '../support/acs';
 import { screenshot } from '../support/browser';
@@ -181,8 +183,7 @@ it('an expired session sends the operator back to sign-in, saying why', async ()
   const { page, errors } = await signedIn('olivia');
   await page.getByText('Devices in total').waitFor();
   // the sessions' idle expiry passes: Redis drops their keys
-  const keys: string[] = [];
-  for await (const found of acs.ctx.redis.scanStream({ match: `${acs.ctx.config.redisPrefix}console:session:*`, count: 1000 })) keys.push(...(found as string[]));
+  const keys = await scanKeys(acs.ctx.redis, redisKeys(acs.ctx.config.redisPrefix).console.session('*'), 1000);
   expect(keys.length).toBeGreaterThan(0);
   await acs.ctx.redis.del(...keys);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Devices' }).click();

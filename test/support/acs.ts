@@ -35,13 +35,15 @@ export interface TestAcsOptions {
   logs?: Array<Record<string, unknown>>;
   /** share another test ACS's stores, as a second replica would */
   stores?: TestStores;
+  /** open (and close) the ACS's own stores so, rather than on the test run's Redis */
+  openStores?: () => Promise<TestStores>;
 }
 
 /** Starts the given roles on free loopback ports; configuration overrides are env variables. */
 export async function startTestAcs(overrides: Record<string, string> = {}, options: TestAcsOptions = {}): Promise<TestAcs> {
   const roles = options.roles ?? ['cwmp'];
   const ownStores = !options.stores;
-  const stores = options.stores ?? (await openTestStores());
+  const stores = options.stores ?? (await (options.openStores ?? openTestStores)());
   const config = stores.config({
     ACS_BIND_ADDRESS: '127.0.0.1',
     ACS_CWMP_PORT: '0',

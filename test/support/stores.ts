@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Db, MongoClient } from 'mongodb';
 import { loadConfig, type Config } from '../../src/config';
 import { migrate } from '../../src/stores/migrate';
 import { connectMongo, withDatabase } from '../../src/stores/mongo';
-import { connectRedis } from '../../src/stores/redis';
+import { connectRedis, scanKeys, type RedisClient } from '../../src/stores/redis';
 import { TEST_ENV } from './run';
 
 /** A test file's own corner of the shared stores. */
@@ -13,7 +12,7 @@ export interface TestStores {
   /** a fresh database with the migrations applied */
   db: Db;
   mongodbUrl: string;
-  redis: Redis;
+  redis: RedisClient;
   redisUrl: string;
   /** prefix of every key this test file may write, e.g. `t:1a2b3c4d:` */
   redisPrefix: string;
@@ -29,10 +28,11 @@ function storeUrl(name: string): string {
   return url;
 }
 
-export async function openTestStores(): Promise<TestStores> {
+/** `redisUrl`: another Redis than the test run's (a Sentinel set's, a cluster's). */
+export async function openTestStores(options: { redisUrl?: string } = {}): Promise<TestStores> {
   const id = randomBytes(4).toString('hex');
   const mongodbUrl = withDatabase(storeUrl(TEST_ENV.mongodbUrl), `t_${id}`);
-  const redisUrl = storeUrl(TEST_ENV.redisUrl);
+  const redisUrl = options.redisUrl ?? storeUrl(TEST_ENV.redisUrl);
   const redisPrefix = `t:${id}:`;
   const { client, db } = await connectMongo(mongodbUrl);
   await migrate(db);
@@ -55,14 +55,11 @@ export async function openTestStores(): Promise<TestStores> {
   };
 }
 
-/** SCAN + DEL of every key under the prefix; never FLUSHDB, the Redis may be shared. */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  for (let round = 0; round < 100_000; round++) {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-    if (cursor === '0') return;
-  }
-  throw new Error(`too many keys under ${prefix}`);
+/** SCAN + DEL of every key under the prefix (on every master of a cluster); never FLUSHDB, the Redis may be shared. */
+export async function deleteKeys(redis: RedisClient, prefix: string): Promise<void> {
+  const limit = 10_000_000;
+  const keys = await scanKeys(redis, `${prefix}*`, limit);
+  if (keys.length >= limit) throw new Error(`too many keys under ${prefix}`);
+  // one DEL each (pipelined): on a cluster the keys live in different slots
+  await Promise.all(keys.map((k) => redis.del(k)));
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../stores/redis';
+import { redisKeys } from '../../stores/redis-keys';
 import * as oidc from 'openid-client';
 import type { OidcConfig } from '../../config';
 import type { ApiRole } from '../roles';
@@ -36,7 +37,7 @@ export class OidcLogin {
 
   constructor(
     readonly config: OidcConfig,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {
     this.roleMap = parseRoleMap(config.roleMap);
@@ -113,7 +114,7 @@ export class OidcLogin {
   }
 
   private key(pending: string): string {
-    return `${this.prefix}console:oidc:${createHash('sha256').update(pending).digest('base64url')}`;
+    return redisKeys(this.prefix).console.oidc(createHash('sha256').update(pending).digest('base64url'));
   }
 }
 

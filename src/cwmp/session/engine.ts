@@ -1,6 +1,6 @@
 import { LINE_PARAMETER } from '../../devices/search-keys';
 import type { SessionObserver } from './observer';
-import { randomBytes } from 'node:crypto';
+import { newSessionId } from '../../stores/redis-keys';
 import type { Config } from '../../config';
 import { matchCertificate, type CertificateNames } from '../../devices/certificate-identity';
 import { deviceKey } from '../../devices/id';
@@ -179,7 +179,8 @@ export class SessionEngine {
 
     const queue = device?.taskQueue ?? [];
     const state: SessionState = {
-      id: randomBytes(16).toString('hex'),
+      // the id carries the device's session group: its keys share a slot on a Redis Cluster
+      id: newSessionId(deviceId),
       deviceId,
       namespace: env.namespace,
       cwmpVersion: versionOf(env.namespace),

@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import { replicated, type RedisClient } from '../../stores/redis';
+import { ALL_SESSION_GROUPS, redisKeys } from '../../stores/redis-keys';
 import type { AuthState, InflightRecord, SessionStates } from './ports';
 import type { SessionState } from './state';
 
@@ -72,9 +73,9 @@ const SCRIPTS = {
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
-type ScriptRedis = Redis & { [K in ScriptName]: (...args: Array<string | number>) => Promise<number> };
+type ScriptRedis = RedisClient & { [K in ScriptName]: (...args: Array<string | number>) => Promise<number> };
 
-export function withScripts(redis: Redis): ScriptRedis {
+export function withScripts(redis: RedisClient): ScriptRedis {
   for (const [name, s] of Object.entries(SCRIPTS)) {
     if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: s.numberOfKeys, lua: s.lua });
   }
@@ -88,25 +89,28 @@ export function inflightMember(taskId: string, sessionId: string): string {
 
 export class SessionStore implements SessionStates, InflightRecord {
   private readonly redis: ScriptRedis;
+  private readonly keys: ReturnType<typeof redisKeys>['cwmp'];
 
   constructor(
-    redis: Redis,
-    private readonly prefix: string,
+    redis: RedisClient,
+    prefix: string,
     readonly ttlMs: number,
     /** epoch ms, for the sweeper's deadlines (the conformance suite runs it on a test clock) */
     private readonly clock: () => number = Date.now,
   ) {
     this.redis = withScripts(redis);
+    this.keys = redisKeys(prefix).cwmp;
   }
 
   private sessionKey(id: string) {
-    return `${this.prefix}cwmp:session:${id}`;
+    return this.keys.session(id);
   }
   lockKey(deviceId: string) {
-    return `${this.prefix}cwmp:lock:${deviceId}`;
+    return this.keys.lock(deviceId);
   }
-  get inflightKey() {
-    return `${this.prefix}cwmp:inflight`;
+  /** The in-flight index of the session's group (the same as its device's: see newSessionId). */
+  private inflightKey(sessionId: string) {
+    return this.keys.inflight(sessionId.slice(0, 2));
   }
 
   async load(id: string): Promise<SessionState | null> {
@@ -118,7 +122,9 @@ export class SessionStore implements SessionStates, InflightRecord {
   /** Takes the device's lock and stores the new session; otherwise the ms the lock still holds. */
   async open(state: SessionState): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
     const r = await this.redis.acsOpenSession(this.lockKey(state.deviceId), this.sessionKey(state.id), state.id, JSON.stringify(state), this.ttlMs);
-    return r < 0 ? { ok: true } : { ok: false, retryAfterMs: r };
+    if (r >= 0) return { ok: false, retryAfterMs: r };
+    await replicated(this.redis);
+    return { ok: true };
   }
 
   /**
@@ -131,7 +137,7 @@ export class SessionStore implements SessionStates, InflightRecord {
     const r = await this.redis.acsSaveSession(
       this.lockKey(state.deviceId),
       this.sessionKey(state.id),
-      this.inflightKey,
+      this.inflightKey(state.id),
       state.id,
       JSON.stringify(state),
       this.ttlMs,
@@ -139,30 +145,37 @@ export class SessionStore implements SessionStates, InflightRecord {
       this.clock() + this.ttlMs,
       remove,
     );
+    if (r === 1) await replicated(this.redis);
     return r === 1;
   }
 
   /** Releases the lock; the ended state stays readable for one more timeout. */
   async end(state: SessionState, previousInflightTask?: string): Promise<void> {
     const remove = previousInflightTask ? inflightMember(previousInflightTask, state.id) : '';
-    await this.redis.acsEndSession(this.lockKey(state.deviceId), this.sessionKey(state.id), this.inflightKey, state.id, JSON.stringify(state), this.ttlMs, remove);
+    await this.redis.acsEndSession(this.lockKey(state.deviceId), this.sessionKey(state.id), this.inflightKey(state.id), state.id, JSON.stringify(state), this.ttlMs, remove);
+    await replicated(this.redis);
   }
 
   async reopen(state: SessionState): Promise<boolean> {
-    return (await this.redis.acsReopenSession(this.lockKey(state.deviceId), this.sessionKey(state.id), state.id, JSON.stringify(state), this.ttlMs)) === 1;
+    const ok = (await this.redis.acsReopenSession(this.lockKey(state.deviceId), this.sessionKey(state.id), state.id, JSON.stringify(state), this.ttlMs)) === 1;
+    if (ok) await replicated(this.redis);
+    return ok;
   }
 
-  /** In-flight tasks whose session has not been heard from before `now`. */
+  /** In-flight tasks whose session has not been heard from before `now`, from every group. */
   async overdueInflight(now: number, limit: number): Promise<Array<{ taskId: string; sessionId: string; member: string }>> {
-    const members = await this.redis.zrangebyscore(this.inflightKey, '-inf', now, 'LIMIT', 0, limit);
-    return members.map((member) => {
-      const [taskId, sessionId] = member.split(' ');
-      return { taskId, sessionId, member };
-    });
+    const groups = await Promise.all(ALL_SESSION_GROUPS.map((g) => this.redis.zrangebyscore(this.keys.inflight(g), '-inf', now, 'LIMIT', 0, limit)));
+    return groups
+      .flat()
+      .slice(0, limit)
+      .map((member) => {
+        const [taskId, sessionId] = member.split(' ');
+        return { taskId, sessionId, member };
+      });
   }
 
   async forgetInflight(member: string): Promise<void> {
-    await this.redis.zrem(this.inflightKey, member);
+    await this.redis.zrem(this.inflightKey(member.split(' ')[1] ?? ''), member);
   }
 
   async exists(id: string): Promise<boolean> {
@@ -173,28 +186,23 @@ export class SessionStore implements SessionStates, InflightRecord {
 /** Redis-side state of device authentication: Digest nonce counts and failed-login counters. */
 export class AuthStore implements AuthState {
   private readonly redis: ScriptRedis;
+  private readonly keys: ReturnType<typeof redisKeys>['cwmp'];
 
-  constructor(
-    redis: Redis,
-    private readonly prefix: string,
-  ) {
+  constructor(redis: RedisClient, prefix: string) {
     this.redis = withScripts(redis);
+    this.keys = redisKeys(prefix).cwmp;
   }
 
   /** True when `nc` is fresh for this nonce (replay protection). */
   async acceptNonceCount(nonce: string, nc: number, ttlMs: number): Promise<boolean> {
-    return (await this.redis.acsNonceCount(`${this.prefix}cwmp:nc:${nonce}`, nc, ttlMs)) === 1;
+    return (await this.redis.acsNonceCount(this.keys.nonceCount(nonce), nc, ttlMs)) === 1;
   }
 
   async failures(source: string): Promise<number> {
-    return Number((await this.redis.get(this.failureKey(source))) ?? 0);
+    return Number((await this.redis.get(this.keys.authFailures(source))) ?? 0);
   }
 
   async countFailure(source: string, windowSeconds: number): Promise<number> {
-    return this.redis.acsCountFailure(this.failureKey(source), windowSeconds);
-  }
-
-  private failureKey(source: string) {
-    return `${this.prefix}cwmp:authfail:${source}`;
+    return this.redis.acsCountFailure(this.keys.authFailures(source), windowSeconds);
   }
 }

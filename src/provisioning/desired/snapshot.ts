@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../stores/redis';
+import { redisKeys } from '../../stores/redis-keys';
 import type { Db } from 'mongodb';
 import type { FirmwarePolicyDoc } from '../../firmware/types';
 import { FIRMWARE_POLICIES_COLLECTION } from '../../firmware/store';
@@ -38,12 +39,12 @@ const local = new Map<string, Set<ProvisioningSnapshot>>();
 
 export class ChangeMarker {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly prefix: string,
   ) {}
 
   key(kind: SnapshotKind): string {
-    return `${this.prefix}provisioning:${kind}`;
+    return redisKeys(this.prefix).provisioning.marker(kind);
   }
 
   async read(): Promise<Record<SnapshotKind, string | null>> {

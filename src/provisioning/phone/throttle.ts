@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../stores/redis';
+import { redisKeys } from '../../stores/redis-keys';
 import { withScripts } from '../../cwmp/session/store';
 
 /**
@@ -16,7 +17,7 @@ export class PhoneThrottle {
   private readonly redis: ReturnType<typeof withScripts>;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly prefix: string,
     readonly settings: ThrottleSettings,
   ) {
@@ -34,6 +35,6 @@ export class PhoneThrottle {
   }
 
   private key(source: string): string {
-    return `${this.prefix}fs:unproven:${source}`;
+    return redisKeys(this.prefix).phones.unproven(source);
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { redisKeys } from '../../../src/stores/redis-keys';
 import type { TestAcs } from '../../support/acs';
 import { ConsoleBrowser } from '../../support/console';
 import { CookieJar, follow, hop, OIDC_CLIENT_ID, startSsoAcs, type SsoAcs, type TestOidcProvider } from '../../support/oidc';
@@ -82,7 +83,7 @@ it('signs in through the provider: the strongest mapped role, the same cookie se
   expect(session.body.user).toEqual({ name: 'alice', role: 'admin' });
   // kept like a local session: hashed id in Redis, the idle expiry (ACS_CONSOLE_SESSION_IDLE, 1800 s by default) as TTL
   const id = browser.cookies.get('acs_session')!;
-  const ttl = await acs.ctx.redis.ttl(`${acs.stores.redisPrefix}console:session:${createHash('sha256').update(id).digest('base64url')}`);
+  const ttl = await acs.ctx.redis.ttl(redisKeys(acs.stores.redisPrefix).console.session(createHash('sha256').update(id).digest('base64url')));
   expect(ttl).toBeGreaterThan(1700);
   expect(ttl).toBeLessThanOrEqual(1800);
   // the session works for the API like a local one, admin routes included, and CSRF applies

@@ -1,3 +1,4 @@
+import { redisKeys } from '../../../src/stores/redis-keys';
 import { CPE_PASSWORD, CPE_USERNAME, startTestAcs, type TestAcs } from '../../support/acs';
 import { apiClient, eventually, type ApiClient } from '../../support/api';
 import { inform, ManualCpe } from '../../support/cwmp-client';
@@ -94,7 +95,7 @@ it('answers while a check runs, saying the counters may be short and when they w
   const checked = (await overview()).countersCheckedAt;
   expect(checked).toEqual(expect.any(String));
   // another api process is comparing the counters with MongoDB (its flag, as it sets it)
-  const busy = `${acs.ctx.config.redisPrefix}console:fleet:rebuilding`;
+  const busy = redisKeys(acs.ctx.config.redisPrefix).console.fleet('rebuilding');
   await acs.ctx.redis.set(busy, '1', 'EX', 60);
   try {
     const o = await overview();

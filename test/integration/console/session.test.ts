@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { redisKeys } from '../../../src/stores/redis-keys';
 import { startTestAcs, type TestAcs } from '../../support/acs';
 import { apiClient, eventually } from '../../support/api';
 import { ConsoleBrowser, createUser, signedIn, TEST_PASSWORD } from '../../support/console';
@@ -12,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(async () => acs?.close());
 
-const sessionKey = (id: string) => `${acs.stores.redisPrefix}console:session:${createHash('sha256').update(id).digest('base64url')}`;
+const sessionKey = (id: string) => redisKeys(acs.stores.redisPrefix).console.session(createHash('sha256').update(id).digest('base64url'));
 const auditOf = async (action: string) => acs.stores.db.collection('audit').find({ action }).sort({ _id: -1 }).toArray();
 const cookieLine = (reply: { headers: Record<string, unknown> }, name: string) =>
   [reply.headers['set-cookie'] ?? []].flat().map(String).find((l) => l.startsWith(`${name}=`));
@@ -46,7 +47,7 @@ it('signs in with the right password: session cookie, user, and the API through 
   expect(login).toMatchObject({ actor: { kind: 'user', name: 'alice', role: 'operator' }, status: 200, target: 'alice', details: { address: expect.any(String) } });
   // the session id is stored hashed in Redis, with the idle expiry as its TTL
   const id = browser.cookies.get('acs_session')!;
-  expect(await acs.stores.redis.exists(`${acs.stores.redisPrefix}console:session:${id}`)).toBe(0);
+  expect(await acs.stores.redis.exists(redisKeys(acs.stores.redisPrefix).console.session(id))).toBe(0);
   const ttl = await acs.stores.redis.ttl(sessionKey(id));
   expect(ttl).toBeGreaterThan(0);
   expect(ttl).toBeLessThanOrEqual(600);

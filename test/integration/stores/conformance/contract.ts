@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { scanKeys, type RedisClient } from '../../../../src/stores/redis';
 import { openTestStores, type TestStores } from '../../../support/stores';
 
 /**
@@ -63,7 +63,7 @@ export class RedisClock {
   private offset = 0;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 
@@ -71,19 +71,14 @@ export class RedisClock {
 
   async advance(ms: number): Promise<void> {
     this.offset += ms;
-    let cursor = '0';
-    for (let round = 0; round < 1000; round++) {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}*`, 'COUNT', 1000);
-      for (const key of keys) {
-        const left = await this.redis.pttl(key);
-        if (left < 0) continue;
-        if (left <= ms) await this.redis.del(key);
-        else await this.redis.pexpire(key, left - ms);
-      }
-      cursor = next;
-      if (cursor === '0') return;
+    const keys = await scanKeys(this.redis, `${this.prefix}*`, 10_000);
+    if (keys.length >= 10_000) throw new Error(`too many keys under ${this.prefix}`);
+    for (const key of keys) {
+      const left = await this.redis.pttl(key);
+      if (left < 0) continue;
+      if (left <= ms) await this.redis.del(key);
+      else await this.redis.pexpire(key, left - ms);
     }
-    throw new Error(`too many keys under ${this.prefix}`);
   }
 }
 
