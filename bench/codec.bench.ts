@@ -12,7 +12,7 @@ import {
   type Inform,
   type ParameterValueStruct,
 } from '../src/cwmp/soap';
-import { cpuMicrosPerCall } from './cpu-time';
+import { cpuMicrosPerCall } from './harness';
 
 const NS = CWMP_NAMESPACES['1.2'];
 const ROOT = 'Device.';

@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { loadCatalogue } from '../src/cisco/catalogue';
 import { encodeProfile, encryptCbc } from '../src/cisco/crypto';
 import { parseProfile, renderProfile, validateProfile, type ProfileEntry } from '../src/cisco/profile';
-import { cpuMicrosPerCall } from './cpu-time';
+import { cpuMicrosPerCall } from './harness';
 
 const catalogue = loadCatalogue();
 
