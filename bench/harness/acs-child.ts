@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { freePort } from '../../tools/local-stores/process';
 import { metricBy, metricSum } from './metrics';
-import { PROBE_QUESTION, type ProbeSample } from './probe';
+import { PROBE_QUESTION, type ProbeQuestion, type ProbeSample } from './probe';
 import type { Cleanup } from './run';
 import type { BenchStores } from './stores';
 
@@ -29,8 +29,8 @@ export interface AcsChild {
   /** base URL of each HTTP role it runs */
   url: Partial<Record<HttpRole, string>>;
   metricsUrl: string;
-  /** the process's CPU time, memory and Redis commands so far */
-  sample(): Promise<ProbeSample>;
+  /** the process's CPU time, memory and Redis commands so far (`gc`: after a full collection, with --expose-gc) */
+  sample(options?: { gc?: boolean }): Promise<ProbeSample>;
   /** the process's Prometheus metrics */
   metrics(): Promise<string>;
   /** MongoDB commands so far, by command name (acs_mongo_commands_total) */
@@ -87,7 +87,7 @@ export async function startAcs(cleanup: Cleanup, options: AcsChildOptions): Prom
     pid: child.pid!,
     url,
     metricsUrl,
-    sample: () => ask(child),
+    sample: (o) => ask(child, { question: PROBE_QUESTION, gc: o?.gc }),
     metrics,
     mongoCommands: async () => metricBy(await metrics(), 'acs_mongo_commands_total', 'command'),
     metric: async (name, label) => metricSum(await metrics(), name, label),
@@ -95,14 +95,14 @@ export async function startAcs(cleanup: Cleanup, options: AcsChildOptions): Prom
   };
 }
 
-function ask(child: ChildProcess): Promise<ProbeSample> {
+function ask(child: ChildProcess, question: ProbeQuestion): Promise<ProbeSample> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the ACS child did not answer the probe within 10 s')), 10_000);
     child.once('message', (m) => {
       clearTimeout(timer);
       resolve(m as ProbeSample);
     });
-    child.send(PROBE_QUESTION);
+    child.send(question);
   });
 }
 

@@ -17,6 +17,12 @@ export interface ProbeSample {
 
 export const PROBE_QUESTION = 'acs-bench-probe';
 
+/** The harness's question; `gc` collects garbage first (the child runs with --expose-gc). */
+export interface ProbeQuestion {
+  question: typeof PROBE_QUESTION;
+  gc?: boolean;
+}
+
 const redis: Record<string, number> = {};
 diagnostics.tracingChannel<unknown, { command: string }>('ioredis:command').subscribe({
   start: (ctx) => void (redis[ctx.command] = (redis[ctx.command] ?? 0) + 1),
@@ -27,8 +33,9 @@ diagnostics.tracingChannel<unknown, { command: string }>('ioredis:command').subs
 });
 
 if (process.send) {
-  process.on('message', (m) => {
-    if (m !== PROBE_QUESTION) return;
+  process.on('message', (m: ProbeQuestion) => {
+    if (m?.question !== PROBE_QUESTION) return;
+    if (m.gc) (globalThis as { gc?: () => void }).gc?.();
     const cpu = process.cpuUsage();
     const memory = process.memoryUsage();
     const sample: ProbeSample = { cpuMs: (cpu.user + cpu.system) / 1000, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, redis: { ...redis } };
