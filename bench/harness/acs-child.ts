@@ -54,16 +54,13 @@ export async function startAcs(cleanup: Cleanup, options: AcsChildOptions): Prom
     ACS_CWMP_PASSWORD: BENCH_CREDENTIALS.password,
     LOG_LEVEL: 'warn',
   };
-  const url: Partial<Record<HttpRole, string>> = {};
-  for (const [role, setting] of Object.entries(PORTS) as Array<[HttpRole, string]>) {
-    const port = await freePort();
-    env[setting] = String(port);
-    if (options.roles.includes(role)) url[role] = `http://127.0.0.1:${port}`;
-  }
-  const metricsPort = await freePort();
-  env.ACS_METRICS_PORT = String(metricsPort);
-  env.ACS_PUBLIC_FS_URL = `http://127.0.0.1:${env.ACS_FS_PORT}`;
+  for (const setting of Object.values(PORTS)) env[setting] = String(await freePort());
+  env.ACS_METRICS_PORT = String(await freePort());
+  // A bench may fix a port (one its data names) in `env`.
   Object.assign(env, options.env);
+  env.ACS_PUBLIC_FS_URL ??= `http://127.0.0.1:${env.ACS_FS_PORT}`;
+  const url: Partial<Record<HttpRole, string>> = {};
+  for (const [role, setting] of Object.entries(PORTS) as Array<[HttpRole, string]>) if (options.roles.includes(role)) url[role] = `http://127.0.0.1:${env[setting]}`;
   const ext = fromSources ? '.ts' : '.js';
   const loader = fromSources ? ['-r', '@swc-node/register'] : [];
   const extra = process.env.ACS_BENCH_NODE_ARGS ? process.env.ACS_BENCH_NODE_ARGS.split(' ') : [];
@@ -79,7 +76,7 @@ export async function startAcs(cleanup: Cleanup, options: AcsChildOptions): Prom
     await exited;
   };
   cleanup.defer(stop);
-  const metricsUrl = `http://127.0.0.1:${metricsPort}`;
+  const metricsUrl = `http://127.0.0.1:${env.ACS_METRICS_PORT}`;
   for (const base of Object.values(url)) await waitReady(`${base}/readyz`, child);
   if (!Object.keys(url).length) await waitReady(`${metricsUrl}/metrics`, child);
   const metrics = async () => (await fetch(`${metricsUrl}/metrics`)).text();
