@@ -67,7 +67,8 @@ export async function startAcs(cleanup: Cleanup, options: AcsChildOptions): Prom
   const child = spawn(
     process.execPath,
     [...loader, ...(options.nodeArgs ?? []), ...extra, '-r', path.join(__dirname, `probe${ext}`), path.join(__dirname, `../../src/cli/main${ext}`), 'serve', '--roles', options.roles.join(',')],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+    // The child's log goes to stderr: stdout is the bench's result.
+    { env: { ...process.env, ...env }, stdio: ['ignore', 2, 'inherit', 'ipc'] },
   );
   const exited = once(child, 'exit');
   const stop = async () => {
