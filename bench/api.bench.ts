@@ -9,18 +9,15 @@
  *
  * Stores: --mongodb-url, else FerretDB in a temporary directory; the database is dropped at the end.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { encodeCursor } from '../src/api/pagination';
 import { TokenRepository } from '../src/auth';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/log';
 import { openContext, startRoles } from '../src/roles';
-import { ensureLocalStores, withDatabase } from '../src/stores';
 import { seedDevices } from './api-seed';
+import { Cleanup, startStores } from './harness';
 
 const CLASSES = ['CP-8851-3PCC', 'CP-7841-3PCC', 'CP-8865-3PCC'];
 const VERSIONS = ['sip88xx.12-0-1MPP-2', 'sip88xx.11-3-7MPP', 'sip78xx.12-0-1MPP-2', 'sip78xx.11-3-7MPP', 'sip8865.12-0-1MPP'];
@@ -29,11 +26,10 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { devices: { type: 'string', default: '100000' }, runs: { type: 'string', default: '15' }, 'mongodb-url': { type: 'string' } } });
   const devices = Number(values.devices);
   const runs = Number(values.runs);
-  const storageDir = mkdtempSync(path.join(os.tmpdir(), 'acs-bench-api-'));
   const mongodbUrl = values['mongodb-url'];
-  const stores = await ensureLocalStores({ storageDir, env: mongodbUrl ? { ...process.env, MONGODB_URL: mongodbUrl } : process.env });
-  const id = randomBytes(4).toString('hex');
-  const config = loadConfig({ MONGODB_URL: withDatabase(stores.mongodbUrl, `bench_api_${id}`), REDIS_URL: stores.redisUrl, ACS_REDIS_PREFIX: `bench:${id}:`, ACS_BIND_ADDRESS: '127.0.0.1', ACS_API_PORT: '0', LOG_LEVEL: 'warn' });
+  const cleanup = new Cleanup();
+  const stores = await startStores(cleanup, 'api', mongodbUrl);
+  const config = loadConfig({ MONGODB_URL: stores.mongodbUrl, REDIS_URL: stores.redisUrl, ACS_REDIS_PREFIX: stores.prefix, ACS_BIND_ADDRESS: '127.0.0.1', ACS_API_PORT: '0', LOG_LEVEL: 'warn' });
   const ctx = await openContext(config, createLogger(config.logLevel), { migrate: true });
   const roles = await startRoles(ctx, ['api']);
   try {
@@ -103,10 +99,8 @@ async function main(): Promise<void> {
     );
   } finally {
     await Promise.allSettled(roles.map((r) => r.close()));
-    await ctx.db.dropDatabase().catch(() => undefined);
     await ctx.close();
-    await stores.stop();
-    rmSync(storageDir, { recursive: true, force: true });
+    await cleanup.run();
   }
 }
 
