@@ -16,18 +16,16 @@
  *
  * Stores: --mongodb-url, else FerretDB in a temporary directory; the database is dropped at the end.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { encodeCursor } from '../src/api/pagination';
 import { TokenRepository } from '../src/auth';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/log';
 import { openContext, startRoles } from '../src/roles';
-import { ensureLocalStores, withDatabase } from '../src/stores';
 import { seedDevices } from './api-seed';
+import { Cleanup, startStores } from './harness';
 
 const CLASSES = ['CP-8851-3PCC', 'CP-7841-3PCC', 'CP-8865-3PCC'];
 const VERSIONS = ['sip88xx.12-0-1MPP-2', 'sip88xx.11-3-7MPP', 'sip78xx.12-0-1MPP-2', 'sip78xx.11-3-7MPP', 'sip8865.12-0-1MPP'];
@@ -47,11 +45,10 @@ async function main(): Promise<void> {
   if (values.part !== 'list' && values.part !== 'tasks') throw new Error(`--part must be list or tasks, got ${JSON.stringify(values.part)}`);
   const devices = Number(values.devices);
   const runs = Number(values.runs);
-  const storageDir = mkdtempSync(path.join(os.tmpdir(), 'acs-bench-api-'));
   const mongodbUrl = values['mongodb-url'];
-  const stores = await ensureLocalStores({ storageDir, env: mongodbUrl ? { ...process.env, MONGODB_URL: mongodbUrl } : process.env });
-  const id = randomBytes(4).toString('hex');
-  const config = loadConfig({ MONGODB_URL: withDatabase(stores.mongodbUrl, `bench_api_${id}`), REDIS_URL: stores.redisUrl, ACS_REDIS_PREFIX: `bench:${id}:`, ACS_BIND_ADDRESS: '127.0.0.1', ACS_API_PORT: '0', LOG_LEVEL: 'warn' });
+  const cleanup = new Cleanup();
+  const stores = await startStores(cleanup, 'api', mongodbUrl);
+  const config = loadConfig({ MONGODB_URL: stores.mongodbUrl, REDIS_URL: stores.redisUrl, ACS_REDIS_PREFIX: stores.prefix, ACS_BIND_ADDRESS: '127.0.0.1', ACS_API_PORT: '0', LOG_LEVEL: 'warn' });
   const ctx = await openContext(config, createLogger(config.logLevel), { migrate: true });
   const roles = await startRoles(ctx, ['api']);
   try {
@@ -73,7 +70,7 @@ async function main(): Promise<void> {
     const apiUrl = `${roles[0].url}/api/v1`;
     if (values.part === 'tasks') {
       const { token: operator } = await new TokenRepository(ctx.db).create({ name: 'bench', role: 'operator', createdBy: 'bench' });
-      const tasks = await queueTasks(apiUrl, operator, ids, Number(values.singles), Number(values.bulk), () => storeCpuMs(storageDir));
+      const tasks = await queueTasks(apiUrl, operator, ids, Number(values.singles), Number(values.bulk), () => storeCpuMs(stores.storageDir));
       const queued = await ctx.db.collection<{ taskQueue: string[] }>('devices').find({}, { projection: { taskQueue: 1 } }).toArray();
       const perDevice = queued.reduce((n, d) => n + d.taskQueue.length, 0);
       process.stdout.write(`${JSON.stringify({ machine: machine(), store: storeName(mongodbUrl), devices, seedMs, ...tasks, tasksOnDeviceQueues: perDevice }, null, 2)}\n`);
@@ -135,10 +132,8 @@ async function main(): Promise<void> {
     );
   } finally {
     await Promise.allSettled(roles.map((r) => r.close()));
-    await ctx.db.dropDatabase().catch(() => undefined);
     await ctx.close();
-    await stores.stop();
-    rmSync(storageDir, { recursive: true, force: true });
+    await cleanup.run();
   }
 }
 

@@ -5,30 +5,22 @@
  *
  *   node -r @swc-node/register bench/big-messages.ts --sizes 2000,20000
  *
- * Starts its own stores (FerretDB in a temporary directory, the machine's Redis under a fresh
- * prefix) and the cwmp role in this process. For each size, one device runs, each in its own
+ * Starts its own stores (bench/harness) and the cwmp role in this process. For each size, one device runs, each in its own
  * session: a first Inform (`1 BOOT`, so the values go to an empty tree field by field), an
  * Inform changing every value (merged into the stored tree), and a GetParameterValues task
  * answered with N values. A second device runs small periodic sessions back to back during
  * each step; the slowest of them is reported.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
 import { encodeEnvelope } from '../src/cwmp/soap';
 import type { CwmpMessage } from '../src/cwmp/soap/types';
 import { deviceKey } from '../src/devices/id';
 import { createLogger } from '../src/log';
 import { openContext, startRoles } from '../src/roles';
-import { ensureLocalStores } from '../src/stores';
 import { TaskRepository } from '../src/tasks/repository';
 import { inform, ManualCpe } from '../test/support/cwmp-client';
+import { BENCH_CREDENTIALS as creds, flags, runBench, startStores, tableHeader } from './harness';
 
-const USERNAME = 'bench';
-const PASSWORD = 'bench-secret';
-const creds = { username: USERNAME, password: PASSWORD };
 /** bound on the bystander's sessions per step */
 const MAX_SMALL_SESSIONS = 10_000;
 
@@ -63,78 +55,65 @@ async function measured(cwmpUrl: string, step: () => Promise<void>): Promise<{ m
   return { ms, smallSessions: count, slowestSmallMs: slowest };
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { sizes: { type: 'string', default: '2000,20000' } } });
+runBench(async (cleanup) => {
+  const values = flags({ sizes: { type: 'string', default: '2000,20000' } });
   const sizes = values.sizes!.split(',').map(Number);
   if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 100_000)) throw new Error(`--sizes must be positive integers up to 100000, got ${values.sizes}`);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'acs-bench-'));
-  const stores = await ensureLocalStores({ storageDir: dir, log: () => undefined });
+  const stores = await startStores(cleanup, 'big-messages');
   const config = loadConfig({
     MONGODB_URL: stores.mongodbUrl,
     REDIS_URL: stores.redisUrl,
-    ACS_REDIS_PREFIX: `bench:${process.pid}:`,
+    ACS_REDIS_PREFIX: stores.prefix,
     ACS_BIND_ADDRESS: '127.0.0.1',
     ACS_CWMP_PORT: '0',
-    ACS_CWMP_USERNAME: USERNAME,
-    ACS_CWMP_PASSWORD: PASSWORD,
+    ACS_CWMP_USERNAME: creds.username,
+    ACS_CWMP_PASSWORD: creds.password,
     // 20,000 parameters as this client encodes them take about 2 MB.
     ACS_CWMP_MAX_BODY: String(8 * 1024 * 1024),
     ACS_CWMP_MAX_PARAMETERS: '100000',
     LOG_LEVEL: 'warn',
   });
   const ctx = await openContext(config, createLogger(config.logLevel), { migrate: true });
+  cleanup.defer(() => ctx.close());
   const running = await startRoles(ctx, ['cwmp']);
+  cleanup.defer(() => Promise.allSettled(running.map((r) => r.close())));
   const cwmpUrl = running[0]?.url;
   if (!cwmpUrl) throw new Error('the cwmp role did not start');
   const tasks = new TaskRepository(ctx.db);
-  try {
-    const warm = new ManualCpe(cwmpUrl, creds);
-    await warm.exchange(inform('SMALL'));
-    await warm.post('');
-    const rows: string[] = [];
-    for (const n of sizes) {
-      const serial = `BIG${n}`;
-      const first = inform(serial, ['1 BOOT'], params(n, 'a'));
-      const changed = inform(serial, ['2 PERIODIC'], params(n, 'b'));
-      const answer: CwmpMessage = { method: 'GetParameterValuesResponse', parameterList: params(n, 'c') };
-      const session = async (message: CwmpMessage) => {
-        const cpe = new ManualCpe(cwmpUrl, creds);
-        const r = await cpe.exchange(message);
-        if (r.envelope.body.method !== 'InformResponse') throw new Error(`expected InformResponse, got ${r.envelope.body.method}`);
-        return cpe;
-      };
-      const results = {
-        'Inform, new device (1 BOOT)': await measured(cwmpUrl, async () => void (await (await session(first)).post(''))),
-        'Inform, every value changed': await measured(cwmpUrl, async () => void (await (await session(changed)).post(''))),
-        'GetParameterValuesResponse': { ms: 0, smallSessions: 0, slowestSmallMs: 0 },
-      };
-      await tasks.queue(deviceKey(first.deviceId), { method: 'GetParameterValues', parameterNames: ['Device.X.'] });
-      const cpe = await session(changed);
-      const request = await cpe.post('');
-      const id = /<cwmp:ID[^>]*>([^<]+)</.exec(request.text)?.[1];
-      results.GetParameterValuesResponse = await measured(cwmpUrl, async () => {
-        const r = await cpe.send(answer, { id });
-        if (r.status !== 204) throw new Error(`expected 204 after the answer, got ${r.status}`);
-      });
-      for (const [what, r] of Object.entries(results)) {
-        const size = what.startsWith('Get') ? kB(answer) : kB(first);
-        rows.push(`| ${what} | ${n.toLocaleString('en')} | ${size} kB | ${(r.ms / 1000).toFixed(1)} s | ${r.smallSessions} | ${r.slowestSmallMs} ms |`);
-      }
+  const warm = new ManualCpe(cwmpUrl, creds);
+  await warm.exchange(inform('SMALL'));
+  await warm.post('');
+  const rows: string[] = [];
+  for (const n of sizes) {
+    const serial = `BIG${n}`;
+    const first = inform(serial, ['1 BOOT'], params(n, 'a'));
+    const changed = inform(serial, ['2 PERIODIC'], params(n, 'b'));
+    const answer: CwmpMessage = { method: 'GetParameterValuesResponse', parameterList: params(n, 'c') };
+    const session = async (message: CwmpMessage) => {
+      const cpe = new ManualCpe(cwmpUrl, creds);
+      const r = await cpe.exchange(message);
+      if (r.envelope.body.method !== 'InformResponse') throw new Error(`expected InformResponse, got ${r.envelope.body.method}`);
+      return cpe;
+    };
+    const results = {
+      'Inform, new device (1 BOOT)': await measured(cwmpUrl, async () => void (await (await session(first)).post(''))),
+      'Inform, every value changed': await measured(cwmpUrl, async () => void (await (await session(changed)).post(''))),
+      'GetParameterValuesResponse': { ms: 0, smallSessions: 0, slowestSmallMs: 0 },
+    };
+    await tasks.queue(deviceKey(first.deviceId), { method: 'GetParameterValues', parameterNames: ['Device.X.'] });
+    const cpe = await session(changed);
+    const request = await cpe.post('');
+    const id = /<cwmp:ID[^>]*>([^<]+)</.exec(request.text)?.[1];
+    results.GetParameterValuesResponse = await measured(cwmpUrl, async () => {
+      const r = await cpe.send(answer, { id });
+      if (r.status !== 204) throw new Error(`expected 204 after the answer, got ${r.status}`);
+    });
+    for (const [what, r] of Object.entries(results)) {
+      const size = what.startsWith('Get') ? kB(answer) : kB(first);
+      rows.push(`| ${what} | ${n.toLocaleString('en')} | ${size} kB | ${(r.ms / 1000).toFixed(1)} s | ${r.smallSessions} | ${r.slowestSmallMs} ms |`);
     }
-    process.stdout.write('| message | parameters | body | answered in | small sessions meanwhile | slowest small session |\n|---|---|---|---|---|---|\n');
-    process.stdout.write(`${rows.join('\n')}\n`);
-  } finally {
-    await Promise.allSettled(running.map((r) => r.close()));
-    await ctx.close();
-    await stores.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
-}
-
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
-  },
-);
+  process.stdout.write(`${tableHeader()}\n`);
+  process.stdout.write('| message | parameters | body | answered in | small sessions meanwhile | slowest small session |\n|---|---|---|---|---|---|\n');
+  process.stdout.write(`${rows.join('\n')}\n`);
+});

@@ -12,7 +12,7 @@ import {
   type Inform,
   type ParameterValueStruct,
 } from '../src/cwmp/soap';
-import { cpuMicrosPerCall } from './cpu-time';
+import { cpuMicrosPerCall, tableHeader } from './harness';
 
 const NS = CWMP_NAMESPACES['1.2'];
 const ROOT = 'Device.';
@@ -96,6 +96,7 @@ function measure(name: string, fn: () => unknown, perBatch: number, batches = 7)
   console.log(`${name.padEnd(58)} ${cpuMicrosPerCall(fn, perBatch, batches).toFixed(1).padStart(9)} us`);
 }
 
+console.log(tableHeader());
 console.log(`node ${process.version}; Inform ${informXml.length} bytes, GPV response ${gpvResponseXml.length} bytes`);
 measure('decode Inform, 20 parameters', () => decodeEnvelope(informXml), 5000);
 measure('  of which xml2js parse alone (default options)', () => xml2jsOnly(informXml), 5000);

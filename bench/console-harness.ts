@@ -1,12 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/log';
 import { openContext, startRoles, type AppContext, type RunningRole } from '../src/roles';
-import { ensureLocalStores, withDatabase } from '../src/stores';
+import { Cleanup, flags, report, round, startStores } from './harness';
 
 /** What the console benches share: their flags, and an api role on its own stores. */
 export interface ConsoleBench {
@@ -15,34 +10,22 @@ export interface ConsoleBench {
   mongodbUrl?: string;
   ctx: AppContext;
   roles: RunningRole[];
-  /** stops the role, drops the bench's database and stops the stores it started */
+  /** stops the role, drops the bench's database and Redis keys and stops the stores it started */
   close(): Promise<void>;
 }
 
 /** `--devices N --runs N [--mongodb-url URL]`, then the api role alone on fresh stores. */
 export async function startConsoleBench(): Promise<ConsoleBench> {
-  const { values } = parseArgs({ options: { devices: { type: 'string', default: '100000' }, runs: { type: 'string', default: '7' }, 'mongodb-url': { type: 'string' } } });
-  const storageDir = mkdtempSync(path.join(os.tmpdir(), 'acs-bench-console-'));
+  const values = flags({ devices: { type: 'string', default: '100000' }, runs: { type: 'string', default: '7' }, 'mongodb-url': { type: 'string' } });
   const mongodbUrl = values['mongodb-url'];
-  const stores = await ensureLocalStores({ storageDir, env: mongodbUrl ? { ...process.env, MONGODB_URL: mongodbUrl } : process.env });
-  const id = randomBytes(4).toString('hex');
-  const config = loadConfig({ MONGODB_URL: withDatabase(stores.mongodbUrl, `bench_console_${id}`), REDIS_URL: stores.redisUrl, ACS_REDIS_PREFIX: `bench:${id}:`, ACS_BIND_ADDRESS: '127.0.0.1', ACS_API_PORT: '0', ACS_METRICS_PORT: '0', LOG_LEVEL: 'warn' });
+  const cleanup = new Cleanup();
+  const stores = await startStores(cleanup, 'console', mongodbUrl);
+  const config = loadConfig({ MONGODB_URL: stores.mongodbUrl, REDIS_URL: stores.redisUrl, ACS_REDIS_PREFIX: stores.prefix, ACS_BIND_ADDRESS: '127.0.0.1', ACS_API_PORT: '0', ACS_METRICS_PORT: '0', LOG_LEVEL: 'warn' });
   const ctx = await openContext(config, createLogger(config.logLevel), { migrate: true });
+  cleanup.defer(() => ctx.close());
   const roles = await startRoles(ctx, ['api']);
-  return {
-    devices: Number(values.devices),
-    runs: Number(values.runs),
-    mongodbUrl,
-    ctx,
-    roles,
-    async close() {
-      await Promise.allSettled(roles.map((r) => r.close()));
-      await ctx.db.dropDatabase().catch(() => undefined);
-      await ctx.close();
-      await stores.stop();
-      rmSync(storageDir, { recursive: true, force: true });
-    },
-  };
+  cleanup.defer(() => Promise.allSettled(roles.map((r) => r.close())));
+  return { devices: Number(values.devices), runs: Number(values.runs), mongodbUrl, ctx, roles, close: () => cleanup.run() };
 }
 
 export interface Timing {
@@ -69,19 +52,7 @@ export async function timeEach<T>(requests: Record<string, () => Promise<T>>, ru
   return results;
 }
 
-/** The figures as JSON on stdout, with the machine and the store they were measured on. */
+/** The figures in the harness's result format, with the store they were measured on. */
 export function printFigures(mongodbUrl: string | undefined, figures: Record<string, unknown>): void {
-  const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`;
-  process.stdout.write(`${JSON.stringify({ machine, store: mongodbUrl ? 'MongoDB (--mongodb-url)' : 'FerretDB 1.24 (SQLite)', ...figures }, null, 2)}\n`);
-}
-
-export function runBench(main: () => Promise<void>): void {
-  main().catch((err) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 1;
-  });
-}
-
-function round(n: number): number {
-  return Math.round(n * 10) / 10;
+  report(process.argv[1]?.replace(/^.*\/|\.bench\.[jt]s$/g, '') ?? 'console', { store: mongodbUrl ? 'MongoDB (--mongodb-url)' : 'FerretDB 1.24 (SQLite)', ...figures });
 }

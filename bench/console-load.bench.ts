@@ -15,10 +15,11 @@ import { UserStore } from '../src/users';
 import { ensureConsoleBuilt, launchBrowser } from '../test/support/browser';
 import { seedDevices } from './api-seed';
 import { startConsoleBench } from './console-harness';
+import { runBench, tableHeader } from './harness';
 
 const PASSWORD = 'bench password for the console';
 
-async function main(): Promise<void> {
+runBench(async () => {
   ensureConsoleBuilt();
   const { devices, runs, ctx, roles, close } = await startConsoleBench();
   const chromium = await launchBrowser();
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
       return { ms, jsGzip: scripts.reduce((n, u) => n + gzipped(u), 0), files: scripts.length };
     };
 
+    process.stdout.write(`${tableHeader()}\n`);
     for (const [name, signedIn] of [['sign-in page', false], ['overview (signed in)', true]] as const) {
       const samples = [];
       for (let i = 0; i <= runs; i++) samples.push(await measure(signedIn));
@@ -67,12 +69,4 @@ async function main(): Promise<void> {
     await chromium.close();
     await close();
   }
-}
-
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
-    process.exit(1);
-  },
-);
+});

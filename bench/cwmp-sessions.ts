@@ -12,67 +12,48 @@
  * (GetParameterValues, SetParameterValues, a configuration-file Download from the fs role and
  * its TransferComplete). The periodic sessions measured after are those of up-to-date phones.
  *
- * Without --acs-url it starts its own stores (FerretDB in a temporary directory, or the MongoDB
- * of --mongodb-url; the machine's Redis under a fresh prefix) and `acs serve --roles cwmp` as a
- * child process, so the ACS and the simulator are separate processes sharing the machine's
- * cores, as in production.
+ * With `--queue-gpv` (issue 17, item 2) every phone gets one GetParameterValues task queued
+ * before the measured sessions, so each of those sessions answers one (use with --sessions 1).
+ *
+ * Without --acs-url it starts its own stores and `acs serve --roles cwmp` as a child process
+ * (bench/harness), so the ACS and the simulator are separate processes sharing the machine's
+ * cores, as in production, and also reports the ACS process's CPU time and Redis commands per
+ * measured session (from the harness's probe in the child). `ACS_BENCH_NODE_ARGS=--cpu-prof`
+ * profiles the child (the profile is written in the working directory when it stops).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Db } from 'mongodb';
 import { ProfileStore } from '../src/profiles/store';
 import { MappingOverrideStore } from '../src/provisioning/stores/mapping-overrides';
 import { ChangeMarker } from '../src/provisioning/desired/snapshot';
 import { ciscoConfigHooks, DEFAULT_PRODUCT_CLASS, Fleet } from '../src/sim';
-import { connectMongo, connectRedis, ensureLocalStores } from '../src/stores';
-import { freePort } from '../tools/local-stores/process';
+import { connectMongo, connectRedis } from '../src/stores';
+import { TaskRepository } from '../src/tasks/repository';
+import { BENCH_CREDENTIALS, countsBetween, flags, metricBy, metricSum, percentile, positiveInt, report, round, runBench, startAcs, startStores, total, type AcsChild, type BenchStores } from './harness';
 
-const USERNAME = 'bench';
-const PASSWORD = 'bench-secret';
-
-interface Options {
-  phones: number;
-  sessions: number;
-  concurrency: number;
-  acsUrl?: string;
-  /** the ACS's metrics port (ACS_METRICS_PORT) when --acs-url is given */
-  metricsUrl?: string;
-  mongodbUrl?: string;
-  acsProcesses: number;
-  /** provisioning profiles to load (3 match each phone); 0: none */
-  profiles: number;
-}
-
-function options(): Options {
-  const { values } = parseArgs({
-    options: {
-      phones: { type: 'string', default: '1000' },
-      sessions: { type: 'string', default: '3' },
-      concurrency: { type: 'string', default: '100' },
-      'acs-url': { type: 'string' },
-      'metrics-url': { type: 'string' },
-      'mongodb-url': { type: 'string' },
-      'acs-processes': { type: 'string', default: '1' },
-      profiles: { type: 'string', default: '0' },
-    },
+function options() {
+  const values = flags({
+    phones: { type: 'string', default: '1000' },
+    sessions: { type: 'string', default: '3' },
+    concurrency: { type: 'string', default: '100' },
+    'acs-url': { type: 'string' },
+    'metrics-url': { type: 'string' },
+    'mongodb-url': { type: 'string' },
+    'acs-processes': { type: 'string', default: '1' },
+    profiles: { type: 'string', default: '0' },
+    'queue-gpv': { type: 'boolean', default: false },
   });
-  const int = (name: string, v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${JSON.stringify(v)}`);
-    return n;
-  };
   return {
-    phones: int('phones', values.phones!),
-    sessions: int('sessions', values.sessions!),
-    concurrency: int('concurrency', values.concurrency!),
+    phones: positiveInt('phones', values.phones),
+    sessions: positiveInt('sessions', values.sessions),
+    concurrency: positiveInt('concurrency', values.concurrency),
     acsUrl: values['acs-url'],
+    /** the ACS's metrics port (ACS_METRICS_PORT) when --acs-url is given */
     metricsUrl: values['metrics-url'],
     mongodbUrl: values['mongodb-url'],
-    acsProcesses: int('acs-processes', values['acs-processes']!),
-    profiles: values.profiles === '0' ? 0 : int('profiles', values.profiles!),
+    acsProcesses: positiveInt('acs-processes', values['acs-processes']),
+    /** provisioning profiles to load (3 match each phone); 0: none */
+    profiles: values.profiles === '0' ? 0 : positiveInt('profiles', values.profiles),
+    queueGpv: values['queue-gpv']!,
   };
 }
 
@@ -96,164 +77,138 @@ async function loadProfiles(db: Db, marker: ChangeMarker, count: number, serials
   await marker.bump('profiles');
 }
 
-async function metric(base: string, name: string, label?: string): Promise<number> {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name) || (label && !line.includes(label))) continue;
-    const m = /^([a-z_]+)(\{[^}]*\})? ([0-9.e+-]+)$/.exec(line);
-    if (m && m[1] === name) sum += Number(m[3]);
-  }
-  return sum;
+/** What one ACS process has done so far: from its probe (children) or its metrics port. */
+interface Counters {
+  sessions: number;
+  mongo: Record<string, number>;
+  cpuMs: number;
+  redis?: Record<string, number>;
 }
 
-async function waitReady(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the ACS exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`the ACS at ${url} did not become ready within 60 s`);
+async function countersOf(metricsUrl: string, child?: AcsChild): Promise<Counters> {
+  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
+  const probe = await child?.sample();
+  return {
+    sessions: metricSum(text, 'acs_cwmp_sessions_total', 'completed'),
+    mongo: metricBy(text, 'acs_mongo_commands_total', 'command'),
+    cpuMs: probe ? probe.cpuMs : metricSum(text, 'acs_process_cpu_seconds_total') * 1000,
+    redis: probe?.redis,
+  };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
+/** Per-session figures between two readings of every ACS process. */
+function perSession(before: Counters[], after: Counters[]) {
+  const sessions = after.reduce((n, a, i) => n + a.sessions - before[i]!.sessions, 0);
+  const sum = (pick: (c: Counters) => Record<string, number> | undefined) => {
+    const out: Record<string, number> = {};
+    after.forEach((a, i) => {
+      for (const [k, v] of Object.entries(countsBetween(pick(before[i]!) ?? {}, pick(a) ?? {}))) out[k] = (out[k] ?? 0) + v;
+    });
+    return out;
+  };
+  const each = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).sort(([, a], [, b]) => b - a).map(([k, v]) => [k, round(v / sessions, 2)]));
+  const mongo = sum((c) => c.mongo);
+  const redis = before[0]?.redis ? sum((c) => c.redis) : undefined;
+  const cpuMs = after.reduce((n, a, i) => n + a.cpuMs - before[i]!.cpuMs, 0);
+  return {
+    acsSessions: sessions,
+    acsCpuMsPerSession: sessions ? round(cpuMs / sessions, 3) : NaN,
+    mongoCommandsPerSession: sessions ? round(total(mongo) / sessions, 2) : NaN,
+    ...(redis ? { redisCommandsPerSession: sessions ? round(total(redis) / sessions, 2) : NaN } : {}),
+    mongoByCommand: each(mongo),
+    ...(redis ? { redisByCommand: each(redis) } : {}),
+  };
 }
 
-async function main(): Promise<void> {
+runBench(async (cleanup) => {
   const opts = options();
-  if (opts.profiles && opts.acsUrl) throw new Error('--profiles needs the stores this script starts (no --acs-url)');
-  const cleanup: Array<() => Promise<void> | void> = [];
-  try {
-    const urls: string[] = [];
-    /** each ACS process's metrics port, in the order of `urls` */
-    const metricsUrls: string[] = [];
-    let started: { mongodbUrl: string; redisUrl: string; prefix: string } | undefined;
-    if (opts.acsUrl) {
-      urls.push(opts.acsUrl.replace(/\/+$/, ''));
-      if (!opts.metricsUrl) throw new Error('--acs-url needs --metrics-url (the ACS_METRICS_PORT of that ACS)');
-      metricsUrls.push(opts.metricsUrl.replace(/\/+$/, ''));
-    } else {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'acs-bench-'));
-      cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-      const stores = await ensureLocalStores({ storageDir: dir, env: opts.mongodbUrl ? { MONGODB_URL: opts.mongodbUrl } : {}, log: () => undefined });
-      cleanup.push(() => stores.stop());
-      const prefix = `bench:${process.pid}:`;
-      started = { mongodbUrl: stores.mongodbUrl, redisUrl: stores.redisUrl, prefix };
-      for (let i = 0; i < opts.acsProcesses; i++) {
-        const port = await freePort();
-        const fsPort = await freePort();
-        const metricsPort = await freePort();
-        const nodeArgs = process.env.ACS_BENCH_NODE_ARGS ? process.env.ACS_BENCH_NODE_ARGS.split(' ') : [];
-        // With profiles, the fs role serves the configuration files of the reconciliation.
-        const roles = opts.profiles ? 'cwmp,fs' : 'cwmp';
-        const child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, '../src/cli/main.js'), 'serve', '--roles', roles], {
-          env: {
-            ...process.env,
-            MONGODB_URL: stores.mongodbUrl,
-            REDIS_URL: stores.redisUrl,
-            ACS_REDIS_PREFIX: prefix,
-            ACS_BIND_ADDRESS: '127.0.0.1',
-            ACS_CWMP_PORT: String(port),
-            ACS_FS_PORT: String(fsPort),
-            ACS_METRICS_PORT: String(metricsPort),
-            ACS_PUBLIC_FS_URL: `http://127.0.0.1:${fsPort}`,
-            ACS_PROVISIONING_POLL_MS: '200',
-            ACS_CWMP_USERNAME: USERNAME,
-            ACS_CWMP_PASSWORD: PASSWORD,
-            LOG_LEVEL: 'warn',
-          },
-          stdio: ['ignore', 'inherit', 'inherit'],
-        });
-        cleanup.unshift(() => {
-          child.kill('SIGTERM');
-        });
-        const url = `http://127.0.0.1:${port}`;
-        await waitReady(url, child);
-        urls.push(url);
-        metricsUrls.push(`http://127.0.0.1:${metricsPort}`);
-      }
+  if ((opts.profiles || opts.queueGpv) && opts.acsUrl) throw new Error('--profiles and --queue-gpv need the stores this script starts (no --acs-url)');
+  const urls: string[] = [];
+  /** each ACS process's metrics port, in the order of `urls` */
+  const metricsUrls: string[] = [];
+  const children: AcsChild[] = [];
+  let stores: BenchStores | undefined;
+  if (opts.acsUrl) {
+    urls.push(opts.acsUrl.replace(/\/+$/, ''));
+    if (!opts.metricsUrl) throw new Error('--acs-url needs --metrics-url (the ACS_METRICS_PORT of that ACS)');
+    metricsUrls.push(opts.metricsUrl.replace(/\/+$/, ''));
+  } else {
+    stores = await startStores(cleanup, 'cwmp', opts.mongodbUrl);
+    for (let i = 0; i < opts.acsProcesses; i++) {
+      // With profiles, the fs role serves the configuration files of the reconciliation.
+      const acs = await startAcs(cleanup, { roles: opts.profiles ? ['cwmp', 'fs'] : ['cwmp'], stores, env: { ACS_PROVISIONING_POLL_MS: '200' } });
+      children.push(acs);
+      urls.push(acs.url.cwmp!);
+      metricsUrls.push(acs.metricsUrl);
     }
-    const fleets = urls.map(
-      (acsUrl, i) =>
-        new Fleet({
-          acsUrl: `${acsUrl}/`,
-          count: Math.ceil(opts.phones / urls.length),
-          serialPrefix: `B${i}X`,
-          auth: 'digest',
-          username: USERNAME,
-          password: PASSWORD,
-          concurrency: opts.concurrency,
-          retry: false,
-          hooks: ciscoConfigHooks(),
-        }),
-    );
-    for (const f of fleets) {
-      await f.start();
-      cleanup.unshift(() => f.stop(2000));
-    }
-    const perFleet = Math.max(1, Math.floor(opts.concurrency / fleets.length));
-    let provisioned: number | undefined;
-    const t0 = Date.now();
-    if (opts.profiles && started) {
-      const { client, db } = await connectMongo(started.mongodbUrl);
-      const redis = connectRedis(started.redisUrl, { name: 'acs-bench' });
-      cleanup.unshift(async () => {
-        redis.disconnect();
-        await client.close();
-      });
-      await loadProfiles(db, new ChangeMarker(redis, started.prefix), opts.profiles, fleets.flatMap((f) => f.devices.map((d) => d.serialNumber)));
-      // The ACS checks the marker every ACS_PROVISIONING_POLL_MS (200 ms here).
-      await new Promise((r) => setTimeout(r, 1000));
-      // Bootstrap: each phone is reconciled, then reports its configuration file's transfer.
-      const reports = fleets.flatMap((f) => f.devices.map((d) => d.nextSession((o) => o.transferCompletes > 0, 600_000)));
-      await Promise.all(fleets.map((f) => f.runSessions(1, perFleet)));
-      await Promise.all(reports);
-      provisioned = await db.collection('devices').countDocuments({ 'provision.applied': { $exists: true } });
-    } else {
-      await Promise.all(fleets.map((f) => f.runSessions(1, perFleet)));
-    }
-    const bootstrapSeconds = (Date.now() - t0) / 1000;
-    const bootstrapped = fleets.reduce((n, f) => n + f.latencies.length, 0);
-
-    const before = await Promise.all(metricsUrls.map(async (u) => ({ mongo: await metric(u, 'acs_mongo_commands_total'), sessions: await metric(u, 'acs_cwmp_sessions_total', 'completed') })));
-    const marks = fleets.map((f) => ({ latencies: f.latencies.length, failed: f.summary().sessions.failed }));
-    const t1 = Date.now();
-    await Promise.all(fleets.map((f) => f.runSessions(opts.sessions, perFleet)));
-    const seconds = (Date.now() - t1) / 1000;
-    const after = await Promise.all(metricsUrls.map(async (u) => ({ mongo: await metric(u, 'acs_mongo_commands_total'), sessions: await metric(u, 'acs_cwmp_sessions_total', 'completed') })));
-
-    const latencies = fleets.flatMap((f, i) => f.latencies.slice(marks[i].latencies)).sort((a, b) => a - b);
-    const failed = fleets.reduce((n, f, i) => n + f.summary().sessions.failed - marks[i].failed, 0);
-    const mongo = after.reduce((n, a, i) => n + a.mongo - before[i].mongo, 0);
-    const acsSessions = after.reduce((n, a, i) => n + a.sessions - before[i].sessions, 0);
-    const result = {
-      phones: fleets.reduce((n, f) => n + f.devices.length, 0),
-      acsProcesses: urls.length,
-      concurrency: opts.concurrency,
-      bootstrap: { sessions: bootstrapped, perSecond: Math.round(bootstrapped / bootstrapSeconds) },
-      ...(opts.profiles ? { profiles: { loaded: opts.profiles, matchingEach: 3, phonesInDesiredState: provisioned } } : {}),
-      periodic: {
-        sessions: latencies.length,
-        failed,
-        perSecond: Math.round(latencies.length / seconds),
-        p50Ms: Math.round(percentile(latencies, 50) * 10) / 10,
-        p99Ms: Math.round(percentile(latencies, 99) * 10) / 10,
-        mongoCommandsPerSession: acsSessions ? Math.round((mongo / acsSessions) * 100) / 100 : NaN,
-      },
-    };
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  } finally {
-    for (const step of cleanup) await step();
   }
-}
+  const fleets = urls.map(
+    (acsUrl, i) =>
+      new Fleet({
+        acsUrl: `${acsUrl}/`,
+        count: Math.ceil(opts.phones / urls.length),
+        serialPrefix: `B${i}X`,
+        auth: 'digest',
+        ...BENCH_CREDENTIALS,
+        concurrency: opts.concurrency,
+        retry: false,
+        hooks: ciscoConfigHooks(),
+      }),
+  );
+  for (const f of fleets) {
+    await f.start();
+    cleanup.defer(() => f.stop(2000));
+  }
+  const perFleet = Math.max(1, Math.floor(opts.concurrency / fleets.length));
+  let provisioned: number | undefined;
+  const t0 = Date.now();
+  const db = stores && (opts.profiles || opts.queueGpv) ? await connectMongo(stores.mongodbUrl) : undefined;
+  if (db) cleanup.defer(() => db.client.close());
+  if (opts.profiles && stores && db) {
+    const redis = connectRedis(stores.redisUrl, { name: 'acs-bench' });
+    cleanup.defer(() => redis.disconnect());
+    await loadProfiles(db.db, new ChangeMarker(redis, stores.prefix), opts.profiles, fleets.flatMap((f) => f.devices.map((d) => d.serialNumber)));
+    // The ACS checks the marker every ACS_PROVISIONING_POLL_MS (200 ms here).
+    await new Promise((r) => setTimeout(r, 1000));
+    // Bootstrap: each phone is reconciled, then reports its configuration file's transfer.
+    const reports = fleets.flatMap((f) => f.devices.map((d) => d.nextSession((o) => o.transferCompletes > 0, 600_000)));
+    await Promise.all(fleets.map((f) => f.runSessions(1, perFleet)));
+    await Promise.all(reports);
+    provisioned = await db.db.collection('devices').countDocuments({ 'provision.applied': { $exists: true } });
+  } else {
+    await Promise.all(fleets.map((f) => f.runSessions(1, perFleet)));
+  }
+  const bootstrapSeconds = (Date.now() - t0) / 1000;
+  const bootstrapped = fleets.reduce((n, f) => n + f.latencies.length, 0);
+  if (opts.queueGpv && db) {
+    const tasks = new TaskRepository(db.db);
+    for (const f of fleets) for (const d of f.devices) await tasks.queue(d.deviceId, { method: 'GetParameterValues', parameterNames: ['Device.DeviceInfo.SoftwareVersion', 'Device.ManagementServer.PeriodicInformInterval'] });
+  }
 
-main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = 1;
+  const read = () => Promise.all(metricsUrls.map((u, i) => countersOf(u, children[i])));
+  const before = await read();
+  const marks = fleets.map((f) => ({ latencies: f.latencies.length, failed: f.summary().sessions.failed }));
+  const t1 = Date.now();
+  await Promise.all(fleets.map((f) => f.runSessions(opts.sessions, perFleet)));
+  const seconds = (Date.now() - t1) / 1000;
+  const after = await read();
+
+  const latencies = fleets.flatMap((f, i) => f.latencies.slice(marks[i]!.latencies)).sort((a, b) => a - b);
+  const failed = fleets.reduce((n, f, i) => n + f.summary().sessions.failed - marks[i]!.failed, 0);
+  report('cwmp-sessions', {
+    ...(stores ? { store: stores.label } : {}),
+    phones: fleets.reduce((n, f) => n + f.devices.length, 0),
+    acsProcesses: urls.length,
+    concurrency: opts.concurrency,
+    bootstrap: { sessions: bootstrapped, perSecond: Math.round(bootstrapped / bootstrapSeconds) },
+    ...(opts.profiles ? { profiles: { loaded: opts.profiles, matchingEach: 3, phonesInDesiredState: provisioned } } : {}),
+    [opts.queueGpv ? 'withOneGetParameterValues' : 'periodic']: {
+      sessions: latencies.length,
+      failed,
+      perSecond: Math.round(latencies.length / seconds),
+      p50Ms: round(percentile(latencies, 50)),
+      p99Ms: round(percentile(latencies, 99)),
+      ...perSession(before, after),
+    },
+  });
 });

@@ -13,20 +13,17 @@
  * Stores: --mongodb-url, else FerretDB in a temporary directory (as `npm test` does); the
  * machine's Redis under a fresh prefix. The database and the prefix are dropped at the end.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { TokenRepository } from '../src/auth';
 import { loadConfig } from '../src/config';
 import { JobRepository } from '../src/jobs/repository';
 import { createLogger } from '../src/log';
 import { openContext, startRoles } from '../src/roles';
-import { ensureLocalStores, withDatabase } from '../src/stores';
 import { seedDevices } from './api-seed';
+import { Cleanup, startStores } from './harness';
 
 interface Args {
   devices: number;
@@ -49,13 +46,12 @@ function args(): Args {
 
 async function main(): Promise<void> {
   const a = args();
-  const storageDir = mkdtempSync(path.join(os.tmpdir(), 'acs-bench-jobs-'));
-  const stores = await ensureLocalStores({ storageDir, env: a.mongodbUrl ? { ...process.env, MONGODB_URL: a.mongodbUrl } : process.env });
-  const id = randomBytes(4).toString('hex');
+  const cleanup = new Cleanup();
+  const stores = await startStores(cleanup, 'jobs', a.mongodbUrl);
   const config = loadConfig({
-    MONGODB_URL: withDatabase(stores.mongodbUrl, `bench_jobs_${id}`),
+    MONGODB_URL: stores.mongodbUrl,
     REDIS_URL: stores.redisUrl,
-    ACS_REDIS_PREFIX: `bench:${id}:`,
+    ACS_REDIS_PREFIX: stores.prefix,
     ACS_BIND_ADDRESS: '127.0.0.1',
     ACS_API_PORT: '0',
     ACS_CR_CONCURRENCY: '100',
@@ -143,17 +139,8 @@ async function main(): Promise<void> {
     await Promise.allSettled(roles.map((r) => r.close()));
     listener.closeAllConnections();
     listener.close();
-    await ctx.db.dropDatabase().catch(() => undefined);
-    let cursor = '0';
-    for (let i = 0; i < 10_000; i++) {
-      const [next, keys] = await ctx.redis.scan(cursor, 'MATCH', `${config.redisPrefix}*`, 'COUNT', 1000);
-      if (keys.length) await ctx.redis.del(...keys);
-      cursor = next;
-      if (cursor === '0') break;
-    }
     await ctx.close();
-    await stores.stop();
-    rmSync(storageDir, { recursive: true, force: true });
+    await cleanup.run();
   }
 }
 

@@ -14,7 +14,8 @@ import { TokenRepository } from '../src/auth';
 import { loadCatalogue } from '../src/cisco/catalogue';
 import { ProfileStore } from '../src/profiles';
 import { seedDevices } from './api-seed';
-import { printFigures, runBench, startConsoleBench, timeEach } from './console-harness';
+import { printFigures, startConsoleBench, timeEach } from './console-harness';
+import { runBench } from './harness';
 
 const CLASSES = ['CP-8851-3PCC', 'CP-7841-3PCC', 'CP-8865-3PCC'];
 const VERSIONS = ['sip88xx.12-0-1MPP-2', 'sip88xx.11-3-7MPP', 'sip78xx.12-0-1MPP-2', 'sip78xx.11-3-7MPP', 'sip8865.12-0-1MPP'];

@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { loadCatalogue } from '../src/cisco/catalogue';
 import { encodeProfile, encryptCbc } from '../src/cisco/crypto';
 import { parseProfile, renderProfile, validateProfile, type ProfileEntry } from '../src/cisco/profile';
-import { cpuMicrosPerCall } from './cpu-time';
+import { cpuMicrosPerCall, tableHeader } from './harness';
 
 const catalogue = loadCatalogue();
 
@@ -41,6 +41,7 @@ const gz = gzipSync(xml);
 const ikm = Buffer.from('bench IKM for aes128gcm');
 const cbc = { gzip: true, encryption: { method: 'aes-256-cbc' as const, key: 'SecretPhrase1234' } };
 
+console.log(tableHeader());
 console.log(`node ${process.version}; ${entries.length} parameters, ${xml.length} bytes XML, ${gz.length} bytes gzip`);
 measure('render + gzip + AES-256-CBC (whole profile, one device)', () => encodeProfile(renderProfile(entries, { device: true }), cbc), 2000);
 measure('  render alone', () => renderProfile(entries, { device: true }), 2000);

@@ -8,6 +8,7 @@
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { createCa, issueDevice, issueServer } from '../src/certs';
+import { runBench, tableHeader } from './harness';
 
 const MAX_HANDSHAKES = 400;
 const MAX_MS = 20_000;
@@ -40,20 +41,16 @@ async function run(port: number, name: string, client: tls.ConnectionOptions): P
   return `| ${name} | ${wall.length} | ${perHandshake.toFixed(1)} ms | ${wall[Math.floor(wall.length / 2)].toFixed(1)} ms | ${wall[Math.floor(wall.length * 0.95)].toFixed(1)} ms |`;
 }
 
-async function main(): Promise<void> {
+runBench(async () => {
   // the roles' TLS settings (roles/http.ts): client certificates requested, judged per connection
   const listener = tls.createServer({ cert: server.cert, key: server.key, ca: ca.cert, requestCert: true, rejectUnauthorized: false }, (s) => s.on('data', () => undefined).on('error', () => undefined));
   await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
   const port = (listener.address() as AddressInfo).port;
+  console.log(tableHeader());
   console.log('| handshake | count | CPU per handshake (both ends) | median wall | p95 wall |');
   console.log('|---|---|---|---|---|');
   console.log(await run(port, 'server certificate only, TLS 1.3', { ca: ca.cert }));
   console.log(await run(port, 'mutual TLS with a device certificate, TLS 1.3', { ca: ca.cert, cert: device.cert, key: device.key }));
   console.log(await run(port, 'server certificate only, TLS 1.2 (ECDHE-RSA)', { ca: ca.cert, maxVersion: 'TLSv1.2' }));
   listener.close();
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
 });
