@@ -36,10 +36,15 @@ function hashSecret(secret: string): string {
 }
 
 export class TokenRepository {
-  readonly collection: Collection<TokenDoc>;
+  private readonly collection: Collection<TokenDoc>;
 
   constructor(db: Db) {
     this.collection = db.collection<TokenDoc>(COLLECTIONS.apiTokens);
+  }
+
+  /** Whether any token was ever issued (the first start's admin token is made only when none was). */
+  async any(): Promise<boolean> {
+    return (await this.collection.countDocuments({}, { limit: 1 })) > 0;
   }
 
   /** Creates a token; the returned `token` is the only time its secret exists in clear. */

@@ -28,8 +28,8 @@ export type DeviceSessionView = Pick<DeviceDoc, '_id' | 'taskQueue' | 'credentia
  * one filter FerretDB turns into an index lookup).
  */
 export class DeviceRepository {
-  readonly collection: Collection<DeviceDoc>;
-  readonly paramsCollection: Collection<DeviceParamsDoc>;
+  private readonly collection: Collection<DeviceDoc>;
+  private readonly paramsCollection: Collection<DeviceParamsDoc>;
   private readonly informWrites: WriteBatcher<DeviceDoc>;
   private readonly paramWrites: WriteBatcher<DeviceParamsDoc>;
 

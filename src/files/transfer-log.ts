@@ -1,4 +1,4 @@
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, Filter, ObjectId } from 'mongodb';
 import type { Logger } from '../log';
 import { metrics } from '../metrics';
 import { COLLECTIONS } from '../stores/collections';
@@ -39,7 +39,7 @@ const MAX_BUFFERED = 20_000;
  * growing without bound.
  */
 export class TransferLog {
-  readonly collection: Collection<TransferLogEntry>;
+  private readonly collection: Collection<TransferLogEntry>;
   private buffer: TransferLogEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -49,6 +49,12 @@ export class TransferLog {
     private readonly log: Logger,
   ) {
     this.collection = db.collection<TransferLogEntry>(TRANSFER_LOG);
+  }
+
+  /** A page of one device's or one file's transfers, newest first (by `_id`, which grows with the time of writing), before `before`. */
+  page(where: { deviceId: string } | { fileId: string }, limit: number, before?: ObjectId): Promise<Array<TransferLogEntry & { _id: ObjectId }>> {
+    const filter: Filter<TransferLogEntry> = before ? { ...where, _id: { $lt: before } } : { ...where };
+    return this.collection.find(filter).sort({ _id: -1 }).limit(limit).toArray() as Promise<Array<TransferLogEntry & { _id: ObjectId }>>;
   }
 
   record(entry: TransferLogEntry): void {

@@ -22,7 +22,6 @@ export async function cancelJob(deps: JobDeps, jobId: string, owner: string): Pr
     if (current?.state === 'cancelling') throw new JobBusyError(jobId);
     return;
   }
-  const cursor = deps.tasks.collection.find({ jobId, status: 'pending' }, { projection: { deviceId: 1, releasedAt: 1 } }).batchSize(1000);
   let cancelled = 0;
   let batch: Array<{ _id: string; deviceId: string; releasedAt?: Date }> = [];
   const flush = async () => {
@@ -42,15 +41,11 @@ export async function cancelJob(deps: JobDeps, jobId: string, owner: string): Pr
     batch = [];
     if (!(await deps.jobs.renewLease(jobId, owner, LEASE_MS, 'cancelling'))) throw new JobBusyError(jobId);
   };
-  try {
-    for await (const t of cursor) {
-      batch.push(t);
-      if (batch.length === 1000) await flush();
-    }
-    if (batch.length) await flush();
-  } finally {
-    await cursor.close();
+  for await (const t of deps.tasks.pendingOfJob(jobId)) {
+    batch.push(t);
+    if (batch.length === 1000) await flush();
   }
+  if (batch.length) await flush();
   // Counts freeze only when no task is still in flight; otherwise they stay live.
   const counts = await deps.tasks.countByStatus(jobId);
   await deps.jobs.transition(jobId, ['cancelling'], 'cancelled', counts.sent === 0 ? counts : undefined);

@@ -23,7 +23,7 @@ export async function planJob(deps: JobDeps, jobId: string, owner: string): Prom
       // An earlier attempt died part-way: its chunks and tasks may cover devices that no
       // longer match. None of its tasks was announced, so they can simply go.
       await deps.jobs.dropChunks(jobId);
-      await deps.tasks.collection.deleteMany({ jobId, releasedAt: { $exists: false } });
+      await deps.tasks.dropUnannounced(jobId);
     }
     const started = Date.now();
     let seq = 0;

@@ -85,17 +85,7 @@ export class Reconciler {
    */
   async sweepTasks(now = new Date()): Promise<SweepReport> {
     const stale = new Date(now.getTime() - this.staleMs);
-    const found = await this.deps.tasks.collection
-      .find({
-        status: 'pending',
-        $or: [
-          { expiresAt: { $lte: now } },
-          { jobId: { $exists: false }, releasedAt: { $exists: false }, updatedAt: { $lt: stale } },
-          { releasedAt: { $exists: true }, 'connectionRequest.status': 'queued', 'connectionRequest.queuedAt': { $lt: stale } },
-        ],
-      })
-      .limit(BATCH)
-      .toArray();
+    const found = await this.deps.tasks.needingSweep(now, stale, BATCH);
     const expired = found.filter((t) => t.expiresAt && t.expiresAt <= now);
     const live = found.filter((t) => !expired.includes(t));
     const held = live.filter((t) => !t.jobId && !t.releasedAt);

@@ -9,7 +9,7 @@ import { COLLECTIONS } from '../stores/collections';
  * move it.
  */
 export class JobRepository {
-  readonly collection: Collection<JobDoc>;
+  private readonly collection: Collection<JobDoc>;
   readonly chunks: Collection<JobChunkDoc>;
 
   constructor(db: Db) {
@@ -107,5 +107,9 @@ export class JobRepository {
       final ? { $set: { state: to, updatedAt: now, finishedAt: now, ...(counts ? { counts } : {}) }, $unset: { lease: '' } } : { $set: { state: to, updatedAt: now } },
       { returnDocument: 'after' },
     );
+  }
+
+  countInStates(states: readonly JobState[]): Promise<number> {
+    return this.collection.countDocuments({ state: { $in: [...states] } });
   }
 }

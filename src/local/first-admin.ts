@@ -5,7 +5,7 @@ import type { TokenRepository } from '../auth';
  * only time it exists in clear); undefined when tokens exist already.
  */
 export async function createFirstAdminToken(tokens: TokenRepository): Promise<{ id: string; token: string } | undefined> {
-  if ((await tokens.collection.countDocuments({}, { limit: 1 })) > 0) return undefined;
+  if (await tokens.any()) return undefined;
   const created = await tokens.create({ name: 'first-admin', role: 'admin', createdBy: 'first-start' });
   return { id: created.doc._id, token: created.token };
 }

@@ -1,4 +1,4 @@
-import { MongoBulkWriteError, ObjectId, type Collection, type Db, type UpdateFilter } from 'mongodb';
+import { MongoBulkWriteError, ObjectId, type Collection, type Db, type Filter, type UpdateFilter } from 'mongodb';
 import type { AcsRequest } from '../cwmp/soap/types';
 import { DeviceRepository } from '../devices/repository';
 import { newTask, type QueueOptions } from './new-task';
@@ -23,7 +23,7 @@ export class UnknownDeviceError extends Error {
  * actors (a session and the API, two replicas) can never both move a task.
  */
 export class TaskRepository {
-  readonly collection: Collection<TaskDoc>;
+  private readonly collection: Collection<TaskDoc>;
   private readonly devices: DeviceRepository;
 
   constructor(db: Db, devices?: DeviceRepository) {
@@ -217,5 +217,49 @@ export class TaskRepository {
     if (outcome.status === 'done' && outcome.refused?.length) set.refused = outcome.refused;
     const r = await this.collection.updateOne(filter, { $set: set, $unset: { sessionId: '', awaiting: '' } });
     return r.modifiedCount === 1;
+  }
+
+  /** A page of tasks matching `filter`, newest first (ids are ObjectIds, ordered by creation), after `before` when given. */
+  page(filter: Filter<TaskDoc>, limit: number, before?: string): Promise<TaskDoc[]> {
+    const query = before ? { $and: [filter, { _id: { $lt: before } }] } : filter;
+    return this.collection.find(query as Filter<TaskDoc>).sort({ _id: -1 }).limit(limit).toArray();
+  }
+
+  /** Faults no operator has cleared yet (the overview's figure). */
+  countOpenFaults(): Promise<number> {
+    return this.collection.countDocuments({ status: 'fault', faultCleared: { $ne: true } });
+  }
+
+  /** The pending tasks of a job, read lazily in batches (cancelling it); leaving the loop early closes the cursor. */
+  async *pendingOfJob(jobId: string): AsyncGenerator<Pick<TaskDoc, '_id' | 'deviceId' | 'releasedAt'>> {
+    const cursor = this.collection.find({ jobId, status: 'pending' }, { projection: { deviceId: 1, releasedAt: 1 } }).batchSize(1000);
+    try {
+      for await (const task of cursor) yield task;
+    } finally {
+      await cursor.close();
+    }
+  }
+
+  /** Removes a job's tasks that were never announced on a device (a planning attempt that died part-way). */
+  async dropUnannounced(jobId: string): Promise<void> {
+    await this.collection.deleteMany({ jobId, releasedAt: { $exists: false } });
+  }
+
+  /**
+   * Pending tasks that need a hand, in one query for all three: expired ones; tasks outside a
+   * job whose announcement a crash interrupted; connection requests queued that no worker took.
+   */
+  needingSweep(now: Date, stale: Date, limit: number): Promise<TaskDoc[]> {
+    return this.collection
+      .find({
+        status: 'pending',
+        $or: [
+          { expiresAt: { $lte: now } },
+          { jobId: { $exists: false }, releasedAt: { $exists: false }, updatedAt: { $lt: stale } },
+          { releasedAt: { $exists: true }, 'connectionRequest.status': 'queued', 'connectionRequest.queuedAt': { $lt: stale } },
+        ],
+      })
+      .limit(limit)
+      .toArray();
   }
 }

@@ -56,15 +56,14 @@ export const deviceRoutes: RouteModule = (s) => {
       s.log.warn({ event: 'live.publish_failed', err: (err as Error).message }, 'could not publish a device change'),
     );
   /** A page (plus one row) of devices in the list's sort order; an index range on MongoDB. */
-  const pageByDevices = (filter: DeviceFilter, q: ListQuery): Promise<DeviceDoc[]> => {
+  const pageByDevices = async (filter: DeviceFilter, q: ListQuery): Promise<DeviceDoc[]> => {
     const sort = SORTS[q.sort];
     const query = deviceQuery(filter);
     const order: Record<string, 1 | -1> = sort.field === '_id' ? { _id: sort.dir } : { [sort.field]: sort.dir, _id: sort.dir };
-    return s.devices.collection
-      .find(q.cursor ? after(query, sort, decodeCursor(q.cursor, sort.field === '_id' ? ['string'] : ['any', 'string'])) : query, { projection: SUMMARY })
-      .sort(order)
-      .limit(q.limit + 1)
-      .toArray();
+    const rows: DeviceDoc[] = [];
+    const filterOf = q.cursor ? after(query, sort, decodeCursor(q.cursor, sort.field === '_id' ? ['string'] : ['any', 'string'])) : query;
+    for await (const d of s.devices.find(filterOf, { projection: SUMMARY, sort: order, limit: q.limit + 1 })) rows.push(d);
+    return rows;
   };
   /** The same with conditions on parameters: `device_params` is read in id order until the page is full. */
   const pageByParams = async (filter: DeviceFilter, q: ListQuery): Promise<DeviceDoc[]> => {
@@ -82,7 +81,7 @@ export const deviceRoutes: RouteModule = (s) => {
     const projection = paramsProjection(fields);
     const out = new Map<string, ParamTree>();
     for (let i = 0; i < ids.length; i += 50) {
-      const docs = await Promise.all(ids.slice(i, i + 50).map((id) => s.devices.paramsCollection.findOne({ _id: id }, { projection })));
+      const docs = await Promise.all(ids.slice(i, i + 50).map((id) => s.devices.paramsOf(id, projection)));
       for (const d of docs) if (d) out.set(d._id, d.params);
     }
     return out;

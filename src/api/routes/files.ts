@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type Koa from 'koa';
-import { ObjectId, type Filter } from 'mongodb';
+import { ObjectId } from 'mongodb';
 import getRawBody from 'raw-body';
 import { CaFileError, MAX_CA_FILE_BYTES, phoneCaFile } from '../../certs';
-import { FileError, type FileInfo, type FileKind, type TransferLogEntry } from '../../files';
+import { FileError, type FileInfo, type FileKind } from '../../files';
 import { API_PREFIX } from '../openapi';
 import { decodeCursor, toPage } from '../pagination';
 import { notFound, ProblemError } from '../problem';
@@ -90,16 +90,15 @@ async function caFileContent(koa: Koa.Context, sha256: string | undefined): Prom
 /** Files for devices: upload (streamed into GridFS), list, metadata, content, delete; the transfer log. */
 export const fileRoutes: RouteModule = (s) => {
   const { files } = s;
-  const log = s.transfers.collection;
-  /** A page of the transfer log, newest first (by `_id`, which grows with the time of writing). */
+  /** A page of the transfer log, newest first. */
   const transferPage = async (where: { deviceId: string } | { fileId: string }, query: PageQuery) => {
-    const filter: Filter<TransferLogEntry> = { ...where };
+    let before: ObjectId | undefined;
     if (query.cursor) {
       const last = decodeCursor(query.cursor, ['string'])[0] as string;
       if (!ObjectId.isValid(last)) throw new ProblemError(400, 'invalid-request', 'query parameter "cursor" is not a cursor this API issued', [{ in: 'query', field: 'cursor', message: 'is not a cursor this API issued' }]);
-      filter._id = { $lt: new ObjectId(last) };
+      before = new ObjectId(last);
     }
-    const rows = await log.find(filter).sort({ _id: -1 }).limit(query.limit + 1).toArray();
+    const rows = await s.transfers.page(where, query.limit + 1, before);
     return toPage(rows, query.limit, ({ _id, ...entry }) => entry, (r) => [r._id.toHexString()]);
   };
   return [

@@ -1,7 +1,8 @@
 import { defineRoute, type RouteModule } from '../route';
 import { ref } from '../schemas';
+import type { JobState } from '../../jobs/types';
 
-const RUNNING_JOB_STATES = ['planning', 'releasing', 'released', 'cancelling'];
+const RUNNING_JOB_STATES: readonly JobState[] = ['planning', 'releasing', 'released', 'cancelling'];
 
 const ranked = (counts: Record<string, number>) =>
   Object.entries(counts)
@@ -31,8 +32,8 @@ export const overviewRoutes: RouteModule = (s) => [
       s.fleet.checkInBackground(s.devices, rebuildFailed).catch(rebuildFailed);
       const [counts, openFaults, jobsRunning] = await Promise.all([
         s.fleet.read(now.getTime()),
-        s.tasks.collection.countDocuments({ status: 'fault', faultCleared: { $ne: true } }),
-        s.jobs.collection.countDocuments({ state: { $in: RUNNING_JOB_STATES } } as never),
+        s.tasks.countOpenFaults(),
+        s.jobs.countInStates(RUNNING_JOB_STATES),
       ]);
       const countersComplete = counts.checkedAt !== null && !counts.checking;
       const total = counts.total;

@@ -40,13 +40,7 @@ const taskIdParams = parameters({ taskId: objectIdSchema }, ['taskId']);
 
 /** Tasks matching `filter`, newest first (task ids are ObjectIds, ordered by creation). */
 export async function listTasks(s: ApiServices, filter: Filter<TaskDoc>, q: { limit: number; cursor?: string }) {
-  const conditions: Filter<TaskDoc>[] = [filter];
-  if (q.cursor) conditions.push({ _id: { $lt: decodeCursor(q.cursor, ['string'])[0] as string } });
-  const rows = await s.tasks.collection
-    .find(conditions.length === 1 ? filter : { $and: conditions })
-    .sort({ _id: -1 })
-    .limit(q.limit + 1)
-    .toArray();
+  const rows = await s.tasks.page(filter, q.limit + 1, q.cursor ? (decodeCursor(q.cursor, ['string'])[0] as string) : undefined);
   return toPage(rows, q.limit, taskView, (t) => [t._id]);
 }
 

@@ -164,11 +164,14 @@ export class SessionStore implements SessionStates, InflightRecord {
 
   /** In-flight tasks whose session has not been heard from before `now`, from every group. */
   async overdueInflight(now: number, limit: number): Promise<Array<{ taskId: string; sessionId: string; member: string }>> {
-    const groups = await Promise.all(ALL_SESSION_GROUPS.map((g) => this.redis.zrangebyscore(this.keys.inflight(g), '-inf', now, 'LIMIT', 0, limit)));
-    return groups
-      .flat()
+    // Each group's oldest, then the oldest of all: the deadline order holds across groups.
+    const groups = await Promise.all(ALL_SESSION_GROUPS.map((g) => this.redis.zrangebyscore(this.keys.inflight(g), '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit)));
+    const overdue: Array<{ member: string; deadline: number }> = [];
+    for (const flat of groups) for (let i = 0; i < flat.length; i += 2) overdue.push({ member: flat[i], deadline: Number(flat[i + 1]) });
+    return overdue
+      .sort((a, b) => a.deadline - b.deadline || (a.member < b.member ? -1 : a.member > b.member ? 1 : 0))
       .slice(0, limit)
-      .map((member) => {
+      .map(({ member }) => {
         const [taskId, sessionId] = member.split(' ');
         return { taskId, sessionId, member };
       });

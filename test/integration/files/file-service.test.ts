@@ -173,6 +173,6 @@ describe('transfer log', () => {
       log.record({ at: new Date(), direction: 'download', resource: 'file', method: 'GET', path: `/batch/${i}`, status: 200, bytes: i, complete: true, remoteAddress: '127.0.0.1', userAgent: 'batch-test', durationMs: 1 });
     }
     await log.close();
-    expect(await log.collection.countDocuments({ userAgent: 'batch-test' })).toBe(1200);
+    expect(await acs.stores.db.collection('file_transfers').countDocuments({ userAgent: 'batch-test' })).toBe(1200);
   });
 });
