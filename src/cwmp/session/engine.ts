@@ -485,7 +485,7 @@ export class SessionEngine {
         state.rpcCount += 1;
         state.inflight = { taskId: claimed._id, rpcId: `${state.id.slice(0, 8)}-${state.rpcCount}`, rpc, ...(claimed.jobId ? { jobId: claimed.jobId } : {}) };
         if (!(await this.d.sessions.save(state, previousInflight))) {
-          await this.d.tasks.release(claimed._id, state.id, now, { unsent: true });
+          await this.d.tasks.release(claimed._id, state.id, now);
           return this.lost(state);
         }
         return this.soap(state.namespace, { id: state.inflight.rpcId }, rpc);
@@ -503,7 +503,7 @@ export class SessionEngine {
           state.rpcCount += 1;
           state.inflight = { taskId: claimed._id, rpcId: `${state.id.slice(0, 8)}-${state.rpcCount}`, rpc, planned: true };
           if (!(await this.d.sessions.save(state, previousInflight))) {
-            await this.d.tasks.release(claimed._id, state.id, now, { unsent: true });
+            await this.d.tasks.release(claimed._id, state.id, now);
             return this.lost(state);
           }
           return this.soap(state.namespace, { id: state.inflight.rpcId }, rpc);
