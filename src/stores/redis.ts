@@ -88,11 +88,13 @@ export function connectRedis(url: string, options: RedisConnectOptions = {}): Re
 /**
  * On a Sentinel deployment, waits (at most `timeoutMs`) until a replica holds this
  * connection's writes so far: what a device is told next survives a fail-over (Redis
- * replicates asynchronously; a promoted replica would miss the newest writes). No-op on one
- * server or a cluster; a replica that does not answer in time delays, never fails, the caller.
+ * replicates asynchronously; a promoted replica would miss the newest writes). False when no
+ * replica acknowledged in time: during a fail-over the old master takes writes its successor
+ * never sees, so a caller about to hand a device work must not. True on one server or a cluster.
  */
-export async function replicated(redis: RedisClient, timeoutMs = 1000): Promise<void> {
-  if (redis instanceof Redis && redis.options.sentinels?.length) await redis.wait(1, timeoutMs);
+export async function replicated(redis: RedisClient, timeoutMs = 1000): Promise<boolean> {
+  if (!(redis instanceof Redis && redis.options.sentinels?.length)) return true;
+  return (await redis.wait(1, timeoutMs)) >= 1;
 }
 
 /** A second connection like `redis` (a subscriber needs its own). */

@@ -97,10 +97,11 @@ export class TaskRepository {
   }
 
   /** Returns a task whose session ended before the device answered to pending. */
-  async release(id: string, sessionId: string, now: Date): Promise<boolean> {
+  async release(id: string, sessionId: string, now: Date, options: { unsent?: boolean } = {}): Promise<boolean> {
     const r = await this.collection.updateOne(
       { _id: id, status: 'sent', sessionId, awaiting: { $exists: false } },
-      { $set: { status: 'pending', updatedAt: now }, $unset: { sessionId: '' } },
+      // `attempts` counts what reached a device: a claim given back before sending takes its count back.
+      { $set: { status: 'pending', updatedAt: now }, $unset: { sessionId: '' }, ...(options.unsent ? { $inc: { attempts: -1 } } : {}) },
     );
     return r.modifiedCount === 1;
   }

@@ -484,10 +484,7 @@ export class SessionEngine {
         const rpc = requestFor(claimed.rpc, claimed._id);
         state.rpcCount += 1;
         state.inflight = { taskId: claimed._id, rpcId: `${state.id.slice(0, 8)}-${state.rpcCount}`, rpc, ...(claimed.jobId ? { jobId: claimed.jobId } : {}) };
-        if (!(await this.d.sessions.save(state, previousInflight))) {
-          await this.d.tasks.release(claimed._id, state.id, now);
-          return this.lost(state);
-        }
+        if (!(await this.saveClaimed(state, previousInflight, claimed._id, now))) return this.lost(state);
         return this.soap(state.namespace, { id: state.inflight.rpcId }, rpc);
       }
     } finally {
@@ -502,10 +499,7 @@ export class SessionEngine {
           const rpc = requestFor(claimed.rpc, claimed._id);
           state.rpcCount += 1;
           state.inflight = { taskId: claimed._id, rpcId: `${state.id.slice(0, 8)}-${state.rpcCount}`, rpc, planned: true };
-          if (!(await this.d.sessions.save(state, previousInflight))) {
-            await this.d.tasks.release(claimed._id, state.id, now);
-            return this.lost(state);
-          }
+          if (!(await this.saveClaimed(state, previousInflight, claimed._id, now))) return this.lost(state);
           return this.soap(state.namespace, { id: state.inflight.rpcId }, rpc);
         }
         // Taken or cancelled between queueing and sending: it stays for a later session, the plan ends here.
@@ -542,6 +536,24 @@ export class SessionEngine {
     }
     if (!namespace) return { status: 500, body: 'Internal error\n', contentType: 'text/plain', close: true };
     return { ...this.soap(namespace, {}, acsFault(8002, 'internal error; the session was ended'), 500), close: true };
+  }
+
+  /**
+   * Stores the state that now holds a just-claimed task, before the task goes out. A claim the
+   * state could not be stored with (lock lost, no replica has it, Redis failed) is given back
+   * with its attempt: the device never saw it.
+   */
+  private async saveClaimed(state: SessionState, previousInflight: string | undefined, taskId: string, now: Date): Promise<boolean> {
+    let saved = false;
+    try {
+      saved = await this.d.sessions.save(state, previousInflight);
+    } finally {
+      if (!saved) {
+        state.inflight = undefined;
+        await this.d.tasks.release(taskId, state.id, now, { unsent: true });
+      }
+    }
+    return saved;
   }
 
   /** Ends a session that cannot go on; each step is tried even when another fails. */

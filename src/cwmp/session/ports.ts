@@ -45,8 +45,8 @@ export interface SessionTasks {
   completeTransfer(id: string, outcome: FinalOutcome, now: Date): Promise<boolean>;
   /** unchanged since `task` was read -> expired */
   expire(task: TaskDoc, now: Date): Promise<boolean>;
-  /** sent to this session and not awaiting -> pending */
-  release(id: string, sessionId: string, now: Date): Promise<boolean>;
+  /** sent to this session and not awaiting -> pending (`unsent`: the claim is given back before sending, its attempt with it) */
+  release(id: string, sessionId: string, now: Date, options?: { unsent?: boolean }): Promise<boolean>;
   /** awaiting TransferComplete -> fault `transfer_lost` */
   abandonTransfer(id: string, reason: string, now: Date): Promise<boolean>;
 }

@@ -145,8 +145,8 @@ export class SessionStore implements SessionStates, InflightRecord {
       this.clock() + this.ttlMs,
       remove,
     );
-    if (r === 1) await replicated(this.redis);
-    return r === 1;
+    // A state the next master may not have is as good as lost: the caller sends no task on it.
+    return r === 1 && (await replicated(this.redis));
   }
 
   /** Releases the lock; the ended state stays readable for one more timeout. */

@@ -12,13 +12,7 @@ import { ENV, phones } from '../jobs/job-cases';
  * Requests that meet the switch itself fail fast (as when Redis is away); the phones retry a
  * failed session with TR-069's back-off, as real ones do, and MongoDB still holds their tasks.
  */
-// Known defect (issue 19, open): after a fail-over some tasks are sent to their phone twice
-// (about one run in two on this machine). Until it is fixed the test runs only when asked,
-// so that it keeps failing where it is looked at rather than at random in the suite.
-const blocker =
-  process.env.ACS_TEST_SENTINEL_FAILOVER === '1'
-    ? redisServersBlocker()
-    : 'a known defect sends some tasks twice after a fail-over (issue 19); run with ACS_TEST_SENTINEL_FAILOVER=1';
+const blocker = redisServersBlocker();
 if (blocker) process.stderr.write(`Redis Sentinel fail-over test skipped: ${blocker}\n`);
 let set: SentinelSet | undefined;
 let acs: TestAcs | undefined;

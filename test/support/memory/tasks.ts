@@ -68,10 +68,10 @@ export class MemoryTasks implements SessionTasks {
     return true;
   }
 
-  async release(id: string, sessionId: string, now: Date): Promise<boolean> {
+  async release(id: string, sessionId: string, now: Date, options: { unsent?: boolean } = {}): Promise<boolean> {
     const doc = this.docs.get(id);
     if (!doc || doc.status !== 'sent' || doc.sessionId !== sessionId || doc.awaiting !== undefined) return false;
-    Object.assign(doc, { status: 'pending', updatedAt: now });
+    Object.assign(doc, { status: 'pending', updatedAt: now, attempts: doc.attempts - (options.unsent ? 1 : 0) });
     delete doc.sessionId;
     return true;
   }

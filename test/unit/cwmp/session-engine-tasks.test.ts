@@ -169,6 +169,27 @@ describe('SessionEngine: answers that do not fit', () => {
     expect((await new TestCpe(h, cpe.device).inform()).message?.method).toBe('InformResponse');
   });
 
+  it('gives a claimed task back, with its attempt, when the state holding it cannot be stored', async () => {
+    const h = engineOn();
+    const cpe = await knownCpe(h);
+    const task = await h.tasks.queue(cpe.id, GET_SW);
+    await cpe.inform();
+    const save = h.sessions.save.bind(h.sessions);
+    // Redis fails (a fail-over cuts the connection) as the task is about to go out
+    h.sessions.save = async (state, previous) => {
+      if (state.inflight) throw new Error('Command aborted due to connection close');
+      return save(state, previous);
+    };
+    const failed = await cpe.empty();
+    expect(failed.reply).toMatchObject({ status: 500, close: true });
+    expect(failed.message?.method).not.toBe('GetParameterValues');
+    expect(await h.tasks.get(task._id)).toMatchObject({ status: 'pending', attempts: 0 });
+    h.sessions.save = save;
+    const { requests } = await new TestCpe(h, cpe.device).session();
+    expect(requests.map((r) => r.method)).toEqual(['GetParameterValues']);
+    expect(await h.tasks.get(task._id)).toMatchObject({ status: 'done', attempts: 1 });
+  });
+
   it('carries on when the observer fails', async () => {
     const h = engineOn({
       observer: {

@@ -116,6 +116,16 @@ export function tasksContract(fixture: () => TasksFixture): void {
     expect(await tasks.claim(pending, 's3', t2)).toMatchObject({ sessionId: 's3', attempts: 2 });
   });
 
+  it('takes the attempt back when a claim is given back before sending', async () => {
+    const { tasks } = fixture();
+    const task = await tasks.queue(await device(), REBOOT);
+    await tasks.claim(task, 's1', t0);
+    expect(await tasks.release(task._id, 's1', t1, { unsent: true })).toBe(true);
+    const pending = (await tasks.get(task._id))!;
+    expect(pending).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(await tasks.claim(pending, 's2', t2)).toMatchObject({ sessionId: 's2', attempts: 1 });
+  });
+
   it('expires a task only as it was read', async () => {
     const { tasks } = fixture();
     const task = await tasks.queue(await device(), REBOOT, { expiresAt: t0 });
