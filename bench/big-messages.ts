@@ -20,7 +20,7 @@
  * each, the time from the request carrying the answer to the ACS's reply, the whole session,
  * the body and the MongoDB commands of that answer (those not about the small device).
  */
-import type { CommandStartedEvent, Document } from 'mongodb';
+import type { CommandStartedEvent, CommandSucceededEvent, Document } from 'mongodb';
 import { loadConfig } from '../src/config';
 import { decodeEnvelope, encodeEnvelope } from '../src/cwmp/soap';
 import type { AcsRequest, CwmpMessage } from '../src/cwmp/soap/types';
@@ -81,14 +81,24 @@ function mentions(cmd: Document, needle: string): boolean {
   return parts.some((p) => p !== undefined && JSON.stringify(p).includes(needle));
 }
 
-/** MongoDB commands (`collection.command`) the ACS sends while `counting` is on, the small device's left out. */
+/**
+ * MongoDB commands (`collection.command`) the ACS sends between start() and stop(), the small
+ * device's left out, with how many and the milliseconds until each one's reply.
+ */
 function commandCounter(ctx: AppContext) {
-  let counts: Record<string, number> | undefined;
+  let counts: Record<string, { n: number; ms: number }> | undefined;
+  const started = new Map<number, string>();
   ctx.mongo.on('commandStarted', (e: CommandStartedEvent) => {
     if (!counts || mentions(e.command, SMALL_KEY)) return;
     const collection = e.command[e.commandName];
     const key = `${typeof collection === 'string' ? `${collection}.` : ''}${e.commandName}`;
-    counts[key] = (counts[key] ?? 0) + 1;
+    counts[key] = { n: (counts[key]?.n ?? 0) + 1, ms: counts[key]?.ms ?? 0 };
+    started.set(e.requestId, key);
+  });
+  ctx.mongo.on('commandSucceeded', (e: CommandSucceededEvent) => {
+    const key = started.get(e.requestId);
+    started.delete(e.requestId);
+    if (key && counts?.[key]) counts[key].ms += e.duration;
   });
   return {
     start: () => void (counts = {}),
@@ -103,10 +113,12 @@ function commandCounter(ctx: AppContext) {
 interface AnswerFigures {
   /** request carrying the answer → the ACS's reply */
   answerMs: number;
+  /** this process's CPU meanwhile: the cwmp role's work, and the small device's sessions */
+  cpuMs: number;
   /** Inform → the 204 ending the session */
   sessionMs: number;
   bodyBytes: number;
-  commands: Record<string, number>;
+  commands: Record<string, { n: number; ms: number }>;
 }
 
 /**
@@ -137,11 +149,13 @@ async function discovery(ctx: AppContext, cwmpUrl: string, tasks: TaskRepository
     const body = encodeEnvelope({ namespace: 'urn:dslforum-org:cwmp-1-2', header: { id: envelope.header.id }, body: answer });
     counter.start();
     const t1 = Date.now();
+    const cpu0 = process.cpuUsage();
     const end = await cpe.post(body);
     const answerMs = Date.now() - t1;
+    const cpu = process.cpuUsage(cpu0);
     const commands = counter.stop();
     if (end.status !== 204) throw new Error(`expected 204 after the answer, got ${end.status}`);
-    return { request, answer, answerMs, sessionMs: Date.now() - t0, bodyBytes: Buffer.byteLength(body), requestBytes: Buffer.byteLength(asked.text), commands };
+    return { request, answer, answerMs, cpuMs: Math.round((cpu.user + cpu.system) / 1000), sessionMs: Date.now() - t0, bodyBytes: Buffer.byteLength(body), requestBytes: Buffer.byteLength(asked.text), commands };
   };
 
   const boot = new ManualCpe(cwmpUrl, creds);
@@ -175,13 +189,13 @@ async function discovery(ctx: AppContext, cwmpUrl: string, tasks: TaskRepository
   if (stored.length !== parameters.length || complete !== parameters.length) throw new Error(`stored ${stored.length} parameters (${complete} with flag and value), the phone has ${parameters.length}`);
 
   const row = (what: string, count: string, f: AnswerFigures, m: Awaited<ReturnType<typeof measured>>) => {
-    const commands = Object.entries(f.commands).map(([k, v]) => `${k} ${v}`).join(', ');
-    return `| ${what} | ${count} | ${Math.round(f.bodyBytes / 1024)} kB | ${f.answerMs} ms | ${f.sessionMs} ms | ${commands} | ${m.smallSessions} | ${m.slowestSmallMs} ms |`;
+    const commands = Object.entries(f.commands).map(([k, v]) => `${k} ${v.n} (${Math.round(v.ms)} ms)`).join(', ');
+    return `| ${what} | ${count} | ${Math.round(f.bodyBytes / 1024)} kB | ${f.answerMs} ms | ${f.cpuMs} ms | ${f.sessionMs} ms | ${commands} | ${m.smallSessions} | ${m.slowestSmallMs} ms |`;
   };
   return [
     `<!-- ${lines} lines: ${listed.length} names, ${parameters.length} parameters; GetParameterValues request ${Math.round(gpv.requestBytes / 1024)} kB -->`,
-    '| answer | names | body | answered in | session | MongoDB commands of the answer | small sessions meanwhile | slowest small session |',
-    '|---|---|---|---|---|---|---|---|',
+    '| answer | names | body | answered in | process CPU meanwhile | session | MongoDB commands of the answer (time to reply) | small sessions meanwhile | slowest small session |',
+    '|---|---|---|---|---|---|---|---|---|',
     row('GetParameterNamesResponse (`Device.`)', listed.length.toLocaleString('en'), gpn, gpnMeanwhile),
     row('GetParameterValuesResponse (every parameter)', parameters.length.toLocaleString('en'), gpv, gpvMeanwhile),
     row('GetParameterNamesResponse again (values known)', listed.length.toLocaleString('en'), again, againMeanwhile),
@@ -200,6 +214,7 @@ runBench(async (cleanup) => {
     ACS_REDIS_PREFIX: stores.prefix,
     ACS_BIND_ADDRESS: '127.0.0.1',
     ACS_CWMP_PORT: '0',
+    ACS_METRICS_PORT: '0',
     ACS_CWMP_USERNAME: creds.username,
     ACS_CWMP_PASSWORD: creds.password,
     // 20,000 parameters as this client encodes them take about 2 MB.
