@@ -39,8 +39,8 @@ import { TaskRepository } from '../src/tasks/repository';
 import { inform, ManualCpe } from '../test/support/cwmp-client';
 import { BENCH_CREDENTIALS as creds, flags, positiveInt, runBench, startStores, tableHeader } from './harness';
 
-/** bound on the bystander's sessions per step */
-const MAX_SMALL_SESSIONS = 10_000;
+/** bound on the bystander's sessions per step (`--alone`: none, so the process CPU is the step's own) */
+let MAX_SMALL_SESSIONS = 10_000;
 
 function params(n: number, tag: string) {
   return Array.from({ length: n }, (_, i) => ({ name: `Device.X.${Math.floor(i / 100)}.P${i % 100}`, value: `${tag}${i}`, type: 'xsd:string' as const }));
@@ -205,7 +205,8 @@ async function discovery(ctx: AppContext, cwmpUrl: string, tasks: TaskRepository
 }
 
 runBench(async (cleanup) => {
-  const values = flags({ sizes: { type: 'string', default: '2000,20000' }, discovery: { type: 'string' }, 'mongodb-url': { type: 'string' } });
+  const values = flags({ sizes: { type: 'string', default: '2000,20000' }, discovery: { type: 'string' }, alone: { type: 'boolean', default: false }, 'mongodb-url': { type: 'string' } });
+  if (values.alone) MAX_SMALL_SESSIONS = 0;
   const sizes = values.sizes ? values.sizes.split(',').map(Number) : [];
   const discoveryNames = values.discovery === undefined ? undefined : positiveInt('discovery', values.discovery);
   if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 100_000)) throw new Error(`--sizes must be positive integers up to 100000, got ${values.sizes}`);
