@@ -21,16 +21,38 @@ export const MAX_GROUPS = 64;
 export function mergeGroups(update: FieldUpdate): string[] | undefined {
   const fields = [...Object.keys(update.set), ...update.unset];
   if (fields.length <= MAX_DIRECT_FIELDS) return undefined;
-  const split = fields.map((f) => f.split('.').slice(1));
+  // A leaf's attributes (`._v`, `._t`, `._ts`) share one deepest group, so there are few of
+  // them; the shallower groups are their prefixes. A GetParameterValues of every parameter
+  // has thousands of fields: splitting each of them at every depth cost more than the rest
+  // of the merge.
+  const deepest = new Set<string>();
+  for (const f of fields) deepest.add(groupOf(f));
   for (const depth of [3, 2, 1]) {
     const groups = new Set<string>();
-    for (const segments of split) {
-      groups.add(['params', ...segments.slice(0, Math.min(depth, segments.length - 1))].join('.'));
+    for (const g of deepest) {
+      groups.add(prefix(g, depth));
       if (groups.size > MAX_GROUPS) break;
     }
     if (groups.size <= MAX_GROUPS) return outermost([...groups]);
   }
   return ['params'];
+}
+
+/** `params` and at most three segments of a field below it, never the field's last one. */
+function groupOf(field: string): string {
+  const dots: number[] = [];
+  for (let i = field.indexOf('.'); i >= 0 && dots.length < 5; i = field.indexOf('.', i + 1)) dots.push(i);
+  return field.slice(0, dots[Math.min(3, dots.length - 1)]);
+}
+
+/** `params` and at most `depth` segments of a group below it. */
+function prefix(group: string, depth: number): string {
+  let end = -1;
+  for (let d = 0; d <= depth; d++) {
+    end = group.indexOf('.', end + 1);
+    if (end < 0) return group;
+  }
+  return group.slice(0, end);
 }
 
 /** Drops groups inside another group. */
@@ -49,14 +71,23 @@ function outermost(groups: string[]): string[] {
  */
 export function mergedSet(stored: Record<string, unknown> | null, update: FieldUpdate, groups: string[]): Record<string, unknown> {
   const root: Record<string, unknown> = { params: (stored?.params as Record<string, unknown> | undefined) ?? {} };
+  // The attributes of one leaf share their parent, found once. Safe to keep: no field of a
+  // MongoDB update is a prefix of another (the server refuses such an update), so no later
+  // field replaces a parent found here.
+  const parents = new Map<string, Record<string, unknown>>();
   for (const [field, value] of Object.entries(update.set)) {
-    const path = field.split('.');
-    let node = root;
-    for (const seg of path.slice(0, -1)) {
-      const next = node[seg];
-      node = (next && typeof next === 'object' && !(next instanceof Date) ? next : (node[seg] = {})) as Record<string, unknown>;
+    const dot = field.lastIndexOf('.');
+    const parentPath = dot < 0 ? '' : field.slice(0, dot);
+    let node = parents.get(parentPath);
+    if (!node) {
+      node = root;
+      for (const seg of parentPath ? parentPath.split('.') : []) {
+        const next = node[seg];
+        node = (next && typeof next === 'object' && !(next instanceof Date) ? next : (node[seg] = {})) as Record<string, unknown>;
+      }
+      parents.set(parentPath, node);
     }
-    node[path[path.length - 1]] = value;
+    node[field.slice(dot + 1)] = value;
   }
   for (const field of update.unset) {
     const path = field.split('.');

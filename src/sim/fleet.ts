@@ -238,7 +238,7 @@ export class Fleet extends EventEmitter<FleetEvents> {
       checkProfile(profile);
     }
     const factory = factorySettings(identity, profile, { acsUrl: this.options.acsUrl, oui, seed });
-    const cpe = new Device({ tree: productTree(profile.productClass), factory, fullCwmp: profile.fullCwmp, gateway: profile.gateway });
+    const cpe = new Device({ tree: productTree(profile.productClass, profile.lines), factory, fullCwmp: profile.fullCwmp, gateway: profile.gateway });
     const device = new FleetDevice(index, cpe, profile, this.ctx);
     if (this.listener) factory.connectionRequestUrl = this.listener.register(device);
     return device;

@@ -40,6 +40,8 @@ export interface DeviceProfile {
   fullCwmp: boolean;
   /** the TR-111 gateway the phone's DHCP lease names (option 125), reported in Device.GatewayInfo */
   gateway?: Tr111Identity;
+  /** extensions, instead of the product's own number (a bigger data model: about 117 names each) */
+  lines?: number;
 }
 
 /** A complete profile from partial options: a CP-8851-3PCC on CWMP 1.2 without auth or quirks. */
@@ -59,5 +61,6 @@ export function deviceProfile(options: Partial<Omit<DeviceProfile, 'quirks'>> & 
     failDownloads: options.failDownloads ?? false,
     fullCwmp: options.fullCwmp ?? false,
     gateway: options.gateway,
+    lines: options.lines,
   };
 }

@@ -11,14 +11,20 @@ export * from './products';
 
 const trees = new Map<string, ModelTree>();
 
-/** The shared, read-only tree of a product class (built on first use). */
-export function productTree(productClass: string): ModelTree {
-  let tree = trees.get(productClass);
+/**
+ * The shared, read-only tree of a product class (built on first use). `lines` replaces the
+ * product's number of extensions: each adds a VoiceProfile of about 117 names, which is how
+ * benches and tests get a data model of thousands of names from the same declaration.
+ */
+export function productTree(productClass: string, lines?: number): ModelTree {
+  const key = lines === undefined ? productClass : `${productClass}/${lines}`;
+  let tree = trees.get(key);
   if (!tree) {
     const product = PRODUCTS[productClass];
     if (!product) throw new RangeError(`unknown product class ${JSON.stringify(productClass)}`);
-    tree = ModelTree.build(ciscoMppModel(product));
-    trees.set(productClass, tree);
+    if (lines !== undefined && !(Number.isInteger(lines) && lines >= 1)) throw new RangeError(`lines must be a positive integer, got ${lines}`);
+    tree = ModelTree.build(ciscoMppModel(lines === undefined ? product : { ...product, lines }));
+    trees.set(key, tree);
   }
   return tree;
 }

@@ -41,3 +41,36 @@ describe('mergedSet', () => {
     expect(mergedSet(null, { set: { 'params.Device.X.A._v': 1 }, unset: [] }, ['params.Device.X'])).toEqual({ 'params.Device.X': { A: { _v: 1 } } });
   });
 });
+
+describe('mergeGroups and mergedSet against the field-by-field definition', () => {
+  /** What MongoDB does with the `$set`/`$unset`, one field after the other. */
+  function applied(stored: Record<string, unknown>, update: { set: Record<string, unknown>; unset: string[] }) {
+    const doc = structuredClone(stored);
+    for (const [field, value] of Object.entries(update.set)) {
+      const path = field.split('.');
+      let node = doc as Record<string, unknown>;
+      for (const seg of path.slice(0, -1)) node = (node[seg] && typeof node[seg] === 'object' ? node[seg] : (node[seg] = {})) as Record<string, unknown>;
+      node[path[path.length - 1]] = value;
+    }
+    for (const field of update.unset) {
+      const path = field.split('.');
+      let node: unknown = doc;
+      for (const seg of path.slice(0, -1)) node = (node as Record<string, unknown> | undefined)?.[seg];
+      if (node && typeof node === 'object') delete (node as Record<string, unknown>)[path[path.length - 1]];
+    }
+    return doc;
+  }
+
+  it('writes, for a whole data model, the tree MongoDB would store', () => {
+    // 40 lines of 30 parameters, 3 attributes each, in subtrees of different depths.
+    const names = Array.from({ length: 1200 }, (_, i) => (i % 5 ? `Device.Services.Voice.${Math.floor(i / 30)}.Line.P${i}` : `Device.Info${i % 7}.P${i}`));
+    const update = { set: values(names), unset: ['params.Device.Services.Voice.1.Line.Gone', 'params.Device.Old'] };
+    const stored = { params: { Device: { Info1: { P5: { _w: false, _v: 'x' } }, Old: { A: { _v: 1 } }, Services: { Voice: { 1: { Line: { P31: { _w: true, _n: 2 }, Gone: { _v: 0 } } } } } } } };
+    const groups = mergeGroups(update);
+    expect(groups).toBeDefined();
+    expect(groups!.length).toBeLessThanOrEqual(MAX_GROUPS);
+    const written = mergedSet(structuredClone(stored), update, groups!);
+    const result = applied(structuredClone(stored), { set: written, unset: [] });
+    expect(result).toEqual(applied(stored, update));
+  });
+});

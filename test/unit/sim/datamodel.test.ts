@@ -33,6 +33,15 @@ describe('product models', () => {
     expect(productTree('CP-7841-3PCC')).toBe(productTree('CP-7841-3PCC'));
     expect(() => productTree('CP-0000')).toThrow(/unknown product class "CP-0000"/);
   });
+
+  it('takes another number of extensions for a bigger data model', () => {
+    const names = (lines?: number) => [...productTree('CP-8851-3PCC', lines).walk('Device.')].length;
+    expect(productTree('CP-8851-3PCC', 25)).toBe(productTree('CP-8851-3PCC', 25));
+    expect(names(25)).toBeGreaterThan(3000);
+    expect(names(5)).toBe(names());
+    expect([...productTree('CP-8851-3PCC', 25).walk('Device.Services.VoiceService.1.VoiceProfile.')].filter(([n]) => /VoiceProfile\.\d+\.$/.test(n))).toHaveLength(25);
+    expect(() => productTree('CP-8851-3PCC', 0)).toThrow(/lines must be a positive integer/);
+  });
 });
 
 describe('checkValue', () => {
