@@ -86,6 +86,11 @@ describe('sorts on (field, _id)', () => {
       const even = docs.filter((d) => (d.n as number) % 2 === 0);
       expect(await pages(coll, dir, 20, { n: { $in: even.map((d) => d.n) } })).toEqual(mongoOrder(even, dir));
     }
+    const range = { $gte: new Date(day + 10 * 60_000), $lt: new Date(day + 12 * 60_000) };
+    const inRange = (d: Doc) => d.at instanceof Date && d.at >= range.$gte && d.at < range.$lt;
+    expect(await pages(coll, -1, 7, { at: range })).toEqual(mongoOrder(docs.filter(inRange), -1));
+    expect((await coll.find({ at: null }).sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual(mongoOrder(docs.filter((d) => d.at === undefined), 1));
+    expect(await coll.countDocuments({ at: { $ne: null } })).toBe(docs.filter((d) => d.at !== undefined).length);
     const pushed = await sortPushdown(coll, -1);
     if (pushed !== undefined) expect(pushed).toBe(true);
   });
@@ -109,6 +114,9 @@ describe('sorts on (field, _id)', () => {
       expect(await coll.find({}).sort({ at: dir, _id: dir }).map((d) => d._id).toArray()).toEqual(mongoOrder(docs, dir));
       expect(await coll.find({}).sort({ at: dir, _id: dir }).limit(3).map((d) => d._id).toArray()).toEqual(mongoOrder(docs, dir).slice(0, 3));
     }
+    expect(await coll.find({ at: { $lt: new Date(day) } }).sort({ _id: 1 }).map((d) => d._id).toArray()).toEqual(['g', 'h']);
+    expect(await coll.find({ at: null }).sort({ _id: 1 }).map((d) => d._id).toArray()).toEqual(['e', 'f']);
+    expect(await coll.find({ $or: [{ at: { $gt: new Date(day - 1) } }, { at: { $lt: 10 } }] }).sort({ _id: 1 }).map((d) => d._id).toArray()).toEqual(['a', 'b']);
   });
 
   it('falls back to MongoDB order once a write puts another type in a field it sorted by', async () => {

@@ -117,14 +117,14 @@ export const FERRETDB_PATCHES: readonly SourcePatch[] = [
   {
     file: 'internal/backends/sqlite/collection.go',
     original: exactIdBlock(false) + '\n\tq += whereClause\n',
-    replacement: '\twhereClause, args = acsWhere(params.Filter)\n\n\tq += whereClause\n',
+    replacement: '\twhereClause, args = acsWhere(params.Filter, acsDatesProven(ctx, db, c.dbName, meta.TableName))\n\n\tq += whereClause\n',
     why: PUSHDOWN_WHY,
   },
   {
     file: 'internal/backends/sqlite/collection.go',
     original: exactIdBlock(true),
     replacement:
-      '\twhereClause, args = acsWhere(params.Filter)\n\n' +
+      '\twhereClause, args = acsWhere(params.Filter, acsDatesProven(ctx, db, c.dbName, meta.TableName))\n\n' +
       '\tif v, _ := params.Filter.Get("_id"); params.Filter.Len() == 1 {\n' +
       '\t\tswitch v.(type) {\n' +
       '\t\tcase string, types.ObjectID:\n' +

@@ -5,7 +5,9 @@ package sqlite
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/FerretDB/FerretDB/internal/backends/sqlite/metadata"
 	"github.com/FerretDB/FerretDB/internal/handler/sjson"
@@ -44,16 +46,39 @@ func acsIDScalar(v any) bool {
 //     yields the field's value, or each element when it is an array, which is exactly what
 //     such a condition matches against. No index: SQLite tests the JSON text, which is far
 //     cheaper than Go decoding the document.
-func acsWhere(filter *types.Document) (string, []any) {
+//   - on a field whose texts dates(field) has proven to order like MongoDB's values (it holds
+//     only 13-digit dates or nothing, acs_sort.go): equality with such a date or null, $ne
+//     null, and $gt/$gte/$lt/$lte of such a date, on the field's index (a page's cursor).
+//   - $and of such filters, and $or of such filters when every branch yields a condition.
+func acsWhere(filter *types.Document, dates func(field string) bool) (string, []any) {
+	clauses, args := acsConditions(filter, dates)
+	if len(clauses) == 0 {
+		return "", nil
+	}
+
+	return ` WHERE ` + strings.Join(clauses, ` AND `), args
+}
+
+// acsConditions returns the SQL conditions (all must hold) and arguments of acsWhere.
+func acsConditions(filter *types.Document, dates func(field string) bool) ([]string, []any) {
 	var clauses []string
 	var args []any
 
 	for _, key := range filter.Keys() {
-		if key == "" || strings.HasPrefix(key, "$") || strings.Contains(key, ".") {
+		v := must.NotFail(filter.Get(key))
+
+		switch {
+		case key == "$and" || key == "$or":
+			clause, clauseArgs := acsLogical(key, v, dates)
+			if clause != "" {
+				clauses = append(clauses, clause)
+				args = append(args, clauseArgs...)
+			}
+
+			continue
+		case key == "" || strings.HasPrefix(key, "$") || strings.Contains(key, "."):
 			continue
 		}
-
-		v := must.NotFail(filter.Get(key))
 
 		if key == "_id" {
 			if acsIDScalar(v) {
@@ -83,6 +108,13 @@ func acsWhere(filter *types.Document) (string, []any) {
 			continue
 		}
 
+		if clause, clauseArgs := acsDateCondition(key, v, dates); clause != "" {
+			clauses = append(clauses, clause)
+			args = append(args, clauseArgs...)
+
+			continue
+		}
+
 		// json_each over `->` yields nothing when the field is missing, its value when it
 		// is a scalar, and its elements when it is an array. The key is bound, as a label.
 		member := fmt.Sprintf(`EXISTS (SELECT 1 FROM json_each(%s->?) WHERE value `, metadata.DefaultColumn)
@@ -108,11 +140,103 @@ func acsWhere(filter *types.Document) (string, []any) {
 		}
 	}
 
-	if len(clauses) == 0 {
+	return clauses, args
+}
+
+// acsLogical returns one SQL condition for a $and or $or of filters, or "" when it cannot
+// narrow: a $or branch without a condition of its own may match any row.
+func acsLogical(op string, v any, dates func(field string) bool) (string, []any) {
+	list, ok := v.(*types.Array)
+	if !ok || list.Len() == 0 {
 		return "", nil
 	}
 
-	return ` WHERE ` + strings.Join(clauses, ` AND `), args
+	var parts []string
+	var args []any
+
+	for i := 0; i < list.Len(); i++ {
+		branch, isDoc := must.NotFail(list.Get(i)).(*types.Document)
+		if !isDoc {
+			return "", nil
+		}
+
+		clauses, branchArgs := acsConditions(branch, dates)
+
+		switch {
+		case len(clauses) > 0:
+			parts = append(parts, `(`+strings.Join(clauses, ` AND `)+`)`)
+			args = append(args, branchArgs...)
+		case op == "$or":
+			return "", nil
+		}
+	}
+
+	if len(parts) == 0 {
+		return "", nil
+	}
+
+	joiner := ` AND `
+	if op == "$or" {
+		joiner = ` OR `
+	}
+
+	return `(` + strings.Join(parts, joiner) + `)`, args
+}
+
+// acsDateOperators are the comparisons of a proven date field pushed down, with their SQL.
+var acsDateOperators = map[string]string{"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
+
+// acsDateCondition returns the SQL condition on a field proven to hold only 13-digit dates or
+// nothing, compared as the texts of the field's (field, _id) index, or "" when v is another
+// condition or the field is not proven.
+func acsDateCondition(field string, v any, dates func(field string) bool) (string, []any) {
+	if !acsPlainField.MatchString(field) {
+		return "", nil
+	}
+
+	value := fmt.Sprintf(`%s->'%s'`, metadata.DefaultColumn, field)
+
+	switch v := v.(type) {
+	case time.Time:
+		if text, ok := acsDateText(v); ok && dates(field) {
+			return value + ` = ?`, []any{text}
+		}
+	case types.NullType:
+		if dates(field) {
+			return value + ` IS NULL`, nil
+		}
+	case *types.Document:
+		var clauses []string
+		var args []any
+
+		for _, op := range v.Keys() {
+			operand := must.NotFail(v.Get(op))
+
+			if _, isNull := operand.(types.NullType); op == "$ne" && isNull && dates(field) {
+				clauses = append(clauses, value+` IS NOT NULL`)
+				continue
+			}
+
+			bound, isDate := operand.(time.Time)
+			sqlOp, known := acsDateOperators[op]
+
+			if text, inRange := acsDateText(bound); isDate && known && inRange && dates(field) {
+				clauses = append(clauses, value+` `+sqlOp+` ?`)
+				args = append(args, text)
+			}
+		}
+
+		return strings.Join(clauses, ` AND `), args
+	}
+
+	return "", nil
+}
+
+// acsDateText returns the JSON text sjson stores for a date of 13-digit milliseconds.
+func acsDateText(t time.Time) (string, bool) {
+	ms := t.UnixMilli()
+
+	return strconv.FormatInt(ms, 10), ms >= 1e12 && ms < 1e13
 }
 
 // acsList returns the SQL arguments of operator want's array of strings (or, for _id, strings

@@ -167,6 +167,13 @@ func acsSortProven(ctx context.Context, db *fsql.DB, dbName, table, field string
 	return p.state.Load() == acsProven
 }
 
+// acsDatesProven returns acsSortProven for the fields of one table, for acsWhere.
+func acsDatesProven(ctx context.Context, db *fsql.DB, dbName, table string) func(field string) bool {
+	return func(field string) bool {
+		return acsSortProven(ctx, db, dbName, table, field)
+	}
+}
+
 // acsOrderBy returns the ORDER BY clause for sort and whether the rows come back in sort's
 // order (so the handler may skip its own sort): always for _id alone, for {<field>: d, _id: d}
 // when acsSortProven; never for $natural, which the handler sorts as released.
