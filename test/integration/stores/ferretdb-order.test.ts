@@ -184,6 +184,10 @@ describe('finds that return only _id', () => {
     expect(await sorted({ $or: [{ tags: 'lobby' }, { owner: oid }] })).toEqual(['d1', 'd4']);
     expect(await sorted({ _id: { $gt: 'd4' }, tags: { $type: 'array' } })).toEqual(['d6', 'd7']);
     expect(await ids({ tags: { $exists: true } }, { at: -1, _id: -1 })).toEqual(['d6', 'd1', 'd7', 'd5', 'd4', 'd3', 'd2']);
+    // the tasks sweep's shape: $or of branches with $exists and date comparisons
+    const sweep = { $or: [{ at: { $lte: new Date(day) } }, { owner: { $exists: true }, at: { $exists: false } }, { deviceId: { $exists: true }, 'deviceId.oui': { $exists: false } }] };
+    expect((await coll.find(sweep).toArray()).map((d) => d._id).sort()).toEqual(['d1', 'd2', 'd3', 'd4', 'd5']);
+    expect(await sorted({ at: { $exists: false }, tags: { $exists: true, $in: ['lobby', 'floor-30'] } })).toEqual(['d4']);
     expect(await ids({}, { _id: -1 })).toEqual(['d7', 'd6', 'd5', 'd4', 'd3', 'd2', 'd1']);
   });
 });

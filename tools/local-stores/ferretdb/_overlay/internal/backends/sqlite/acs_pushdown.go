@@ -46,6 +46,7 @@ func acsIDScalar(v any) bool {
 //     yields the field's value, or each element when it is an array, which is exactly what
 //     such a condition matches against. No index: SQLite tests the JSON text, which is far
 //     cheaper than Go decoding the document.
+//   - $exists of a top-level field.
 //   - on a field whose texts dates(field) has proven to order like MongoDB's values (it holds
 //     only 13-digit dates or nothing, acs_sort.go): equality with such a date or null, $ne
 //     null, and $gt/$gte/$lt/$lte of such a date, on the field's index (a page's cursor).
@@ -108,11 +109,9 @@ func acsConditions(filter *types.Document, dates func(field string) bool) ([]str
 			continue
 		}
 
-		if clause, clauseArgs := acsDateCondition(key, v, dates); clause != "" {
+		if clause, clauseArgs := acsFieldCondition(key, v, dates); clause != "" {
 			clauses = append(clauses, clause)
 			args = append(args, clauseArgs...)
-
-			continue
 		}
 
 		// json_each over `->` yields nothing when the field is missing, its value when it
@@ -186,10 +185,10 @@ func acsLogical(op string, v any, dates func(field string) bool) (string, []any)
 // acsDateOperators are the comparisons of a proven date field pushed down, with their SQL.
 var acsDateOperators = map[string]string{"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
 
-// acsDateCondition returns the SQL condition on a field proven to hold only 13-digit dates or
-// nothing, compared as the texts of the field's (field, _id) index, or "" when v is another
-// condition or the field is not proven.
-func acsDateCondition(field string, v any, dates func(field string) bool) (string, []any) {
+// acsFieldCondition returns the SQL condition for $exists on a field (`->` is NULL exactly when
+// a top-level field is missing) and for the comparisons of a field proven to hold only 13-digit
+// dates or nothing, compared as the texts of the field's (field, _id) index; "" for others.
+func acsFieldCondition(field string, v any, dates func(field string) bool) (string, []any) {
 	if !acsPlainField.MatchString(field) {
 		return "", nil
 	}
@@ -211,6 +210,16 @@ func acsDateCondition(field string, v any, dates func(field string) bool) (strin
 
 		for _, op := range v.Keys() {
 			operand := must.NotFail(v.Get(op))
+
+			if exists, isBool := operand.(bool); op == "$exists" && isBool {
+				if exists {
+					clauses = append(clauses, value+` IS NOT NULL`)
+				} else {
+					clauses = append(clauses, value+` IS NULL`)
+				}
+
+				continue
+			}
 
 			if _, isNull := operand.(types.NullType); op == "$ne" && isNull && dates(field) {
 				clauses = append(clauses, value+` IS NOT NULL`)
