@@ -93,6 +93,7 @@ async function main(): Promise<void> {
       'softwareVersion + sort -lastInformAt': `/devices?limit=50&softwareVersion=${VERSIONS[1]}&sort=-lastInformAt`,
       'sort lastInformAt': '/devices?limit=50&sort=lastInformAt',
       'sort -lastInformAt': '/devices?limit=50&sort=-lastInformAt',
+      'sort lastInformAt, page after a cursor halfway': `/devices?limit=50&sort=lastInformAt&cursor=${encodeCursor([new Date(base + 43_200_000), ids[0]])}`,
       'sort -lastInformAt, page after a cursor halfway': `/devices?limit=50&sort=-lastInformAt&cursor=${encodeCursor([new Date(base + 43_200_000), ids[0]])}`,
       'sort -lastBootAt': '/devices?limit=50&sort=-lastBootAt',
       'sort registeredAt': '/devices?limit=50&sort=registeredAt',

@@ -91,6 +91,9 @@ describe('sorts on (field, _id)', () => {
     expect(await pages(coll, -1, 7, { at: range })).toEqual(mongoOrder(docs.filter(inRange), -1));
     expect((await coll.find({ at: null }).sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual(mongoOrder(docs.filter((d) => d.at === undefined), 1));
     expect(await coll.countDocuments({ at: { $ne: null } })).toBe(docs.filter((d) => d.at !== undefined).length);
+    const [early, late] = [new Date(day + 5 * 60_000), new Date(day + 30 * 60_000)];
+    const either = (d: Doc) => d.at instanceof Date && ((d.at >= early && d.at < range.$gte) || d.at >= late);
+    expect(await pages(coll, 1, 9, { $or: [{ at: { $gte: early, $lt: range.$gte } }, { at: { $gte: late } }] })).toEqual(mongoOrder(docs.filter(either), 1));
     const pushed = await sortPushdown(coll, -1);
     if (pushed !== undefined) expect(pushed).toBe(true);
   });

@@ -174,12 +174,108 @@ func acsLogical(op string, v any, dates func(field string) bool) (string, []any)
 		return "", nil
 	}
 
-	joiner := ` AND `
-	if op == "$or" {
-		joiner = ` OR `
+	if op == "$and" {
+		return `(` + strings.Join(parts, ` AND `) + `)`, args
 	}
 
-	return `(` + strings.Join(parts, joiner) + `)`, args
+	clause := `(` + strings.Join(parts, ` OR `) + `)`
+
+	// SQLite walks an index in order and tests an OR on every entry it passes; a bound that
+	// every branch implies lets it seek instead (a page's cursor far into a date order).
+	if envelope, envelopeArgs := acsEnvelope(list, dates); envelope != "" {
+		clause = envelope + ` AND ` + clause
+		args = append(envelopeArgs, args...)
+	}
+
+	return clause, args
+}
+
+// acsEnvelope returns the bounds on proven date fields that every branch of a $or implies
+// (`f >= the least lower bound`, `f <= the greatest upper bound`), or "".
+func acsEnvelope(branches *types.Array, dates func(field string) bool) (string, []any) {
+	lower, upper := map[string]string{}, map[string]string{}
+
+	for i := 0; i < branches.Len(); i++ {
+		branchLower, branchUpper := acsBounds(must.NotFail(branches.Get(i)).(*types.Document))
+
+		for _, bounds := range []struct {
+			all, branch map[string]string
+			wider       func(a, b string) bool
+		}{
+			{lower, branchLower, func(a, b string) bool { return a < b }},
+			{upper, branchUpper, func(a, b string) bool { return a > b }},
+		} {
+			if i == 0 {
+				for f, text := range bounds.branch {
+					bounds.all[f] = text
+				}
+
+				continue
+			}
+
+			for f, text := range bounds.all {
+				branchText, ok := bounds.branch[f]
+
+				switch {
+				case !ok:
+					delete(bounds.all, f)
+				case bounds.wider(branchText, text):
+					bounds.all[f] = branchText
+				}
+			}
+		}
+	}
+
+	var clauses []string
+	var args []any
+
+	for _, bound := range []struct {
+		texts map[string]string
+		op    string
+	}{{lower, ">="}, {upper, "<="}} {
+		for f, text := range bound.texts {
+			if dates(f) {
+				clauses = append(clauses, fmt.Sprintf(`%s->'%s' %s ?`, metadata.DefaultColumn, f, bound.op))
+				args = append(args, text)
+			}
+		}
+	}
+
+	return strings.Join(clauses, ` AND `), args
+}
+
+// acsBounds returns the lower and upper bounds, as index texts, that a filter puts on its
+// top-level fields by equality with a 13-digit date or by $gt/$gte/$lt/$lte of one.
+func acsBounds(filter *types.Document) (map[string]string, map[string]string) {
+	lower, upper := map[string]string{}, map[string]string{}
+
+	for _, key := range filter.Keys() {
+		if !acsPlainField.MatchString(key) {
+			continue
+		}
+
+		switch v := must.NotFail(filter.Get(key)).(type) {
+		case time.Time:
+			if text, ok := acsDateText(v); ok {
+				lower[key], upper[key] = text, text
+			}
+		case *types.Document:
+			for _, op := range v.Keys() {
+				bound, isDate := must.NotFail(v.Get(op)).(time.Time)
+				text, inRange := acsDateText(bound)
+
+				switch {
+				case !isDate || !inRange:
+				case op == "$gt" || op == "$gte":
+					lower[key] = text
+				case op == "$lt" || op == "$lte":
+					upper[key] = text
+				}
+			}
+		}
+	}
+
+	return lower, upper
 }
 
 // acsDateOperators are the comparisons of a proven date field pushed down, with their SQL.
