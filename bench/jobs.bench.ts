@@ -23,6 +23,7 @@ import { JobRepository } from '../src/jobs/repository';
 import { createLogger } from '../src/log';
 import { openContext, startRoles } from '../src/roles';
 import { seedDevices } from './api-seed';
+import { storeCpuMs } from './store-cpu';
 import { Cleanup, startStores } from './harness';
 
 interface Args {
@@ -48,6 +49,11 @@ async function main(): Promise<void> {
   const a = args();
   const cleanup = new Cleanup();
   const stores = await startStores(cleanup, 'jobs', a.mongodbUrl);
+  /** FerretDB CPU milliseconds since `before` (undefined on MongoDB or off Linux). */
+  const cpuSince = (before: number | undefined) => {
+    const now = storeCpuMs(stores.storageDir);
+    return before === undefined || now === undefined ? undefined : now - before;
+  };
   const config = loadConfig({
     MONGODB_URL: stores.mongodbUrl,
     REDIS_URL: stores.redisUrl,
@@ -79,8 +85,10 @@ async function main(): Promise<void> {
     const seeded = Date.now() - t0;
     // What selecting the devices alone costs on this store (planning reads them once too).
     const t1 = Date.now();
+    const selectCpu = storeCpuMs(stores.storageDir);
     const selected = (await ctx.db.collection('devices').find({ tags: 'bench' }, { projection: { _id: 1 } }).toArray()).length;
     const selectMs = Date.now() - t1;
+    const selectStoreCpuMs = cpuSince(selectCpu);
     const jobs = new JobRepository(ctx.db);
     const { token } = await new TokenRepository(ctx.db).create({ name: 'bench', role: 'operator', createdBy: 'bench' });
     const apiUrl = `${roles.find((r) => r.name === 'api')!.url}/api/v1`;
@@ -91,6 +99,7 @@ async function main(): Promise<void> {
     };
 
     const created = Date.now();
+    const planCpu = storeCpuMs(stores.storageDir);
     const job = (await call('POST', '/jobs', { rpcs: [{ method: 'GetParameterValues', parameterNames: ['Device.DeviceInfo.SoftwareVersion'] }], target: { tag: 'bench' }, rate: a.rate, connectionRequest: true, paused: true })) as { id: string };
     const accepted = Date.now() - created;
     let planned = 0;
@@ -99,6 +108,8 @@ async function main(): Promise<void> {
       if (state?.plan) planned = Date.now() - created;
       else await new Promise((r) => setTimeout(r, 100));
     }
+    const planStoreCpuMs = cpuSince(planCpu);
+    const planLoad = os.loadavg().map((l) => l.toFixed(1)).join(' ');
     const tasks = await ctx.db.collection('tasks').countDocuments({ jobId: job.id });
 
     await call('POST', `/jobs/${job.id}/resume`);
@@ -123,10 +134,13 @@ async function main(): Promise<void> {
       devices: a.devices,
       seedMs: seeded,
       selectDevicesMs: selectMs,
+      selectStoreCpuMs,
       selected,
       jobAcceptedMs: accepted,
       tasksPersisted: tasks,
       planMs: planned,
+      planStoreCpuMs,
+      planLoad,
       rate: a.rate,
       windowSeconds: a.window,
       connectionRequestsPerSecond: Number(measured.toFixed(1)),

@@ -1,4 +1,4 @@
-// Added to FerretDB by the ACS build (see src/stores/ferretdb/patches.ts); the leading
+// Added to FerretDB by the ACS build (see tools/local-stores/ferretdb/patches.ts); the leading
 // underscore of _overlay keeps the Go tool from compiling it as part of the wrapper module.
 
 package handler
