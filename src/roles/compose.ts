@@ -210,7 +210,11 @@ export function compose(c: Connections): Composition {
     consoleSessions: () => new SessionStore(redis, prefix, { idleSeconds: config.console.sessionIdleSeconds, maxSeconds: config.console.sessionMaxSeconds }),
     lockout: () => new LoginLockout(redis, prefix, { perName: config.console.loginFailLimit, perAddress: config.console.loginFailIpLimit, windowSeconds: config.console.loginFailWindowSeconds }),
     fleet: () => new FleetStats(redis, prefix),
-    feed: () => new ConsoleFeed(redis, prefix),
+    feed: () =>
+      stack.add(
+        new ConsoleFeed(redis, prefix, (err) => log.warn({ event: 'console.publish_failed', err: (err as Error).message }, 'live events not published')),
+        (feed) => feed.close(),
+      ),
     marker: () => new ChangeMarker(redis, prefix),
     throttle: () => new PhoneThrottle(redis, prefix, { budget: config.fs.phones.unprovenBudget, windowSeconds: config.fs.phones.unprovenWindowSeconds }),
     // The api role ends its clients' streams when it stops (its server cannot close before).
