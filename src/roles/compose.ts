@@ -222,13 +222,14 @@ export function compose(c: Connections): Composition {
     oidc: () => (config.console.oidc ? new OidcLogin(config.console.oidc, redis, prefix) : undefined),
     profiles: () => new ProfileStore(db, () => stores.marker.bump('profiles')),
     firmware: () => new FirmwarePolicyStore(db, stores.files, () => stores.marker.bump('firmware'), stores.devices),
-    traces: () =>
-      stack.add(
-        new SessionTraceStore(db, config.trace, log, (doc) => {
-          stores.feed.sessionRecorded({ deviceId: doc.deviceId, sessionId: String(doc.seq), at: new Date() }).catch((err: unknown) => log.warn({ event: 'console.publish_failed', err: (err as Error).message }, 'live event not published'));
-        }, stores.devices),
+    traces: () => {
+      // Built first, the feed closes after the traces' last writes have announced themselves.
+      const feed = stores.feed;
+      return stack.add(
+        new SessionTraceStore(db, config.trace, log, (doc) => void feed.sessionRecorded({ deviceId: doc.deviceId, sessionId: String(doc.seq), at: new Date() }), stores.devices),
         (traces) => traces.flush(),
-      ),
+      );
+    },
   });
   // One object with both halves' lazy properties (spreading would build them all).
   const stores = Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(mongo), ...Object.getOwnPropertyDescriptors(redisStores) }) as Stores;
