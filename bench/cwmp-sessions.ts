@@ -18,7 +18,9 @@
  * Without --acs-url it starts its own stores and `acs serve --roles cwmp` as a child process
  * (bench/harness), so the ACS and the simulator are separate processes sharing the machine's
  * cores, as in production, and also reports the ACS process's CPU time and Redis commands per
- * measured session (from the harness's probe in the child). `ACS_BENCH_NODE_ARGS=--cpu-prof`
+ * measured session (from the harness's probe in the child). `--warmup N` (default 1) periodic
+ * sessions per phone run unmeasured first, so that the CPU measured is that of compiled code
+ * rather than of V8 compiling it (`--warmup 0` for the figures before issue 17). `ACS_BENCH_NODE_ARGS=--cpu-prof`
  * profiles the child (the profile is written in the working directory when it stops).
  */
 import type { Db } from 'mongodb';
@@ -34,6 +36,7 @@ function options() {
   const values = flags({
     phones: { type: 'string', default: '1000' },
     sessions: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '1' },
     concurrency: { type: 'string', default: '100' },
     'acs-url': { type: 'string' },
     'metrics-url': { type: 'string' },
@@ -45,6 +48,8 @@ function options() {
   return {
     phones: positiveInt('phones', values.phones),
     sessions: positiveInt('sessions', values.sessions),
+    /** periodic sessions per phone before the measured ones (0: none) */
+    warmup: values.warmup === '0' ? 0 : positiveInt('warmup', values.warmup),
     concurrency: positiveInt('concurrency', values.concurrency),
     acsUrl: values['acs-url'],
     /** the ACS's metrics port (ACS_METRICS_PORT) when --acs-url is given */
@@ -185,6 +190,11 @@ runBench(async (cleanup) => {
     for (const f of fleets) for (const d of f.devices) await tasks.queue(d.deviceId, { method: 'GetParameterValues', parameterNames: ['Device.DeviceInfo.SoftwareVersion', 'Device.ManagementServer.PeriodicInformInterval'] });
   }
 
+  // Unmeasured periodic sessions first: the ACS's code for them is compiled by then, so the
+  // figures are those of a process that has been serving them (steady state), not of its JIT.
+  const warm = Date.now();
+  if (opts.warmup) await Promise.all(fleets.map((f) => f.runSessions(opts.warmup, perFleet)));
+  const warmupSeconds = (Date.now() - warm) / 1000;
   const read = () => Promise.all(metricsUrls.map((u, i) => countersOf(u, children[i])));
   const before = await read();
   const marks = fleets.map((f) => ({ latencies: f.latencies.length, failed: f.summary().sessions.failed }));
@@ -201,6 +211,7 @@ runBench(async (cleanup) => {
     acsProcesses: urls.length,
     concurrency: opts.concurrency,
     bootstrap: { sessions: bootstrapped, perSecond: Math.round(bootstrapped / bootstrapSeconds) },
+    warmup: { sessionsPerPhone: opts.warmup, seconds: round(warmupSeconds) },
     ...(opts.profiles ? { profiles: { loaded: opts.profiles, matchingEach: 3, phonesInDesiredState: provisioned } } : {}),
     [opts.queueGpv ? 'withOneGetParameterValues' : 'periodic']: {
       sessions: latencies.length,

@@ -39,7 +39,7 @@ export interface FleetCounts {
  * sv, svn (the same for software versions), boot (set of ids whose last Inform was a BOOTSTRAP),
  * pcsv, pcsvn (the same for the pair "product class TAB software version")
  * ARGV: id, ms ('' = forget the device), product class, software version, bootstrap 0/1,
- * channel and message to publish ('' = none)
+ * channel ('' = publish nothing), then the messages to publish on it, in order
  */
 const UPDATE = `
 local id = ARGV[1]
@@ -69,11 +69,21 @@ else
   if ARGV[5] == '1' then redis.call('SADD', KEYS[6], id) else redis.call('SREM', KEYS[6], id) end
   track(KEYS[7], KEYS[8], ARGV[3] .. '\t' .. ARGV[4])
 end
-if ARGV[6] ~= '' then redis.call('PUBLISH', ARGV[6], ARGV[7]) end
+if ARGV[6] ~= '' then
+  for i = 7, #ARGV do redis.call('PUBLISH', ARGV[6], ARGV[i]) end
+end
 return 1
 `;
 
 const HOUR = 3_600_000;
+
+/** UPDATE as a command of the client: EVALSHA, so a session sends the hash, not the script. */
+type FleetRedis = RedisClient & { acsFleetUpdate(...args: string[]): Promise<number> };
+
+function withFleetScript(redis: RedisClient): FleetRedis {
+  if (!('acsFleetUpdate' in redis)) redis.defineCommand('acsFleetUpdate', { numberOfKeys: 8, lua: UPDATE });
+  return redis as FleetRedis;
+}
 
 /**
  * Fleet counters for the console's overview, kept in Redis by the sessions themselves: one
@@ -97,14 +107,15 @@ export class FleetStats {
     this.state = { due: k('checked'), busy: k('rebuilding'), checked: k('checked-at') };
   }
 
-  /** Counts one Inform, and publishes `message` on `channel` in the same round trip. */
-  async informed(f: InformFacts, publish?: { channel: string; message: string }): Promise<void> {
-    await this.redis.eval(UPDATE, this.keys.length, ...this.keys, f.deviceId, String(f.at.getTime()), f.productClass, f.softwareVersion ?? '', f.bootstrap ? '1' : '0', publish?.channel ?? '', publish?.message ?? '');
+  /** Counts one Inform, and publishes `messages` on `channel` in the same round trip. */
+  async informed(f: InformFacts, publish?: { channel: string; messages: readonly string[] }): Promise<void> {
+    const channel = publish?.messages.length ? publish.channel : '';
+    await withFleetScript(this.redis).acsFleetUpdate(...this.keys, f.deviceId, String(f.at.getTime()), f.productClass, f.softwareVersion ?? '', f.bootstrap ? '1' : '0', channel, ...(publish?.messages ?? []));
   }
 
   /** Forgets a deleted device. */
   async forget(deviceId: string): Promise<void> {
-    await this.redis.eval(UPDATE, this.keys.length, ...this.keys, deviceId, '', '', '', '0', '', '');
+    await withFleetScript(this.redis).acsFleetUpdate(...this.keys, deviceId, '', '', '', '0', '');
   }
 
   /** Devices whose last Inform came after `since` (epoch ms): a session rate over that window. */
@@ -162,7 +173,7 @@ export class FleetStats {
     let n = 0;
     let batch = this.redis.pipeline();
     for await (const d of devices.find({}, { projection: { 'deviceId.productClass': 1, softwareVersion: 1, lastInformAt: 1, lastEvents: 1 }, batchSize: 1000 })) {
-      batch.eval(UPDATE, fresh.length, ...fresh, d._id, String(d.lastInformAt?.getTime() ?? 0), d.deviceId?.productClass ?? '', d.softwareVersion ?? '', d.lastEvents?.some((e) => e.eventCode === '0 BOOTSTRAP') ? '1' : '0', '', '');
+      batch.eval(UPDATE, fresh.length, ...fresh, d._id, String(d.lastInformAt?.getTime() ?? 0), d.deviceId?.productClass ?? '', d.softwareVersion ?? '', d.lastEvents?.some((e) => e.eventCode === '0 BOOTSTRAP') ? '1' : '0', '');
       n += 1;
       if (n % 1000 === 0) {
         await batch.exec();

@@ -210,7 +210,11 @@ export function compose(c: Connections): Composition {
     consoleSessions: () => new SessionStore(redis, prefix, { idleSeconds: config.console.sessionIdleSeconds, maxSeconds: config.console.sessionMaxSeconds }),
     lockout: () => new LoginLockout(redis, prefix, { perName: config.console.loginFailLimit, perAddress: config.console.loginFailIpLimit, windowSeconds: config.console.loginFailWindowSeconds }),
     fleet: () => new FleetStats(redis, prefix),
-    feed: () => new ConsoleFeed(redis, prefix),
+    feed: () =>
+      stack.add(
+        new ConsoleFeed(redis, prefix, (err) => log.warn({ event: 'console.publish_failed', err: (err as Error).message }, 'live events not published')),
+        (feed) => feed.close(),
+      ),
     marker: () => new ChangeMarker(redis, prefix),
     throttle: () => new PhoneThrottle(redis, prefix, { budget: config.fs.phones.unprovenBudget, windowSeconds: config.fs.phones.unprovenWindowSeconds }),
     // The api role ends its clients' streams when it stops (its server cannot close before).
@@ -218,13 +222,14 @@ export function compose(c: Connections): Composition {
     oidc: () => (config.console.oidc ? new OidcLogin(config.console.oidc, redis, prefix) : undefined),
     profiles: () => new ProfileStore(db, () => stores.marker.bump('profiles')),
     firmware: () => new FirmwarePolicyStore(db, stores.files, () => stores.marker.bump('firmware'), stores.devices),
-    traces: () =>
-      stack.add(
-        new SessionTraceStore(db, config.trace, log, (doc) => {
-          stores.feed.sessionRecorded({ deviceId: doc.deviceId, sessionId: String(doc.seq), at: new Date() }).catch((err: unknown) => log.warn({ event: 'console.publish_failed', err: (err as Error).message }, 'live event not published'));
-        }, stores.devices),
+    traces: () => {
+      // Built first, the feed closes after the traces' last writes have announced themselves.
+      const feed = stores.feed;
+      return stack.add(
+        new SessionTraceStore(db, config.trace, log, (doc) => void feed.sessionRecorded({ deviceId: doc.deviceId, sessionId: String(doc.seq), at: new Date() }), stores.devices),
         (traces) => traces.flush(),
-      ),
+      );
+    },
   });
   // One object with both halves' lazy properties (spreading would build them all).
   const stores = Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(mongo), ...Object.getOwnPropertyDescriptors(redisStores) }) as Stores;

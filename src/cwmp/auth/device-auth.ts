@@ -12,8 +12,20 @@ export interface AuthRequest {
   source: string;
 }
 
+/**
+ * A Digest nonce count not recorded yet: `verify` with `deferNonceCount` leaves it to the caller,
+ * who records it in the same Redis script as the session it opens (SessionStates.open), one
+ * round trip instead of two, and just as atomic.
+ */
+export interface NonceCount {
+  nonce: string;
+  nc: number;
+  ttlMs: number;
+}
+
 export type AuthVerdict =
-  | { ok: true; username?: string }
+  /** `nonceCount`: only when verify deferred it; the request is not authenticated until it is recorded */
+  | { ok: true; username?: string; nonceCount?: NonceCount }
   /** `stale`: the password was proven, only the nonce or its count could not be accepted */
   | { ok: false; status: 401; challenge: string[]; reason: string; counted: boolean; stale?: true };
 
@@ -71,14 +83,18 @@ export class DeviceAuthenticator {
     this.failures.set(source, { count, at });
   }
 
-  /** `own` is the device's stored credential, if it has one. */
-  async verify(req: AuthRequest, own: DeviceCredentials | undefined): Promise<AuthVerdict> {
+  /**
+   * `own` is the device's stored credential, if it has one. With `deferNonceCount`, a Digest
+   * verdict carries its nonce count instead of recording it: the caller must record it (with
+   * `recordNonceCount` or the session it opens) and refuse the request if it was replayed.
+   */
+  async verify(req: AuthRequest, own: DeviceCredentials | undefined, options: { deferNonceCount?: boolean } = {}): Promise<AuthVerdict> {
     if (!this.required) return { ok: true };
     const expected = own && own.realm === this.config.realm ? own : this.global;
     if (!expected) return this.fail(req, 'no credential is configured for this device');
     const header = req.authorization ?? '';
     if (/^\s*Basic\s/i.test(header) && this.config.auth !== 'digest') return this.checkBasic(req, header, expected);
-    if (/^\s*Digest\s/i.test(header) && this.config.auth !== 'basic') return this.checkDigest(req, header, expected);
+    if (/^\s*Digest\s/i.test(header) && this.config.auth !== 'basic') return this.checkDigest(req, header, expected, options.deferNonceCount === true);
     return this.fail(req, header ? 'authorization scheme not accepted' : 'no authorization', !!header);
   }
 
@@ -98,7 +114,7 @@ export class DeviceAuthenticator {
    * already seen) earns a fresh challenge with stale=true: many CPEs open a session with the
    * nonce and count they cached, and counting those would lock out a whole NAT'd site.
    */
-  private async checkDigest(req: AuthRequest, header: string, expected: DeviceCredentials): Promise<AuthVerdict> {
+  private async checkDigest(req: AuthRequest, header: string, expected: DeviceCredentials, defer: boolean): Promise<AuthVerdict> {
     const c = parseDigestAuthorization(header);
     if (!c) return this.fail(req, 'malformed Digest credentials');
     if (!this.config.digestAlgorithms.includes(baseAlgorithm(c.algorithm))) return this.fail(req, 'Digest algorithm not offered');
@@ -109,12 +125,23 @@ export class DeviceAuthenticator {
     const nonceState = this.nonces.check(c.nonce);
     if (nonceState === 'invalid') return this.stale('Digest nonce not issued by this ACS');
     if (nonceState === 'stale') return this.stale('stale Digest nonce');
-    const nc = c.nc ? parseInt(c.nc, 16) : 0;
-    if (!(await this.store.acceptNonceCount(c.nonce, nc, this.config.nonceTtlSeconds * 1000))) return this.stale('replayed Digest nonce count');
+    const count: NonceCount = { nonce: c.nonce, nc: c.nc ? parseInt(c.nc, 16) : 0, ttlMs: this.config.nonceTtlSeconds * 1000 };
+    if (defer) return { ok: true, username: c.username, nonceCount: count };
+    if (!(await this.recordNonceCount(count))) return this.replayed();
     return { ok: true, username: c.username };
   }
 
-  private stale(reason: string): AuthVerdict {
+  /** Records a deferred nonce count; false when the count was already seen (a replay). */
+  recordNonceCount(count: NonceCount): Promise<boolean> {
+    return this.store.acceptNonceCount(count.nonce, count.nc, count.ttlMs);
+  }
+
+  /** The verdict on a request whose nonce count was already seen: a fresh challenge, not a failure. */
+  replayed(): Extract<AuthVerdict, { ok: false }> {
+    return this.stale('replayed Digest nonce count');
+  }
+
+  private stale(reason: string): Extract<AuthVerdict, { ok: false }> {
     return { ok: false, status: 401, challenge: this.challenge(true), reason, counted: false, stale: true };
   }
 

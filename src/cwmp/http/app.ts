@@ -36,6 +36,17 @@ export function createCwmpApp(deps: CwmpAppDeps): Koa {
   // persistent connections); the socket then identifies their session on this process. Not
   // behind a proxy: it may carry several devices' requests over one upstream connection.
   const socketSessions = new WeakMap<object, string>();
+  // What the connection itself says about the client is read once, not on each request.
+  const connections = new WeakMap<Socket, { peer: string; address: string; trustedPeer: boolean }>();
+  const connectionOf = (socket: Socket) => {
+    let known = connections.get(socket);
+    if (!known) {
+      const peer = deps.proxiedPeer?.(socket) ?? socket.remoteAddress ?? 'unknown';
+      known = { peer, address: clientAddress(peer, undefined, deps.config.trustedProxies), trustedPeer: inNetworks(deps.config.trustedProxies, peer) };
+      connections.set(socket, known);
+    }
+    return known;
+  };
   app.use(requestId());
   app.use(observability(deps.ready));
   app.use(async (ctx) => {
@@ -46,9 +57,10 @@ export function createCwmpApp(deps: CwmpAppDeps): Koa {
       return;
     }
     const sessionId = sessionCookie(ctx.get('Cookie') || undefined);
-    const peer = deps.proxiedPeer?.(ctx.req.socket) ?? ctx.req.socket.remoteAddress ?? 'unknown';
-    const source = clientAddress(peer, ctx.get('X-Forwarded-For') || undefined, deps.config.trustedProxies);
-    const proxied = !!(ctx.get('X-Forwarded-For') || ctx.get('Forwarded')) || inNetworks(deps.config.trustedProxies, peer);
+    const connection = connectionOf(ctx.req.socket);
+    const forwardedFor = ctx.get('X-Forwarded-For') || undefined;
+    const source = forwardedFor ? clientAddress(connection.peer, forwardedFor, deps.config.trustedProxies) : connection.address;
+    const proxied = !!(forwardedFor || ctx.get('Forwarded')) || connection.trustedPeer;
     const connectionSessionId = proxied ? undefined : socketSessions.get(ctx.req.socket);
     // Shed new sessions, never running ones: a device in session holds a lock and tasks.
     if (!sessionId && inflight >= deps.config.maxConcurrent) {

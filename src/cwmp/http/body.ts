@@ -45,13 +45,21 @@ export async function readCwmpBody(req: IncomingMessage, limit: number): Promise
   return decodeText(raw, req.headers['content-type']);
 }
 
+/** One decoder per charset label: decoding a whole buffer (no `stream`) leaves none in a state. */
+const decoders = new Map<string, TextDecoder>();
+const MAX_DECODERS = 64;
+
 export function decodeText(raw: Buffer, contentType: string | undefined): string {
   const label = charsetOf(contentType) ?? xmlDeclarationEncoding(raw) ?? 'utf-8';
-  let decoder: TextDecoder;
-  try {
-    decoder = new TextDecoder(label);
-  } catch {
-    throw new BodyError(415, `unsupported charset ${label.slice(0, 32)}`);
+  let decoder = decoders.get(label);
+  if (!decoder) {
+    try {
+      decoder = new TextDecoder(label);
+    } catch {
+      throw new BodyError(415, `unsupported charset ${label.slice(0, 32)}`);
+    }
+    // Labels come from the network: past a handful, stop remembering new ones.
+    if (decoders.size < MAX_DECODERS) decoders.set(label, decoder);
   }
   return decoder.decode(raw);
 }

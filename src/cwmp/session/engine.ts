@@ -168,9 +168,11 @@ export class SessionEngine {
     const certificate = matchCertificate(req.clientCertificate?.names, { serialNumber: inform.deviceId.serialNumber, mac: device?.mac });
     // Credentials that come along are verified (and their nonce count consumed) even when a
     // certificate already authenticates the device: a header seen once never opens a session.
-    const verdict: AuthVerdict = certificate && !req.authorization ? { ok: true } : await this.verify(req, device?.credentials);
+    // The nonce count is recorded by the script that opens the session (one round trip).
+    const verdict: AuthVerdict = certificate && !req.authorization ? { ok: true } : await this.verify(req, device?.credentials, true);
     if (!verdict.ok) return this.unauthenticated(verdict, deviceId, req, inform);
     if (!device && !this.d.config.acceptUnknown) {
+      if (verdict.nonceCount && !(await this.d.auth.recordNonceCount(verdict.nonceCount))) return this.unauthenticated(this.d.auth.replayed(), deviceId, req, inform);
       metrics.cwmpSessions.inc({ outcome: 'refused' });
       this.d.log.warn({ event: 'cwmp.unknown_device', deviceId, source: req.source }, 'unknown device refused');
       this.d.trace.refused(inform, deviceId, req.source, 'unknown device');
@@ -200,7 +202,8 @@ export class SessionEngine {
     };
     state.reconcile = this.reconciler.begin(device ?? { _id: deviceId }, inform, { deviceId, sessionId: state.id, now: new Date() });
     this.d.trace.begin(state, env, device);
-    const opened = await this.d.sessions.open(state);
+    const opened = await this.d.sessions.open(state, verdict.nonceCount);
+    if (!opened.ok && 'replayed' in opened) return this.unauthenticated(this.d.auth.replayed(), deviceId, req, inform);
     if (!opened.ok) {
       metrics.cwmpSessions.inc({ outcome: 'busy' });
       this.d.log.info({ event: 'cwmp.device_busy', deviceId, source: req.source }, 'device already in a session');
@@ -245,8 +248,8 @@ export class SessionEngine {
 
   // ---------------------------------------------------------------------------- authentication
 
-  private verify(req: CwmpRequest, own: DeviceSessionView['credentials']): Promise<AuthVerdict> {
-    return this.d.auth.verify({ authorization: req.authorization, method: 'POST', uri: req.uri, source: req.source }, own);
+  private verify(req: CwmpRequest, own: DeviceSessionView['credentials'], deferNonceCount = false): Promise<AuthVerdict> {
+    return this.d.auth.verify({ authorization: req.authorization, method: 'POST', uri: req.uri, source: req.source }, own, { deferNonceCount });
   }
 
   /**

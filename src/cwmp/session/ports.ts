@@ -4,7 +4,7 @@ import type { DeviceSessionView } from '../../devices/repository';
 import type { DeviceDoc } from '../../devices/types';
 import type { FinalOutcome, Outcome } from '../../tasks/outcome';
 import type { TaskDoc } from '../../tasks/types';
-import type { AuthRequest, AuthVerdict } from '../auth/device-auth';
+import type { AuthRequest, AuthVerdict, NonceCount } from '../auth/device-auth';
 import type { CwmpMessage, Envelope, Inform } from '../soap/types';
 import type { SessionEnd } from '../trace/types';
 import type { InflightRpc, SessionState } from './state';
@@ -51,7 +51,8 @@ export interface SessionTasks {
   abandonTransfer(id: string, reason: string, now: Date): Promise<boolean>;
 }
 
-export type OpenResult = { ok: true } | { ok: false; retryAfterMs: number };
+/** `replayed`: the nonce count given to open was already seen; nothing was taken or stored. */
+export type OpenResult = { ok: true } | { ok: false; retryAfterMs: number } | { ok: false; replayed: true };
 
 /**
  * Session state under its id, with the device's lock, both expiring one session timeout after
@@ -61,8 +62,11 @@ export interface SessionStates {
   /** how long a state and its lock live after being stored */
   readonly ttlMs: number;
   load(id: string): Promise<SessionState | null>;
-  /** takes the device's lock and stores the state; otherwise how long the lock still holds */
-  open(state: SessionState): Promise<OpenResult>;
+  /**
+   * takes the device's lock and stores the state; otherwise how long the lock still holds.
+   * `nonceCount` is recorded first, in the same step: a replayed one opens nothing.
+   */
+  open(state: SessionState, nonceCount?: NonceCount): Promise<OpenResult>;
   /** stores the state and extends the lock; false when the session no longer holds it */
   save(state: SessionState, previousInflightTask?: string): Promise<boolean>;
   /** releases the lock; the ended state stays readable for one more timeout */
@@ -93,7 +97,11 @@ export interface SessionAuthenticator {
   readonly required: boolean;
   challenge(stale?: boolean): string[];
   blocked(source: string): Promise<boolean>;
-  verify(req: AuthRequest, own: DeviceDoc['credentials']): Promise<AuthVerdict>;
+  verify(req: AuthRequest, own: DeviceDoc['credentials'], options?: { deferNonceCount?: boolean }): Promise<AuthVerdict>;
+  /** records a nonce count verify deferred; false when it was a replay */
+  recordNonceCount(count: NonceCount): Promise<boolean>;
+  /** the 401 verdict for a replayed nonce count */
+  replayed(): Extract<AuthVerdict, { ok: false }>;
 }
 
 /** MAC -> device, for the phones' own provisioning channel. */

@@ -1,6 +1,8 @@
+import { Cluster } from 'ioredis';
+import type { NonceCount } from '../auth/device-auth';
 import { replicated, type RedisClient } from '../../stores/redis';
 import { ALL_SESSION_GROUPS, redisKeys } from '../../stores/redis-keys';
-import type { AuthState, InflightRecord, SessionStates } from './ports';
+import type { AuthState, InflightRecord, OpenResult, SessionStates } from './ports';
 import type { SessionState } from './state';
 
 /**
@@ -9,10 +11,20 @@ import type { SessionState } from './state';
  * timeout and the device started another) can no longer write.
  */
 const SCRIPTS = {
-  /** KEYS: lock, session. ARGV: sid, state, ttlMs. Returns 0 or the lock's remaining ms (negative: taken now). */
+  /**
+   * KEYS: lock, session, and the Digest nonce counter when ARGV[4] is not ''. ARGV: sid, state,
+   * ttlMs, nc, nonce ttlMs. Returns -2 when nc was already seen (nothing taken), -1 when the
+   * lock is taken now, else the lock's remaining ms. The count is recorded even when the lock
+   * is busy, as a separate check would have.
+   */
   acsOpenSession: {
-    numberOfKeys: 2,
+    numberOfKeys: 3,
     lua: `
+      if ARGV[4] ~= '' then
+        local seen = tonumber(redis.call('GET', KEYS[3]) or '-1')
+        if tonumber(ARGV[4]) <= seen then return -2 end
+        redis.call('SET', KEYS[3], ARGV[4], 'PX', ARGV[5])
+      end
       if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[3]) then
         redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
         return -1
@@ -82,6 +94,10 @@ export function withScripts(redis: RedisClient): ScriptRedis {
   return redis as ScriptRedis;
 }
 
+function acceptNonceCount(redis: ScriptRedis, key: string, count: Pick<NonceCount, 'nc' | 'ttlMs'>): Promise<boolean> {
+  return redis.acsNonceCount(key, count.nc, count.ttlMs).then((r) => r === 1);
+}
+
 /** An in-flight task as remembered for the sweeper: which task, held by which session. */
 export function inflightMember(taskId: string, sessionId: string): string {
   return `${taskId} ${sessionId}`;
@@ -119,9 +135,22 @@ export class SessionStore implements SessionStates, InflightRecord {
     return raw ? (JSON.parse(raw) as SessionState) : null;
   }
 
-  /** Takes the device's lock and stores the new session; otherwise the ms the lock still holds. */
-  async open(state: SessionState): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
-    const r = await this.redis.acsOpenSession(this.lockKey(state.deviceId), this.sessionKey(state.id), state.id, JSON.stringify(state), this.ttlMs);
+  /**
+   * Records the nonce count, takes the device's lock and stores the new session, in one
+   * script; otherwise the ms the lock still holds. On a cluster the nonce's counter lives in
+   * another slot than the device's keys (a nonce is not tied to a device), so there the count
+   * takes a round trip of its own first.
+   */
+  async open(state: SessionState, nonceCount?: NonceCount): Promise<OpenResult> {
+    let count = nonceCount;
+    if (count && this.redis instanceof Cluster) {
+      if (!(await acceptNonceCount(this.redis, this.keys.nonceCount(count.nonce), count))) return { ok: false, replayed: true };
+      count = undefined;
+    }
+    // Without a count the script's third key is never touched: the lock's name stands in for it.
+    const nonceKey = count ? this.keys.nonceCount(count.nonce) : this.lockKey(state.deviceId);
+    const r = await this.redis.acsOpenSession(this.lockKey(state.deviceId), this.sessionKey(state.id), nonceKey, state.id, JSON.stringify(state), this.ttlMs, count?.nc ?? '', count?.ttlMs ?? '');
+    if (r === -2) return { ok: false, replayed: true };
     if (r >= 0) return { ok: false, retryAfterMs: r };
     await replicated(this.redis);
     return { ok: true };
@@ -197,8 +226,8 @@ export class AuthStore implements AuthState {
   }
 
   /** True when `nc` is fresh for this nonce (replay protection). */
-  async acceptNonceCount(nonce: string, nc: number, ttlMs: number): Promise<boolean> {
-    return (await this.redis.acsNonceCount(this.keys.nonceCount(nonce), nc, ttlMs)) === 1;
+  acceptNonceCount(nonce: string, nc: number, ttlMs: number): Promise<boolean> {
+    return acceptNonceCount(this.redis, this.keys.nonceCount(nonce), { nc, ttlMs });
   }
 
   async failures(source: string): Promise<number> {

@@ -1,3 +1,5 @@
+import type { NonceCount } from '../auth/device-auth';
+import type { OpenResult } from '../session/ports';
 import type { SessionState } from '../session/state';
 import { SessionStore } from '../session/store';
 import type { SessionTraceRecorder } from './recorder';
@@ -15,8 +17,8 @@ export class WatchedSessionStore extends SessionStore {
     this.recorder = recorder;
   }
 
-  override async open(state: SessionState): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
-    const opened = await super.open(state);
+  override async open(state: SessionState, nonceCount?: NonceCount): Promise<OpenResult> {
+    const opened = await super.open(state, nonceCount);
     if (opened.ok) this.recorder?.watch(state);
     return opened;
   }

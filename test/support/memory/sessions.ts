@@ -1,4 +1,5 @@
-import type { InflightRecord, OpenResult, SessionStates } from '../../../src/cwmp/session/ports';
+import type { NonceCount } from '../../../src/cwmp/auth/device-auth';
+import type { AuthState, InflightRecord, OpenResult, SessionStates } from '../../../src/cwmp/session/ports';
 import type { SessionState } from '../../../src/cwmp/session/state';
 import { inflightMember } from '../../../src/cwmp/session/store';
 import { Expiring } from './clock';
@@ -17,6 +18,8 @@ export class MemorySessions implements SessionStates, InflightRecord {
   constructor(
     readonly ttlMs: number,
     private readonly clock: () => number,
+    /** where `open` records nonce counts (the Redis store keeps them beside the authentication state) */
+    private readonly nonces?: Pick<AuthState, 'acceptNonceCount'>,
   ) {
     this.states = new Expiring(clock);
     this.locks = new Expiring(clock);
@@ -28,7 +31,11 @@ export class MemorySessions implements SessionStates, InflightRecord {
     return raw ? (JSON.parse(raw) as SessionState) : null;
   }
 
-  async open(state: SessionState): Promise<OpenResult> {
+  async open(state: SessionState, nonceCount?: NonceCount): Promise<OpenResult> {
+    if (nonceCount) {
+      if (!this.nonces) throw new Error('MemorySessions: open with a nonce count needs the nonce store');
+      if (!(await this.nonces.acceptNonceCount(nonceCount.nonce, nonceCount.nc, nonceCount.ttlMs))) return { ok: false, replayed: true };
+    }
     const left = this.locks.ttl(state.deviceId);
     if (left !== undefined) return { ok: false, retryAfterMs: Math.max(1, left) };
     this.locks.set(state.deviceId, state.id, this.ttlMs);

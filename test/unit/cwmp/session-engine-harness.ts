@@ -37,8 +37,8 @@ export function engineOn(options: { env?: Record<string, string>; reconciler?: R
   const log = createLogger('silent');
   const devices = new MemoryDevices();
   const tasks = new MemoryTasks(devices);
-  const sessions = new MemorySessions(cwmp.sessionTimeoutSeconds * 1000, clock.now);
   const authState = new MemoryAuthState(clock.now);
+  const sessions = new MemorySessions(cwmp.sessionTimeoutSeconds * 1000, clock.now, authState);
   const macs = new MemoryMacs(devices);
   const search = new MemorySearch(devices);
   const traces = new MemoryTraceStore(config.trace);

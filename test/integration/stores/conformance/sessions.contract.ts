@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { InflightRecord, SessionStates } from '../../../../src/cwmp/session/ports';
+import type { AuthState, InflightRecord, SessionStates } from '../../../../src/cwmp/session/ports';
 import type { SessionState } from '../../../../src/cwmp/session/state';
 import { CWMP_NAMESPACES } from '../../../../src/cwmp/soap/types';
 
 /** The session store on a clock the case advances. */
 export interface SessionsFixture {
   sessions: SessionStates & InflightRecord;
+  /** the nonce counts `open` records into */
+  nonces: AuthState;
   now(): number;
   advance(ms: number): Promise<void>;
 }
@@ -43,6 +45,26 @@ export function sessionsContract(fixture: () => SessionsFixture): void {
     expect(wait).toBeGreaterThan(SESSION_TTL_MS - 10_000 - 5_000);
     expect(wait).toBeLessThanOrEqual(SESSION_TTL_MS - 10_000);
     expect(await sessions.open(sessionState())).toEqual({ ok: true });
+  });
+
+  it('records the nonce count given to open in the same step; a replayed one opens nothing', async () => {
+    const { sessions, nonces } = fixture();
+    const nonce = randomBytes(8).toString('hex');
+    const count = { nonce, nc: 1, ttlMs: 60_000 };
+    const a = sessionState();
+    expect(await sessions.open(a, count)).toEqual({ ok: true });
+    expect(await nonces.acceptNonceCount(nonce, 1, 60_000)).toBe(false);
+    // The same header again, for another device: refused before any lock is taken.
+    const b = sessionState();
+    expect(await sessions.open(b, count)).toEqual({ ok: false, replayed: true });
+    expect(await sessions.load(b.id)).toBeNull();
+    expect(await sessions.open(b)).toEqual({ ok: true });
+    // A busy device still consumes the count it was offered.
+    const busy = await sessions.open(sessionState({ deviceId: a.deviceId }), { ...count, nc: 2 });
+    expect(busy.ok).toBe(false);
+    expect(busy).toHaveProperty('retryAfterMs');
+    expect(await nonces.acceptNonceCount(nonce, 2, 60_000)).toBe(false);
+    expect(await nonces.acceptNonceCount(nonce, 3, 60_000)).toBe(true);
   });
 
   it('loads a state as stored, and nothing for an unknown or malformed id', async () => {

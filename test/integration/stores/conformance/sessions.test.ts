@@ -1,4 +1,5 @@
-import { SessionStore } from '../../../../src/cwmp/session/store';
+import { AuthStore, SessionStore } from '../../../../src/cwmp/session/store';
+import { MemoryAuthState } from '../../../support/memory/auth-state';
 import { ManualClock } from '../../../support/memory/clock';
 import { MemorySessions } from '../../../support/memory/sessions';
 import { casePrefix, contract, inMemory, onStores, RedisClock } from './contract';
@@ -9,12 +10,13 @@ contract<SessionsFixture>(
   [
     inMemory(() => {
       const clock = new ManualClock();
-      return { sessions: new MemorySessions(SESSION_TTL_MS, clock.now), now: clock.now, advance: async (ms) => clock.advance(ms) };
+      const nonces = new MemoryAuthState(clock.now);
+      return { sessions: new MemorySessions(SESSION_TTL_MS, clock.now, nonces), nonces, now: clock.now, advance: async (ms) => clock.advance(ms) };
     }),
     onStores('SessionStore on Redis', (stores) => {
       const prefix = casePrefix(stores);
       const clock = new RedisClock(stores.redis, prefix);
-      return { sessions: new SessionStore(stores.redis, prefix, SESSION_TTL_MS, clock.now), now: clock.now, advance: (ms) => clock.advance(ms) };
+      return { sessions: new SessionStore(stores.redis, prefix, SESSION_TTL_MS, clock.now), nonces: new AuthStore(stores.redis, prefix), now: clock.now, advance: (ms) => clock.advance(ms) };
     }),
   ],
   sessionsContract,
