@@ -1,12 +1,11 @@
-import sax from 'sax';
+import { Parser, type ParserOptions } from 'xml2js';
 import { CwmpDecodeError, quote } from './errors';
 
 /*
- * XML text -> object tree, hardened for input from the network, plus the few accessors the
- * decoder needs. The tree is the one xml2js built (explicitArray, explicitRoot, no trimming)
- * before it was built here straight from sax's events, which halves the parse: an element is a
- * string (text only, no attributes) or an object holding its attributes under ATTRS, its text
- * under TEXT and each child element name (prefix kept) under an array of elements.
+ * XML text -> xml2js object tree, hardened for input from the network, plus the few accessors
+ * the decoder needs. An element is a string (text only, no attributes) or an object holding
+ * its attributes under ATTRS, its text under TEXT and each child element name (prefix kept)
+ * under an array of elements.
  */
 
 /** Neither key is a legal XML name, so no element can collide with them. */
@@ -18,31 +17,77 @@ export interface XmlElement {
   readonly [key: string]: XmlNode[] | Readonly<Record<string, string>> | string | undefined;
 }
 
-/** An element being read: its children so far, attributes, text, and whether text was CDATA or whitespace. */
-interface Open {
-  name: string;
-  node: Record<string, XmlNode[] | Record<string, string> | string>;
-  children: boolean;
-  attributes: boolean;
-  text: string;
-  /** whitespace-only text or a CDATA section was seen: the text is kept even if blank */
-  keep: boolean;
+const PARSER_OPTIONS: ParserOptions = {
+  attrkey: ATTRS,
+  charkey: TEXT,
+  explicitArray: true,
+  explicitRoot: true,
+  explicitCharkey: false,
+  trim: false,
+  normalize: false,
+  normalizeTags: false,
+  strict: true,
+  async: false,
+};
+
+/** The sax parser xml2js drives; its handlers are plain closures, safe to wrap. */
+interface SaxParser {
+  onopentag(node: unknown): void;
+  onclosetag(name: string): void;
+  ontext(text: string): void;
+  oncdata(text: string): void;
+  onerror(error: Error): void;
 }
 
-const BLANK = /^\s*$/;
+const WHITESPACE_ONLY = /^\s+$/;
 
-/** `obj[key] = value` that also makes an own property of `__proto__` (names come from the network). */
-function put(obj: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-  else obj[key] = value;
-}
+/**
+ * xml2js with guards on its sax parser (re-created by every reset):
+ * - nesting deeper than maxDepth aborts the parse at the opening tag, so a very deep document
+ *   costs no more than its first maxDepth levels, and nothing recurses over it;
+ * - whitespace-only text is passed through xml2js's CDATA path, the only one on which xml2js
+ *   keeps whitespace-only text of an element that has attributes (`<Value xsi:type=...> </Value>`);
+ * - the first error is recorded in `failure`: xml2js hands over its result as soon as the root
+ *   element closes and drops errors in whatever follows, a second root element included.
+ */
+class HardenedParser extends Parser {
+  failure: Error | undefined;
 
-/** The element's value once closed: its text alone when it has neither attributes nor children. */
-function closed(e: Open): XmlNode {
-  const blank = !e.keep && BLANK.test(e.text);
-  if (!e.attributes && !e.children) return e.text;
-  if (!blank) e.node[TEXT] = e.text;
-  return e.node as XmlElement;
+  constructor(private readonly maxDepth: number) {
+    super(PARSER_OPTIONS);
+  }
+
+  override reset(): void {
+    super.reset();
+    const sax = (this as unknown as { saxParser: SaxParser }).saxParser;
+    const { onopentag, onclosetag, ontext, oncdata, onerror } = sax;
+    let depth = 0;
+    let rootClosed = false;
+    sax.onerror = (error) => {
+      this.failure ??= error;
+      onerror(error);
+    };
+    sax.onopentag = (node) => {
+      if (rootClosed)
+        this.fail(new CwmpDecodeError('malformed', 'not well-formed XML: content after the root element'));
+      depth += 1;
+      if (depth > this.maxDepth)
+        this.fail(new CwmpDecodeError('too-deep', `XML nesting deeper than ${this.maxDepth} elements`));
+      onopentag(node);
+    };
+    sax.onclosetag = (name) => {
+      depth -= 1;
+      rootClosed = depth === 0;
+      onclosetag(name);
+    };
+    sax.ontext = (text) => (WHITESPACE_ONLY.test(text) ? oncdata(text) : ontext(text));
+  }
+
+  /** Records the error and stops sax where it is. */
+  private fail(error: CwmpDecodeError): never {
+    this.failure ??= error;
+    throw error;
+  }
 }
 
 /**
@@ -51,67 +96,32 @@ function closed(e: Open): XmlNode {
  */
 const DECLARATION = /<!(?:DOCTYPE|ENTITY)/i;
 
-/**
- * Parses a document; returns the root element's name and node. Guards: nesting deeper than
- * maxDepth aborts at the opening tag (a very deep document costs no more than its first
- * maxDepth levels, and nothing recurses over it); anything but whitespace and comments after
- * the root element, a second root included, is an error.
- */
+/** Parses a document; returns the root element's name and node. */
 export function parseXml(xml: string, maxDepth: number): { name: string; node: XmlNode } {
   if (xml.trim() === '') throw new CwmpDecodeError('malformed', 'empty document');
   if (DECLARATION.test(xml)) throw new CwmpDecodeError('doctype', 'DOCTYPE and ENTITY declarations are refused');
   // XML 1.0 section 2.11: a parser reads CRLF and lone CR as LF; sax leaves them as they are.
   const text = xml.includes('\r') ? xml.replace(/\r\n?/g, '\n') : xml;
-  const parser = sax.parser(true, { trim: false, normalize: false, position: false });
-  const stack: Open[] = [];
-  let root: { name: string; node: XmlNode } | undefined;
-  const fail = (error: CwmpDecodeError): never => {
-    throw error;
-  };
-  parser.onerror = (error) => fail(new CwmpDecodeError('malformed', `not well-formed XML: ${saxMessage(error)}`));
-  parser.onopentag = (tag) => {
-    if (root) fail(new CwmpDecodeError('malformed', 'not well-formed XML: content after the root element'));
-    if (stack.length >= maxDepth) fail(new CwmpDecodeError('too-deep', `XML nesting deeper than ${maxDepth} elements`));
-    const node: Open['node'] = {};
-    let attributes = false;
-    const given = tag.attributes as Record<string, string>;
-    for (const key in given) {
-      if (!Object.hasOwn(given, key)) continue;
-      if (!attributes) node[ATTRS] = {};
-      attributes = true;
-      put(node[ATTRS] as Record<string, string>, key, given[key]);
-    }
-    stack.push({ name: tag.name, node, children: false, attributes, text: '', keep: false });
-  };
-  const onText = (chunk: string, keep: boolean) => {
-    const top = stack[stack.length - 1];
-    if (!top) return;
-    top.text += chunk;
-    if (keep) top.keep = true;
-  };
-  parser.ontext = (chunk) => onText(chunk, BLANK.test(chunk));
-  parser.oncdata = (chunk) => onText(chunk, true);
-  parser.onclosetag = () => {
-    const e = stack.pop()!;
-    const value = closed(e);
-    const parent = stack[stack.length - 1];
-    if (!parent) {
-      root = { name: e.name, node: value };
-      return;
-    }
-    parent.children = true;
-    const siblings = Object.hasOwn(parent.node, e.name) ? (parent.node[e.name] as XmlNode[]) : undefined;
-    if (siblings) siblings.push(value);
-    else put(parent.node, e.name, [value]);
-  };
+  // One parser per document: after an error xml2js can leave a parser mid-document.
+  const parser = new HardenedParser(maxDepth);
+  let root: Record<string, XmlNode> | null | undefined;
+  let failure: unknown;
   try {
-    parser.write(text).close();
+    parser.parseString(text, (error, value) => {
+      if (error) failure ??= error;
+      else root ??= value;
+    });
   } catch (error) {
-    if (error instanceof CwmpDecodeError) throw error;
-    throw new CwmpDecodeError('malformed', `not well-formed XML: ${saxMessage(error)}`);
+    failure ??= error;
   }
-  if (!root) throw new CwmpDecodeError('malformed', 'no root element');
-  return root;
+  failure ??= parser.failure;
+  if (failure !== undefined) {
+    if (failure instanceof CwmpDecodeError) throw failure;
+    throw new CwmpDecodeError('malformed', `not well-formed XML: ${saxMessage(failure)}`);
+  }
+  const name = root ? Object.keys(root)[0] : undefined;
+  if (!root || name === undefined) throw new CwmpDecodeError('malformed', 'no root element');
+  return { name, node: root[name] as XmlNode };
 }
 
 /** sax messages are "reason\nLine: n\nColumn: n\nChar: c"; the reason alone is enough. */
