@@ -60,7 +60,20 @@ export class TaskRepository {
     return task;
   }
 
-  /** Takes a task for a session: pending, or left in flight by a session that died. */
+  /**
+   * Takes a pending, unexpired task for a session without reading it first: a session's usual
+   * case in one round trip. Null when the task is in any other state; `get` and `claim` then
+   * decide what it is (expired, final, or left in flight by a session that died).
+   */
+  claimPending(id: string, sessionId: string, now: Date): Promise<TaskDoc | null> {
+    return this.collection.findOneAndUpdate(
+      { _id: id, status: 'pending', $or: [{ expiresAt: { $exists: false } }, { expiresAt: { $gt: now } }] },
+      { $set: { status: 'sent', sessionId, sentAt: now, updatedAt: now }, $inc: { attempts: 1 } },
+      { returnDocument: 'after' },
+    );
+  }
+
+  /** Takes a task for a session as it was read: pending, or left in flight by a session that died. */
   claim(task: TaskDoc, sessionId: string, now: Date): Promise<TaskDoc | null> {
     return this.collection.findOneAndUpdate(
       { _id: task._id, status: task.status, attempts: task.attempts, awaiting: { $exists: false } },

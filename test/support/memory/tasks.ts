@@ -39,6 +39,13 @@ export class MemoryTasks implements SessionTasks {
     return task;
   }
 
+  async claimPending(id: string, sessionId: string, now: Date): Promise<TaskDoc | null> {
+    const doc = this.docs.get(id);
+    if (!doc || doc.status !== 'pending' || (doc.expiresAt && doc.expiresAt <= now)) return null;
+    Object.assign(doc, { status: 'sent', sessionId, sentAt: now, updatedAt: now, attempts: doc.attempts + 1 });
+    return copy(doc);
+  }
+
   async claim(task: TaskDoc, sessionId: string, now: Date): Promise<TaskDoc | null> {
     const doc = this.docs.get(task._id);
     if (!doc || doc.status !== task.status || doc.attempts !== task.attempts || doc.awaiting !== undefined) return null;
