@@ -83,9 +83,22 @@ export function tasksContract(fixture: () => TasksFixture): void {
     expect(await tasks.settle(task._id, 's1', { status: 'done', result: { method: 'RebootResponse' }, refused: [{ name: 'X', reason: 'r' }] }, t1)).toBe(true);
     const done = (await tasks.get(task._id))!;
     expect(done).toMatchObject({ status: 'done', completedAt: t1, updatedAt: t1, result: { method: 'RebootResponse' }, refused: [{ name: 'X', reason: 'r' }] });
-    expect(done).not.toHaveProperty('sessionId');
+    expect(done.sessionId).toBe('s1');
     expect(await tasks.settle(task._id, 's1', { status: 'fault', fault: { code: 9002, message: 'x' } }, t2)).toBe(false);
-    expect((await tasks.get(task._id))!.status).toBe('done');
+    expect(await tasks.settle(task._id, 's1', { status: 'done', result: { method: 'RebootResponse' } }, t2)).toBe(false);
+    expect((await tasks.get(task._id))!).toMatchObject({ status: 'done', completedAt: t1 });
+  });
+
+  it('tells each of many sessions settling together whether it held its task', async () => {
+    const { tasks } = fixture();
+    const held = await Promise.all([1, 2, 3, 4].map(async (n) => (await tasks.claim(await tasks.queue(await device(), REBOOT), `s${n}`, t0))!));
+    const answer = { status: 'done' as const, result: { method: 'RebootResponse' as const } };
+    // s3's task was taken over by another session meanwhile
+    await tasks.claim(held[2]!, 'next', t1);
+    const settled = await Promise.all(held.map((t, i) => tasks.settle(t._id, `s${i + 1}`, answer, t2)));
+    expect(settled).toEqual([true, true, false, true]);
+    expect(await tasks.get(held[2]!._id)).toMatchObject({ status: 'sent', sessionId: 'next', attempts: 2 });
+    expect(await tasks.get(held[3]!._id)).toMatchObject({ status: 'done', completedAt: t2, sessionId: 's4' });
   });
 
   it('records a fault with its code and message', async () => {
