@@ -94,10 +94,10 @@ export class TaskRepository {
    */
   async settle(id: string, sessionId: string, outcome: Outcome, now: Date): Promise<boolean> {
     if (outcome.status === 'awaiting') {
-      const r = await this.collection.updateOne({ _id: id, status: 'sent', sessionId }, {
-        $set: { awaiting: 'TransferComplete', result: outcome.result, updatedAt: now },
-        $unset: { sessionId: '' },
-      });
+      const r = await this.collection.updateOne(
+        { _id: id, status: 'sent', sessionId },
+        { $set: { awaiting: 'TransferComplete', result: outcome.result, updatedAt: now }, $unset: { sessionId: '' } },
+      );
       return r.modifiedCount === 1;
     }
     const filter: Filter<TaskDoc> = { _id: id, sessionId, $or: [{ status: 'sent' }, { status: outcome.status, completedAt: now }] };
