@@ -30,13 +30,14 @@ export type DeviceSessionView = Pick<DeviceDoc, '_id' | 'taskQueue' | 'credentia
 export class DeviceRepository {
   private readonly collection: Collection<DeviceDoc>;
   private readonly paramsCollection: Collection<DeviceParamsDoc>;
-  private readonly informWrites: WriteBatcher<DeviceDoc>;
+  /** a session's writes of the device document (Inform, answers, finished tasks), group-committed */
+  private readonly sessionWrites: WriteBatcher<DeviceDoc>;
   private readonly paramWrites: WriteBatcher<DeviceParamsDoc>;
 
   constructor(db: Db) {
     this.collection = db.collection<DeviceDoc>(COLLECTIONS.devices);
     this.paramsCollection = db.collection<DeviceParamsDoc>(COLLECTIONS.deviceParams);
-    this.informWrites = new WriteBatcher(this.collection);
+    this.sessionWrites = new WriteBatcher(this.collection);
     this.paramWrites = new WriteBatcher(this.paramsCollection);
   }
 
@@ -117,17 +118,20 @@ export class DeviceRepository {
    * bulk write per collection; the parameter tree is written only when the Inform changed it.
    */
   async applyInform(id: string, update: DeviceUpdate, setOnInsert: Record<string, unknown>): Promise<void> {
-    const summary = this.informWrites.write({
+    const summary = this.sessionWrites.write({
       updateOne: { filter: { _id: id }, update: { ...toMongo(update.summary), $setOnInsert: setOnInsert } as UpdateFilter<DeviceDoc>, upsert: true },
     });
     await Promise.all([summary, this.writeParams(id, update.params)]);
   }
 
-  /** Applies what a response taught and removes finished tasks from the device's queue. */
+  /**
+   * Applies what a response taught and removes finished tasks from the device's queue, in one
+   * update of the device that joins the other sessions' group commit.
+   */
   async apply(id: string, update: DeviceUpdate, finishedTasks: string[] = []): Promise<void> {
     const summary = toMongo(update.summary) as UpdateFilter<DeviceDoc> & Record<string, unknown>;
     if (finishedTasks.length) summary.$pullAll = { taskQueue: finishedTasks };
-    await Promise.all([Object.keys(summary).length ? this.collection.updateOne({ _id: id }, summary) : undefined, this.writeParams(id, update.params)]);
+    await Promise.all([Object.keys(summary).length ? this.sessionWrites.write({ updateOne: { filter: { _id: id }, update: summary } }) : undefined, this.writeParams(id, update.params)]);
   }
 
   /** Stores what a response taught about the parameter tree (a GetParameterNames listing included). */
@@ -172,8 +176,9 @@ export class DeviceRepository {
     return r.matchedCount === 1;
   }
 
+  /** Removes tasks from the device's queue (idempotent, so it joins the group commit). */
   async dequeueTasks(id: string, taskIds: string[]): Promise<void> {
-    if (taskIds.length) await this.collection.updateOne({ _id: id }, { $pullAll: { taskQueue: taskIds } });
+    if (taskIds.length) await this.sessionWrites.write({ updateOne: { filter: { _id: id }, update: { $pullAll: { taskQueue: taskIds } } } });
   }
 
   /** Sets (or with null, removes) the device's own CWMP credential. */

@@ -1,6 +1,7 @@
 import { MongoBulkWriteError, ObjectId, type Collection, type Db, type Filter, type UpdateFilter } from 'mongodb';
 import type { AcsRequest } from '../cwmp/soap/types';
 import { DeviceRepository } from '../devices/repository';
+import { WriteBatcher } from '../devices/write-batcher';
 import { newTask, type QueueOptions } from './new-task';
 import type { FinalOutcome, Outcome } from './outcome';
 import type { ConnectionRequestState, TaskDoc, TaskFault, TaskStatus } from './types';
@@ -25,9 +26,12 @@ export class UnknownDeviceError extends Error {
 export class TaskRepository {
   private readonly collection: Collection<TaskDoc>;
   private readonly devices: DeviceRepository;
+  /** sessions' final answers, group-committed */
+  private readonly settles: WriteBatcher<TaskDoc>;
 
   constructor(db: Db, devices?: DeviceRepository) {
     this.collection = db.collection<TaskDoc>(COLLECTIONS.tasks);
+    this.settles = new WriteBatcher(this.collection);
     this.devices = devices ?? new DeviceRepository(db);
   }
 
@@ -60,7 +64,20 @@ export class TaskRepository {
     return task;
   }
 
-  /** Takes a task for a session: pending, or left in flight by a session that died. */
+  /**
+   * Takes a pending, unexpired task for a session without reading it first: a session's usual
+   * case in one round trip. Null when the task is in any other state; `get` and `claim` then
+   * decide what it is (expired, final, or left in flight by a session that died).
+   */
+  claimPending(id: string, sessionId: string, now: Date): Promise<TaskDoc | null> {
+    return this.collection.findOneAndUpdate(
+      { _id: id, status: 'pending', $or: [{ expiresAt: { $exists: false } }, { expiresAt: { $gt: now } }] },
+      { $set: { status: 'sent', sessionId, sentAt: now, updatedAt: now }, $inc: { attempts: 1 } },
+      { returnDocument: 'after' },
+    );
+  }
+
+  /** Takes a task for a session as it was read: pending, or left in flight by a session that died. */
   claim(task: TaskDoc, sessionId: string, now: Date): Promise<TaskDoc | null> {
     return this.collection.findOneAndUpdate(
       { _id: task._id, status: task.status, attempts: task.attempts, awaiting: { $exists: false } },
@@ -69,17 +86,22 @@ export class TaskRepository {
     );
   }
 
-  /** Records the device's answer to a task the session holds. False if it no longer held it. */
+  /**
+   * Records the device's answer to a task the session holds. False if it no longer held it.
+   * A final answer joins the other sessions' group commit, and keeps `sessionId`: its filter
+   * also matches the task it already settled (same session, status and time), so that the
+   * batch, which reports only how many matched, can run it again alone to tell each session.
+   */
   async settle(id: string, sessionId: string, outcome: Outcome, now: Date): Promise<boolean> {
-    const filter = { _id: id, status: 'sent' as TaskStatus, sessionId };
     if (outcome.status === 'awaiting') {
-      const r = await this.collection.updateOne(filter, {
-        $set: { awaiting: 'TransferComplete', result: outcome.result, updatedAt: now },
-        $unset: { sessionId: '' },
-      });
+      const r = await this.collection.updateOne(
+        { _id: id, status: 'sent', sessionId },
+        { $set: { awaiting: 'TransferComplete', result: outcome.result, updatedAt: now }, $unset: { sessionId: '' } },
+      );
       return r.modifiedCount === 1;
     }
-    return this.finish(filter, outcome, now);
+    const filter: Filter<TaskDoc> = { _id: id, sessionId, $or: [{ status: 'sent' }, { status: outcome.status, completedAt: now }] };
+    return this.settles.write({ updateOne: { filter, update: { $set: finalFields(outcome, now), $unset: { awaiting: '' } } } });
   }
 
   /** Closes a transfer task the device reported on with TransferComplete. */
@@ -182,7 +204,7 @@ export class TaskRepository {
     const set: Partial<TaskDoc> = { status: 'pending', updatedAt: now };
     if (options.expiresAt) set.expiresAt = options.expiresAt;
     if (options.connectionRequest) set.connectionRequest = { status: 'queued', queuedAt: now, attempts: 0 };
-    const unset: Record<string, ''> = { fault: '', result: '', completedAt: '', faultCleared: '', releasedAt: '' };
+    const unset: Record<string, ''> = { fault: '', result: '', completedAt: '', faultCleared: '', releasedAt: '', sessionId: '' };
     if (!options.connectionRequest) unset.connectionRequest = '';
     return this.collection.findOneAndUpdate(
       { _id: id, status: 'fault', updatedAt: task.updatedAt },
@@ -212,11 +234,7 @@ export class TaskRepository {
   }
 
   private async finish(filter: Record<string, unknown>, outcome: FinalOutcome, now: Date): Promise<boolean> {
-    const set: Partial<TaskDoc> = { status: outcome.status, completedAt: now, updatedAt: now };
-    if (outcome.result) set.result = outcome.result;
-    if (outcome.status === 'fault') set.fault = outcome.fault;
-    if (outcome.status === 'done' && outcome.refused?.length) set.refused = outcome.refused;
-    const r = await this.collection.updateOne(filter, { $set: set, $unset: { sessionId: '', awaiting: '' } });
+    const r = await this.collection.updateOne(filter, { $set: finalFields(outcome, now), $unset: { sessionId: '', awaiting: '' } });
     return r.modifiedCount === 1;
   }
 
@@ -263,4 +281,13 @@ export class TaskRepository {
       .limit(limit)
       .toArray();
   }
+}
+
+/** What a final outcome sets on its task. */
+function finalFields(outcome: FinalOutcome, now: Date): Partial<TaskDoc> {
+  const set: Partial<TaskDoc> = { status: outcome.status, completedAt: now, updatedAt: now };
+  if (outcome.result) set.result = outcome.result;
+  if (outcome.status === 'fault') set.fault = outcome.fault;
+  if (outcome.status === 'done' && outcome.refused?.length) set.refused = outcome.refused;
+  return set;
 }

@@ -28,7 +28,7 @@ export interface TaskDoc {
   /** times the RPC was sent (a task returns to pending when its session dies) */
   attempts: number;
   sentAt?: Date;
-  /** the session holding the task while it is in flight */
+  /** the session holding the task while it is in flight; on a task a session's answer settled, that session */
   sessionId?: string;
   /** set when a Download/Upload was accepted with Status 1 and its TransferComplete is awaited */
   awaiting?: 'TransferComplete';

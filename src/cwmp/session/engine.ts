@@ -476,13 +476,7 @@ export class SessionEngine {
     const gone: string[] = [];
     try {
       while (state.queue.length && state.rpcCount < this.d.config.maxRpcsPerSession) {
-        const id = state.queue.shift()!;
-        const task = await this.d.tasks.get(id);
-        const decision = decide(task, state.id, now);
-        if (decision === 'drop') gone.push(id);
-        if (decision === 'expire' && (await this.d.tasks.expire(task!, now))) gone.push(id);
-        if (decision !== 'send') continue;
-        const claimed = await this.d.tasks.claim(task!, state.id, now);
+        const claimed = await this.claimQueued(state.queue.shift()!, state.id, now, gone);
         if (!claimed) continue;
         const rpc = requestFor(claimed.rpc, claimed._id);
         state.rpcCount += 1;
@@ -521,6 +515,21 @@ export class SessionEngine {
     metrics.cwmpSessions.inc({ outcome: 'completed' });
     metrics.cwmpSessionSeconds.observe((Date.now() - state.startedAt) / 1000);
     return { status: 204 };
+  }
+
+  /**
+   * Claims a queued task. A pending one, the usual case, is claimed unread in one round trip;
+   * any other is read and decided: expired, gone from the queue (`gone`), skipped, or taken
+   * over from a session that died, as it was read.
+   */
+  private async claimQueued(id: string, sessionId: string, now: Date, gone: string[]): Promise<TaskDoc | null> {
+    const pending = await this.d.tasks.claimPending(id, sessionId, now);
+    if (pending) return pending;
+    const task = await this.d.tasks.get(id);
+    const decision = decide(task, sessionId, now);
+    if (decision === 'drop') gone.push(id);
+    if (decision === 'expire' && (await this.d.tasks.expire(task!, now))) gone.push(id);
+    return decision === 'send' ? this.d.tasks.claim(task!, sessionId, now) : null;
   }
 
   // ---------------------------------------------------------------------------- failures

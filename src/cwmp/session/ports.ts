@@ -37,6 +37,8 @@ export interface SessionDevices {
  */
 export interface SessionTasks {
   get(id: string): Promise<TaskDoc | null>;
+  /** pending and not expired -> sent to this session, without a read first; null in any other state */
+  claimPending(id: string, sessionId: string, now: Date): Promise<TaskDoc | null>;
   /** pending (or left `sent` by a dead session, same status and attempts as `task`) -> sent to this session */
   claim(task: TaskDoc, sessionId: string, now: Date): Promise<TaskDoc | null>;
   /** sent to this session -> the outcome (awaiting: still sent, waiting for TransferComplete) */

@@ -43,3 +43,42 @@ it('splits bursts larger than the batch size and keeps later turns apart', async
   expect(batches).toEqual([4, 4, 2, 1]);
   expect(await coll.countDocuments()).toBe(11);
 });
+
+it('gathers the writes issued while a batch is out into the next one', async () => {
+  const coll = stores.db.collection<{ _id: string; n: number }>('gathered');
+  const batches: number[] = [];
+  let returnFirst!: () => void;
+  const firstHeld = new Promise<void>((r) => (returnFirst = r));
+  const original = coll.bulkWrite.bind(coll);
+  coll.bulkWrite = (async (ops: Parameters<typeof original>[0], options: Parameters<typeof original>[1]) => {
+    batches.push(ops.length);
+    const result = await original(ops, options);
+    if (batches.length === 1) await firstHeld; // the store is slow to answer the first batch
+    return result;
+  }) as typeof coll.bulkWrite;
+  const batcher = new WriteBatcher(coll);
+  const first = batcher.write({ insertOne: { document: { _id: 'first', n: 0 } } });
+  const later: Array<Promise<boolean>> = [];
+  for (let i = 0; i < 3; i++) {
+    await new Promise((r) => setImmediate(r));
+    later.push(batcher.write({ insertOne: { document: { _id: `later${i}`, n: i } } }));
+  }
+  expect(batches).toEqual([1]);
+  returnFirst();
+  expect(await Promise.all([first, ...later])).toEqual([true, true, true, true]);
+  expect(batches).toEqual([1, 3]);
+});
+
+it('tells each caller whether its statement matched a document, when compare-and-sets also match what they changed', async () => {
+  const coll = stores.db.collection<{ _id: string; n: number }>('matched');
+  await coll.insertMany([{ _id: 'a', n: 1 }, { _id: 'b', n: 1 }]);
+  const batcher = new WriteBatcher(coll);
+  const results = await Promise.all([
+    // 1 -> 2; its filter also matches 2, so that its run alone, after the batch, still matches
+    batcher.write({ updateOne: { filter: { _id: 'a', n: { $in: [1, 2] } }, update: { $set: { n: 2 } } } }),
+    batcher.write({ updateOne: { filter: { _id: 'b', n: { $in: [5, 6] } }, update: { $set: { n: 6 } } } }),
+    batcher.write({ updateOne: { filter: { _id: 'c' }, update: { $set: { n: 2 } }, upsert: true } }),
+  ]);
+  expect(results).toEqual([true, false, true]);
+  expect(await coll.find().sort({ _id: 1 }).toArray()).toEqual([{ _id: 'a', n: 2 }, { _id: 'b', n: 1 }, { _id: 'c', n: 2 }]);
+});

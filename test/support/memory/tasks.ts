@@ -39,6 +39,13 @@ export class MemoryTasks implements SessionTasks {
     return task;
   }
 
+  async claimPending(id: string, sessionId: string, now: Date): Promise<TaskDoc | null> {
+    const doc = this.docs.get(id);
+    if (!doc || doc.status !== 'pending' || (doc.expiresAt && doc.expiresAt <= now)) return null;
+    Object.assign(doc, { status: 'sent', sessionId, sentAt: now, updatedAt: now, attempts: doc.attempts + 1 });
+    return copy(doc);
+  }
+
   async claim(task: TaskDoc, sessionId: string, now: Date): Promise<TaskDoc | null> {
     const doc = this.docs.get(task._id);
     if (!doc || doc.status !== task.status || doc.attempts !== task.attempts || doc.awaiting !== undefined) return null;
@@ -48,8 +55,16 @@ export class MemoryTasks implements SessionTasks {
 
   async settle(id: string, sessionId: string, outcome: Outcome, now: Date): Promise<boolean> {
     const doc = this.docs.get(id);
-    if (!doc || doc.status !== 'sent' || doc.sessionId !== sessionId) return false;
-    if (outcome.status !== 'awaiting') return this.finish(doc, outcome, now);
+    if (!doc || doc.sessionId !== sessionId) return false;
+    if (outcome.status !== 'awaiting') {
+      // the same answer stored again (a group commit's run alone) is still this session's
+      if (doc.status === outcome.status && doc.completedAt?.getTime() === now.getTime()) return true;
+      if (doc.status !== 'sent') return false;
+      this.finish(doc, outcome, now);
+      doc.sessionId = sessionId;
+      return true;
+    }
+    if (doc.status !== 'sent') return false;
     Object.assign(doc, { awaiting: 'TransferComplete', result: copy(outcome.result), updatedAt: now });
     delete doc.sessionId;
     return true;

@@ -44,6 +44,29 @@ export function tasksContract(fixture: () => TasksFixture): void {
     expect(await tasks.get(task._id)).toMatchObject({ sessionId: 's1', attempts: 1 });
   });
 
+  it('claims a pending, unexpired task unread, and nothing else', async () => {
+    const { tasks } = fixture();
+    const id = await device();
+    const task = await tasks.queue(id, REBOOT);
+    expect(await tasks.claimPending(task._id, 's1', t0)).toMatchObject({ _id: task._id, rpc: REBOOT, status: 'sent', sessionId: 's1', sentAt: t0, updatedAt: t0, attempts: 1 });
+    // in flight, even for a session that died: taking it over needs the read `claim` compares with
+    expect(await tasks.claimPending(task._id, 's2', t1)).toBeNull();
+    expect(await tasks.get(task._id)).toMatchObject({ sessionId: 's1', attempts: 1 });
+    expect(await tasks.release(task._id, 's1', t1, { unsent: true })).toBe(true);
+    expect(await tasks.claimPending(task._id, 's2', t1)).toMatchObject({ sessionId: 's2', attempts: 1 });
+
+    const expiring = await tasks.queue(id, REBOOT, { expiresAt: t1 });
+    expect(await tasks.claimPending(expiring._id, 's3', t0)).toMatchObject({ status: 'sent', attempts: 1 });
+    const expired = await tasks.queue(id, REBOOT, { expiresAt: t1 });
+    expect(await tasks.claimPending(expired._id, 's3', t1)).toBeNull();
+    expect(await tasks.get(expired._id)).toMatchObject({ status: 'pending', attempts: 0 });
+
+    const cancelled = await tasks.queue(id, REBOOT);
+    await tasks.cancel(cancelled._id, t0);
+    expect(await tasks.claimPending(cancelled._id, 's3', t1)).toBeNull();
+    expect(await tasks.claimPending('0123456789abcdef01234567', 's3', t1)).toBeNull();
+  });
+
   it('lets a new session take over a task a dead session left in flight', async () => {
     const { tasks } = fixture();
     const task = await tasks.queue(await device(), REBOOT);
@@ -60,9 +83,22 @@ export function tasksContract(fixture: () => TasksFixture): void {
     expect(await tasks.settle(task._id, 's1', { status: 'done', result: { method: 'RebootResponse' }, refused: [{ name: 'X', reason: 'r' }] }, t1)).toBe(true);
     const done = (await tasks.get(task._id))!;
     expect(done).toMatchObject({ status: 'done', completedAt: t1, updatedAt: t1, result: { method: 'RebootResponse' }, refused: [{ name: 'X', reason: 'r' }] });
-    expect(done).not.toHaveProperty('sessionId');
+    expect(done.sessionId).toBe('s1');
     expect(await tasks.settle(task._id, 's1', { status: 'fault', fault: { code: 9002, message: 'x' } }, t2)).toBe(false);
-    expect((await tasks.get(task._id))!.status).toBe('done');
+    expect(await tasks.settle(task._id, 's1', { status: 'done', result: { method: 'RebootResponse' } }, t2)).toBe(false);
+    expect((await tasks.get(task._id))!).toMatchObject({ status: 'done', completedAt: t1 });
+  });
+
+  it('tells each of many sessions settling together whether it held its task', async () => {
+    const { tasks } = fixture();
+    const held = await Promise.all([1, 2, 3, 4].map(async (n) => (await tasks.claim(await tasks.queue(await device(), REBOOT), `s${n}`, t0))!));
+    const answer = { status: 'done' as const, result: { method: 'RebootResponse' as const } };
+    // s3's task was taken over by another session meanwhile
+    await tasks.claim(held[2]!, 'next', t1);
+    const settled = await Promise.all(held.map((t, i) => tasks.settle(t._id, `s${i + 1}`, answer, t2)));
+    expect(settled).toEqual([true, true, false, true]);
+    expect(await tasks.get(held[2]!._id)).toMatchObject({ status: 'sent', sessionId: 'next', attempts: 2 });
+    expect(await tasks.get(held[3]!._id)).toMatchObject({ status: 'done', completedAt: t2, sessionId: 's4' });
   });
 
   it('records a fault with its code and message', async () => {
