@@ -185,16 +185,23 @@ runBench(async (cleanup) => {
   }
   const bootstrapSeconds = (Date.now() - t0) / 1000;
   const bootstrapped = fleets.reduce((n, f) => n + f.latencies.length, 0);
-  if (opts.queueGpv && db) {
+  const queueGpv = async (): Promise<void> => {
+    if (!opts.queueGpv || !db) return;
     const tasks = new TaskRepository(db.db);
     for (const f of fleets) for (const d of f.devices) await tasks.queue(d.deviceId, { method: 'GetParameterValues', parameterNames: ['Device.DeviceInfo.SoftwareVersion', 'Device.ManagementServer.PeriodicInformInterval'] });
-  }
+  };
 
   // Unmeasured periodic sessions first: the ACS's code for them is compiled by then, so the
   // figures are those of a process that has been serving them (steady state), not of its JIT.
+  // With --queue-gpv the warm-up's first session carries a task too, and the measured sessions
+  // get tasks of their own queued after it.
   const warm = Date.now();
-  if (opts.warmup) await Promise.all(fleets.map((f) => f.runSessions(opts.warmup, perFleet)));
+  if (opts.warmup) {
+    await queueGpv();
+    await Promise.all(fleets.map((f) => f.runSessions(opts.warmup, perFleet)));
+  }
   const warmupSeconds = (Date.now() - warm) / 1000;
+  await queueGpv();
   const read = () => Promise.all(metricsUrls.map((u, i) => countersOf(u, children[i])));
   const before = await read();
   const marks = fleets.map((f) => ({ latencies: f.latencies.length, failed: f.summary().sessions.failed }));
