@@ -1,4 +1,5 @@
 import type { RedisClient } from '../stores/redis';
+import { declareRedisScripts, withRedisScripts } from '../stores/redis-scripts';
 import type { SessionObserver } from '../cwmp/session/observer';
 import { eventPaths, liveChannel, type LiveEvent } from './events';
 import { FleetStats } from './fleet-stats';
@@ -13,13 +14,15 @@ const COALESCE_MS = 25;
 const MAX_BATCH = 200;
 
 /** KEYS: none. ARGV: channel, then the messages to publish on it, in order. */
-const PUBLISH_ALL = {
-  numberOfKeys: 0,
-  lua: `for i = 2, #ARGV do redis.call('PUBLISH', ARGV[1], ARGV[i]) end
+const FEED_SCRIPTS = declareRedisScripts({
+  acsPublishAll: {
+    numberOfKeys: 0,
+    lua: `for i = 2, #ARGV do redis.call('PUBLISH', ARGV[1], ARGV[i]) end
 return #ARGV - 1`,
-};
+  },
+});
 
-type FeedRedis = RedisClient & { acsPublishAll(...args: string[]): Promise<number> };
+type FeedRedis = ReturnType<typeof withRedisScripts<keyof typeof FEED_SCRIPTS>>;
 
 /**
  * The console's side of a CWMP session: each Inform updates the fleet counters and announces
@@ -44,8 +47,7 @@ export class ConsoleFeed implements SessionObserver {
     /** an outbox send failed: its events are lost (the session that produced them is long answered) */
     private readonly onError: (err: unknown) => void,
   ) {
-    if (!('acsPublishAll' in redis)) redis.defineCommand('acsPublishAll', PUBLISH_ALL);
-    this.redis = redis as FeedRedis;
+    this.redis = withRedisScripts(redis, FEED_SCRIPTS);
     this.channel = liveChannel(prefix);
     this.stats = new FleetStats(redis, prefix);
   }

@@ -1,5 +1,6 @@
 import type { RedisClient } from '../stores/redis';
 import { redisKeys } from '../stores/redis-keys';
+import { declareRedisScripts, withRedisScripts } from '../stores/redis-scripts';
 import type { DeviceRepository } from '../devices/repository';
 
 /** The device reads the counters are rebuilt from. */
@@ -78,11 +79,10 @@ return 1
 const HOUR = 3_600_000;
 
 /** UPDATE as a command of the client: EVALSHA, so a session sends the hash, not the script. */
-type FleetRedis = RedisClient & { acsFleetUpdate(...args: string[]): Promise<number> };
+const FLEET_SCRIPTS = declareRedisScripts({ acsFleetUpdate: { numberOfKeys: 8, lua: UPDATE } });
 
-function withFleetScript(redis: RedisClient): FleetRedis {
-  if (!('acsFleetUpdate' in redis)) redis.defineCommand('acsFleetUpdate', { numberOfKeys: 8, lua: UPDATE });
-  return redis as FleetRedis;
+function withFleetScript(redis: RedisClient) {
+  return withRedisScripts(redis, FLEET_SCRIPTS);
 }
 
 /**

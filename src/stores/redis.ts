@@ -1,5 +1,6 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { parseRedisUrl, type RedisTarget } from './redis-url';
+import { declaredRedisScripts } from './redis-scripts';
 
 export { redactRedisUrl } from './redis-url';
 
@@ -44,6 +45,7 @@ export function redisOptions(target: Exclude<RedisTarget, { kind: 'cluster' }>, 
     // Commands issued in the same tick leave in one write: concurrent sessions share syscalls.
     // (Blocking clients gain nothing from it.)
     enableAutoPipelining: !options.blocking,
+    scripts: declaredRedisScripts(),
   };
   if (target.kind === 'single') return common;
   return {
@@ -66,6 +68,7 @@ function clusterOptions(target: Extract<RedisTarget, { kind: 'cluster' }>, optio
   return {
     lazyConnect: options.lazyConnect ?? false,
     enableAutoPipelining: !options.blocking,
+    scripts: declaredRedisScripts(),
     // a cluster client re-resolves the slots and retries MOVED/ASK itself; this bounds its wait
     clusterRetryStrategy: (attempt) => Math.min(attempt * 100, 2000),
     redisOptions: {

@@ -2,6 +2,7 @@ import { Cluster } from 'ioredis';
 import type { NonceCount } from '../auth/device-auth';
 import { replicated, type RedisClient } from '../../stores/redis';
 import { ALL_SESSION_GROUPS, redisKeys } from '../../stores/redis-keys';
+import { declareRedisScripts, withRedisScripts } from '../../stores/redis-scripts';
 import type { AuthState, InflightRecord, OpenResult, SessionStates } from './ports';
 import type { SessionState } from './state';
 
@@ -10,7 +11,7 @@ import type { SessionState } from './state';
  * request costs one round trip per step and a session that lost its lock (it idled past the
  * timeout and the device started another) can no longer write.
  */
-const SCRIPTS = {
+const SCRIPTS = declareRedisScripts({
   /**
    * KEYS: lock, session, and the Digest nonce counter when ARGV[4] is not ''. ARGV: sid, state,
    * ttlMs, nc, nonce ttlMs. Returns -2 when nc was already seen (nothing taken), -1 when the
@@ -82,16 +83,12 @@ const SCRIPTS = {
       if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
       return n`,
   },
-} as const;
+});
 
-type ScriptName = keyof typeof SCRIPTS;
-type ScriptRedis = RedisClient & { [K in ScriptName]: (...args: Array<string | number>) => Promise<number> };
+type ScriptRedis = ReturnType<typeof withScripts>;
 
-export function withScripts(redis: RedisClient): ScriptRedis {
-  for (const [name, s] of Object.entries(SCRIPTS)) {
-    if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: s.numberOfKeys, lua: s.lua });
-  }
-  return redis as ScriptRedis;
+export function withScripts(redis: RedisClient) {
+  return withRedisScripts(redis, SCRIPTS);
 }
 
 function acceptNonceCount(redis: ScriptRedis, key: string, count: Pick<NonceCount, 'nc' | 'ttlMs'>): Promise<boolean> {
