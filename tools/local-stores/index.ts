@@ -15,19 +15,19 @@ const START_TIMEOUT_MS = 60_000;
 const START_ATTEMPTS = 3;
 
 /**
- * Finds or starts MongoDB and Redis for a machine where nothing was set up by hand:
- * MONGODB_URL / REDIS_URL when set, else what runs locally, else store processes started
- * here (FerretDB built from source when no mongod exists).
- */
-
-/**
  * SQLite settings of every connection. A page cache of 32 MB (SQLite's default is 2 MB) and
  * statement journals in memory: inserting a job's 100,000 tasks, each in ten indexes, spilled
  * the cache to the WAL mid-transaction and wrote journals to temporary files, and spent a third
  * of FerretDB's CPU in write system calls; with these, about a tenth (bench/RESULTS.md, planning).
  */
 const SQLITE_PARAMS = '?_txlock=immediate&_pragma=synchronous(normal)&_pragma=cache_size(-32768)&_pragma=temp_store(memory)';
-/** Implements LocalStoresTool (src/stores/local-stores.ts), which loads this module by path. */
+
+/**
+ * Finds or starts MongoDB and Redis for a machine where nothing was set up by hand:
+ * MONGODB_URL / REDIS_URL when set, else what runs locally, else store processes started
+ * here (FerretDB built from source when no mongod exists).
+ * Implements LocalStoresTool (src/stores/local-stores.ts), which loads this module by path.
+ */
 export async function ensureLocalStores(options: LocalStoresOptions = {}): Promise<LocalStores> {
   const env = options.env ?? process.env;
   const log = options.log ?? stderrLog;
