@@ -128,6 +128,17 @@ describe('unknown methods and namespaces', () => {
   test.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('a method named %s is unknown', (name) => {
     expect(expectKind(inEnvelope(`<cwmp:${name}/>`), 'unknown-method').methodName).toBe(name);
   });
+
+  // xml2js files such an element beside the inherited member of the same name
+  // (`[Function, 'x']`): the decoder must neither trip on it nor let it replace a real element.
+  test.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])('an unknown element named %s inside an Inform is ignored', (name) => {
+    const inform = golden('Inform.cwmp-1-0.xml');
+    const plain = decodeEnvelope(inform);
+    for (const before of ['<DeviceId>', '<Event', '<ParameterList']) {
+      expect(inform).toContain(before);
+      expect(decodeEnvelope(inform.replace(before, `<${name}>x</${name}>${before}`))).toEqual(plain);
+    }
+  });
 });
 
 describe('invalid arguments', () => {
