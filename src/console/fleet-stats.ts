@@ -81,10 +81,6 @@ const HOUR = 3_600_000;
 /** UPDATE as a command of the client: EVALSHA, so a session sends the hash, not the script. */
 const FLEET_SCRIPTS = declareRedisScripts({ acsFleetUpdate: { numberOfKeys: 8, lua: UPDATE } });
 
-function withFleetScript(redis: RedisClient) {
-  return withRedisScripts(redis, FLEET_SCRIPTS);
-}
-
 /**
  * Fleet counters for the console's overview, kept in Redis by the sessions themselves: one
  * script call per Inform (no MongoDB work), so reading the overview costs a few Redis reads
@@ -94,6 +90,7 @@ function withFleetScript(redis: RedisClient) {
  */
 export class FleetStats {
   private readonly keys: string[];
+  private readonly scripts: ReturnType<typeof withRedisScripts<keyof typeof FLEET_SCRIPTS>>;
   /** due: set for `everySeconds` when a check starts; busy: while it runs; checked: ms of the last good check */
   private readonly state: { due: string; busy: string; checked: string };
 
@@ -102,6 +99,7 @@ export class FleetStats {
     prefix: string,
   ) {
     // one hash tag for all: the update script and the rebuild's MULTI touch them together
+    this.scripts = withRedisScripts(redis, FLEET_SCRIPTS);
     const k = redisKeys(prefix).console.fleet;
     this.keys = [k('seen'), k('pc'), k('pcn'), k('sv'), k('svn'), k('boot'), k('pcsv'), k('pcsvn')];
     this.state = { due: k('checked'), busy: k('rebuilding'), checked: k('checked-at') };
@@ -110,12 +108,12 @@ export class FleetStats {
   /** Counts one Inform, and publishes `messages` on `channel` in the same round trip. */
   async informed(f: InformFacts, publish?: { channel: string; messages: readonly string[] }): Promise<void> {
     const channel = publish?.messages.length ? publish.channel : '';
-    await withFleetScript(this.redis).acsFleetUpdate(...this.keys, f.deviceId, String(f.at.getTime()), f.productClass, f.softwareVersion ?? '', f.bootstrap ? '1' : '0', channel, ...(publish?.messages ?? []));
+    await this.scripts.acsFleetUpdate(...this.keys, f.deviceId, String(f.at.getTime()), f.productClass, f.softwareVersion ?? '', f.bootstrap ? '1' : '0', channel, ...(publish?.messages ?? []));
   }
 
   /** Forgets a deleted device. */
   async forget(deviceId: string): Promise<void> {
-    await withFleetScript(this.redis).acsFleetUpdate(...this.keys, deviceId, '', '', '', '0', '');
+    await this.scripts.acsFleetUpdate(...this.keys, deviceId, '', '', '', '0', '');
   }
 
   /** Devices whose last Inform came after `since` (epoch ms): a session rate over that window. */

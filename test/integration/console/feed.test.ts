@@ -52,7 +52,10 @@ describe('ConsoleFeed', () => {
     expect(await heard(2)).toEqual(['s3 ended', 'd3 parameters']);
     await feed.sessionRecorded({ deviceId: 'd3', sessionId: 's3', at });
     await feed.close();
+    // Published by the test once close has resolved: Redis delivers in order, so this marker
+    // comes after the waiting event only if close sent it (and did not leave it to the timer).
+    await stores.redis.publish(liveChannel(stores.redisPrefix), JSON.stringify({ type: 'session', deviceId: 'm', sessionId: 'marker', state: 'ended', at: at.toISOString() }));
     await feed.sessionEnded({ deviceId: 'd4', sessionId: 's4', at });
-    expect(await heard(4)).toEqual(['s3 ended', 'd3 parameters', 's3 recorded', 's4 ended']);
+    expect(await heard(5)).toEqual(['s3 ended', 'd3 parameters', 's3 recorded', 'marker ended', 's4 ended']);
   });
 });
