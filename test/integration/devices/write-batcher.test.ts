@@ -82,3 +82,30 @@ it('tells each caller whether its statement matched a document, when compare-and
   expect(results).toEqual([true, false, true]);
   expect(await coll.find().sort({ _id: 1 }).toArray()).toEqual([{ _id: 'a', n: 2 }, { _id: 'b', n: 1 }, { _id: 'c', n: 2 }]);
 });
+
+it('flush waits for the batch already out, and its callers have heard by then', async () => {
+  const coll = stores.db.collection<{ _id: string; n: number }>('flushed');
+  let returnFirst!: () => void;
+  const firstHeld = new Promise<void>((r) => (returnFirst = r));
+  let out!: () => void;
+  const isOut = new Promise<void>((r) => (out = r));
+  const original = coll.bulkWrite.bind(coll);
+  coll.bulkWrite = (async (ops: Parameters<typeof original>[0], options: Parameters<typeof original>[1]) => {
+    out();
+    const result = await original(ops, options);
+    await firstHeld; // the store is slow to answer
+    return result;
+  }) as typeof coll.bulkWrite;
+  const batcher = new WriteBatcher(coll, 100, 50);
+  const heard: string[] = [];
+  void batcher.write({ insertOne: { document: { _id: 'out', n: 1 } } }).then(() => heard.push('out'));
+  await isOut; // the timer started the batch; nothing is pending any more
+  let flushed = false;
+  const flush = batcher.flush().then(() => (flushed = true));
+  await new Promise((r) => setImmediate(r));
+  expect(flushed).toBe(false);
+  returnFirst();
+  await flush;
+  expect(heard).toEqual(['out']);
+  expect(await coll.countDocuments({ _id: 'out' })).toBe(1);
+});
