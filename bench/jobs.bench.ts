@@ -61,6 +61,9 @@ async function main(): Promise<void> {
     ACS_REDIS_PREFIX: stores.prefix,
     ACS_BIND_ADDRESS: '127.0.0.1',
     ACS_API_PORT: '0',
+    // ports of their own: other benches and suites may run on this machine
+    ACS_WORKER_PORT: '0',
+    ACS_METRICS_PORT: '0',
     ACS_CR_CONCURRENCY: '100',
     LOG_LEVEL: 'warn',
   });
