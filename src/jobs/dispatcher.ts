@@ -54,7 +54,7 @@ export class TaskDispatcher {
    * is it read which exist.
    */
   private async queueBatch(tasks: TaskDoc[]): Promise<Array<TaskDoc | UnknownDeviceError>> {
-    await this.deps.tasks.insertHeld(tasks);
+    await this.deps.tasks.insertNew(tasks);
     const entries = byDevice(tasks);
     let missing = new Set<string>();
     const matched = await this.deps.devices.announceMany(entries);

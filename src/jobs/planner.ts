@@ -1,17 +1,16 @@
 import type { DeviceFilter } from '../devices/filter';
 import { matchingDevices } from '../devices/matching';
-import { newTask } from '../tasks/new-task';
-import type { TaskDoc } from '../tasks/types';
 import { LEASE_MS, type JobDeps } from './deps';
-import { jobTaskId } from './ids';
 import { loadTarget } from './target';
 import { CHUNK_SIZE, type JobDoc } from './types';
 
 /**
  * Planning: finds the job's devices once, in one pass over the device collection, and
- * persists a chunk of device ids plus one held task per device and RPC for every thousand.
- * Nothing is announced to devices yet, so planning can be replayed from scratch after a
- * crash; task ids are derived from (job, device, RPC), so a replay never doubles a task.
+ * persists them in chunks of a thousand ids, in release order. That is the whole plan: a
+ * device's tasks are stored only when it is released (releaser.ts), their ids derived from
+ * (job, device, RPC). So planning writes one document per thousand devices, not one per device
+ * and RPC, and nothing it writes is seen by a device: it can be replayed from scratch after a
+ * crash.
  */
 export async function planJob(deps: JobDeps, jobId: string, owner: string): Promise<void> {
   const leased = await deps.jobs.acquireLease(jobId, owner, LEASE_MS, ['planning']);
@@ -20,8 +19,9 @@ export async function planJob(deps: JobDeps, jobId: string, owner: string): Prom
     const job = await deps.jobs.startPlanning(jobId, owner);
     if (!job) return;
     if (job.planAttempts > 1) {
-      // An earlier attempt died part-way: its chunks and tasks may cover devices that no
-      // longer match. None of its tasks was announced, so they can simply go.
+      // An earlier attempt died part-way: its chunks may cover devices that no longer match.
+      // (So may the held tasks an earlier version of the ACS stored while planning; none was
+      // announced, so they can simply go.)
       await deps.jobs.dropChunks(jobId);
       await deps.tasks.dropUnannounced(jobId);
     }
@@ -29,9 +29,7 @@ export async function planJob(deps: JobDeps, jobId: string, owner: string): Prom
     let seq = 0;
     let devices = 0;
     for await (const batch of prefetched(deviceBatches(deps, job))) {
-      const now = new Date();
       await deps.jobs.saveChunk(jobId, seq, batch);
-      await deps.tasks.insertHeld(jobTasks(job, batch, now));
       seq += 1;
       devices += batch.length;
       if (!(await deps.jobs.renewLease(jobId, owner, LEASE_MS, 'planning'))) {
@@ -46,15 +44,6 @@ export async function planJob(deps: JobDeps, jobId: string, owner: string): Prom
   } finally {
     await deps.jobs.dropLease(jobId, owner);
   }
-}
-
-/** One task per device and RPC, held until released. */
-export function jobTasks(job: JobDoc, deviceIds: string[], now: Date): TaskDoc[] {
-  return deviceIds.flatMap((deviceId) =>
-    job.rpcs.map((rpc, index) =>
-      newTask(deviceId, rpc, { id: jobTaskId(job._id, deviceId, index), now, jobId: job._id, createdBy: job.createdBy, expiresAt: job.expiresAt, expect: job.expect }),
-    ),
-  );
 }
 
 /** The job's devices in batches of exactly CHUNK_SIZE (the last one shorter): release positions map onto chunks. */

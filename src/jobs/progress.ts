@@ -27,7 +27,27 @@ export function jobStatus(job: JobDoc): JobStatus {
 type Counts = Record<TaskStatus, number>;
 
 /**
- * Live task counts of running jobs. Counting reads every task of the job, so a job's counts
+ * A job's counts, one per device and RPC of its plan: the tasks stored, plus those of the
+ * devices not released yet, which have no task stored (a release tick creates them). Those
+ * count as pending while the job may still release them; as cancelled once it is cancelled;
+ * as expired once its expiry passed, after which no tick releases them (releaser.ts
+ * `stopExpired`). Nothing is counted while planning: the plan's size is not known yet.
+ */
+export function jobCounts(job: Pick<JobDoc, 'state' | 'plan' | 'rpcs' | 'expiresAt'>, stored: Counts, now = new Date()): Counts {
+  const storedTotal = Object.values(stored).reduce((a, b) => a + b, 0);
+  const unreleased = job.plan ? Math.max(0, job.plan.devices * job.rpcs.length - storedTotal) : 0;
+  if (!unreleased) return stored;
+  const as: TaskStatus =
+    job.state === 'cancelling' || job.state === 'cancelled'
+      ? 'cancelled'
+      : (job.state === 'planning' || job.state === 'releasing') && !(job.expiresAt && job.expiresAt <= now)
+        ? 'pending'
+        : 'expired';
+  return { ...stored, [as]: stored[as] + unreleased };
+}
+
+/**
+ * Live counts of running jobs' stored tasks. Counting reads every task of the job, so a job's counts
  * are reused for ten times as long as they took to compute (0.5 s to 60 s) unless the job
  * changed state, and callers asking meanwhile share one computation.
  */
@@ -58,12 +78,13 @@ export class JobCounter {
 }
 
 /**
- * The job with its task counts. A job whose tasks are all released and all final is done;
- * whoever sees it first (the API or the reconciler) records it, with the counts frozen.
+ * The job with its task counts (`jobCounts`). A job that releases no further device and
+ * whose tasks are all final is done; whoever sees it first (the API or the reconciler)
+ * records it, with the counts frozen.
  */
 export async function jobProgress(deps: Pick<JobDeps, 'jobs' | 'tasks'>, counter: JobCounter, job: JobDoc): Promise<JobProgress> {
   if (job.counts) return { job, status: jobStatus(job), tasks: job.counts };
-  const tasks = await counter.counts(job);
+  const tasks = jobCounts(job, await counter.counts(job));
   let current = job;
   if (job.state === 'released' && tasks.pending === 0 && tasks.sent === 0) {
     current = (await deps.jobs.transition(job._id, ['released'], 'done', tasks)) ?? (await deps.jobs.get(job._id)) ?? job;

@@ -3,6 +3,7 @@ import type { JobDeps } from './deps';
 import type { TaskDispatcher } from './dispatcher';
 import { JobCounter, jobProgress } from './progress';
 import { wakeKey } from './queues';
+import { stopExpired } from './releaser';
 
 export interface JobsReport {
   /** bulk-job steps queued again */
@@ -53,6 +54,8 @@ export class Reconciler {
           }
           break;
         case 'releasing': {
+          // Also a paused job, which no tick looks at: past its expiry it will release nothing more.
+          if (await stopExpired(this.deps, job, new Date(now))) break;
           // A slow job moves once per tick; only a job idle for several ticks is stuck.
           const tickMs = (Math.max(1, Math.round(job.rate * 0.2)) * 1000) / job.rate;
           if (!job.paused && job.release.updatedAt.getTime() < Math.min(stale, now - 3 * tickMs)) {

@@ -4,10 +4,12 @@ import type { StoredTarget } from './target';
 import type { Wave } from './waves';
 
 /**
- * planning: finding the devices and persisting one task per device and RPC;
- * releasing: announcing the tasks to their devices at the job's rate;
- * released: every task announced, outcomes still coming in;
- * done: every task final; cancelling → cancelled: pending tasks are being cancelled.
+ * planning: finding the devices and persisting their ids in chunks (the plan; no task yet);
+ * releasing: storing each device's tasks and announcing them to it, at the job's rate;
+ * released: every device released (or the job expired before it released the rest, which
+ * count as expired), outcomes still coming in;
+ * done: every task final; cancelling → cancelled: pending tasks are being cancelled (devices
+ * not released count as cancelled).
  */
 export type JobState = 'planning' | 'releasing' | 'released' | 'cancelling' | 'cancelled' | 'done';
 
@@ -38,7 +40,7 @@ export interface JobDoc {
   plan?: { devices: number; chunks: number };
   /** times planning started (a restart after a crash cleans up the attempt before) */
   planAttempts: number;
-  /** devices released so far, in plan order */
+  /** devices released so far, in plan order: the tasks of those before it are stored */
   release: { position: number; updatedAt: Date };
   /** the worker driving a step that must not run twice at once (planning, cancelling) */
   lease?: { owner: string; until: Date };

@@ -137,14 +137,16 @@ export class TaskRepository {
     );
   }
 
-  // ------------------------------------------------------------------ held tasks (API, jobs)
+  // ------------------------------------------------------------- new and held tasks (API, jobs)
 
   /**
-   * Persists tasks without announcing them on their devices (see `releasedAt`). Ids already
-   * stored are skipped, so replaying a batch after a crash inserts nothing twice. Returns how
-   * many were new.
+   * Persists new tasks as they are: held ones (no `releasedAt`: the API's, announced next), a
+   * job's as a release tick creates them (already released) or as a cancellation stores
+   * those of devices it caught unreleased (cancelled). Ids already stored are skipped and their
+   * tasks left as they are, so replaying a batch after a crash inserts nothing twice and resets
+   * no task a session has moved on. Returns how many were new.
    */
-  async insertHeld(tasks: TaskDoc[]): Promise<number> {
+  async insertNew(tasks: TaskDoc[]): Promise<number> {
     if (!tasks.length) return 0;
     try {
       return (await this.collection.insertMany(tasks, { ordered: false })).insertedCount;
@@ -259,7 +261,10 @@ export class TaskRepository {
     }
   }
 
-  /** Removes a job's tasks that were never announced on a device (a planning attempt that died part-way). */
+  /**
+   * Removes a job's tasks that were never announced on a device: those a planning attempt of an
+   * earlier version of the ACS stored held before it died part-way (planning stores no task now).
+   */
   async dropUnannounced(jobId: string): Promise<void> {
     await this.collection.deleteMany({ jobId, releasedAt: { $exists: false } });
   }

@@ -45,8 +45,9 @@ export interface TaskDoc {
    */
   expect?: { softwareVersion?: string };
   /**
-   * When the task was announced on its device's `taskQueue`. A bulk job persists its tasks
-   * first and releases them at its rate; until then no session can see them.
+   * When the task was released to its device's `taskQueue`. The API persists its tasks first
+   * and announces them next; until then no session can see them. A bulk job stores each
+   * device's tasks as it releases the device, already with this set, and announces them next.
    */
   releasedAt?: Date;
   /** the connection request sent to wake the device for this task, if one was asked for */

@@ -48,7 +48,7 @@ export const jobRoutes: RouteModule = (s) => {
       operationId: 'createJob',
       summary: 'Run an RPC sequence on every device of a list, a tag or a filter',
       description:
-        'The job persists one task per device and RPC, then releases devices at `rate` per second (waking each with a connection request when asked). ' +
+        'The job finds its devices, then releases them at `rate` per second (waking each with a connection request when asked), creating one task per device and RPC as it releases the device. ' +
         'A filter on fields without an index needs `scan: true`.',
       tag: 'jobs',
       role: 'operator',
@@ -146,6 +146,11 @@ export const jobRoutes: RouteModule = (s) => {
       path: '/jobs/{jobId}/tasks',
       operationId: 'listJobTasks',
       summary: "A job's per-device results",
+      description:
+        'One task per device and RPC, for the devices the job has released: a device not released yet has no task until it is released. ' +
+        "The job's `tasks` counts include those devices: as pending while the job may still release them, as cancelled once the job is cancelled, " +
+        'as expired once its expiry passed (it then releases no further device). A cancellation stores the tasks of the next devices in line as cancelled (never released), ' +
+        'so that a release under way at that moment cannot hand them out; they are listed, with `released: false`.',
       tag: 'jobs',
       role: 'viewer',
       params: jobIdParams,

@@ -42,6 +42,20 @@ export function jobFigures(job: JobLike): JobFigures {
   return { released: job.released, running: t.sent, done: t.done, faulted: t.fault + t.expired, percent, finished };
 }
 
+/**
+ * What the results list does not show: a device's tasks exist only from its release on, so
+ * the devices not released have no row (their tasks count in the figures all the same). Null
+ * when every device was released, or while planning.
+ */
+export function unreleasedNote(job: JobLike & { expiresAt?: string }, now = Date.now()): string | null {
+  const n = job.devices === null ? 0 : job.devices - job.released;
+  if (n <= 0) return null;
+  const devices = n === 1 ? '1 device' : `${n} devices`;
+  if (job.status === 'cancelling' || job.status === 'cancelled') return `${devices} never released (the job was cancelled first): their tasks count as cancelled.`;
+  if (job.expiresAt && Date.parse(job.expiresAt) <= now) return `${devices} never released (the job expired first): their tasks count as expired.`;
+  return `${devices} not released yet: ${n === 1 ? 'its results appear' : 'their results appear'} here once released.`;
+}
+
 /** Jobs whose figures still move (the list refetches them now and then besides the events). */
 export function isActive(status: string): boolean {
   return status === 'planning' || status === 'running' || status === 'cancelling';

@@ -6,7 +6,7 @@ import { Loaded } from '../components/Status';
 import { JobProgressBar } from '../jobs/Progress';
 import { ACTIVE_REFETCH_MS, useJobLive } from '../jobs/live';
 import { dateTime, taskOutcome } from '../lib/format';
-import { isActive, jobFigures, wavesReleased } from '../lib/jobs';
+import { isActive, jobFigures, unreleasedNote, wavesReleased } from '../lib/jobs';
 import { FIRST_PAGE } from '../lib/paging';
 import { Pager } from '../components/Pager';
 import { devicePath, Link } from '../router';
@@ -41,7 +41,7 @@ export default function JobPage({ id }: { id: string }) {
           <div className="job-grid">
             <Summary job={j} />
             <Controls job={j} />
-            <Results jobId={id} />
+            <Results job={j} />
           </div>
         )}
       </Loaded>
@@ -161,7 +161,9 @@ function Controls({ job }: { job: Job }) {
 }
 
 /** The per-device results, a page at a time, narrowed by status. */
-function Results({ jobId }: { jobId: string }) {
+function Results({ job }: { job: Job }) {
+  const jobId = job.id;
+  const note = unreleasedNote(job);
   const [status, setStatus] = useState<TaskStatus | ''>('');
   const [trail, setTrail] = useState(FIRST_PAGE);
   const tasks = useQuery({
@@ -190,6 +192,11 @@ function Results({ jobId }: { jobId: string }) {
           ))}
         </select>
       </div>
+      {note && (
+        <p className="muted" role="note">
+          {note}
+        </p>
+      )}
       {tasks.error && (
         <p className="error" role="alert">
           {`Could not load the results: ${tasks.error.message}`}
