@@ -130,7 +130,9 @@ it('a job in waves pauses after each wave until resumed, then runs to the end', 
   await page.getByText('1 of 2 released (pauses after 1 of 2 devices); Resume releases the next wave').waitFor();
   const done = page.getByRole('table', { name: 'Results per device' }).locator('tbody tr[data-status="done"]');
   await done.first().waitFor({ timeout: 30_000 });
-  expect(await page.getByRole('table', { name: 'Results per device' }).locator('tbody tr[data-status="pending"]').count()).toBe(1);
+  // the device of the next wave has no task yet: the page says so instead of listing it
+  await page.getByText('1 device not released yet: its results appear here once released.').waitFor();
+  expect(await page.getByRole('table', { name: 'Results per device' }).locator('tbody tr').count()).toBe(1);
   expect(await pageCheck(page, 'job-wave-paused')).toEqual([]);
   await page.getByRole('button', { name: 'Resume' }).click();
   await page.getByText('100 %').waitFor({ timeout: 60_000 });

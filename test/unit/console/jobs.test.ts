@@ -1,4 +1,4 @@
-import { emptyForm, finishingRate, formField, formFromQuery, formTarget, isActive, jobFigures, jobRequest, newJobLink, parseWaves, wavesReleased } from '../../../src/console/app/lib/jobs';
+import { emptyForm, finishingRate, formField, formFromQuery, formTarget, isActive, jobFigures, jobRequest, newJobLink, parseWaves, unreleasedNote, wavesReleased } from '../../../src/console/app/lib/jobs';
 
 const counts = { pending: 0, sent: 0, done: 0, fault: 0, expired: 0, cancelled: 0 };
 
@@ -10,6 +10,16 @@ describe('console job figures', () => {
     // a done job over no device is complete, not stuck at 0 %
     expect(jobFigures({ ...job, status: 'done', devices: 0, tasks: counts }).percent).toBe(100);
     expect(jobFigures({ ...job, tasks: { ...counts, done: 8 } }).percent).toBe(100);
+  });
+
+  it('says which devices the results list cannot show yet, or never will, and how they count', () => {
+    const job = { status: 'running', devices: 4, released: 3, rpcs: [{}], tasks: counts };
+    expect(unreleasedNote(job)).toBe('1 device not released yet: its results appear here once released.');
+    expect(unreleasedNote({ ...job, released: 1, status: 'paused', expiresAt: '2999-01-01T00:00:00Z' })).toBe('3 devices not released yet: their results appear here once released.');
+    expect(unreleasedNote({ ...job, status: 'cancelled' })).toBe('1 device never released (the job was cancelled first): its tasks count as cancelled.');
+    expect(unreleasedNote({ ...job, released: 2, expiresAt: '2025-07-01T00:00:00Z' }, Date.parse('2025-07-02T00:00:00Z'))).toBe('2 devices never released (the job expired first): their tasks count as expired.');
+    expect(unreleasedNote({ ...job, released: 4 })).toBeNull();
+    expect(unreleasedNote({ ...job, devices: null, released: 0 })).toBeNull();
   });
 
   it('knows which jobs still move', () => {

@@ -50,10 +50,10 @@ export function jobFigures(job: JobLike): JobFigures {
 export function unreleasedNote(job: JobLike & { expiresAt?: string }, now = Date.now()): string | null {
   const n = job.devices === null ? 0 : job.devices - job.released;
   if (n <= 0) return null;
-  const devices = n === 1 ? '1 device' : `${n} devices`;
-  if (job.status === 'cancelling' || job.status === 'cancelled') return `${devices} never released (the job was cancelled first): their tasks count as cancelled.`;
-  if (job.expiresAt && Date.parse(job.expiresAt) <= now) return `${devices} never released (the job expired first): their tasks count as expired.`;
-  return `${devices} not released yet: ${n === 1 ? 'its results appear' : 'their results appear'} here once released.`;
+  const [devices, their] = n === 1 ? ['1 device', 'its'] : [`${n} devices`, 'their'];
+  if (job.status === 'cancelling' || job.status === 'cancelled') return `${devices} never released (the job was cancelled first): ${their} tasks count as cancelled.`;
+  if (job.expiresAt && Date.parse(job.expiresAt) <= now) return `${devices} never released (the job expired first): ${their} tasks count as expired.`;
+  return `${devices} not released yet: ${their} results appear here once released.`;
 }
 
 /** Jobs whose figures still move (the list refetches them now and then besides the events). */
