@@ -44,12 +44,12 @@ export class Releaser {
       return;
     }
     const total = job.plan.devices;
-    if (await stopExpired(this.deps, job, new Date())) {
+    if (position >= total) {
+      await this.deps.jobs.transition(jobId, ['releasing'], 'released');
       this.plan.forget(jobId);
       return;
     }
-    if (position >= total) {
-      await this.deps.jobs.transition(jobId, ['releasing'], 'released');
+    if (await stopExpired(this.deps, job, new Date())) {
       this.plan.forget(jobId);
       return;
     }
