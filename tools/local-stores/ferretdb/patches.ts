@@ -71,11 +71,12 @@ const PUSHDOWN_WHY =
 
 const BATCH_WHY =
   'Every statement of an update command was its own SQLite transaction, and every document an ' +
-  'updateMany changed was one more: committing and checkpointing them took half of FerretDB\'s ' +
-  'CPU while the ACS announced 10,000 tasks in bulkWrites of 1,000 updateOne (bench/RESULTS.md, ' +
-  'queuing tasks). The statements of a command now share transactions (fsql.Batch, ' +
-  '_overlay/internal/util/fsql/acs_batch.go; _overlay/internal/handler/acs_update.go): each ' +
-  'statement is a savepoint, so a failed one leaves nothing of itself behind; an ordered command ' +
+  'updateMany changed was one more: their commits, WAL checkpoints included, were a quarter of ' +
+  'FerretDB\'s CPU while the ACS announced 10,000 tasks in bulkWrites of 1,000 updateOne, and ' +
+  'sharing them halved the CPU of that bulk form (bench/RESULTS.md, queuing tasks). The statements of a command now share transactions (fsql.Batch, ' +
+  '_overlay/internal/util/fsql/acs_batch.go; _overlay/internal/handler/acs_update.go). A failed ' +
+  'statement leaves nothing of itself behind (an updateMany is a savepoint; a statement of one ' +
+  'document writes it with one SQL statement, which SQLite undoes by itself); an ordered command ' +
   'stops at it and an unordered one goes on, and it is reported in writeErrors under its own ' +
   'index with n, nModified and upserted of the others (as on MongoDB; FerretDB stopped at any ' +
   'failure, reported index 0 and no counts, and numbered upserts by their count). A statement ' +

@@ -12,8 +12,8 @@ import (
 )
 
 // Every statement of an update command was its own SQLite transaction, each with its own
-// commit and, every thousand WAL pages, a checkpoint: half of FerretDB's CPU while the ACS
-// announced 10,000 tasks (bench/RESULTS.md, queuing tasks). A Batch lets the statements of one
+// commit and, every thousand WAL pages, a checkpoint: a quarter of FerretDB's CPU while the
+// ACS announced 10,000 tasks (bench/RESULTS.md, queuing tasks). A Batch lets the statements of one
 // command share transactions ("segments"): the calls of DB made with the Batch's context run
 // in its transaction, begun at the first of them. A statement that may write several times
 // (an updateMany) is a savepoint, so that a failed one leaves nothing behind while the earlier
