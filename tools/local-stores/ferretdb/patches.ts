@@ -69,6 +69,22 @@ const PUSHDOWN_WHY =
   'every pending task in Go, 16 % of FerretDB CPU while a job was planned). The handler still filters every row in Go, so this only ' +
   'narrows; explain shows the same statement as find.';
 
+const BATCH_WHY =
+  'Every statement of an update command was its own SQLite transaction, and every document an ' +
+  'updateMany changed was one more: their commits, WAL checkpoints included, were a quarter of ' +
+  'FerretDB\'s CPU while the ACS announced 10,000 tasks in bulkWrites of 1,000 updateOne, and ' +
+  'sharing them halved the CPU of that bulk form (bench/RESULTS.md, queuing tasks). The statements of a command now share transactions (fsql.Batch, ' +
+  '_overlay/internal/util/fsql/acs_batch.go; _overlay/internal/handler/acs_update.go). A failed ' +
+  'statement leaves nothing of itself behind (an updateMany is a savepoint; a statement of one ' +
+  'document writes it with one SQL statement, which SQLite undoes by itself); an ordered command ' +
+  'stops at it and an unordered one goes on, and it is reported in writeErrors under its own ' +
+  'index with n, nModified and upserted of the others (as on MongoDB; FerretDB stopped at any ' +
+  'failure, reported index 0 and no counts, and numbered upserts by their count). A statement ' +
+  'that can change many documents reads what was committed before it, as before, and its writes ' +
+  'share one transaction. A transaction ends after 20 ms so that other writers get in between, ' +
+  'and every writer of a database waits in Go for a fair writer gate instead of SQLite\'s ' +
+  'polling busy handler. It holds the collection\'s write lock (WRITE_LOCK) until it commits.';
+
 /** The exact-_id WHERE clause FerretDB builds for find and explain, as released. */
 function exactIdBlock(explain: boolean): string {
   return (
@@ -116,7 +132,181 @@ function sortContract(call: 'Query' | 'Explain'): SourcePatch {
   };
 }
 
+/** The DB methods of fsql run in the context's batch, when it has one, or wait for the writer gate. */
+function fsqlBatchPatch(method: 'QueryContext' | 'ExecContext', result: string): SourcePatch {
+  const signature = `func (db *DB) ${method}(ctx context.Context, query string, args ...any) (${result}, error) {\n`;
+  const gate = method === 'ExecContext' ? '\tdb.acsGate.mu.Lock()\n\tdefer db.acsGate.mu.Unlock()\n\n' : '';
+  return {
+    file: 'internal/util/fsql/db.go',
+    original: signature,
+    replacement:
+      signature +
+      '\tif tx, err := batchOf(ctx).txFor(ctx, db); tx != nil || err != nil {\n' +
+      '\t\tif err != nil {\n\t\t\treturn nil, err\n\t\t}\n\n' +
+      `\t\treturn tx.${method}(ctx, query, args...)\n` +
+      '\t}\n\n' +
+      gate,
+    why: BATCH_WHY,
+  };
+}
+
 export const FERRETDB_PATCHES: readonly SourcePatch[] = [
+  {
+    file: 'internal/handler/msg_update.go',
+    original: '\tmatched, modified, upserted, err := h.updateDocument(connCtx, params)\n',
+    replacement: '\twriteErrors := types.MakeArray(0)\n\n\tmatched, modified, upserted, err := h.updateDocument(connCtx, params, writeErrors)\n',
+    why: BATCH_WHY,
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    original: '\tres.Set("nModified", modified)\n',
+    replacement: '\tres.Set("nModified", modified)\n\n\tif writeErrors.Len() > 0 {\n\t\tres.Set("writeErrors", writeErrors)\n\t}\n\n',
+    why: BATCH_WHY,
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    original: 'func (h *Handler) updateDocument(ctx context.Context, params *common.UpdateParams) (int32, int32, *types.Array, error) {\n',
+    replacement: 'func (h *Handler) updateDocument(ctx context.Context, params *common.UpdateParams, writeErrors *types.Array) (int32, int32, *types.Array, error) {\n',
+    why: BATCH_WHY,
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    original:
+      '\tfor _, u := range params.Updates {\n' +
+      '\t\tc, err := db.Collection(params.Collection)\n' +
+      '\t\tif err != nil {\n' +
+      '\t\t\tif backends.ErrorCodeIs(err, backends.ErrorCodeCollectionNameIsInvalid) {\n' +
+      '\t\t\t\tmsg := fmt.Sprintf("Invalid collection name: %s", params.Collection)\n' +
+      '\t\t\t\treturn 0, 0, nil, handlererrors.NewCommandErrorMsgWithArgument(handlererrors.ErrInvalidNamespace, msg, "insert")\n' +
+      '\t\t\t}\n' +
+      '\n' +
+      '\t\t\treturn 0, 0, nil, lazyerrors.Error(err)\n' +
+      '\t\t}\n' +
+      '\n' +
+      '\t\tvar qp backends.QueryParams\n' +
+      '\t\tif !h.DisablePushdown {\n' +
+      '\t\t\tqp.Filter = u.Filter\n' +
+      '\t\t}\n' +
+      '\n' +
+      '\t\tres, err := c.Query(ctx, &qp)\n' +
+      '\t\tif err != nil {\n' +
+      '\t\t\treturn 0, 0, nil, lazyerrors.Error(err)\n' +
+      '\t\t}\n' +
+      '\n' +
+      '\t\tcloser := iterator.NewMultiCloser()\n' +
+      '\t\tdefer closer.Close()\n' +
+      '\n' +
+      '\t\tcloser.Add(res.Iter)\n' +
+      '\n' +
+      '\t\titer := common.FilterIterator(res.Iter, closer, u.Filter)\n' +
+      '\n' +
+      '\t\tif !u.Multi {\n' +
+      '\t\t\titer = common.LimitIterator(iter, closer, 1)\n' +
+      '\t\t}\n' +
+      '\n' +
+      '\t\tresult, err := common.UpdateDocument(ctx, c, "update", iter, &u)\n' +
+      '\t\tif err != nil {\n' +
+      '\t\t\treturn 0, 0, nil, lazyerrors.Error(err)\n' +
+      '\t\t}\n' +
+      '\n' +
+      '\t\tmatched += result.Matched.Count\n' +
+      '\t\tmodified += result.Modified.Count\n' +
+      '\n' +
+      '\t\tif result.Upserted.Doc != nil {\n' +
+      '\t\t\tdoc := result.Upserted.Doc\n' +
+      '\t\t\tupserted.Append(must.NotFail(types.NewDocument(\n' +
+      '\t\t\t\t"index", int32(upserted.Len()),\n' +
+      '\t\t\t\t"_id", must.NotFail(doc.Get("_id")),\n' +
+      '\t\t\t)))\n' +
+      '\n' +
+      '\t\t\t// in case of upsert, MongoDB sets the matched count to 1\n' +
+      '\t\t\tmatched++\n' +
+      '\t\t}\n' +
+      '\t}\n' +
+      '\n' +
+      '\treturn matched, modified, &upserted, nil\n' +
+      '}\n',
+    replacement:
+      '\tmatched, modified, err = h.acsUpdateStatements(ctx, db, params, &upserted, writeErrors)\n\n' +
+      '\treturn matched, modified, &upserted, err\n' +
+      '}\n',
+    why: `${BATCH_WHY} ${WRITE_LOCK_WHY}`,
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    original: '\t"github.com/FerretDB/FerretDB/internal/util/iterator"\n',
+    replacement: '',
+    why: 'The loop over the statements that used it is now acsUpdateStatements (see above).',
+  },
+  {
+    file: 'internal/util/fsql/db.go',
+    original: '\tBatchSize int\n}\n',
+    replacement: '\tBatchSize int\n\n\tacsGate acsWriterGate\n}\n',
+    why: BATCH_WHY,
+  },
+  {
+    file: 'internal/handler/common/update_params.go',
+    original: '\tOrdered                  bool            `ferretdb:"ordered,ignored"`\n',
+    replacement: '\tOrdered                  bool            `ferretdb:"ordered,opt"`\n',
+    why: `${BATCH_WHY} FerretDB ignored ordered; it is read now, true unless the command says false, as on MongoDB (next patch).`,
+  },
+  {
+    file: 'internal/handler/common/update_params.go',
+    original: '\tvar params UpdateParams\n\n\terr := handlerparams.ExtractParams(document, "update", &params, l)\n',
+    replacement: '\tparams := UpdateParams{Ordered: true}\n\n\terr := handlerparams.ExtractParams(document, "update", &params, l)\n',
+    why: 'An update command is ordered unless it says otherwise (see above).',
+  },
+  fsqlBatchPatch('QueryContext', '*Rows'),
+  fsqlBatchPatch('ExecContext', 'sql.Result'),
+  {
+    file: 'internal/util/fsql/db.go',
+    original: 'func (db *DB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {\n',
+    replacement:
+      'func (db *DB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {\n' +
+      '\tif tx, err := batchOf(ctx).txFor(ctx, db); tx != nil && err == nil {\n' +
+      '\t\treturn tx.QueryRowContext(ctx, query, args...)\n' +
+      '\t}\n\n',
+    why: BATCH_WHY,
+  },
+  {
+    file: 'internal/util/fsql/db.go',
+    original: 'func (db *DB) InTransaction(ctx context.Context, f func(*Tx) error) (err error) {\n',
+    replacement:
+      'func (db *DB) InTransaction(ctx context.Context, f func(*Tx) error) (err error) {\n' +
+      '\tif tx, err := batchOf(ctx).txFor(ctx, db); tx != nil || err != nil {\n' +
+      '\t\tif err != nil {\n\t\t\treturn err\n\t\t}\n\n' +
+      '\t\treturn batchOf(ctx).acsNested(ctx, tx, f)\n' +
+      '\t}\n\n' +
+      '\tdb.acsGate.mu.Lock()\n\tdefer db.acsGate.mu.Unlock()\n\n',
+    why: BATCH_WHY,
+  },
+  {
+    file: 'internal/backends/sqlite/metadata/registry.go',
+    original:
+      'func (r *Registry) CollectionGet(ctx context.Context, dbName, collectionName string) *Collection {\n' +
+      '\tr.rw.RLock()\n\tdefer r.rw.RUnlock()\n\n' +
+      '\treturn r.collectionGet(dbName, collectionName)\n}\n',
+    replacement:
+      'func (r *Registry) CollectionGet(ctx context.Context, dbName, collectionName string) *Collection {\n' +
+      '\treturn fsql.Memo(ctx, "collection\\x00"+dbName+"\\x00"+collectionName, func() *Collection {\n' +
+      '\t\tr.rw.RLock()\n\t\tdefer r.rw.RUnlock()\n\n' +
+      '\t\treturn r.collectionGet(dbName, collectionName)\n\t})\n}\n',
+    why:
+      `${BATCH_WHY} Registry writers hold the registry's lock while they wait for the writer gate, ` +
+      'so a segment, which holds the gate, reads the metadata of its collection once per command.',
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    original:
+      '\tif _, err := c.r.CollectionCreate(ctx, &metadata.CollectionCreateParams{DBName: c.dbName, Name: c.name}); err != nil {\n',
+    replacement:
+      '\tif c.r.CollectionGet(ctx, c.dbName, c.name) != nil {\n' +
+      '\t\t// exists: no need for the registry\'s lock (an upsert in a batch must not wait for it)\n' +
+      '\t} else if _, err := c.r.CollectionCreate(ctx, &metadata.CollectionCreateParams{DBName: c.dbName, Name: c.name}); err != nil {\n',
+    why:
+      `${BATCH_WHY} CollectionCreate takes the registry's lock even for a collection that exists; ` +
+      'an upsert in a segment must not wait for it.',
+  },
   {
     file: 'internal/backends/sqlite/collection.go',
     original: exactIdBlock(false) + '\n\tq += whereClause\n',
@@ -236,7 +426,7 @@ export const FERRETDB_PATCHES: readonly SourcePatch[] = [
       '\t\tbatchSize := c.r.BatchSize\n',
     replacement:
       '\tmeta := c.r.CollectionGet(ctx, c.dbName, c.name)\n\n' +
-      '\tdefer acsNoteWrites(c.dbName, meta.TableName, params.Docs)()\n\n' +
+      '\tdefer acsNoteWrites(ctx, c.dbName, meta.TableName, params.Docs)()\n\n' +
       '\terr := db.InTransaction(ctx, func(tx *fsql.Tx) error {\n' +
       '\t\tbatchSize := c.r.BatchSize\n',
     why: FIELD_ORDER_WHY,
@@ -246,7 +436,7 @@ export const FERRETDB_PATCHES: readonly SourcePatch[] = [
     original: '\tq := fmt.Sprintf(`UPDATE %q SET %s = ? WHERE %s = ?`, meta.TableName, metadata.DefaultColumn, metadata.IDColumn)\n',
     replacement:
       '\tq := fmt.Sprintf(`UPDATE %q SET %s = ? WHERE %s = ?`, meta.TableName, metadata.DefaultColumn, metadata.IDColumn)\n\n' +
-      '\tdefer acsNoteWrites(c.dbName, meta.TableName, params.Docs)()\n',
+      '\tdefer acsNoteWrites(ctx, c.dbName, meta.TableName, params.Docs)()\n',
     why: FIELD_ORDER_WHY,
   },
   {
@@ -270,31 +460,6 @@ export const FERRETDB_PATCHES: readonly SourcePatch[] = [
       'lookup a full table scan. `->\'_id\'` has the same JSON meaning and uses the index.',
   },
   {
-    file: 'internal/handler/msg_update.go',
-    original:
-      '\t\tcloser := iterator.NewMultiCloser()\n' +
-      '\t\tdefer closer.Close()\n' +
-      '\n' +
-      '\t\tcloser.Add(res.Iter)\n',
-    replacement: '\t\tcloser := iterator.NewMultiCloser()\n' + '\n' + '\t\tcloser.Add(res.Iter)\n',
-    why:
-      'The deferred Close inside the loop over updates kept one SQLite connection per update ' +
-      'open until the whole command ended; concurrent bulk updates exhausted the pool of 100 ' +
-      'and deadlocked. The iterator is now closed as soon as its update is done (next patch).',
-  },
-  {
-    file: 'internal/handler/msg_update.go',
-    original:
-      '\t\tresult, err := common.UpdateDocument(ctx, c, "update", iter, &u)\n' +
-      '\t\tif err != nil {\n',
-    replacement:
-      '\t\tresult, err := common.UpdateDocument(ctx, c, "update", iter, &u)\n' +
-      '\t\tcloser.Close()\n' +
-      '\n' +
-      '\t\tif err != nil {\n',
-    why: 'Releases the connection of each update before the next one starts (see above).',
-  },
-  {
     file: 'internal/handler/msg_createindexes.go',
     original: '\tcopy(filteredToCreate, toCreate)\n',
     replacement: '\tcopy(filteredToCreate, toCreate)\n\n\tvar removed int\n',
@@ -309,24 +474,6 @@ export const FERRETDB_PATCHES: readonly SourcePatch[] = [
     original: '\t\t\t\tfilteredToCreate = slices.Delete(filteredToCreate, i, i+1)\n',
     replacement: '\t\t\t\tfilteredToCreate = slices.Delete(filteredToCreate, i-removed, i-removed+1)\n\t\t\t\tremoved++\n',
     why: 'Deletes the entry where it now is in the shortened list (see above).',
-  },
-  {
-    file: 'internal/handler/msg_update.go',
-    original: '\tfor _, u := range params.Updates {\n',
-    replacement: '\tvar locked writeLockHolder\n\tdefer locked.release()\n\n\tfor _, u := range params.Updates {\n',
-    why: WRITE_LOCK_WHY,
-  },
-  {
-    file: 'internal/handler/msg_update.go',
-    original: '\t\tres, err := c.Query(ctx, &qp)\n',
-    replacement: '\t\tlocked.hold(params.DB, params.Collection, u.Filter)\n\n\t\tres, err := c.Query(ctx, &qp)\n',
-    why: WRITE_LOCK_WHY,
-  },
-  {
-    file: 'internal/handler/msg_update.go',
-    original: '\t\tcloser.Close()\n\n\t\tif err != nil {\n',
-    replacement: '\t\tcloser.Close()\n\t\tlocked.release()\n\n\t\tif err != nil {\n',
-    why: WRITE_LOCK_WHY,
   },
   {
     file: 'internal/handler/msg_findandmodify.go',

@@ -77,10 +77,17 @@ func acsSortableValue(doc *types.Document, field string) bool {
 	return ms >= 1e12 && ms < 1e13
 }
 
+// A batch's segment (fsql.Batch) holds acsWrites for reading from its start to its commit,
+// before it takes the writer gate as every other writer does.
+func init() {
+	fsql.AddSegmentHold("acsWrites", acsWrites.RLock, acsWrites.RUnlock)
+}
+
 // acsNoteWrites refutes the proof of every tracked field that one of docs breaks, and returns
-// the release to call once the write has committed (or failed).
-func acsNoteWrites(dbName, table string, docs []*types.Document) func() {
-	acsWrites.RLock()
+// the release to call once the write has committed (or failed); in a batch, its segment
+// releases acsWrites when it commits.
+func acsNoteWrites(ctx context.Context, dbName, table string, docs []*types.Document) func() {
+	release := fsql.HoldForSegment(ctx, "acsWrites", acsWrites.RLock, acsWrites.RUnlock)
 
 	for _, p := range acsTracked[acsTableKey(dbName, table)] {
 		if p.state.Load() == acsRefuted {
@@ -95,7 +102,7 @@ func acsNoteWrites(dbName, table string, docs []*types.Document) func() {
 		}
 	}
 
-	return acsWrites.RUnlock
+	return release
 }
 
 // acsProofOf returns the proof of the table's field, tracking the field from now on if it was not.
@@ -131,7 +138,22 @@ func acsProofOf(key, field string) *acsProof {
 
 // acsSortProven reports whether the order of field's `->` texts is MongoDB's order for every
 // document of the table, proving it first if no sort asked before.
+//
+// In a batch it only answers from what is known: a segment holds acsWrites for reading, and
+// tracking a field takes it for writing.
 func acsSortProven(ctx context.Context, db *fsql.DB, dbName, table, field string) bool {
+	if fsql.InBatch(ctx) {
+		defer fsql.HoldForSegment(ctx, "acsWrites", acsWrites.RLock, acsWrites.RUnlock)()
+
+		for _, p := range acsTracked[acsTableKey(dbName, table)] {
+			if p.field == field {
+				return p.state.Load() == acsProven
+			}
+		}
+
+		return false
+	}
+
 	p := acsProofOf(acsTableKey(dbName, table), field)
 
 	if s := p.state.Load(); s != acsUnproven {
