@@ -87,6 +87,8 @@ interface Counters {
   sessions: number;
   mongo: Record<string, number>;
   cpuMs: number;
+  /** the kernel's part of cpuMs (children only) */
+  systemCpuMs?: number;
   redis?: Record<string, number>;
 }
 
@@ -97,6 +99,7 @@ async function countersOf(metricsUrl: string, child?: AcsChild): Promise<Counter
     sessions: metricSum(text, 'acs_cwmp_sessions_total', 'completed'),
     mongo: metricBy(text, 'acs_mongo_commands_total', 'command'),
     cpuMs: probe ? probe.cpuMs : metricSum(text, 'acs_process_cpu_seconds_total') * 1000,
+    systemCpuMs: probe?.systemCpuMs,
     redis: probe?.redis,
   };
 }
@@ -115,9 +118,11 @@ function perSession(before: Counters[], after: Counters[]) {
   const mongo = sum((c) => c.mongo);
   const redis = before[0]?.redis ? sum((c) => c.redis) : undefined;
   const cpuMs = after.reduce((n, a, i) => n + a.cpuMs - before[i]!.cpuMs, 0);
+  const systemCpuMs = before[0]?.systemCpuMs === undefined ? undefined : after.reduce((n, a, i) => n + a.systemCpuMs! - before[i]!.systemCpuMs!, 0);
   return {
     acsSessions: sessions,
     acsCpuMsPerSession: sessions ? round(cpuMs / sessions, 3) : NaN,
+    ...(systemCpuMs !== undefined ? { acsSystemCpuMsPerSession: sessions ? round(systemCpuMs / sessions, 3) : NaN } : {}),
     mongoCommandsPerSession: sessions ? round(total(mongo) / sessions, 2) : NaN,
     ...(redis ? { redisCommandsPerSession: sessions ? round(total(redis) / sessions, 2) : NaN } : {}),
     mongoByCommand: each(mongo),

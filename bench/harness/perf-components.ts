@@ -6,16 +6,25 @@
  * frame, from the leaf, of a known package or `src/` folder; others by what V8 was doing.
  *
  *   perf record -F 999 -g -p <child pid> -o acs.data -- sleep 6
- *   perf script -i acs.data > acs.txt && npm run build && node dist/bench/harness/perf-components.js acs.txt
+ *   perf script -i acs.data > acs.txt && npm run build && node dist/bench/harness/perf-components.js acs.txt [ACS CPU ms per session]
+ *
+ * With the bench's ACS CPU per session of the same run, each share is also given in µs per session.
  */
 import { readFileSync } from 'node:fs';
 
+const HTTP_PACKAGES = 'koa|koa-compose|delegates|on-finished|ee-first|raw-body|statuses|http-errors|content-type|type-is|mime-types|cookies|depd|vary|encodeurl|escape-html|fresh|accepts|negotiator|only|destroy|iconv-lite|bytes|unpipe';
+
+/** Each component's frames; the parts of one library (the driver and BSON, sax and xml2js) apart. */
 const COMPONENTS: Array<[string, RegExp]> = [
-  ['MongoDB driver + BSON', /node_modules\/(mongodb|bson)\//],
+  ['MongoDB driver', /node_modules\/mongodb\//],
+  ['BSON', /node_modules\/bson\//],
   ['Redis client (ioredis)', /node_modules\/(ioredis|@ioredis|standard-as-callback|redis-parser|denque|cluster-key-slot)\//],
-  ['XML parse (sax) + SOAP codec', /node_modules\/(sax|xml2js)\/|dist\/src\/cwmp\/soap\//],
+  ['XML: sax', /node_modules\/sax\//],
+  ['XML: xml2js', /node_modules\/xml2js\//],
+  ['SOAP codec (src/cwmp/soap)', /dist\/src\/cwmp\/soap\//],
   ['Digest + crypto', /dist\/src\/cwmp\/auth\/|node:internal\/crypto/],
-  ['HTTP: node server and parser, Koa, body', /node_modules\/(koa|koa-compose|delegates|on-finished|ee-first|raw-body|statuses|http-errors|content-type|type-is|mime-types|cookies|depd|vary|encodeurl|escape-html|fresh|accepts|negotiator|only|destroy|iconv-lite|bytes|unpipe)\/|node:_http|llhttp|dist\/src\/cwmp\/http\/|dist\/src\/http\//],
+  ['HTTP: Koa, body, the CWMP endpoint', new RegExp(`node_modules\\/(${HTTP_PACKAGES})\\/|dist\\/src\\/cwmp\\/http\\/|dist\\/src\\/http\\/`)],
+  ['HTTP: node server and parser', /node:_http|llhttp/],
   ['session engine, devices, trace, provisioning, console', /dist\/src\/(cwmp\/session|cwmp\/trace|devices|provisioning|console|tasks|profiles|cisco)\//],
   ['metrics, logging', /node_modules\/(prom-client|pino|sonic-boom|tdigest|bintrees)\//],
 ];
@@ -28,8 +37,9 @@ function componentOf(frames: string[], mainThread: boolean): string {
   return 'event loop, timers, promise plumbing';
 }
 
-const file = process.argv[2];
-if (!file) throw new Error('usage: perf-components.js PERF_SCRIPT_OUTPUT');
+const [file, perSession] = process.argv.slice(2);
+if (!file) throw new Error('usage: perf-components.js PERF_SCRIPT_OUTPUT [ACS_CPU_MS_PER_SESSION]');
+const cpuUsPerSession = perSession ? Number(perSession) * 1000 : undefined;
 const samples = readFileSync(file, 'utf8').split('\n\n').filter((s) => s.trim());
 const threadOf = (sample: string) => sample.trim().split(/\s+/)[1] ?? '';
 const perThread = new Map<string, number>();
@@ -41,5 +51,11 @@ for (const s of samples) {
   const component = componentOf(s.split('\n').slice(1), threadOf(s) === main);
   counts.set(component, (counts.get(component) ?? 0) + 1);
 }
-const lines = [...counts].sort((a, b) => b[1] - a[1]).map(([name, n]) => `${((100 * n) / samples.length).toFixed(1).padStart(5)} %  ${name}`);
+const lines = [...counts]
+  .sort((a, b) => b[1] - a[1])
+  .map(([name, n]) => {
+    const share = n / samples.length;
+    const us = cpuUsPerSession === undefined ? '' : `${(share * cpuUsPerSession).toFixed(0).padStart(5)} µs/session  `;
+    return `${(100 * share).toFixed(1).padStart(5)} %  ${us}${name}`;
+  });
 process.stdout.write(`${samples.length} samples\n${lines.join('\n')}\n`);

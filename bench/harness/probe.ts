@@ -9,6 +9,8 @@ import diagnostics from 'node:diagnostics_channel';
 export interface ProbeSample {
   /** user + system CPU time of the process since it started, ms */
   cpuMs: number;
+  /** the system (kernel) part of cpuMs: socket reads and writes to the stores and the devices */
+  systemCpuMs: number;
   rssBytes: number;
   heapUsedBytes: number;
   /** Redis commands sent since the process started, by command name */
@@ -38,7 +40,7 @@ if (process.send) {
     if (m.gc) (globalThis as { gc?: () => void }).gc?.();
     const cpu = process.cpuUsage();
     const memory = process.memoryUsage();
-    const sample: ProbeSample = { cpuMs: (cpu.user + cpu.system) / 1000, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, redis: { ...redis } };
+    const sample: ProbeSample = { cpuMs: (cpu.user + cpu.system) / 1000, systemCpuMs: cpu.system / 1000, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, redis: { ...redis } };
     process.send!(sample);
   });
   // The channel must not keep the ACS alive once it decides to exit.

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * HTTP Digest authentication (RFC 7616) for both directions of CWMP: devices authenticating
@@ -32,7 +32,16 @@ export interface DigestChallenge {
   stale: boolean;
 }
 
-/** Splits `key=value, key="quoted, \"value\""` auth-params; returns undefined when malformed. */
+/** A character of an auth-param name: `[A-Za-z0-9_*-]`. */
+function isKeyChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 42 || code === 45;
+}
+
+/**
+ * Splits `key=value, key="quoted, \"value\""` auth-params; returns undefined when malformed.
+ * It runs on every request of a session, hence character codes and slices rather than a
+ * regular expression per character and a string built one character at a time.
+ */
 export function parseAuthParams(text: string): Map<string, string> | undefined {
   const params = new Map<string, string>();
   let i = 0;
@@ -47,7 +56,7 @@ export function parseAuthParams(text: string): Map<string, string> | undefined {
       continue;
     }
     const keyStart = i;
-    while (i < n && /[A-Za-z0-9_*-]/.test(text[i])) i++;
+    while (i < n && isKeyChar(text.charCodeAt(i))) i++;
     const key = text.slice(keyStart, i).toLowerCase();
     skipSpace();
     if (!key || text[i] !== '=') return undefined;
@@ -57,13 +66,20 @@ export function parseAuthParams(text: string): Map<string, string> | undefined {
     if (text[i] === '"') {
       i++;
       let closed = false;
+      let start = i;
       while (i < n) {
-        const c = text[i++];
-        if (c === '\\' && i < n) value += text[i++];
-        else if (c === '"') {
+        const c = text[i];
+        if (c === '"') {
+          value += text.slice(start, i);
+          i++;
           closed = true;
           break;
-        } else value += c;
+        }
+        if (c === '\\' && i + 1 < n) {
+          value += text.slice(start, i) + text[i + 1];
+          i += 2;
+          start = i;
+        } else i++;
       }
       if (!closed) return undefined;
     } else {
@@ -142,7 +158,7 @@ function normaliseAlgorithm(name: string): DigestAlgorithm | undefined {
 
 function hashOf(algorithm: DigestAlgorithm): (s: string) => string {
   const h = algorithm.startsWith('SHA-256') ? 'sha256' : 'md5';
-  return (s) => createHash(h).update(s, 'utf8').digest('hex');
+  return (s) => hash(h, s, 'hex');
 }
 
 /** H(username:realm:password), the only form in which a stored password needs to exist. */
@@ -227,12 +243,21 @@ export function pickChallenge(headers: string[]): DigestChallenge | undefined {
   return parsed.find((c) => c.algorithm.startsWith('SHA-256')) ?? parsed[0];
 }
 
+/** Signed nonces remembered at most (about 100 bytes each); past that the memory starts afresh. */
+const SIGNED_NONCES_REMEMBERED = 20_000;
+
 /**
  * Stateless nonces: timestamp and randomness signed with the shared secret, so any replica can
  * check a nonce another one issued. Replay protection (nonce counts) is kept in Redis by the
  * caller.
  */
 export class NonceIssuer {
+  /**
+   * Issue times of nonces whose signature this issuer checked: a device sends the same nonce on
+   * every request until it goes stale, and its signature need not be computed each time.
+   */
+  private readonly signed = new Map<string, number>();
+
   constructor(
     private readonly secret: Buffer,
     private readonly ttlMs: number,
@@ -247,14 +272,22 @@ export class NonceIssuer {
 
   /** 'valid', 'stale' (ours but expired: the client may retry with a fresh one) or 'invalid'. */
   check(nonce: string, now = Date.now()): 'valid' | 'stale' | 'invalid' {
-    if (!/^[A-Za-z0-9_-]{40}$/.test(nonce)) return 'invalid';
-    const raw = Buffer.from(nonce, 'base64url');
-    if (raw.length !== 30) return 'invalid';
-    const body = raw.subarray(0, 14);
-    if (!timingSafeEqual(raw.subarray(14), this.sign(body))) return 'invalid';
-    const issued = body.readUIntBE(0, 6);
-    if (issued > now + 60_000) return 'invalid';
+    const issued = this.signed.get(nonce) ?? this.verify(nonce);
+    if (issued === undefined || issued > now + 60_000) return 'invalid';
     return now - issued > this.ttlMs ? 'stale' : 'valid';
+  }
+
+  /** The issue time of a nonce this issuer signed, remembered; undefined for any other. */
+  private verify(nonce: string): number | undefined {
+    if (!/^[A-Za-z0-9_-]{40}$/.test(nonce)) return undefined;
+    const raw = Buffer.from(nonce, 'base64url');
+    if (raw.length !== 30) return undefined;
+    const body = raw.subarray(0, 14);
+    if (!timingSafeEqual(raw.subarray(14), this.sign(body))) return undefined;
+    const issued = body.readUIntBE(0, 6);
+    if (this.signed.size >= SIGNED_NONCES_REMEMBERED) this.signed.clear();
+    this.signed.set(nonce, issued);
+    return issued;
   }
 
   private sign(body: Buffer): Buffer {

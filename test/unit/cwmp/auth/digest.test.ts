@@ -85,6 +85,12 @@ describe('Digest (RFC 7616)', () => {
 
   it('parses quoted-pair escapes and empty values', () => {
     expect(parseAuthParams('a="x\\"y", b=, c=tok')).toEqual(new Map([['a', 'x"y'], ['b', ''], ['c', 'tok']]));
+    expect(parseAuthParams('a="\\\\", b="\\q\\"\\"", c="1\\\\2\\"3"')).toEqual(new Map([['a', '\\'], ['b', 'q""'], ['c', '1\\2"3']]));
+    expect(parseAuthParams('a="open')).toBeUndefined();
+    expect(parseAuthParams('a="ends in an escape\\')).toBeUndefined();
+    expect(parseAuthParams('a="x\\"')).toBeUndefined();
+    expect(parseAuthParams('k_e*y-9=v')).toEqual(new Map([['k_e*y-9', 'v']]));
+    expect(parseAuthParams('k.y=v')).toBeUndefined();
   });
 });
 
@@ -102,15 +108,22 @@ describe('NonceIssuer', () => {
 
   it('refuses nonces it did not issue or that were altered', () => {
     const nonce = issuer.issue();
+    // checked once, so remembered: an altered copy must still be refused
+    expect(issuer.check(nonce)).toBe('valid');
     expect(new NonceIssuer(Buffer.alloc(32, 8), 60_000).check(nonce)).toBe('invalid');
     const flipped = (nonce[5] === 'A' ? 'B' : 'A');
     expect(issuer.check(nonce.slice(0, 5) + flipped + nonce.slice(6))).toBe('invalid');
     expect(issuer.check('short')).toBe('invalid');
     expect(issuer.check('x'.repeat(40))).toBe('invalid');
+    expect(issuer.check(nonce)).toBe('valid');
   });
 
   it('refuses nonces dated in the future', () => {
     const t = Date.now();
-    expect(issuer.check(issuer.issue(t + 10 * 60_000), t)).toBe('invalid');
+    const early = issuer.issue(t + 10 * 60_000);
+    expect(issuer.check(early, t)).toBe('invalid');
+    // the verdict depends on the time of each check, not on the first one
+    expect(issuer.check(early, t + 10 * 60_000)).toBe('valid');
+    expect(issuer.check(early, t)).toBe('invalid');
   });
 });
