@@ -5,6 +5,7 @@
  * down or fell back to doing it in Go. Every expectation is computed here from MongoDB's rules.
  */
 import { ObjectId, type Collection, type Document } from 'mongodb';
+import { conditionsAfter } from '../../../src/api/pagination';
 import { openTestStores, type TestStores } from '../../support/stores';
 
 let stores: TestStores;
@@ -41,22 +42,19 @@ function mongoOrder(docs: Doc[], dir: 1 | -1): string[] {
   return [...docs].sort((a, b) => dir * (compareValues(a.at, b.at) || compareValues(a._id, b._id))).map((d) => d._id);
 }
 
-/** The page cursor of the device list (src/api/routes/devices.ts `after`): rows after (value, id). */
-function after(dir: 1 | -1, value: unknown, id: string): Document {
-  const op = dir === 1 ? '$gt' : '$lt';
-  const rest =
-    value === null || value === undefined
-      ? [{ at: null, _id: { [op]: id } }, ...(dir === 1 ? [{ at: { $ne: null } }] : [])]
-      : [{ at: { [op]: value } }, { at: value, _id: { [op]: id } }, ...(dir === -1 ? [{ at: null }] : [])];
-  return { $or: rest };
-}
-
-/** Every id of the collection, read in pages of `size` with the device list's cursor. */
+/**
+ * Every id of the collection, read in pages of `size` as the device list reads them (src/api/routes/devices.ts):
+ * after a page, the conditions after its last key, each asked for in turn until the page is full.
+ */
 async function pages(coll: Collection<Doc>, dir: 1 | -1, size: number, filter: Document = {}): Promise<string[]> {
   const seen: string[] = [];
   for (let last: Doc | undefined; ; ) {
-    const query = last ? { $and: [filter, after(dir, last.at ?? null, last._id)] } : filter;
-    const page = await coll.find(query).sort({ at: dir, _id: dir }).limit(size).toArray();
+    const parts = last ? conditionsAfter('at', dir, (last.at as Date | undefined) ?? null, last._id).map((rest) => ({ $and: [filter, rest] })) : [filter];
+    const page: Doc[] = [];
+    for (const part of parts) {
+      if (page.length === size) break;
+      page.push(...(await coll.find(part).sort({ at: dir, _id: dir }).limit(size - page.length).toArray()));
+    }
     seen.push(...page.map((d) => d._id));
     if (page.length < size) return seen;
     last = page.at(-1);
@@ -81,10 +79,13 @@ describe('sorts on (field, _id)', () => {
       return i % 7 === 3 ? { _id, n: i } : { _id, at: new Date(day + ((i * 37) % 40) * 60_000), n: i };
     });
     await coll.insertMany(docs);
+    // 514 dated and 86 without: with these sizes a page ends exactly where the dated rows end
+    // (257 descending, 43 ascending), or one or several rows before it
     for (const dir of [1, -1] as const) {
-      expect(await pages(coll, dir, 51)).toEqual(mongoOrder(docs, dir));
+      for (const size of [43, 51, 57, 257]) expect(await pages(coll, dir, size)).toEqual(mongoOrder(docs, dir));
+      // 257 dated and 43 without
       const even = docs.filter((d) => (d.n as number) % 2 === 0);
-      expect(await pages(coll, dir, 20, { n: { $in: even.map((d) => d.n) } })).toEqual(mongoOrder(even, dir));
+      for (const size of [20, 43]) expect(await pages(coll, dir, size, { n: { $in: even.map((d) => d.n) } })).toEqual(mongoOrder(even, dir));
     }
     const range = { $gte: new Date(day + 10 * 60_000), $lt: new Date(day + 12 * 60_000) };
     const inRange = (d: Doc) => d.at instanceof Date && d.at >= range.$gte && d.at < range.$lt;
@@ -96,6 +97,18 @@ describe('sorts on (field, _id)', () => {
     expect(await pages(coll, 1, 9, { $or: [{ at: { $gte: early, $lt: range.$gte } }, { at: { $gte: late } }] })).toEqual(mongoOrder(docs.filter(either), 1));
     const pushed = await sortPushdown(coll, -1);
     if (pushed !== undefined) expect(pushed).toBe(true);
+  });
+
+  it('pages explicit nulls with the missing fields, ties by _id, both ways', async () => {
+    const coll = stores.db.collection<Doc>('order_nulls');
+    await coll.createIndex({ at: 1, _id: 1 });
+    const docs: Doc[] = Array.from({ length: 60 }, (_, i) => {
+      const _id = `n${String((i * 17) % 60).padStart(2, '0')}`;
+      return i % 5 === 1 ? { _id } : i % 5 === 3 ? { _id, at: null } : { _id, at: new Date(day + (i % 4) * 60_000) };
+    });
+    await coll.insertMany(docs);
+    // 36 dated, 24 null or missing
+    for (const dir of [1, -1] as const) for (const size of [4, 5, 12]) expect(await pages(coll, dir, size)).toEqual(mongoOrder(docs, dir));
   });
 
   it('keeps MongoDB order when the field holds other types (numbers, strings, null, dates before 2001)', async () => {
