@@ -37,9 +37,9 @@ function compareValues(a: unknown, b: unknown): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** The documents' ids in MongoDB's order for sort { at: dir, _id: dir }. */
-function mongoOrder(docs: Doc[], dir: 1 | -1): string[] {
-  return [...docs].sort((a, b) => dir * (compareValues(a.at, b.at) || compareValues(a._id, b._id))).map((d) => d._id);
+/** The documents' ids in MongoDB's order for sort { [field]: dir, _id: dir }. */
+function mongoOrder(docs: Doc[], dir: 1 | -1, field = 'at'): string[] {
+  return [...docs].sort((a, b) => dir * (compareValues(a[field], b[field]) || compareValues(a._id, b._id))).map((d) => d._id);
 }
 
 /**
@@ -62,8 +62,8 @@ async function pages(coll: Collection<Doc>, dir: 1 | -1, size: number, filter: D
 }
 
 /** Whether the store says it sorted in SQLite (FerretDB's explain; undefined on MongoDB). */
-async function sortPushdown(coll: Collection<Doc>, dir: 1 | -1): Promise<boolean | undefined> {
-  const plan = (await coll.find({}).sort({ at: dir, _id: dir }).limit(5).explain()) as { sortPushdown?: boolean };
+async function sortPushdown(coll: Collection<Doc>, dir: 1 | -1, field = 'at'): Promise<boolean | undefined> {
+  const plan = (await coll.find({}).sort({ [field]: dir, _id: dir }).limit(5).explain()) as { sortPushdown?: boolean };
   return plan.sortPushdown;
 }
 
@@ -150,6 +150,32 @@ describe('sorts on (field, _id)', () => {
     docs.push({ _id: 'z', at: null });
     expect(await coll.find({}).sort({ at: 1, _id: 1 }).map((d) => d._id).toArray()).toEqual(mongoOrder(docs, 1));
     expect(await coll.find({}).sort({ at: -1, _id: -1 }).map((d) => d._id).toArray()).toEqual(mongoOrder(docs, -1));
+  });
+
+  it('proves the fields of every (field, _id) index together, each on its own values, and keeps checking them all', async () => {
+    const coll = stores.db.collection<Doc>('order_several');
+    for (const field of ['at', 'seen', 'label', 'booted']) await coll.createIndex({ [field]: 1, _id: 1 });
+    // seen: dates and one number of 13 digits, whose text is a date's (only its type differs); label: strings
+    const docs: Doc[] = Array.from({ length: 40 }, (_, i) => ({
+      _id: `s${String(i).padStart(2, '0')}`,
+      at: new Date(day + ((i * 7) % 40) * 1000),
+      seen: i === 17 ? 1_750_000_000_000 : new Date(day - i * 1000),
+      label: `l${i % 3}`,
+      booted: new Date(day + (i % 5) * 1000),
+      // no index: proven on its own; an explicit null sorts first ascending, its text 'null' last
+      noted: i === 5 ? null : new Date(day + i * 1000),
+    }));
+    await coll.insertMany(docs);
+    const sorted = (field: string, dir: 1 | -1) => coll.find({}).sort({ [field]: dir, _id: dir }).map((d) => d._id).toArray();
+    // the first sort proves (or refutes) the other indexed fields as well
+    expect(await sorted('at', -1)).toEqual(mongoOrder(docs, -1));
+    for (const field of ['seen', 'label', 'booted', 'noted']) for (const dir of [1, -1] as const) expect(await sorted(field, dir)).toEqual(mongoOrder(docs, dir, field));
+    const pushed = await Promise.all(['at', 'seen', 'label', 'booted'].map((field) => sortPushdown(coll, 1, field)));
+    if (pushed[0] !== undefined) expect(pushed).toEqual([true, false, false, true]);
+    // a number sorts before every date on MongoDB; its text ('5') would sort after them
+    await coll.updateOne({ _id: 's03' }, { $set: { booted: 5 } });
+    docs[3].booted = 5;
+    expect(await sorted('booted', 1)).toEqual(mongoOrder(docs, 1, 'booted'));
   });
 
   it('proves each collection on its own: another type in one does not change the other', async () => {
