@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const mongodbUrl = values['mongodb-url'];
   const cleanup = new Cleanup();
   const stores = await startStores(cleanup, 'api', mongodbUrl);
-  const config = loadConfig({ MONGODB_URL: stores.mongodbUrl, REDIS_URL: stores.redisUrl, ACS_REDIS_PREFIX: stores.prefix, ACS_BIND_ADDRESS: '127.0.0.1', ACS_API_PORT: '0', LOG_LEVEL: 'warn' });
+  const config = loadConfig({ MONGODB_URL: stores.mongodbUrl, REDIS_URL: stores.redisUrl, ACS_REDIS_PREFIX: stores.prefix, ACS_BIND_ADDRESS: '127.0.0.1', ACS_API_PORT: '0', ACS_METRICS_PORT: '0', LOG_LEVEL: 'warn' });
   const ctx = await openContext(config, createLogger(config.logLevel), { migrate: true });
   const roles = await startRoles(ctx, ['api']);
   try {
