@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const mongodbUrl = values['mongodb-url'];
   const cleanup = new Cleanup();
   const stores = await startStores(cleanup, 'api', mongodbUrl);
-  const config = loadConfig({ MONGODB_URL: stores.mongodbUrl, REDIS_URL: stores.redisUrl, ACS_REDIS_PREFIX: stores.prefix, ACS_BIND_ADDRESS: '127.0.0.1', ACS_API_PORT: '0', LOG_LEVEL: 'warn' });
+  const config = loadConfig({ MONGODB_URL: stores.mongodbUrl, REDIS_URL: stores.redisUrl, ACS_REDIS_PREFIX: stores.prefix, ACS_BIND_ADDRESS: '127.0.0.1', ACS_API_PORT: '0', ACS_METRICS_PORT: '0', LOG_LEVEL: 'warn' });
   const ctx = await openContext(config, createLogger(config.logLevel), { migrate: true });
   const roles = await startRoles(ctx, ['api']);
   try {
@@ -102,23 +102,37 @@ async function main(): Promise<void> {
       'page of 1000': '/devices?limit=1000',
       'parameter filter (scan=true)': '/devices?limit=50&param=Device.DeviceInfo.ModelName=CP-8865&scan=true',
     };
-    const results: Record<string, { firstMs: number; medianMs: number; p95Ms: number; maxMs: number; items: number }> = {};
+    const results: Record<string, { firstMs: number; medianMs: number; p95Ms: number; maxMs: number; items: number; firstStoreCpuMs?: number; storeCpuMsPerRun?: number }> = {};
+    const storeCpu = () => storeCpuMs(stores.storageDir);
     const only = values.only ? new RegExp(values.only) : undefined;
     for (const [name, q] of Object.entries(queries)) {
       if (only && !only.test(name)) continue;
       const times: number[] = [];
       let items = 0;
       let firstMs = 0;
+      // the store's CPU (FerretDB's, from /proc) is the figure to compare on a loaded machine
+      const cpuAtStart = storeCpu();
+      let cpuAfterFirst: number | undefined;
       for (let i = 0; i <= runs; i++) {
         const t = process.hrtime.bigint();
         items = (await get(q)).items.length;
         const ms = Number(process.hrtime.bigint() - t) / 1e6;
         if (i > 0) times.push(ms);
-        else firstMs = round(ms);
+        else [firstMs, cpuAfterFirst] = [round(ms), storeCpu()];
       }
+      const cpuAtEnd = storeCpu();
       times.sort((x, y) => x - y);
       // the warm-up: on FerretDB the first sort by a date field also proves the field's values (one scan)
-      results[name] = { firstMs, medianMs: round(times[Math.floor(times.length / 2)]), p95Ms: round(times[Math.min(times.length - 1, Math.ceil(times.length * 0.95) - 1)]), maxMs: round(times[times.length - 1]), items };
+      results[name] = {
+        firstMs,
+        medianMs: round(times[Math.floor(times.length / 2)]),
+        p95Ms: round(times[Math.min(times.length - 1, Math.ceil(times.length * 0.95) - 1)]),
+        maxMs: round(times[times.length - 1]),
+        items,
+        ...(cpuAtStart !== undefined && cpuAfterFirst !== undefined && cpuAtEnd !== undefined
+          ? { firstStoreCpuMs: round(cpuAfterFirst - cpuAtStart), storeCpuMsPerRun: round((cpuAtEnd - cpuAfterFirst) / runs) }
+          : {}),
+      };
     }
     const explain = await ctx.db.collection('devices').find({ tags: 'floor-42' }).sort({ _id: 1 }).limit(51).explain();
     process.stdout.write(

@@ -40,3 +40,20 @@ export function toPage<D, T>(rows: D[], limit: number, view: (d: D) => T, keyOf:
   const shown = more ? rows.slice(0, limit) : rows;
   return { items: shown.map(view), nextCursor: more ? encodeCursor(keyOf(shown[shown.length - 1])) : null };
 }
+
+/**
+ * The conditions that select, in the order `{ [field]: dir, _id: dir }`, the rows after a page
+ * whose last row had the key (value, id), for a field that holds a date or nothing. Rows without
+ * the field (or with null) sort as MongoDB sorts them: before every date ascending, after every
+ * date descending. A page asks for the conditions in turn until it is full. The dated rows and
+ * those without the field are asked for apart because each is then one bounded range of the
+ * (field, _id) index; one `$or` of both has no bound on the field, and FerretDB's SQLite then
+ * walks and tests every index entry before the cursor instead of seeking to it.
+ */
+export function conditionsAfter(field: string, dir: 1 | -1, value: Date | null, id: string): Array<Record<string, unknown>> {
+  const op = dir === 1 ? '$gt' : '$lt';
+  const sameValue = { [field]: value, _id: { [op]: id } };
+  if (value === null) return dir === 1 ? [sameValue, { [field]: { $ne: null } }] : [sameValue];
+  const dated = { $or: [{ [field]: { [op]: value } }, sameValue] };
+  return dir === 1 ? [dated] : [dated, { [field]: null }];
+}

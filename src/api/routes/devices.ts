@@ -4,7 +4,7 @@ import { publishLive } from '../../console/events';
 import { matchingDevices } from '../../devices/matching';
 import { isValidPath, parsePath } from '../../devices/params';
 import type { DeviceDoc, ParamTree } from '../../devices/types';
-import { decodeCursor, toPage } from '../pagination';
+import { conditionsAfter, decodeCursor, toPage } from '../pagination';
 import { invalidField, notFound } from '../problem';
 import { defineRoute, parameters, type RouteModule } from '../route';
 import { ref } from '../schemas';
@@ -55,14 +55,17 @@ export const deviceRoutes: RouteModule = (s) => {
     publishLive(s.redis, s.config.redisPrefix, { type: 'device', deviceId, change, at: new Date().toISOString() }).catch((err) =>
       s.log.warn({ event: 'live.publish_failed', err: (err as Error).message }, 'could not publish a device change'),
     );
-  /** A page (plus one row) of devices in the list's sort order; an index range on MongoDB. */
+  /** A page (plus one row) of devices in the list's sort order; one or two index ranges on MongoDB. */
   const pageByDevices = async (filter: DeviceFilter, q: ListQuery): Promise<DeviceDoc[]> => {
     const sort = SORTS[q.sort];
     const query = deviceQuery(filter);
     const order: Record<string, 1 | -1> = sort.field === '_id' ? { _id: sort.dir } : { [sort.field]: sort.dir, _id: sort.dir };
     const rows: DeviceDoc[] = [];
-    const filterOf = q.cursor ? after(query, sort, decodeCursor(q.cursor, sort.field === '_id' ? ['string'] : ['any', 'string'])) : query;
-    for await (const d of s.devices.find(filterOf, { projection: SUMMARY, sort: order, limit: q.limit + 1 })) rows.push(d);
+    const parts = q.cursor ? after(query, sort, decodeCursor(q.cursor, sort.field === '_id' ? ['string'] : ['any', 'string'])) : [query];
+    for (const part of parts) {
+      if (rows.length > q.limit) break;
+      for await (const d of s.devices.find(part, { projection: SUMMARY, sort: order, limit: q.limit + 1 - rows.length })) rows.push(d);
+    }
     return rows;
   };
   /** The same with conditions on parameters: `device_params` is read in id order until the page is full. */
@@ -297,20 +300,10 @@ function paramsProjection(fields: string[]): Record<string, 1> {
   return Object.fromEntries(kept.map((p) => [p, 1]));
 }
 
-/**
- * `query` restricted to the rows after a page's cursor key in the sort order. A device without
- * the field (no boot seen yet) sorts as null, as MongoDB orders it: before every date
- * ascending, after every date descending.
- */
-function after(query: Filter<DeviceDoc>, sort: (typeof SORTS)[keyof typeof SORTS], key: unknown[]): Filter<DeviceDoc> {
-  const op = sort.dir === 1 ? '$gt' : '$lt';
-  if (sort.field === '_id') return andId(query, { [op]: key[0] as string });
+/** `query` restricted to the rows after a page's cursor key in the sort order, as the filters to read in turn. */
+function after(query: Filter<DeviceDoc>, sort: (typeof SORTS)[keyof typeof SORTS], key: unknown[]): Array<Filter<DeviceDoc>> {
+  if (sort.field === '_id') return [andId(query, { [sort.dir === 1 ? '$gt' : '$lt']: key[0] as string })];
   const [value, id] = key;
   if (value !== null && !(value instanceof Date)) throw invalidField('query', 'cursor', 'does not belong to this list or sort order');
-  const f = sort.field;
-  const rest =
-    value === null
-      ? [{ [f]: null, _id: { [op]: id as string } }, ...(sort.dir === 1 ? [{ [f]: { $ne: null } }] : [])]
-      : [{ [f]: { [op]: value } }, { [f]: value, _id: { [op]: id as string } }, ...(sort.dir === -1 ? [{ [f]: null }] : [])];
-  return { $and: [query, { $or: rest }] } as Filter<DeviceDoc>;
+  return conditionsAfter(sort.field, sort.dir, value, id as string).map((rest) => ({ $and: [query, rest] }) as Filter<DeviceDoc>);
 }

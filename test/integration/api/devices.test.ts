@@ -58,10 +58,22 @@ it('pages in lastBootAt order both ways, devices that never booted as MongoDB or
   for (const [i, id] of ids.entries()) {
     await boots.updateOne({ _id: id as never }, i % 4 === 0 ? { $unset: { lastBootAt: '' } } : { $set: { lastBootAt: new Date(T0 - i * 60_000) } });
   }
-  const never = ids.filter((_, i) => i % 4 === 0).sort();
-  const booted = ids.filter((_, i) => i % 4 !== 0).reverse();
-  expect(await walk('sort=lastBootAt', 4)).toEqual([...never, ...booted]);
-  expect(await walk('sort=-lastBootAt', 3)).toEqual([...booted.reverse(), ...never.reverse()]);
+  const order = (pred: (i: number) => boolean) => {
+    const never = ids.filter((_, i) => pred(i) && i % 4 === 0).sort();
+    const booted = ids.filter((_, i) => pred(i) && i % 4 !== 0).reverse();
+    return [...never, ...booted];
+  };
+  // 8 never booted and 22 booted; with the product class, 5 and 15. These page sizes end a page
+  // exactly where the booted devices end (or where they start), or one or more rows before it.
+  for (const [query, pred] of [
+    ['', () => true],
+    ['&productClass=CP-8851-3PCC', (i: number) => i % 3 !== 0],
+  ] as const) {
+    for (const limit of [1, 2, 3, 4, 5, 7, 11]) {
+      expect(await walk(`sort=lastBootAt${query}`, limit)).toEqual(order(pred));
+      expect(await walk(`sort=-lastBootAt${query}`, limit)).toEqual(order(pred).reverse());
+    }
+  }
 });
 
 it('pages in lastInformAt order, both directions', async () => {

@@ -142,4 +142,43 @@ describe('update commands of many statements', () => {
       await client.close();
     }
   });
+
+  // The date sort's proof (acs_sort.go) is tracked and checked by writes while a batch's
+  // segment holds it for reading: a batch whose statements filter on a date field must not
+  // wait on it (neither before the proof nor after), and a write that breaks the proof inside
+  // a batch must refute it.
+  it('filter on indexed date fields, before and after the sort proved them, and refute the proof when a statement breaks it', async () => {
+    type Dated = { _id: string; at?: Date; other?: Date; seen?: number };
+    const coll = stores.db.collection<Dated>(`bulk_dated_${++seq}`);
+    await coll.createIndex({ at: 1, _id: 1 });
+    const base = Date.UTC(2026, 0, 1);
+    await coll.insertMany(Array.from({ length: 40 }, (_, i) => ({ _id: `t${String(i).padStart(2, '0')}`, ...(i % 5 ? { at: new Date(base + i * 1000) } : {}) })));
+    const older = (i: number) => ({ at: { $lt: new Date(base + i * 1000) } });
+    const bulk = (round: number) =>
+      coll.bulkWrite(
+        [
+          // first: the table's first query comes from inside the batch
+          { updateOne: { filter: { _id: 't11', ...older(20) }, update: { $inc: { seen: 10 * round } } } },
+          { updateOne: { filter: { _id: 't12', other: { $lt: new Date(base) } }, update: { $inc: { seen: 1 } } } },
+          { updateMany: { filter: older(10), update: { $inc: { seen: 1 } } } },
+          { updateMany: { filter: { at: { $gte: new Date(base + 30_000) } }, update: { $inc: { seen: 100 } } } },
+        ],
+        { ordered: true },
+      );
+    const first = await bulk(1);
+    expect(first.modifiedCount).toBe(8 + 1 + 8);
+    const sorted = async () => (await coll.find({}, { projection: { _id: 1 } }).sort({ at: -1, _id: -1 }).toArray()).map((d) => d._id);
+    const before = await sorted();
+    expect(before.slice(0, 3)).toEqual(['t39', 't38', 't37']);
+    expect(before.slice(-2)).toEqual(['t05', 't00']);
+    const second = await bulk(2);
+    expect(second.modifiedCount).toBe(first.modifiedCount);
+    expect((await coll.findOne({ _id: 't11' }))?.seen).toBe(30);
+    // a number where dates were: MongoDB sorts numbers before dates (after them descending), whatever their value
+    await coll.bulkWrite([{ updateOne: { filter: { _id: 't39' }, update: { $set: { at: 99 as unknown as Date } } } }, { updateOne: { filter: { _id: 't38' }, update: { $inc: { seen: 1 } } } }]);
+    const after = await sorted();
+    expect(after.slice(0, 2)).toEqual(['t38', 't37']);
+    // descending: the dates, then the number, then the devices without the field
+    expect(after.slice(-10)).toEqual(['t01', 't39', 't35', 't30', 't25', 't20', 't15', 't10', 't05', 't00']);
+  });
 });

@@ -5,6 +5,7 @@
  * down or fell back to doing it in Go. Every expectation is computed here from MongoDB's rules.
  */
 import { ObjectId, type Collection, type Document } from 'mongodb';
+import { conditionsAfter } from '../../../src/api/pagination';
 import { openTestStores, type TestStores } from '../../support/stores';
 
 let stores: TestStores;
@@ -36,27 +37,24 @@ function compareValues(a: unknown, b: unknown): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** The documents' ids in MongoDB's order for sort { at: dir, _id: dir }. */
-function mongoOrder(docs: Doc[], dir: 1 | -1): string[] {
-  return [...docs].sort((a, b) => dir * (compareValues(a.at, b.at) || compareValues(a._id, b._id))).map((d) => d._id);
+/** The documents' ids in MongoDB's order for sort { [field]: dir, _id: dir }. */
+function mongoOrder(docs: Doc[], dir: 1 | -1, field = 'at'): string[] {
+  return [...docs].sort((a, b) => dir * (compareValues(a[field], b[field]) || compareValues(a._id, b._id))).map((d) => d._id);
 }
 
-/** The page cursor of the device list (src/api/routes/devices.ts `after`): rows after (value, id). */
-function after(dir: 1 | -1, value: unknown, id: string): Document {
-  const op = dir === 1 ? '$gt' : '$lt';
-  const rest =
-    value === null || value === undefined
-      ? [{ at: null, _id: { [op]: id } }, ...(dir === 1 ? [{ at: { $ne: null } }] : [])]
-      : [{ at: { [op]: value } }, { at: value, _id: { [op]: id } }, ...(dir === -1 ? [{ at: null }] : [])];
-  return { $or: rest };
-}
-
-/** Every id of the collection, read in pages of `size` with the device list's cursor. */
+/**
+ * Every id of the collection, read in pages of `size` as the device list reads them (src/api/routes/devices.ts):
+ * after a page, the conditions after its last key, each asked for in turn until the page is full.
+ */
 async function pages(coll: Collection<Doc>, dir: 1 | -1, size: number, filter: Document = {}): Promise<string[]> {
   const seen: string[] = [];
   for (let last: Doc | undefined; ; ) {
-    const query = last ? { $and: [filter, after(dir, last.at ?? null, last._id)] } : filter;
-    const page = await coll.find(query).sort({ at: dir, _id: dir }).limit(size).toArray();
+    const parts = last ? conditionsAfter('at', dir, (last.at as Date | undefined) ?? null, last._id).map((rest) => ({ $and: [filter, rest] })) : [filter];
+    const page: Doc[] = [];
+    for (const part of parts) {
+      if (page.length === size) break;
+      page.push(...(await coll.find(part).sort({ at: dir, _id: dir }).limit(size - page.length).toArray()));
+    }
     seen.push(...page.map((d) => d._id));
     if (page.length < size) return seen;
     last = page.at(-1);
@@ -64,8 +62,8 @@ async function pages(coll: Collection<Doc>, dir: 1 | -1, size: number, filter: D
 }
 
 /** Whether the store says it sorted in SQLite (FerretDB's explain; undefined on MongoDB). */
-async function sortPushdown(coll: Collection<Doc>, dir: 1 | -1): Promise<boolean | undefined> {
-  const plan = (await coll.find({}).sort({ at: dir, _id: dir }).limit(5).explain()) as { sortPushdown?: boolean };
+async function sortPushdown(coll: Collection<Doc>, dir: 1 | -1, field = 'at'): Promise<boolean | undefined> {
+  const plan = (await coll.find({}).sort({ [field]: dir, _id: dir }).limit(5).explain()) as { sortPushdown?: boolean };
   return plan.sortPushdown;
 }
 
@@ -81,10 +79,13 @@ describe('sorts on (field, _id)', () => {
       return i % 7 === 3 ? { _id, n: i } : { _id, at: new Date(day + ((i * 37) % 40) * 60_000), n: i };
     });
     await coll.insertMany(docs);
+    // 514 dated and 86 without: with these sizes a page ends exactly where the dated rows end
+    // (257 descending, 43 ascending), or one or several rows before it
     for (const dir of [1, -1] as const) {
-      expect(await pages(coll, dir, 51)).toEqual(mongoOrder(docs, dir));
+      for (const size of [43, 51, 57, 257]) expect(await pages(coll, dir, size)).toEqual(mongoOrder(docs, dir));
+      // 257 dated and 43 without
       const even = docs.filter((d) => (d.n as number) % 2 === 0);
-      expect(await pages(coll, dir, 20, { n: { $in: even.map((d) => d.n) } })).toEqual(mongoOrder(even, dir));
+      for (const size of [20, 43]) expect(await pages(coll, dir, size, { n: { $in: even.map((d) => d.n) } })).toEqual(mongoOrder(even, dir));
     }
     const range = { $gte: new Date(day + 10 * 60_000), $lt: new Date(day + 12 * 60_000) };
     const inRange = (d: Doc) => d.at instanceof Date && d.at >= range.$gte && d.at < range.$lt;
@@ -96,6 +97,18 @@ describe('sorts on (field, _id)', () => {
     expect(await pages(coll, 1, 9, { $or: [{ at: { $gte: early, $lt: range.$gte } }, { at: { $gte: late } }] })).toEqual(mongoOrder(docs.filter(either), 1));
     const pushed = await sortPushdown(coll, -1);
     if (pushed !== undefined) expect(pushed).toBe(true);
+  });
+
+  it('pages explicit nulls with the missing fields, ties by _id, both ways', async () => {
+    const coll = stores.db.collection<Doc>('order_nulls');
+    await coll.createIndex({ at: 1, _id: 1 });
+    const docs: Doc[] = Array.from({ length: 60 }, (_, i) => {
+      const _id = `n${String((i * 17) % 60).padStart(2, '0')}`;
+      return i % 5 === 1 ? { _id } : i % 5 === 3 ? { _id, at: null } : { _id, at: new Date(day + (i % 4) * 60_000) };
+    });
+    await coll.insertMany(docs);
+    // 36 dated, 24 null or missing
+    for (const dir of [1, -1] as const) for (const size of [4, 5, 12]) expect(await pages(coll, dir, size)).toEqual(mongoOrder(docs, dir));
   });
 
   it('keeps MongoDB order when the field holds other types (numbers, strings, null, dates before 2001)', async () => {
@@ -137,6 +150,32 @@ describe('sorts on (field, _id)', () => {
     docs.push({ _id: 'z', at: null });
     expect(await coll.find({}).sort({ at: 1, _id: 1 }).map((d) => d._id).toArray()).toEqual(mongoOrder(docs, 1));
     expect(await coll.find({}).sort({ at: -1, _id: -1 }).map((d) => d._id).toArray()).toEqual(mongoOrder(docs, -1));
+  });
+
+  it('proves the fields of every (field, _id) index together, each on its own values, and keeps checking them all', async () => {
+    const coll = stores.db.collection<Doc>('order_several');
+    for (const field of ['at', 'seen', 'label', 'booted']) await coll.createIndex({ [field]: 1, _id: 1 });
+    // seen: dates and one number of 13 digits, whose text is a date's (only its type differs); label: strings
+    const docs: Doc[] = Array.from({ length: 40 }, (_, i) => ({
+      _id: `s${String(i).padStart(2, '0')}`,
+      at: new Date(day + ((i * 7) % 40) * 1000),
+      seen: i === 17 ? 1_750_000_000_000 : new Date(day - i * 1000),
+      label: `l${i % 3}`,
+      booted: new Date(day + (i % 5) * 1000),
+      // no index: proven on its own; an explicit null sorts first ascending, its text 'null' last
+      noted: i === 5 ? null : new Date(day + i * 1000),
+    }));
+    await coll.insertMany(docs);
+    const sorted = (field: string, dir: 1 | -1) => coll.find({}).sort({ [field]: dir, _id: dir }).map((d) => d._id).toArray();
+    // the first sort proves (or refutes) the other indexed fields as well
+    expect(await sorted('at', -1)).toEqual(mongoOrder(docs, -1));
+    for (const field of ['seen', 'label', 'booted', 'noted']) for (const dir of [1, -1] as const) expect(await sorted(field, dir)).toEqual(mongoOrder(docs, dir, field));
+    const pushed = await Promise.all(['at', 'seen', 'label', 'booted'].map((field) => sortPushdown(coll, 1, field)));
+    if (pushed[0] !== undefined) expect(pushed).toEqual([true, false, false, true]);
+    // a number sorts before every date on MongoDB; its text ('5') would sort after them
+    await coll.updateOne({ _id: 's03' }, { $set: { booted: 5 } });
+    docs[3].booted = 5;
+    expect(await sorted('booted', 1)).toEqual(mongoOrder(docs, 1, 'booted'));
   });
 
   it('proves each collection on its own: another type in one does not change the other', async () => {

@@ -42,8 +42,9 @@ const FIELD_ORDER_WHY =
   'then skipping its own sort, only while it has proven that order is MongoDB\'s for that ' +
   'collection and field: every document holds no such field (sorted as null, first ascending) or ' +
   'a date of 13-digit milliseconds, whose JSON texts order like the dates. One scan of the table ' +
-  'proves it at the first such sort; InsertAll and UpdateAll check what they write from then on, ' +
-  'and the first other value (a number, string, explicit null, array, a date before 2001) makes ' +
+  'proves it for the fields of all its (field, _id) indexes at once, in the background from the ' +
+  'first query of the table (a sort that comes first waits for it); InsertAll and UpdateAll ' +
+  'check what they write from then on, and the first other value (a number, string, explicit null, array, a date before 2001) makes ' +
   'the handler sort in Go again (_overlay/internal/backends/sqlite/acs_sort.go). A sorted find ' +
   'that started before such a write committed may place that one document by its text.';
 
@@ -310,14 +311,14 @@ export const FERRETDB_PATCHES: readonly SourcePatch[] = [
   {
     file: 'internal/backends/sqlite/collection.go',
     original: exactIdBlock(false) + '\n\tq += whereClause\n',
-    replacement: '\twhereClause, args = acsWhere(params.Filter, acsDatesProven(ctx, db, c.dbName, meta.TableName))\n\n\tq += whereClause\n',
+    replacement: '\twhereClause, args = acsWhere(params.Filter, acsDatesProven(ctx, db, c.dbName, meta))\n\n\tq += whereClause\n',
     why: PUSHDOWN_WHY,
   },
   {
     file: 'internal/backends/sqlite/collection.go',
     original: exactIdBlock(true),
     replacement:
-      '\twhereClause, args = acsWhere(params.Filter, acsDatesProven(ctx, db, c.dbName, meta.TableName))\n\n' +
+      '\twhereClause, args = acsWhere(params.Filter, acsDatesProven(ctx, db, c.dbName, meta))\n\n' +
       '\tif v, _ := params.Filter.Get("_id"); params.Filter.Len() == 1 {\n' +
       '\t\tswitch v.(type) {\n' +
       '\t\tcase string, types.ObjectID:\n' +
@@ -399,7 +400,7 @@ export const FERRETDB_PATCHES: readonly SourcePatch[] = [
   {
     file: 'internal/backends/sqlite/collection.go',
     original: '\tq += prepareOrderByClause(params.Sort)\n',
-    replacement: '\torderBy, sorted := acsOrderBy(ctx, db, c.dbName, meta.TableName, params.Sort)\n\tq += orderBy\n',
+    replacement: '\torderBy, sorted := acsOrderBy(ctx, db, c.dbName, meta, params.Sort)\n\tq += orderBy\n',
     why: FIELD_ORDER_WHY,
   },
   {
@@ -415,7 +416,7 @@ export const FERRETDB_PATCHES: readonly SourcePatch[] = [
   {
     file: 'internal/backends/sqlite/collection.go',
     original: '\torderByClause := prepareOrderByClause(params.Sort)\n',
-    replacement: '\torderByClause, _ := acsOrderBy(ctx, db, c.dbName, meta.TableName, params.Sort)\n',
+    replacement: '\torderByClause, _ := acsOrderBy(ctx, db, c.dbName, meta, params.Sort)\n',
     why: FIELD_ORDER_WHY,
   },
   {

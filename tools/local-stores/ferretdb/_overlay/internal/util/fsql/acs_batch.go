@@ -63,8 +63,8 @@ type Batch struct {
 	inStmt bool
 	// savepoint: the statement in progress is a savepoint
 	savepoint bool
-	held   map[string]func()
-	memo   map[string]any
+	held      map[string]func()
+	memo      map[string]any
 }
 
 // WithBatch returns a context whose DB calls run in the returned Batch.
