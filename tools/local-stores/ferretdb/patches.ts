@@ -427,6 +427,7 @@ export const FERRETDB_PATCHES: readonly SourcePatch[] = [
       '\t\tbatchSize := c.r.BatchSize\n',
     replacement:
       '\tmeta := c.r.CollectionGet(ctx, c.dbName, c.name)\n\n' +
+      '\tacsProveSoon(ctx, db, c.dbName, meta)\n\n' +
       '\tdefer acsNoteWrites(ctx, c.dbName, meta.TableName, params.Docs)()\n\n' +
       '\terr := db.InTransaction(ctx, func(tx *fsql.Tx) error {\n' +
       '\t\tbatchSize := c.r.BatchSize\n',

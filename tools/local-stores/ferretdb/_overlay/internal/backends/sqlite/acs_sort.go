@@ -187,8 +187,15 @@ func acsIndexedFields(meta *metadata.Collection) []string {
 }
 
 // acsProveSoon starts proving the indexed fields of the table in the background, once per
-// process and table, so that the first sort seldom waits for the scan.
-func acsProveSoon(db *fsql.DB, dbName string, meta *metadata.Collection) {
+// process and table, at its first query or insert: so that the first sort seldom waits for
+// the scan, and a table filled after the process started (a fresh database) is proven while
+// nearly empty, its later writes then checked one by one. A batch does not start it: tracking
+// the table would wait for the batch's own segment, which holds acsWrites.
+func acsProveSoon(ctx context.Context, db *fsql.DB, dbName string, meta *metadata.Collection) {
+	if fsql.InBatch(ctx) {
+		return
+	}
+
 	t, _ := acsTrack(acsTableKey(dbName, meta.TableName), nil)
 	if t.started.Swap(true) {
 		return
@@ -340,12 +347,9 @@ func acsKnownProven(ctx context.Context, dbName, table, field string) bool {
 	return false
 }
 
-// acsDatesProven returns acsSortProven for the fields of one table, for acsWhere. A batch
-// does not start the background proof: tracking the table would wait for its own segment.
+// acsDatesProven returns acsSortProven for the fields of one table, for acsWhere.
 func acsDatesProven(ctx context.Context, db *fsql.DB, dbName string, meta *metadata.Collection) func(field string) bool {
-	if !fsql.InBatch(ctx) {
-		acsProveSoon(db, dbName, meta)
-	}
+	acsProveSoon(ctx, db, dbName, meta)
 
 	return func(field string) bool {
 		return acsSortProven(ctx, db, dbName, meta, field)
