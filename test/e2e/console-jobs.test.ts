@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import type { Fleet } from '../../src/sim';
 import type { TestAcs } from '../support/acs';
+import { screenshot } from '../support/browser';
 import { chromiumForFile, createUsers, goTo, pageCheck, signedInTab, startAcsWithPhones, statusFromPage } from '../support/console-e2e';
 
 /**
@@ -132,6 +133,7 @@ it('a job in waves pauses after each wave until resumed, then runs to the end', 
   await done.first().waitFor({ timeout: 30_000 });
   // the device of the next wave has no task yet: the page says so instead of listing it
   await page.getByText('1 device not released yet: its results appear here once released.').waitFor();
+  await screenshot(page, 'jobs-wave-unreleased-note');
   expect(await page.getByRole('table', { name: 'Results per device' }).locator('tbody tr').count()).toBe(1);
   expect(await pageCheck(page, 'job-wave-paused')).toEqual([]);
   await page.getByRole('button', { name: 'Resume' }).click();

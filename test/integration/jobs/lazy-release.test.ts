@@ -29,6 +29,12 @@ const DEVICES = 5;
 const RPCS = [{ method: 'Reboot' as const, commandKey: '' }, { method: 'GetRPCMethods' as const }];
 /** two devices per tick: rate × 200 ms */
 const RATE = 10;
+/**
+ * The `due` passed to ticks: never behind, so a tick releases exactly its share. A tick that
+ * runs late also releases what fell due meanwhile, and on a loaded machine the reads before
+ * it can take long enough for that to change how many devices a tick releases.
+ */
+const notLate = () => Date.now() + 3_600_000;
 
 beforeAll(async () => {
   stores = await openTestStores();
@@ -86,7 +92,7 @@ it('a tick replayed after a crash, or run twice at once, stores and announces ea
   const { job, ids } = await plannedJob('REPLAY');
   const releaser = new Releaser(deps);
   // two workers on the same tick
-  await Promise.all([releaser.tick(job._id, 0, Date.now()), new Releaser(deps).tick(job._id, 0, Date.now())]);
+  await Promise.all([releaser.tick(job._id, 0, notLate()), new Releaser(deps).tick(job._id, 0, notLate())]);
   expect((await deps.jobs.get(job._id))!.release.position).toBe(2);
   const first = await tasksOf(job._id);
   expect(first.map((t) => t._id).sort()).toEqual(ids.slice(0, 2).flatMap((d) => [jobTaskId(job._id, d, 0), jobTaskId(job._id, d, 1)]).sort());
@@ -99,7 +105,7 @@ it('a tick replayed after a crash, or run twice at once, stores and announces ea
   await stores.db.collection<TaskDoc>('tasks').updateOne({ _id: finished }, { $set: { status: 'done', completedAt: new Date() } });
   await stores.db.collection('devices').updateOne({ _id: ids[0] as never }, { $set: { taskQueue: [] } });
   await stores.db.collection('jobs').updateOne({ _id: job._id as never }, { $set: { 'release.position': 0 } });
-  await releaser.tick(job._id, 0, Date.now());
+  await releaser.tick(job._id, 0, notLate());
   const replayed = await tasksOf(job._id);
   expect(replayed).toHaveLength(4);
   expect(replayed.find((t) => t._id === finished)).toMatchObject({ status: 'done' });
@@ -107,8 +113,8 @@ it('a tick replayed after a crash, or run twice at once, stores and announces ea
   expect((await deps.jobs.get(job._id))!.release.position).toBe(2);
 
   // the rest, to the end: every device's tasks once
-  for (let p = 2; p < DEVICES; p = (await deps.jobs.get(job._id))!.release.position) await releaser.tick(job._id, p, Date.now());
-  await releaser.tick(job._id, DEVICES, Date.now());
+  for (let p = 2; p < DEVICES; p = (await deps.jobs.get(job._id))!.release.position) await releaser.tick(job._id, p, notLate());
+  await releaser.tick(job._id, DEVICES, notLate());
   const all = await tasksOf(job._id);
   expect(all).toHaveLength(DEVICES * RPCS.length);
   expect(new Set(all.map((t) => `${t.deviceId} ${t.rpc.method}`)).size).toBe(DEVICES * RPCS.length);
@@ -117,7 +123,7 @@ it('a tick replayed after a crash, or run twice at once, stores and announces ea
 
 it('a cancelled job counts its unreleased devices as cancelled, and a tick still under way stores none of them pending', async () => {
   const { job, ids } = await plannedJob('CANCEL');
-  await new Releaser(deps).tick(job._id, 0, Date.now());
+  await new Releaser(deps).tick(job._id, 0, notLate());
   const releasing = (await deps.jobs.get(job._id))!;
   expect(releasing.release.position).toBe(2);
   expect(await counts(releasing)).toEqual({ ...none, pending: 10 });
@@ -130,7 +136,7 @@ it('a cancelled job counts its unreleased devices as cancelled, and a tick still
 
   // A tick that read the job just before it was cancelled, finishing now.
   const stale: JobDeps = { ...deps, jobs: Object.assign(Object.create(deps.jobs) as JobRepository, { get: async () => releasing }) };
-  await new Releaser(stale).tick(job._id, 2, Date.now());
+  await new Releaser(stale).tick(job._id, 2, notLate());
   expect((await tasksOf(job._id)).filter((t) => t.status !== 'cancelled')).toEqual([]);
   expect(await counts(cancelled)).toEqual({ ...none, cancelled: 10 });
   expect((await deps.jobs.get(job._id))!.release.position).toBe(2);
@@ -140,7 +146,7 @@ it('a job past its expiry releases no further device, counts the rest as expired
   const counter = new JobCounter(deps.tasks);
   // expired before its first tick: nothing is stored at all
   const { job: late } = await plannedJob('EXPLATE', { expiresAt: new Date(Date.now() - 1000) });
-  await new Releaser(deps).tick(late._id, 0, Date.now());
+  await new Releaser(deps).tick(late._id, 0, notLate());
   const lateNow = (await deps.jobs.get(late._id))!;
   expect(lateNow.state).toBe('released');
   expect(await tasksOf(late._id)).toEqual([]);
@@ -149,7 +155,7 @@ it('a job past its expiry releases no further device, counts the rest as expired
   // expiring part-way, paused (no tick looks at it): the reconciler stops it
   const expiresAt = new Date(Date.now() + 3_600_000);
   const { job } = await plannedJob('EXPMID', { expiresAt });
-  await new Releaser(deps).tick(job._id, 0, Date.now());
+  await new Releaser(deps).tick(job._id, 0, notLate());
   await deps.jobs.setPaused(job._id, true);
   const after = new Date(expiresAt.getTime() + 1000);
   expect(await counts((await deps.jobs.get(job._id))!, after)).toEqual({ ...none, pending: 4, expired: 6 });
@@ -160,6 +166,6 @@ it('a job past its expiry releases no further device, counts the rest as expired
   expect(await reconciler.passJobs(after.getTime())).toMatchObject({ done: 1 });
   expect((await deps.jobs.get(job._id))!).toMatchObject({ state: 'done', counts: { ...none, expired: 10 } });
   // a tick queued before it stopped changes nothing
-  await new Releaser(deps).tick(job._id, 2, Date.now());
+  await new Releaser(deps).tick(job._id, 2, notLate());
   expect(await tasksOf(job._id)).toHaveLength(4);
 });
