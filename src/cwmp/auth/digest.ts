@@ -1,4 +1,5 @@
 import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
 /**
  * HTTP Digest authentication (RFC 7616) for both directions of CWMP: devices authenticating
@@ -243,7 +244,7 @@ export function pickChallenge(headers: string[]): DigestChallenge | undefined {
   return parsed.find((c) => c.algorithm.startsWith('SHA-256')) ?? parsed[0];
 }
 
-/** Signed nonces remembered at most (about 100 bytes each); past that the memory starts afresh. */
+/** Signed nonces remembered at most (about 100 bytes each); past that the least recently used go. */
 const SIGNED_NONCES_REMEMBERED = 20_000;
 
 /**
@@ -256,7 +257,7 @@ export class NonceIssuer {
    * Issue times of nonces whose signature this issuer checked: a device sends the same nonce on
    * every request until it goes stale, and its signature need not be computed each time.
    */
-  private readonly signed = new Map<string, number>();
+  private readonly signed = new LRUCache<string, number>({ max: SIGNED_NONCES_REMEMBERED });
 
   constructor(
     private readonly secret: Buffer,
@@ -285,7 +286,6 @@ export class NonceIssuer {
     const body = raw.subarray(0, 14);
     if (!timingSafeEqual(raw.subarray(14), this.sign(body))) return undefined;
     const issued = body.readUIntBE(0, 6);
-    if (this.signed.size >= SIGNED_NONCES_REMEMBERED) this.signed.clear();
     this.signed.set(nonce, issued);
     return issued;
   }
