@@ -1,4 +1,6 @@
+import type { CommandStartedEvent } from 'mongodb';
 import { DeviceRepository } from '../../../src/devices/repository';
+import { connectMongo } from '../../../src/stores/mongo';
 import type { DeviceDoc } from '../../../src/devices/types';
 import { openTestStores, type TestStores } from '../../support/stores';
 
@@ -43,4 +45,26 @@ it('sets the MAC and tells the one the device had', async () => {
   expect(await devices.setMac('A-3', '000e08aabbcc')).toEqual({});
   expect(await devices.setMac('A-3', '000e08aabbcd')).toEqual({ before: '000e08aabbcc' });
   expect(await devices.setMac('nobody', '000e08aabbcd')).toBeNull();
+});
+
+it('sessions reading their devices together share one find, and each gets its own document', async () => {
+  const { client, db } = await connectMongo(stores.mongodbUrl, { monitorCommands: true });
+  const finds: CommandStartedEvent[] = [];
+  client.on('commandStarted', (e) => e.commandName === 'find' && finds.push(e));
+  try {
+    const watched = new DeviceRepository(db);
+    const views = await Promise.all(['A-1', 'nobody', 'A-3', 'A-1'].map((id) => watched.sessionView(id, ['deviceId'])));
+    expect(views.map((v) => v?._id ?? null)).toEqual(['A-1', null, 'A-3', 'A-1']);
+    expect(views[2]).toMatchObject({ _id: 'A-3', deviceId: { productClass: 'gw' } });
+    expect(views[3]).toEqual(views[0]);
+    expect(views[3]).not.toBe(views[0]);
+    expect(finds).toHaveLength(1);
+    expect(finds[0]!.command.filter).toEqual({ _id: { $in: ['A-1', 'nobody', 'A-3'] } });
+
+    // alone, a session reads by its exact _id
+    expect((await watched.sessionView('A-2'))?._id).toBe('A-2');
+    expect(finds[1]!.command.filter).toEqual({ _id: 'A-2' });
+  } finally {
+    await client.close();
+  }
 });
