@@ -12,7 +12,7 @@ import type { Logger } from '../../log';
 import { metrics } from '../../metrics';
 import { decide, requestFor } from '../../tasks/decide';
 import { outcomeOfFault, outcomeOfResponse, outcomeOfTransfer, type Outcome } from '../../tasks/outcome';
-import type { AuthVerdict } from '../auth/device-auth';
+import type { AuthVerdict, NonceCount } from '../auth/device-auth';
 import { acsFault, CwmpDecodeError, decodeEnvelope, encodeEnvelope, versionOf } from '../soap';
 import type { CpeRequest, CpeResponse, CwmpMessage, CwmpNamespace, Envelope, EnvelopeHeader, Fault, Inform, TransferComplete } from '../soap/types';
 import type { TaskDoc } from '../../tasks/types';
@@ -86,6 +86,8 @@ export interface EngineDeps {
 export class SessionEngine {
   private readonly reconciler: Reconciler;
   private readonly viewFields: readonly string[];
+  /** per request's loaded state: the Digest nonce count it was verified with, not recorded yet */
+  private readonly unrecorded = new WeakMap<SessionState, NonceCount>();
 
   constructor(private readonly d: EngineDeps) {
     this.reconciler = d.reconciler ?? NO_RECONCILER;
@@ -96,12 +98,14 @@ export class SessionEngine {
     // The session this request speaks in: a request that fails unexpectedly ends it, so the
     // device's next Inform is served instead of refused until the session times out.
     let session: SessionState | null = null;
+    let loaded: SessionState | null = null;
     let namespace: CwmpNamespace | undefined;
     try {
       const cookieState = req.sessionId ? await this.d.sessions.load(req.sessionId) : null;
       // A cookie, even a stale one, names the session; the connection only speaks for CPEs that
       // send no cookie at all.
       const state = req.sessionId ? cookieState : req.connectionSessionId ? await this.d.sessions.load(req.connectionSessionId) : null;
+      loaded = state;
       // A request that does not belong to its session (checkBinding) must not end it on error.
       const bound = async () => {
         const refused = state && (await this.checkBinding(state, req));
@@ -139,7 +143,31 @@ export class SessionEngine {
       return this.refuse(env, 8000, `method ${msg.method} is not one a device sends`, state, req);
     } catch (err) {
       return this.failed(err, session, namespace, req);
+    } finally {
+      if (loaded) await this.recordLeftover(loaded);
     }
+  }
+
+  /** A count verified in session that no write of the session took along (refusals, errors, an ended session's 204). */
+  private async recordLeftover(state: SessionState): Promise<void> {
+    const count = this.unrecorded.get(state);
+    if (!count) return;
+    this.unrecorded.delete(state);
+    await this.d.auth.recordNonceCount(count).catch((err: unknown) => this.d.log.error({ event: 'cwmp.nonce_count_not_recorded', err, deviceId: state.deviceId }, 'nonce count not recorded'));
+  }
+
+  /** Stores the state, with the nonce count its request was verified with. */
+  private saveState(state: SessionState, previousInflight: string | undefined): Promise<boolean> {
+    const count = this.unrecorded.get(state);
+    this.unrecorded.delete(state);
+    return this.d.sessions.save(state, previousInflight, count);
+  }
+
+  /** Ends the session, recording the nonce count as saveState does. */
+  private endState(state: SessionState, previousInflight: string | undefined): Promise<void> {
+    const count = this.unrecorded.get(state);
+    this.unrecorded.delete(state);
+    return this.d.sessions.end({ ...state, phase: 'ended', inflight: undefined, reconcile: undefined }, previousInflight, count);
   }
 
   /** Cuts FaultStrings to the configured length, so a device cannot store a megabyte of text. */
@@ -264,10 +292,12 @@ export class SessionEngine {
     if (!req.authorization || !this.d.auth.required) return undefined;
     // Only a device with its own credential costs a read; the global one is in memory.
     const own = state.identity?.ownCredential ? (await this.d.devices.get(state.deviceId, { credentials: 1 }))?.credentials : undefined;
-    const verdict = await this.verify(req, own);
+    const verdict = await this.verify(req, own, true);
     // The session's cookie and address already authenticate the request: a device that resends
     // the header it opened the session with (a reused count) is not refused, and its count
-    // stays recorded. A wrong password is.
+    // stays recorded. A wrong password is. The count is recorded by the session's next write
+    // (saveState, endState), else when the request is done (recordLeftover): one round trip less.
+    if (verdict.ok && verdict.nonceCount) this.unrecorded.set(state, verdict.nonceCount);
     if (!verdict.ok && verdict.counted) return this.unauthenticated(verdict, state.deviceId, req);
     if (verdict.ok && state.identity?.username !== undefined && verdict.username !== state.identity.username) {
       return this.misbound(state, req, 'request with another username than the one that opened the session');
@@ -329,7 +359,7 @@ export class SessionEngine {
       default:
         return this.refuse(env, 8000, `method ${(msg as CwmpMessage).method} not supported`, state, req);
     }
-    if (!(await this.d.sessions.save(state, state.inflight?.taskId))) return this.lost(state);
+    if (!(await this.saveState(state, state.inflight?.taskId))) return this.lost(state);
     return this.soap(state.namespace, { id: env.header.id }, response);
   }
 
@@ -505,12 +535,12 @@ export class SessionEngine {
       } else if (step.rpc) {
         state.rpcCount += 1;
         state.inflight = { rpcId: `${state.id.slice(0, 8)}-${state.rpcCount}`, rpc: step.rpc };
-        if (!(await this.d.sessions.save(state, previousInflight))) return this.lost(state);
+        if (!(await this.saveState(state, previousInflight))) return this.lost(state);
         return this.soap(state.namespace, { id: state.inflight.rpcId }, step.rpc);
       }
     }
     this.d.trace.end(state, 'completed');
-    await this.d.sessions.end({ ...state, phase: 'ended', inflight: undefined, reconcile: undefined }, previousInflight);
+    await this.endState(state, previousInflight);
     await this.observe((o) => o.sessionEnded({ deviceId: state.deviceId, sessionId: state.id, at: new Date() }));
     metrics.cwmpSessions.inc({ outcome: 'completed' });
     metrics.cwmpSessionSeconds.observe((Date.now() - state.startedAt) / 1000);
@@ -558,7 +588,7 @@ export class SessionEngine {
   private async saveClaimed(state: SessionState, previousInflight: string | undefined, taskId: string, now: Date): Promise<boolean> {
     let saved = false;
     try {
-      saved = await this.d.sessions.save(state, previousInflight);
+      saved = await this.saveState(state, previousInflight);
     } finally {
       if (!saved) {
         state.inflight = undefined;
@@ -574,9 +604,7 @@ export class SessionEngine {
     if (taskId) {
       await this.d.tasks.release(taskId, state.id, new Date()).catch((err: unknown) => this.d.log.error({ event: 'cwmp.release_failed', err, taskId }, 'in-flight task not released'));
     }
-    await this.d.sessions
-      .end({ ...state, phase: 'ended', inflight: undefined, reconcile: undefined }, taskId)
-      .catch((err: unknown) => this.d.log.error({ event: 'cwmp.end_failed', err, deviceId: state.deviceId }, 'session not ended'));
+    await this.endState(state, taskId).catch((err: unknown) => this.d.log.error({ event: 'cwmp.end_failed', err, deviceId: state.deviceId }, 'session not ended'));
   }
 
   // ---------------------------------------------------------------------------- replies

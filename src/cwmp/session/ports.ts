@@ -69,10 +69,14 @@ export interface SessionStates {
    * `nonceCount` is recorded first, in the same step: a replayed one opens nothing.
    */
   open(state: SessionState, nonceCount?: NonceCount): Promise<OpenResult>;
-  /** stores the state and extends the lock; false when the session no longer holds it */
-  save(state: SessionState, previousInflightTask?: string): Promise<boolean>;
-  /** releases the lock; the ended state stays readable for one more timeout */
-  end(state: SessionState, previousInflightTask?: string): Promise<void>;
+  /**
+   * stores the state and extends the lock; false when the session no longer holds it.
+   * `nonceCount`, one an in-session request was verified with, is recorded in the same step
+   * (the highest count wins), lock or not.
+   */
+  save(state: SessionState, previousInflightTask?: string, nonceCount?: NonceCount): Promise<boolean>;
+  /** releases the lock; the ended state stays readable for one more timeout; `nonceCount` as in save */
+  end(state: SessionState, previousInflightTask?: string, nonceCount?: NonceCount): Promise<void>;
   /** re-takes the lock of an ended session, unless another session took it */
   reopen(state: SessionState): Promise<boolean>;
 }

@@ -11,6 +11,17 @@ import type { SessionState } from './state';
  * request costs one round trip per step and a session that lost its lock (it idled past the
  * timeout and the device started another) can no longer write.
  */
+/**
+ * Lua: records a nonce count an in-session request was verified with. A count already seen is
+ * not refused there (the cookie and address authenticate the request); it is only kept from
+ * opening a session later, so the highest count wins.
+ */
+const RECORD_COUNT = `
+  local function recordCount(key, nc, ttl)
+    if nc == '' then return end
+    if tonumber(nc) > tonumber(redis.call('GET', key) or '-1') then redis.call('SET', key, nc, 'PX', ttl) end
+  end`;
+
 const SCRIPTS = declareRedisScripts({
   /**
    * KEYS: lock, session, and the Digest nonce counter when ARGV[4] is not ''. ARGV: sid, state,
@@ -34,10 +45,15 @@ const SCRIPTS = declareRedisScripts({
       if ttl < 1 then ttl = 1 end
       return ttl`,
   },
-  /** KEYS: lock, session, inflight. ARGV: sid, state, ttlMs, addMember, deadline, removeMember. */
+  /**
+   * KEYS: lock, session, inflight, and the Digest nonce counter when ARGV[7] is not ''. ARGV:
+   * sid, state, ttlMs, addMember, deadline, removeMember, nc, nonce ttlMs. The count is
+   * recorded whether or not the session still holds its lock.
+   */
   acsSaveSession: {
-    numberOfKeys: 3,
-    lua: `
+    numberOfKeys: 4,
+    lua: `${RECORD_COUNT}
+      recordCount(KEYS[4], ARGV[7], ARGV[8])
       if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
       redis.call('PEXPIRE', KEYS[1], ARGV[3])
       redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
@@ -45,10 +61,11 @@ const SCRIPTS = declareRedisScripts({
       if ARGV[4] ~= '' then redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4]) end
       return 1`,
   },
-  /** KEYS: lock, session, inflight. ARGV: sid, state, graceMs, removeMember. */
+  /** KEYS: lock, session, inflight, nonce counter as in acsSaveSession. ARGV: sid, state, graceMs, removeMember, nc, nonce ttlMs. */
   acsEndSession: {
-    numberOfKeys: 3,
-    lua: `
+    numberOfKeys: 4,
+    lua: `${RECORD_COUNT}
+      recordCount(KEYS[4], ARGV[5], ARGV[6])
       if ARGV[4] ~= '' then redis.call('ZREM', KEYS[3], ARGV[4]) end
       if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
       redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
@@ -154,31 +171,61 @@ export class SessionStore implements SessionStates, InflightRecord {
   }
 
   /**
+   * The nonce counter's key for a script that also writes the device's keys, or undefined
+   * when the count had to be recorded on its own: on a cluster the nonce's counter lives in
+   * another slot (a nonce is not tied to a device).
+   */
+  private async countKey(count: NonceCount | undefined): Promise<string | undefined> {
+    if (!count) return undefined;
+    if (!(this.redis instanceof Cluster)) return this.keys.nonceCount(count.nonce);
+    await acceptNonceCount(this.redis, this.keys.nonceCount(count.nonce), count);
+    return undefined;
+  }
+
+  /**
    * Stores the state and extends the lock; false when the session lost its lock. `previous`
    * is the in-flight task of the state as loaded, so the sweeper's record follows the state.
+   * `nonceCount`: one the request was verified with, recorded in the same step.
    */
-  async save(state: SessionState, previousInflightTask?: string): Promise<boolean> {
+  async save(state: SessionState, previousInflightTask?: string, nonceCount?: NonceCount): Promise<boolean> {
     const add = state.inflight?.taskId ? inflightMember(state.inflight.taskId, state.id) : '';
     const remove = previousInflightTask && previousInflightTask !== state.inflight?.taskId ? inflightMember(previousInflightTask, state.id) : '';
+    const countKey = await this.countKey(nonceCount);
     const r = await this.redis.acsSaveSession(
       this.lockKey(state.deviceId),
       this.sessionKey(state.id),
       this.inflightKey(state.id),
+      // without a count the fourth key is never touched: the lock's name stands in for it
+      countKey ?? this.lockKey(state.deviceId),
       state.id,
       JSON.stringify(state),
       this.ttlMs,
       add,
       this.clock() + this.ttlMs,
       remove,
+      countKey ? nonceCount!.nc : '',
+      countKey ? nonceCount!.ttlMs : '',
     );
     // A state the next master may not have is as good as lost: the caller sends no task on it.
     return r === 1 && (await replicated(this.redis));
   }
 
-  /** Releases the lock; the ended state stays readable for one more timeout. */
-  async end(state: SessionState, previousInflightTask?: string): Promise<void> {
+  /** Releases the lock; the ended state stays readable for one more timeout. `nonceCount` as in save. */
+  async end(state: SessionState, previousInflightTask?: string, nonceCount?: NonceCount): Promise<void> {
     const remove = previousInflightTask ? inflightMember(previousInflightTask, state.id) : '';
-    await this.redis.acsEndSession(this.lockKey(state.deviceId), this.sessionKey(state.id), this.inflightKey(state.id), state.id, JSON.stringify(state), this.ttlMs, remove);
+    const countKey = await this.countKey(nonceCount);
+    await this.redis.acsEndSession(
+      this.lockKey(state.deviceId),
+      this.sessionKey(state.id),
+      this.inflightKey(state.id),
+      countKey ?? this.lockKey(state.deviceId),
+      state.id,
+      JSON.stringify(state),
+      this.ttlMs,
+      remove,
+      countKey ? nonceCount!.nc : '',
+      countKey ? nonceCount!.ttlMs : '',
+    );
     await replicated(this.redis);
   }
 

@@ -23,8 +23,8 @@ export class WatchedSessionStore extends SessionStore {
     return opened;
   }
 
-  override async save(state: SessionState, previousInflightTask?: string): Promise<boolean> {
-    const saved = await super.save(state, previousInflightTask);
+  override async save(state: SessionState, previousInflightTask?: string, nonceCount?: NonceCount): Promise<boolean> {
+    const saved = await super.save(state, previousInflightTask, nonceCount);
     if (saved) this.recorder?.watch(state);
     return saved;
   }

@@ -138,6 +138,33 @@ describe('no Digest replay', () => {
   });
 });
 
+describe('no Digest replay, whatever the in-session request does', () => {
+  // The count an in-session request was verified with is recorded by the session's next write,
+  // or on its own when the request writes nothing: each path here is one of those.
+  const paths: Array<[string, (cookie: string, authorization: string) => Promise<number>]> = [
+    ['an empty POST that ends the session', (cookie, authorization) => post(acs, '203.0.113.40', '', { cookie, authorization }).then((r) => r.status)],
+    ['a message the ACS refuses', (cookie, authorization) => post(acs, '203.0.113.40', envelope({ method: 'Reboot', commandKey: 'x' } as CwmpMessage), { cookie, authorization }).then((r) => r.status)],
+  ];
+  it.each(paths)('%s', async (_name, send) => {
+    const phone = '203.0.113.40';
+    const serial = `PATH-${Math.random().toString(16).slice(2, 8)}`;
+    const first = await post(acs, phone, envelope(inform(serial)));
+    const informed = await post(acs, phone, envelope(inform(serial)), { authorization: digest(first.challenges, 1) });
+    expect(informed.status).toBe(200);
+    const cookie = `session=${informed.cookie}`;
+    const inSession = digest(first.challenges, 2);
+    expect(await send(cookie, inSession)).toBeLessThan(600);
+    const replay = await post(acs, '203.0.113.66', envelope(inform(serial)), { authorization: inSession });
+    expect(replay.status).toBe(401);
+    expect(replay.cookie).toBeUndefined();
+    // the session that ended meanwhile: its 204 records the count too
+    const ended = digest(first.challenges, 3);
+    await post(acs, phone, '', { cookie, authorization: inSession });
+    expect((await post(acs, phone, '', { cookie, authorization: ended })).status).toBe(204);
+    expect((await post(acs, '203.0.113.66', envelope(inform(serial)), { authorization: ended })).status).toBe(401);
+  });
+});
+
 describe('credentials inside a session', () => {
   it('a wrong password is refused (401, counted) and leaves the session and its task as they were', async () => {
     const phone = '203.0.113.30';

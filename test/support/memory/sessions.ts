@@ -43,7 +43,15 @@ export class MemorySessions implements SessionStates, InflightRecord {
     return { ok: true };
   }
 
-  async save(state: SessionState, previousInflightTask?: string): Promise<boolean> {
+  /** an in-session count: the highest wins, a lower one changes nothing */
+  private async record(nonceCount: NonceCount | undefined): Promise<void> {
+    if (!nonceCount) return;
+    if (!this.nonces) throw new Error('MemorySessions: a nonce count needs the nonce store');
+    await this.nonces.acceptNonceCount(nonceCount.nonce, nonceCount.nc, nonceCount.ttlMs);
+  }
+
+  async save(state: SessionState, previousInflightTask?: string, nonceCount?: NonceCount): Promise<boolean> {
+    await this.record(nonceCount);
     if (this.locks.get(state.deviceId) !== state.id) return false;
     this.locks.expire(state.deviceId, this.ttlMs);
     this.states.set(state.id, JSON.stringify(state), this.ttlMs);
@@ -53,7 +61,8 @@ export class MemorySessions implements SessionStates, InflightRecord {
     return true;
   }
 
-  async end(state: SessionState, previousInflightTask?: string): Promise<void> {
+  async end(state: SessionState, previousInflightTask?: string, nonceCount?: NonceCount): Promise<void> {
+    await this.record(nonceCount);
     if (previousInflightTask) this.inflight.delete(inflightMember(previousInflightTask, state.id));
     if (this.locks.get(state.deviceId) === state.id) this.locks.delete(state.deviceId);
     this.states.set(state.id, JSON.stringify(state), this.ttlMs);

@@ -67,6 +67,23 @@ export function sessionsContract(fixture: () => SessionsFixture): void {
     expect(await nonces.acceptNonceCount(nonce, 3, 60_000)).toBe(true);
   });
 
+  it('save and end record the count an in-session request was verified with, lock or not; the highest wins', async () => {
+    const { sessions, nonces } = fixture();
+    const nonce = randomBytes(8).toString('hex');
+    const a = sessionState();
+    await sessions.open(a, { nonce, nc: 1, ttlMs: 60_000 });
+    expect(await sessions.save(a, undefined, { nonce, nc: 3, ttlMs: 60_000 })).toBe(true);
+    // a lower count (a resent header) changes nothing
+    expect(await sessions.save(a, undefined, { nonce, nc: 2, ttlMs: 60_000 })).toBe(true);
+    expect(await nonces.acceptNonceCount(nonce, 3, 60_000)).toBe(false);
+    await sessions.end({ ...a, phase: 'ended' }, undefined, { nonce, nc: 5, ttlMs: 60_000 });
+    expect(await nonces.acceptNonceCount(nonce, 5, 60_000)).toBe(false);
+    // a session that lost its lock still records what its request was verified with
+    expect(await sessions.save(a, undefined, { nonce, nc: 7, ttlMs: 60_000 })).toBe(false);
+    expect(await nonces.acceptNonceCount(nonce, 7, 60_000)).toBe(false);
+    expect(await nonces.acceptNonceCount(nonce, 8, 60_000)).toBe(true);
+  });
+
   it('loads a state as stored, and nothing for an unknown or malformed id', async () => {
     const { sessions } = fixture();
     const a = sessionState({ queue: ['t1', 't2'], reconcile: { step: 2 }, identity: { username: 'u' }, inflight: undefined });
