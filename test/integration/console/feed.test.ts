@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { ConsoleFeed } from '../../../src/console/feed';
 import { liveChannel, type LiveEvent } from '../../../src/console/events';
 import { FleetStats } from '../../../src/console/fleet-stats';
@@ -69,7 +70,8 @@ describe('ConsoleFeed', () => {
     // the script is loaded already (a first call may be EVALSHA, then EVAL): only the calls below are counted
     await feed.informed(inform('warm', 'warm'));
     await feed.sessionEnded({ deviceId: 'warm', sessionId: 'warm', at });
-    const monitor = await stores.redis.monitor();
+    // the test run's Redis is one server (a cluster's MONITOR would be per node)
+    const monitor = await (stores.redis as Redis).monitor();
     const calls: string[][] = [];
     monitor.on('monitor', (_time: string, args: string[]) => {
       if (/^eval/i.test(args[0] ?? '') && args.includes(fleet('seen'))) calls.push(args);
