@@ -1,70 +1,108 @@
 import type { RedisClient } from '../stores/redis';
-import { declareRedisScripts, withRedisScripts } from '../stores/redis-scripts';
 import type { SessionObserver } from '../cwmp/session/observer';
 import { eventPaths, liveChannel, type LiveEvent } from './events';
-import { FleetStats } from './fleet-stats';
+import { FleetStats, type FleetUpdate } from './fleet-stats';
 
 /**
- * How long an event may wait for company. The console's readers are people: a few ms of delay
- * is invisible, and the events of many sessions then leave in one Redis command instead of one
- * PUBLISH each.
+ * How long an Inform or event may wait for company. The console's readers are people: a few ms
+ * of delay is invisible, and the Informs and events of many sessions then leave in one Redis
+ * command instead of one each. A session that ends sooner sends its batch at once (below).
  */
 const COALESCE_MS = 25;
-/** Events sent in one command at most (a script's arguments are held in Redis' memory at once). */
+/** Informs and events sent in one command at most (a script's arguments are held in Redis' memory at once). */
 const MAX_BATCH = 200;
 
-/** KEYS: none. ARGV: channel, then the messages to publish on it, in order. */
-const FEED_SCRIPTS = declareRedisScripts({
-  acsPublishAll: {
-    numberOfKeys: 0,
-    lua: `for i = 2, #ARGV do redis.call('PUBLISH', ARGV[1], ARGV[i]) end
-return #ARGV - 1`,
-  },
-});
+/** What leaves in one script call, and when it has been applied (or failed, which is logged). */
+class Batch {
+  readonly updates: FleetUpdate[] = [];
+  /** events produced after the batch's last Inform */
+  loose: string[] = [];
+  size = 0;
+  /** to be sent as soon as no call is in flight, without waiting for COALESCE_MS */
+  due = false;
+  /** sessions whose Inform this batch counts */
+  readonly sessions: string[] = [];
+  /** resolves, never rejects, once the call returned */
+  readonly done: Promise<void>;
+  settle!: () => void;
 
-type FeedRedis = ReturnType<typeof withRedisScripts<keyof typeof FEED_SCRIPTS>>;
+  constructor() {
+    this.done = new Promise((resolve) => (this.settle = resolve));
+  }
+
+  /** The script's groups: the loose events ride in a last group without an Inform. */
+  take(): FleetUpdate[] {
+    if (this.loose.length) this.updates.push({ messages: this.loose });
+    return this.updates;
+  }
+}
 
 /**
- * The console's side of a CWMP session: each Inform updates the fleet counters and announces
- * the session in one Redis script call; the other events (a session ended or recorded, tasks,
- * parameters) wait in an outbox that the next Inform's script publishes first, or that leaves
- * in one command after COALESCE_MS when no Inform comes. Subscribers see the same messages, in
- * the order this process produced them. Nothing touches MongoDB.
+ * The console's side of a CWMP session. The Informs (the fleet counters, and the session's
+ * "started") and the other events (a session ended or recorded, tasks, parameters) of every
+ * session of the process go into one queue, sent to Redis as one script call per batch:
+ * a batch leaves COALESCE_MS after its first entry, or at once when a session ending waits for
+ * its Inform in it, and never while the previous call is in flight, so the calls stay in order
+ * (a group commit). Subscribers see the same messages in the order this process produced them.
+ *
+ * An Inform's session does not wait for Redis: its InformResponse goes out while the count
+ * waits for company. Its end does (`sessionEnded`, before the 204), so a device's count is in
+ * Redis once its session is over; a session that fails midway still has its Inform counted,
+ * and `close` sends what waits. A process that dies loses at most its last batch; failures go
+ * to onError and lose the batch's counts and events. Either way the device's next Inform, or
+ * the counters' check, repairs the counts. Nothing here rejects.
+ * Nothing touches MongoDB.
  */
 export class ConsoleFeed implements SessionObserver {
   private readonly channel: string;
   private readonly stats: FleetStats;
-  private readonly redis: FeedRedis;
-  private outbox: string[] = [];
+  /** batches waiting, oldest first; the last one is being filled */
+  private readonly queue: Batch[] = [new Batch()];
+  /** the call in flight: the next batch waits for it */
+  private inFlight?: Promise<void>;
   private timer?: NodeJS.Timeout;
-  /** the outbox's sends still in flight, for close */
-  private readonly sending = new Set<Promise<void>>();
+  /** the batch counting each session's Inform, until it returned */
+  private readonly counting = new Map<string, Batch>();
   private closed = false;
 
   constructor(
     redis: RedisClient,
     prefix: string,
-    /** an outbox send failed: its events are lost (the session that produced them is long answered) */
+    /** a batch failed: its counts and events are lost (a logger: it must not throw) */
     private readonly onError: (err: unknown) => void,
   ) {
-    this.redis = withRedisScripts(redis, FEED_SCRIPTS);
     this.channel = liveChannel(prefix);
     this.stats = new FleetStats(redis, prefix);
   }
 
-  async informed(e: Parameters<SessionObserver['informed']>[0]): Promise<void> {
-    const event: LiveEvent = { type: 'session', deviceId: e.deviceId, state: 'started', sessionId: e.sessionId, at: e.at.toISOString() };
-    // What waits in the outbox happened before this Inform: it goes first, in the same call.
-    const messages = this.take();
-    messages.push(JSON.stringify(event));
-    await this.stats.informed(
-      { deviceId: e.deviceId, at: e.at, productClass: e.productClass, softwareVersion: e.softwareVersion, bootstrap: e.events.includes('0 BOOTSTRAP') },
-      { channel: this.channel, messages },
-    );
+  private get current(): Batch {
+    return this.queue[this.queue.length - 1]!;
   }
 
+  async informed(e: Parameters<SessionObserver['informed']>[0]): Promise<void> {
+    const event: LiveEvent = { type: 'session', deviceId: e.deviceId, state: 'started', sessionId: e.sessionId, at: e.at.toISOString() };
+    const batch = this.current;
+    // What waits already happened before this Inform: it goes first, in the same group.
+    batch.updates.push({
+      inform: { deviceId: e.deviceId, at: e.at, productClass: e.productClass, softwareVersion: e.softwareVersion, bootstrap: e.events.includes('0 BOOTSTRAP') },
+      messages: [...batch.loose, JSON.stringify(event)],
+    });
+    batch.loose = [];
+    batch.sessions.push(e.sessionId);
+    this.counting.set(e.sessionId, batch);
+    this.added(1);
+  }
+
+  /** Resolves once the session's Inform is counted: the session is over for everyone. */
   async sessionEnded(e: Parameters<SessionObserver['sessionEnded']>[0]): Promise<void> {
     this.publish({ type: 'session', deviceId: e.deviceId, state: 'ended', sessionId: e.sessionId, at: e.at.toISOString() });
+    const counted = this.counting.get(e.sessionId);
+    if (!counted) return;
+    if (!counted.due) {
+      counted.due = true;
+      this.trySend();
+    }
+    await counted.done;
   }
 
   /** The session's trace is stored: `GET /devices/{id}/sessions` now lists it. */
@@ -83,33 +121,56 @@ export class ConsoleFeed implements SessionObserver {
     this.publish({ type: 'parameters', deviceId: e.deviceId, paths: eventPaths(e.paths), at: e.at.toISOString() });
   }
 
-  /** Queues the event for the outbox; once closed, sends it at once. */
-  private publish(event: LiveEvent): void {
-    this.outbox.push(JSON.stringify(event));
-    if (this.closed || this.outbox.length >= MAX_BATCH) this.send();
-    else this.timer ??= setTimeout(() => this.send(), COALESCE_MS);
-  }
-
   /** Sends what waits and whatever comes later at once; resolves when the sends are done. */
   async close(): Promise<void> {
     this.closed = true;
-    this.send();
-    await Promise.all(this.sending);
+    this.dueNow();
+    while (this.inFlight) await this.inFlight;
   }
 
-  private take(): string[] {
+  private publish(event: LiveEvent): void {
+    this.current.loose.push(JSON.stringify(event));
+    this.added(1);
+  }
+
+  private added(n: number): void {
+    const batch = this.current;
+    batch.size += n;
+    if (this.closed) batch.due = true;
+    if (batch.size >= MAX_BATCH) {
+      batch.due = true;
+      this.queue.push(new Batch());
+    }
+    if (batch.due) this.trySend();
+    else this.timer ??= setTimeout(() => this.dueNow(), COALESCE_MS);
+  }
+
+  private dueNow(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const messages = this.outbox;
-    this.outbox = [];
-    return messages;
+    for (const b of this.queue) b.due = true;
+    this.trySend();
   }
 
-  private send(): void {
-    const messages = this.take();
-    if (!messages.length) return;
-    const sent = this.redis.acsPublishAll(this.channel, ...messages).then(() => undefined, this.onError);
-    this.sending.add(sent);
-    void sent.finally(() => this.sending.delete(sent));
+  /** Sends the oldest batch if it is due and no call is in flight; the call's end tries again. */
+  private trySend(): void {
+    const batch = this.queue[0]!;
+    if (!batch.due || this.inFlight || batch.size === 0) return;
+    this.queue.shift();
+    if (!this.queue.length) {
+      // the batch being filled leaves: its timer is of no use any more
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.queue.push(new Batch());
+    }
+    this.inFlight = this.stats
+      .apply(batch.take(), this.channel)
+      .catch((err: unknown) => this.onError(err))
+      .finally(() => {
+        for (const id of batch.sessions) if (this.counting.get(id) === batch) this.counting.delete(id);
+        batch.settle();
+        this.inFlight = undefined;
+        this.trySend();
+      });
   }
 }

@@ -35,15 +35,23 @@ export interface FleetCounts {
   checking: boolean;
 }
 
+/** One group of the update script: an Inform to count (if any), then live messages to publish. */
+export interface FleetUpdate {
+  inform?: InformFacts;
+  /** published after the Inform is counted, in order */
+  messages?: readonly string[];
+}
+
 /*
  * KEYS: seen (zset id -> last Inform ms), pc (hash id -> product class), pcn (hash class -> count),
  * sv, svn (the same for software versions), boot (set of ids whose last Inform was a BOOTSTRAP),
  * pcsv, pcsvn (the same for the pair "product class TAB software version")
- * ARGV: id, ms ('' = forget the device), product class, software version, bootstrap 0/1,
- * channel ('' = publish nothing), then the messages to publish on it, in order
+ * ARGV: channel ('' = publish nothing), then groups of: id ('' = no device), ms ('' = forget the
+ * device), product class, software version, bootstrap 0/1, n, then n messages to publish.
+ * Groups are applied in order, so the messages leave in the order the process produced them.
  */
 const UPDATE = `
-local id = ARGV[1]
+local id
 local function track(mapKey, countKey, value)
   local old = redis.call('HGET', mapKey, id)
   if old == value then return end
@@ -57,24 +65,47 @@ local function track(mapKey, countKey, value)
     redis.call('HINCRBY', countKey, value, 1)
   end
 end
-if ARGV[2] == '' then
-  redis.call('ZREM', KEYS[1], id)
-  track(KEYS[2], KEYS[3], '')
-  track(KEYS[4], KEYS[5], '')
-  redis.call('SREM', KEYS[6], id)
-  track(KEYS[7], KEYS[8], '')
-else
-  redis.call('ZADD', KEYS[1], ARGV[2], id)
-  track(KEYS[2], KEYS[3], ARGV[3])
-  track(KEYS[4], KEYS[5], ARGV[4])
-  if ARGV[5] == '1' then redis.call('SADD', KEYS[6], id) else redis.call('SREM', KEYS[6], id) end
-  track(KEYS[7], KEYS[8], ARGV[3] .. '\t' .. ARGV[4])
+local channel = ARGV[1]
+local i = 2
+local groups = 0
+while i <= #ARGV do
+  id = ARGV[i]
+  if id ~= '' and ARGV[i + 1] == '' then
+    redis.call('ZREM', KEYS[1], id)
+    track(KEYS[2], KEYS[3], '')
+    track(KEYS[4], KEYS[5], '')
+    redis.call('SREM', KEYS[6], id)
+    track(KEYS[7], KEYS[8], '')
+  elseif id ~= '' then
+    redis.call('ZADD', KEYS[1], ARGV[i + 1], id)
+    track(KEYS[2], KEYS[3], ARGV[i + 2])
+    track(KEYS[4], KEYS[5], ARGV[i + 3])
+    if ARGV[i + 4] == '1' then redis.call('SADD', KEYS[6], id) else redis.call('SREM', KEYS[6], id) end
+    track(KEYS[7], KEYS[8], ARGV[i + 2] .. '\t' .. ARGV[i + 3])
+  end
+  local n = tonumber(ARGV[i + 5])
+  if channel ~= '' then
+    for m = i + 6, i + 5 + n do redis.call('PUBLISH', channel, ARGV[m]) end
+  end
+  i = i + 6 + n
+  groups = groups + 1
 end
-if ARGV[6] ~= '' then
-  for i = 7, #ARGV do redis.call('PUBLISH', ARGV[6], ARGV[i]) end
-end
-return 1
+return groups
 `;
+
+/** The script's arguments for `updates`, after the channel. */
+function updateArgs(updates: readonly FleetUpdate[]): string[] {
+  const args: string[] = [];
+  for (const { inform: f, messages = [] } of updates) {
+    if (f) args.push(f.deviceId, String(f.at.getTime()), f.productClass, f.softwareVersion ?? '', f.bootstrap ? '1' : '0');
+    else args.push('', '', '', '', '0');
+    args.push(String(messages.length), ...messages);
+  }
+  return args;
+}
+
+/** Devices a rebuild sends in one script call (each group is 7 arguments, held in Redis at once). */
+const REBUILD_BATCH = 500;
 
 const HOUR = 3_600_000;
 
@@ -83,7 +114,7 @@ const FLEET_SCRIPTS = declareRedisScripts({ acsFleetUpdate: { numberOfKeys: 8, l
 
 /**
  * Fleet counters for the console's overview, kept in Redis by the sessions themselves: one
- * script call per Inform (no MongoDB work), so reading the overview costs a few Redis reads
+ * script call per batch of Informs (no MongoDB work), so reading the overview costs a few Redis reads
  * whatever the fleet's size. MongoDB stays the truth: when the counters disagree with the
  * number of devices (Redis was flushed, devices were imported or deleted outside sessions),
  * `rebuild` reads every device once and replaces them.
@@ -105,15 +136,22 @@ export class FleetStats {
     this.state = { due: k('checked'), busy: k('rebuilding'), checked: k('checked-at') };
   }
 
-  /** Counts one Inform, and publishes `messages` on `channel` in the same round trip. */
-  async informed(f: InformFacts, publish?: { channel: string; messages: readonly string[] }): Promise<void> {
-    const channel = publish?.messages.length ? publish.channel : '';
-    await this.scripts.acsFleetUpdate(...this.keys, f.deviceId, String(f.at.getTime()), f.productClass, f.softwareVersion ?? '', f.bootstrap ? '1' : '0', channel, ...(publish?.messages ?? []));
+  /** Counts one Inform. */
+  async informed(f: InformFacts): Promise<void> {
+    await this.apply([{ inform: f }], '');
+  }
+
+  /**
+   * Counts the Informs of `updates` and publishes their messages on `channel`, in order, in one
+   * script call: the console feed sends those of many sessions together.
+   */
+  async apply(updates: readonly FleetUpdate[], channel: string): Promise<void> {
+    await this.scripts.acsFleetUpdate(...this.keys, channel, ...updateArgs(updates));
   }
 
   /** Forgets a deleted device. */
   async forget(deviceId: string): Promise<void> {
-    await this.scripts.acsFleetUpdate(...this.keys, deviceId, '', '', '', '0', '');
+    await this.scripts.acsFleetUpdate(...this.keys, '', deviceId, '', '', '', '0', '0');
   }
 
   /** Devices whose last Inform came after `since` (epoch ms): a session rate over that window. */
@@ -169,16 +207,15 @@ export class FleetStats {
     const fresh = this.keys.map((k) => `${k}:rebuild`);
     await this.redis.del(...fresh);
     let n = 0;
-    let batch = this.redis.pipeline();
+    const batch: FleetUpdate[] = [];
+    const send = () => this.scripts.acsFleetUpdate(...fresh, '', ...updateArgs(batch.splice(0)));
     for await (const d of devices.find({}, { projection: { 'deviceId.productClass': 1, softwareVersion: 1, lastInformAt: 1, lastEvents: 1 }, batchSize: 1000 })) {
-      batch.eval(UPDATE, fresh.length, ...fresh, d._id, String(d.lastInformAt?.getTime() ?? 0), d.deviceId?.productClass ?? '', d.softwareVersion ?? '', d.lastEvents?.some((e) => e.eventCode === '0 BOOTSTRAP') ? '1' : '0', '');
+      const bootstrap = d.lastEvents?.some((e) => e.eventCode === '0 BOOTSTRAP') ?? false;
+      batch.push({ inform: { deviceId: d._id, at: d.lastInformAt ?? new Date(0), productClass: d.deviceId?.productClass ?? '', softwareVersion: d.softwareVersion, bootstrap } });
       n += 1;
-      if (n % 1000 === 0) {
-        await batch.exec();
-        batch = this.redis.pipeline();
-      }
+      if (batch.length === REBUILD_BATCH) await send();
     }
-    await batch.exec();
+    if (batch.length) await send();
     // RENAME fails on a missing key (an empty hash is no key at all): rename only what exists.
     const exists = await Promise.all(fresh.map((f) => this.redis.exists(f)));
     const rename = this.redis.multi();

@@ -10,7 +10,8 @@ import { createHash, randomBytes } from 'node:crypto';
  *   in-flight index). A device belongs to one of SESSION_GROUPS groups by a hash of its id, and
  *   its session ids start with the group, so a request that carries only the session id finds
  *   the slot too. Different devices spread over the groups.
- * - `{fleet}`: the console's fleet counters, updated together by one script per Inform.
+ * - `{fleet}`: the console's fleet counters, updated together by one script per batch of Informs
+ *   (the console feed's, which also publishes the live events from that slot's node).
  * - `{markers}`: the provisioning change markers, read with one MGET.
  * - `{bull}`: BullMQ's keys (BullMQ's scripts touch many keys of a queue).
  *

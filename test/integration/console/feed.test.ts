@@ -1,7 +1,9 @@
+import { Redis } from 'ioredis';
 import { ConsoleFeed } from '../../../src/console/feed';
 import { liveChannel, type LiveEvent } from '../../../src/console/events';
 import { FleetStats } from '../../../src/console/fleet-stats';
-import { duplicateRedis, type RedisClient } from '../../../src/stores/redis';
+import { connectRedis, duplicateRedis, type RedisClient } from '../../../src/stores/redis';
+import { redisKeys } from '../../../src/stores/redis-keys';
 import { eventually } from '../../support/api';
 import { openTestStores, type TestStores } from '../../support/stores';
 
@@ -57,5 +59,109 @@ describe('ConsoleFeed', () => {
     await stores.redis.publish(liveChannel(stores.redisPrefix), JSON.stringify({ type: 'session', deviceId: 'm', sessionId: 'marker', state: 'ended', at: at.toISOString() }));
     await feed.sessionEnded({ deviceId: 'd4', sessionId: 's4', at });
     expect(await heard(5)).toEqual(['s3 ended', 'd3 parameters', 's3 recorded', 'marker ended', 's4 ended']);
+  });
+
+  it('counts many concurrent Informs in few script calls, every device right, and each session over only once its count is in Redis', async () => {
+    const fleet = redisKeys(stores.redisPrefix).console.fleet;
+    const failures: unknown[] = [];
+    const feed = new ConsoleFeed(stores.redis, stores.redisPrefix, (err) => failures.push(err));
+    // reads on a connection of their own: the feed's would queue them behind its calls
+    const reader = duplicateRedis(stores.redis);
+    // the script is loaded already (a first call may be EVALSHA, then EVAL): only the calls below are counted
+    await feed.informed(inform('warm', 'warm'));
+    await feed.sessionEnded({ deviceId: 'warm', sessionId: 'warm', at });
+    // the test run's Redis is one server (a cluster's MONITOR would be per node)
+    const monitor = await (stores.redis as Redis).monitor();
+    const calls: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (/^eval/i.test(args[0] ?? '') && args.includes(fleet('seen'))) calls.push(args);
+    });
+    try {
+      // 40 phones inform at once, 10 of them a second time with another version (a later
+      // session), 5 of those with a BOOTSTRAP: the groups of one call must apply in order
+      const first = Array.from({ length: 40 }, (_, i) => ({ deviceId: `many${i}`, sessionId: `m${i}`, at, productClass: `MANY-${i % 4}`, softwareVersion: 'v1', events: ['2 PERIODIC'] }));
+      const again = first.slice(0, 10).map((e, i) => ({ ...e, sessionId: `again${i}`, at: new Date(at.getTime() + 1000), softwareVersion: 'v2', events: i < 5 ? ['0 BOOTSTRAP'] : ['1 BOOT'] }));
+      const sessions = [...first, ...again];
+      await Promise.all(sessions.map((e) => feed.informed(e)));
+      // Each session's end resolves only once its Inform is counted: read without waiting.
+      await Promise.all(
+        sessions.map(async (e) => {
+          await feed.sessionEnded({ deviceId: e.deviceId, sessionId: e.sessionId, at });
+          expect(await reader.zscore(fleet('seen'), e.deviceId)).not.toBeNull();
+        }),
+      );
+      await feed.close();
+      await stores.redis.ping(); // the monitor has seen every call before this reply
+      // 50 Informs and 50 "ended": one call with the Informs (and the first end), one with the other ends
+      expect(calls).toHaveLength(2);
+
+      const pairs = await new FleetStats(stores.redis, stores.redisPrefix).byClassAndVersion();
+      const many = pairs.filter((p) => p.productClass.startsWith('MANY-')).sort((a, b) => `${a.productClass}${a.version}`.localeCompare(`${b.productClass}${b.version}`));
+      // many0..9 moved to v2: classes 0,1 got 3 of them, classes 2,3 got 2
+      expect(many).toEqual([
+        { productClass: 'MANY-0', version: 'v1', count: 7 },
+        { productClass: 'MANY-0', version: 'v2', count: 3 },
+        { productClass: 'MANY-1', version: 'v1', count: 7 },
+        { productClass: 'MANY-1', version: 'v2', count: 3 },
+        { productClass: 'MANY-2', version: 'v1', count: 8 },
+        { productClass: 'MANY-2', version: 'v2', count: 2 },
+        { productClass: 'MANY-3', version: 'v1', count: 8 },
+        { productClass: 'MANY-3', version: 'v2', count: 2 },
+      ]);
+      for (const [i, e] of first.entries()) {
+        expect(await stores.redis.zscore(fleet('seen'), e.deviceId)).toBe(String(at.getTime() + (i < 10 ? 1000 : 0)));
+        expect(await stores.redis.hget(fleet('sv'), e.deviceId)).toBe(i < 10 ? 'v2' : 'v1');
+        expect(await stores.redis.sismember(fleet('boot'), e.deviceId)).toBe(i < 5 ? 1 : 0);
+      }
+      // every session announced once, started before ended
+      const heardAll = await heard(sessions.length * 2);
+      for (const e of sessions) {
+        const own = heardAll.filter((line) => line.startsWith(`${e.sessionId} `));
+        expect(own).toEqual([`${e.sessionId} started`, `${e.sessionId} ended`]);
+      }
+      expect(failures).toEqual([]);
+    } finally {
+      monitor.disconnect();
+      reader.disconnect();
+    }
+  });
+
+  it("answers the Inform at once, and ends the session only once Redis has counted it", async () => {
+    const fleet = redisKeys(stores.redisPrefix).console.fleet;
+    const client = connectRedis(stores.redisUrl);
+    const other = duplicateRedis(stores.redis);
+    try {
+      const feed = new ConsoleFeed(client, stores.redisPrefix, () => undefined);
+      // The feed's connection is held by a BLPOP: Redis runs its next command only once the gate opens.
+      const gate = `${stores.redisPrefix}test:gate`;
+      const held = client.blpop(gate, 0);
+      await feed.informed(inform('gated', 'gated'));
+      let ended = false;
+      const ending = feed.sessionEnded({ deviceId: 'gated', sessionId: 'gated', at }).then(() => (ended = true));
+      expect(await other.zscore(fleet('seen'), 'gated')).toBeNull();
+      expect(ended).toBe(false);
+      await other.lpush(gate, 'open');
+      await held;
+      await ending;
+      expect(await other.zscore(fleet('seen'), 'gated')).toBe(String(at.getTime()));
+      await feed.close();
+    } finally {
+      client.disconnect();
+      other.disconnect();
+    }
+  });
+
+  it('logs a failed call and still ends the sessions that waited for it, rejecting nothing', async () => {
+    const broken = connectRedis(stores.redisUrl, { lazyConnect: true });
+    broken.disconnect();
+    const failures: unknown[] = [];
+    const feed = new ConsoleFeed(broken, stores.redisPrefix, (err) => failures.push(err));
+    await feed.informed(inform('lost1', 'lost1'));
+    await feed.informed(inform('lost2', 'lost2'));
+    await feed.sessionEnded({ deviceId: 'lost1', sessionId: 'lost1', at });
+    expect(failures).toEqual([expect.any(Error)]);
+    await feed.sessionEnded({ deviceId: 'lost2', sessionId: 'lost2', at });
+    await feed.close();
+    expect(failures).toHaveLength(2); // the second end's event, sent at close
   });
 });

@@ -1,3 +1,5 @@
+import { ConsoleFeed } from '../../../src/console/feed';
+import { FleetStats } from '../../../src/console/fleet-stats';
 import { sessionSuite } from '../cwmp/session-cases';
 import { jobSuites } from '../jobs/job-cases';
 import { redisServersBlocker, startRedisCluster, type RedisClusterSet } from '../../support/redis-servers';
@@ -29,4 +31,23 @@ sessionSuite({
 jobSuites({
   openStores,
   only: ["pauses, resumes and cancels; cancelled tasks leave the devices' queues", 'rebuilds them from MongoDB: held tasks, connection requests and jobs all complete'],
+});
+
+describe('console feed', () => {
+  it("counts the Informs of concurrent sessions together: the counters' keys share one slot", async () => {
+    const stores = await openStores();
+    try {
+      const failures: unknown[] = [];
+      const feed = new ConsoleFeed(stores.redis, stores.redisPrefix, (err) => failures.push(err));
+      const at = new Date();
+      const ids = ['c1', 'c2', 'c3'];
+      await Promise.all(ids.map((id) => feed.informed({ deviceId: id, sessionId: id, at, productClass: 'CLUSTER-1', softwareVersion: 'v1', events: ['2 PERIODIC'] })));
+      await Promise.all(ids.map((id) => feed.sessionEnded({ deviceId: id, sessionId: id, at })));
+      await feed.close();
+      expect(failures).toEqual([]);
+      expect((await new FleetStats(stores.redis, stores.redisPrefix).read()).byProductClass).toEqual({ 'CLUSTER-1': 3 });
+    } finally {
+      await stores.close();
+    }
+  });
 });

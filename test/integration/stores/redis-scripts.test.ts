@@ -29,7 +29,7 @@ describe('Redis script commands', () => {
     const client = connectRedis(stores.redisUrl, { lazyConnect: true });
     redis = client;
     const names = Object.keys(declaredRedisScripts());
-    expect(names).toEqual(expect.arrayContaining(['acsOpenSession', 'acsNonceCount', 'acsPublishAll', 'acsFleetUpdate']));
+    expect(names).toEqual(expect.arrayContaining(['acsOpenSession', 'acsNonceCount', 'acsFleetUpdate']));
     for (const name of names) expect(typeof (client as unknown as Record<string, unknown>)[name]).toBe('function');
   });
 
