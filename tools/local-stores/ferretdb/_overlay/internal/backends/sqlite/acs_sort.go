@@ -246,6 +246,8 @@ func acsProve(ctx context.Context, db *fsql.DB, dbName string, meta *metadata.Co
 		dest[i] = &broken[i]
 	}
 
+	acsProofScans.Add(1)
+
 	if err := db.QueryRowContext(ctx, acsProofQuery(meta.TableName, open)).Scan(dest...); err != nil {
 		// not proven this time (a cancelled query, a dropped database); the next sort tries again
 		return
