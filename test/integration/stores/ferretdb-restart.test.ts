@@ -6,9 +6,11 @@
  * directory, restarting it; what is observed is FerretDB's count of proving scans
  * (acs_sort_proof_scans at /debug/vars), its explain and the order MongoDB's rules give.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { MongoClient, type Collection } from 'mongodb';
 import { ensureFerretdbBinary } from '../../../tools/local-stores/ferretdb/build';
 import { SQLITE_PARAMS } from '../../../tools/local-stores';
@@ -20,6 +22,13 @@ const quiet = () => undefined;
 /** Only where the test run's own store is the patched FerretDB (no MONGODB_URL, no mongod). */
 const ferretdb = !process.env.MONGODB_URL && !findExecutable('mongod');
 const describeFerretdb = ferretdb ? describe : describe.skip;
+/** The sqlite3 shell, another program writing FerretDB's file (a developer tool; its test is skipped without it). */
+const sqlite3 = findExecutable('sqlite3');
+
+async function sqlite(dir: string, statement: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(sqlite3 as string, [path.join(dir, 'restart.sqlite'), statement]);
+  return stdout.trim();
+}
 
 type Doc = { _id: string; at?: Date | number; booted?: Date; label?: string };
 
@@ -148,6 +157,51 @@ describeFerretdb('local FerretDB sort proofs across restarts', () => {
     expect(await sorted(running.coll('mixed'), -1)).toEqual(mongoOrder(docs, -1));
     expect([await pushedDown(running.coll('mixed')), await pushedDown(running.coll('mixed'), 'booted')]).toEqual([false, true]);
     expect(await running.scans()).toBe(0);
+  });
+
+  (sqlite3 ? it : it.skip)('trusts no proof of a table another program wrote while FerretDB was stopped', async () => {
+    running = await start(dir);
+    const docs = devices('w');
+    await seed(running.coll('devices'), docs);
+    expect(await sorted(running.coll('devices'), 1)).toEqual(mongoOrder(docs, 1));
+    await stopCleanly(running);
+
+    // a 13-digit number where a date was: only its schema type says it is no date
+    const table = await sqlite(dir, `SELECT table_name FROM _ferretdb_collections WHERE name = 'devices'`);
+    const id = JSON.stringify(docs[11]._id);
+    await sqlite(dir, `UPDATE "${table}" SET _ferretdb_sjson = json_set(_ferretdb_sjson, '$.at', 1750000000000, '$."$s".p.at.t', 'double') WHERE _ferretdb_sjson->'_id' = '${id}'`);
+    docs[11].at = 1_750_000_000_000;
+
+    running = await start(dir);
+    expect(await sorted(running.coll('devices'), 1)).toEqual(mongoOrder(docs, 1));
+    expect(await running.scans()).toBeGreaterThan(0);
+    expect(await pushedDown(running.coll('devices'))).toBe(false);
+    // what the proof of that table left in the file (its rows, its triggers) is gone while it runs
+    expect(await sqlite(dir, `SELECT count(*) FROM sqlite_schema WHERE name GLOB '_ferretdb_acs_sort_proofs*'`)).toBe('0');
+  });
+
+  (sqlite3 ? it : it.skip)('trusts no proof of a table another program created again while FerretDB was stopped', async () => {
+    running = await start(dir);
+    const docs = devices('n');
+    await seed(running.coll('devices'), docs);
+    expect(await sorted(running.coll('devices'), 1)).toEqual(mongoOrder(docs, 1));
+    await stopCleanly(running);
+
+    // the same rows in a table of the same name, created anew (without the old one's triggers),
+    // then one of them given a 13-digit number where a date was
+    const table = await sqlite(dir, `SELECT table_name FROM _ferretdb_collections WHERE name = 'devices'`);
+    const create = await sqlite(dir, `SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = '${table}'`);
+    const id = JSON.stringify(docs[5]._id);
+    await sqlite(
+      dir,
+      `ALTER TABLE "${table}" RENAME TO old; ${create}; INSERT INTO "${table}" SELECT * FROM old; DROP TABLE old; ` +
+        `UPDATE "${table}" SET _ferretdb_sjson = json_set(_ferretdb_sjson, '$.at', 1750000000000, '$."$s".p.at.t', 'double') WHERE _ferretdb_sjson->'_id' = '${id}'`,
+    );
+    docs[5].at = 1_750_000_000_000;
+
+    running = await start(dir);
+    expect(await sorted(running.coll('devices'), 1)).toEqual(mongoOrder(docs, 1));
+    expect(await running.scans()).toBeGreaterThan(0);
   });
 
   it('trusts nothing kept after a crash: the proof is made again by a scan', async () => {

@@ -94,8 +94,11 @@ const KEEP_PROOFS_WHY =
   'and refuted) into a table of each database\'s file, _ferretdb_acs_sort_proofs, which no ' +
   'collection can be named and FerretDB never lists; when it opens, before serving anything, it ' +
   'reads them back and drops that table in the same transaction. A file in use never holds ' +
-  'them, so after a crash nothing is trusted and the first query proves by a scan as before; ' +
-  'writes cost nothing more (_overlay/internal/backends/sqlite/acs_sort_keep.go).';
+  'them, so after a crash nothing is trusted and the first query proves by a scan as before. ' +
+  'While the file is closed, triggers on the tables kept forget their proofs at any insert or ' +
+  'update, so another program writing the file meanwhile (an unpatched FerretDB, an older build, ' +
+  'the sqlite3 shell) leaves none to trust; FerretDB drops them with the table when it opens, so ' +
+  'its own writes cost nothing more (_overlay/internal/backends/sqlite/acs_sort_keep.go).';
 
 /** The exact-_id WHERE clause FerretDB builds for find and explain, as released. */
 function exactIdBlock(explain: boolean): string {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 
 	"github.com/FerretDB/FerretDB/internal/backends"
 	"github.com/FerretDB/FerretDB/internal/backends/sqlite/metadata"
@@ -27,6 +28,12 @@ import (
 // trusted and the first query proves by a scan, as without this. A proof kept is exactly as
 // sound as one held in memory: it covered every document written to the table while this
 // process ran, and nothing wrote after it was saved.
+//
+// While the file is closed, triggers on each table kept delete its rows from acsProofsTable
+// at any insert or update, so that another program writing the file meanwhile (an unpatched
+// FerretDB, an older build of this one, the sqlite3 shell) leaves no stale proof behind; a
+// table dropped and created again has lost its triggers, and its rows are ignored. They exist
+// only while no patched FerretDB has the file open, so they cost its writes nothing.
 //
 // The table's name has FerretDB's reserved prefix: no collection can be named so (nor can its
 // table, which is the lowercased name and a hash), and FerretDB lists collections from its
@@ -88,24 +95,93 @@ func acsSaveDatabaseProofs(ctx context.Context, r *metadata.Registry, dbName str
 	}
 
 	return db.InTransaction(ctx, func(tx *fsql.Tx) error {
-		q := fmt.Sprintf(`CREATE TABLE %q (table_name TEXT NOT NULL, field TEXT NOT NULL, state INTEGER NOT NULL) STRICT`, acsProofsTable)
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`DROP TABLE IF EXISTS %q`, acsProofsTable)); err != nil {
-			return lazyerrors.Error(err)
+		if err := acsDropKept(ctx, tx); err != nil {
+			return err
 		}
 
+		q := fmt.Sprintf(`CREATE TABLE %q (table_name TEXT NOT NULL, field TEXT NOT NULL, state INTEGER NOT NULL) STRICT`, acsProofsTable)
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return lazyerrors.Error(err)
 		}
 
 		q = fmt.Sprintf(`INSERT INTO %q (table_name, field, state) VALUES (?, ?, ?)`, acsProofsTable)
-		for _, row := range rows {
+		for i, row := range rows {
 			if _, err := tx.ExecContext(ctx, q, row.table, row.field, row.state); err != nil {
 				return lazyerrors.Error(err)
+			}
+
+			if i > 0 && rows[i-1].table == row.table {
+				continue
+			}
+
+			for _, op := range acsKeptTriggerOps {
+				q := fmt.Sprintf(
+					`CREATE TRIGGER %q AFTER %s ON %q BEGIN DELETE FROM %q WHERE table_name = '%s'; END`,
+					acsKeptTrigger(op, row.table), op, row.table, acsProofsTable, strings.ReplaceAll(row.table, "'", "''"),
+				)
+				if _, err := tx.ExecContext(ctx, q); err != nil {
+					return lazyerrors.Error(err)
+				}
 			}
 		}
 
 		return nil
 	})
+}
+
+// acsKeptTriggerOps are the writes that may break a kept proof (a delete cannot).
+var acsKeptTriggerOps = []string{"INSERT", "UPDATE"}
+
+// acsKeptTrigger is the name of the trigger that forgets table's kept proofs at op.
+func acsKeptTrigger(op, table string) string {
+	return acsProofsTable + "_" + strings.ToLower(op) + "_" + table
+}
+
+// acsDropKept drops acsProofsTable and its triggers.
+func acsDropKept(ctx context.Context, tx *fsql.Tx) error {
+	triggers, err := acsKeptTriggers(ctx, tx)
+	if err != nil {
+		return err
+	}
+
+	for name := range triggers {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`DROP TRIGGER %q`, name)); err != nil {
+			return lazyerrors.Error(err)
+		}
+	}
+
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`DROP TABLE IF EXISTS %q`, acsProofsTable)); err != nil {
+		return lazyerrors.Error(err)
+	}
+
+	return nil
+}
+
+// acsKeptTriggers returns the triggers of acsDropKept by name, with the table each is on.
+func acsKeptTriggers(ctx context.Context, tx *fsql.Tx) (map[string]string, error) {
+	q := `SELECT name, tbl_name FROM sqlite_schema WHERE type = 'trigger' AND name GLOB ?`
+	rows, err := tx.QueryContext(ctx, q, acsProofsTable+"_*")
+	if err != nil {
+		return nil, lazyerrors.Error(err)
+	}
+	defer rows.Close()
+
+	triggers := map[string]string{}
+
+	for rows.Next() {
+		var name, table string
+		if err = rows.Scan(&name, &table); err != nil {
+			return nil, lazyerrors.Error(err)
+		}
+
+		triggers[name] = table
+	}
+
+	if err = rows.Err(); err != nil {
+		return nil, lazyerrors.Error(err)
+	}
+
+	return triggers, nil
 }
 
 // acsRestoreProofs reads back, and removes, the proofs kept in every database's file. It is
@@ -123,11 +199,20 @@ func acsRestoreProofs(ctx context.Context, r *metadata.Registry) error {
 		err := db.InTransaction(ctx, func(tx *fsql.Tx) error {
 			var n int
 			q := `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?`
-			if err := tx.QueryRowContext(ctx, q, acsProofsTable).Scan(&n); err != nil || n == 0 {
+			if err := tx.QueryRowContext(ctx, q, acsProofsTable).Scan(&n); err != nil {
+				return lazyerrors.Error(err)
+			}
+
+			if n == 0 {
+				return acsDropKept(ctx, tx)
+			}
+
+			triggers, err := acsKeptTriggers(ctx, tx)
+			if err != nil {
 				return err
 			}
 
-			rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT table_name, field, state FROM %q`, acsProofsTable))
+			rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT table_name, field, state FROM %q ORDER BY table_name`, acsProofsTable))
 			if err != nil {
 				return lazyerrors.Error(err)
 			}
@@ -139,16 +224,24 @@ func acsRestoreProofs(ctx context.Context, r *metadata.Registry) error {
 					return lazyerrors.Error(err)
 				}
 
-				kept = append(kept, k)
+				// a table without its triggers was dropped and created again while the file was closed
+				intact := true
+				for _, op := range acsKeptTriggerOps {
+					intact = intact && triggers[acsKeptTrigger(op, k.table)] == k.table
+				}
+
+				if intact {
+					kept = append(kept, k)
+				}
 			}
 
 			if err = rows.Err(); err != nil {
 				return lazyerrors.Error(err)
 			}
 
-			_, err = tx.ExecContext(ctx, fmt.Sprintf(`DROP TABLE %q`, acsProofsTable))
+			_ = rows.Close() // SQLite drops no table a statement still reads
 
-			return err
+			return acsDropKept(ctx, tx)
 		})
 		if err != nil {
 			return lazyerrors.Errorf("%s: reading the kept sort proofs: %w", dbName, err)
