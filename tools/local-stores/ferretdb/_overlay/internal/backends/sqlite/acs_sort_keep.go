@@ -258,9 +258,9 @@ func acsRestoreProofs(ctx context.Context, r *metadata.Registry) error {
 	return nil
 }
 
-// acsKeep puts kept proofs into acsTracked. A proof of a table that no
-// collection has is ignored; a table whose every indexed field is known needs no background
-// proof (started), the others get one at their first query for the fields still unknown.
+// acsKeep puts kept proofs into acsTracked. A proof of a table that no collection has is
+// ignored; a table whose every indexed field is known needs no background proof (started),
+// the others get one at their first query, for the fields still unknown.
 func acsKeep(dbName string, colls []*metadata.Collection, kept []acsKept) {
 	acsWrites.Lock()
 	defer acsWrites.Unlock()
