@@ -5,10 +5,13 @@
  * backends/sqlite/acs_sort.go); a bench that seeds and then queries one process never sees
  * that cost. This seeds --devices devices with the indexes of the migrations, restarts FerretDB
  * on the same data, and times the first find sorted by each date field (descending, 51 rows)
- * with FerretDB's CPU. With --touch-ms, one find by _id comes first and the bench waits that
- * long (the store then proves in the background) before the sorted finds.
+ * with FerretDB's CPU. A clean stop keeps the proofs in the data (patches.ts KEEP_PROOFS), so
+ * the restarted FerretDB serves the first sort without proving again; with --kill, FerretDB is
+ * SIGKILLed instead, as in a crash, and the first sorted find after the restart waits for the
+ * proof. With --touch-ms, one find by _id comes first and the bench waits that long (the store
+ * then proves in the background) before the sorted finds.
  *
- *   node -r @swc-node/register bench/sort-proof.bench.ts --devices 100000 [--touch-ms 5000]
+ *   node -r @swc-node/register bench/sort-proof.bench.ts --devices 100000 [--kill] [--touch-ms 5000]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -20,12 +23,12 @@ import { openContext } from '../src/roles';
 import { connectMongo, ensureLocalStores, withDatabase } from '../src/stores';
 import { seedDevices } from './api-seed';
 import { machine, round, runBench } from './harness';
-import { storeCpuMs } from './store-cpu';
+import { storeCpuMs, storePid } from './store-cpu';
 
 const FIELDS = ['lastBootAt', 'registeredAt', 'lastInformAt'];
 
 runBench(async (cleanup) => {
-  const { values } = parseArgs({ options: { devices: { type: 'string', default: '100000' }, 'touch-ms': { type: 'string' } } });
+  const { values } = parseArgs({ options: { devices: { type: 'string', default: '100000' }, kill: { type: 'boolean', default: false }, 'touch-ms': { type: 'string' } } });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'acs-bench-sort-proof-'));
   cleanup.defer(() => rmSync(dir, { recursive: true, force: true }));
   const start = async () => {
@@ -41,13 +44,15 @@ runBench(async (cleanup) => {
   const devices = Number(values.devices);
   await seedDevices(ctx.db, Array.from({ length: devices }, (_, i) => ({ serialNumber: `PROOF${String(i).padStart(7, '0')}`, lastInformAt: new Date(base + ((i * 7919) % 86_400) * 1000) })), 2000);
   await ctx.close();
+  const pid = storePid(dir);
+  if (values.kill && pid !== undefined) process.kill(pid, 'SIGKILL');
   await first.stop();
 
   const stores = await start();
   const { client, db } = await connectMongo(withDatabase(stores.mongodbUrl, 'sort_proof'));
   cleanup.defer(() => client.close());
   const cpu = () => storeCpuMs(dir) ?? Number.NaN;
-  const out: Record<string, unknown> = { machine: machine(), devices };
+  const out: Record<string, unknown> = { machine: machine(), devices, restart: values.kill ? 'after SIGKILL' : 'after a clean stop' };
   if (values['touch-ms']) {
     const [before, idleMs] = [cpu(), Number(values['touch-ms'])];
     await db.collection('devices').findOne({ _id: 'none' as never });

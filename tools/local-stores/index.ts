@@ -20,7 +20,7 @@ const START_ATTEMPTS = 3;
  * the cache to the WAL mid-transaction and wrote journals to temporary files, and spent a third
  * of FerretDB's CPU in write system calls; with these, about a tenth (bench/RESULTS.md, planning).
  */
-const SQLITE_PARAMS = '?_txlock=immediate&_pragma=synchronous(normal)&_pragma=cache_size(-32768)&_pragma=temp_store(memory)';
+export const SQLITE_PARAMS = '?_txlock=immediate&_pragma=synchronous(normal)&_pragma=cache_size(-32768)&_pragma=temp_store(memory)';
 
 /**
  * Finds or starts MongoDB and Redis for a machine where nothing was set up by hand:

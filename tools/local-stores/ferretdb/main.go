@@ -24,7 +24,7 @@ func main() {
 	dir := flag.String("sqlite-dir", "data", "directory holding one SQLite file per database")
 	params := flag.String("sqlite-params", "", "query string appended to the SQLite URI, e.g. ?_pragma=synchronous(normal)")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
-	pprofAddr := flag.String("pprof-addr", "", "serve Go's pprof profiles on this address (e.g. 127.0.0.1:6060) to see where FerretDB spends time")
+	pprofAddr := flag.String("pprof-addr", "", "serve Go's pprof profiles and expvar's /debug/vars (e.g. acs_sort_proof_scans) on this address (e.g. 127.0.0.1:6060)")
 	flag.Parse()
 
 	// FerretDB allocates for every document it decodes and encodes; with Go's default GOGC of
@@ -67,5 +67,8 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	fmt.Fprintf(os.Stderr, "ferretdb-local: listening on %s, data in %s\n", *listen, *dir)
+	// Run returns once the listener has stopped, every connection has ended and the backend
+	// has closed, which keeps the sort proofs in the files (patches.ts, KEEP_PROOFS): a
+	// signal must end this process through here, not by exiting.
 	f.Run(ctx)
 }

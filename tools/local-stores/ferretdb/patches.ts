@@ -86,6 +86,20 @@ const BATCH_WHY =
   'and every writer of a database waits in Go for a fair writer gate instead of SQLite\'s ' +
   'polling busy handler. It holds the collection\'s write lock (WRITE_LOCK) until it commits.';
 
+const KEEP_PROOFS_WHY =
+  'The proof of FIELD_ORDER was held in memory only, so the first sorted page after every ' +
+  'restart of FerretDB over a filled database waited for one scan of the table (1.84 s over ' +
+  '100,000 devices, bench/sort-proof.bench.ts). When the backend closes, after the listener has ' +
+  'stopped and every connection\'s commands have ended, it now writes the known states (proven ' +
+  'and refuted) into a table of each database\'s file, _ferretdb_acs_sort_proofs, which no ' +
+  'collection can be named and FerretDB never lists; when it opens, before serving anything, it ' +
+  'reads them back and drops that table in the same transaction. A file in use never holds ' +
+  'them, so after a crash nothing is trusted and the first query proves by a scan as before. ' +
+  'While the file is closed, triggers on the tables kept forget their proofs at any insert or ' +
+  'update, so another program writing the file meanwhile (an unpatched FerretDB, an older build, ' +
+  'the sqlite3 shell) leaves none to trust; FerretDB drops them with the table when it opens, so ' +
+  'its own writes cost nothing more (_overlay/internal/backends/sqlite/acs_sort_keep.go).';
+
 /** The exact-_id WHERE clause FerretDB builds for find and explain, as released. */
 function exactIdBlock(explain: boolean): string {
   return (
@@ -440,6 +454,27 @@ export const FERRETDB_PATCHES: readonly SourcePatch[] = [
       '\tq := fmt.Sprintf(`UPDATE %q SET %s = ? WHERE %s = ?`, meta.TableName, metadata.DefaultColumn, metadata.IDColumn)\n\n' +
       '\tdefer acsNoteWrites(ctx, c.dbName, meta.TableName, params.Docs)()\n',
     why: FIELD_ORDER_WHY,
+  },
+  {
+    file: 'internal/backends/sqlite/backend.go',
+    original: 'type backend struct {\n\tr *metadata.Registry\n}\n',
+    replacement: 'type backend struct {\n\tr *metadata.Registry\n\tl *slog.Logger\n}\n',
+    why: `${KEEP_PROOFS_WHY} The backend keeps its logger to report a proof it could not save.`,
+  },
+  {
+    file: 'internal/backends/sqlite/backend.go',
+    original: '\treturn backends.BackendContract(&backend{\n\t\tr: r,\n\t}), nil\n',
+    replacement:
+      '\tif err = acsRestoreProofs(context.Background(), r); err != nil {\n' +
+      '\t\tr.Close()\n\t\treturn nil, err\n\t}\n\n' +
+      '\treturn backends.BackendContract(&backend{\n\t\tr: r,\n\t\tl: params.L,\n\t}), nil\n',
+    why: KEEP_PROOFS_WHY,
+  },
+  {
+    file: 'internal/backends/sqlite/backend.go',
+    original: 'func (b *backend) Close() {\n\tb.r.Close()\n}\n',
+    replacement: 'func (b *backend) Close() {\n\tacsSaveProofs(context.Background(), b.r, b.l)\n\tb.r.Close()\n}\n',
+    why: KEEP_PROOFS_WHY,
   },
   {
     file: 'internal/backends/sqlite/metadata/pool/opendb.go',

@@ -37,6 +37,8 @@ import (
 // background from the first query of the table, and again only for a field a sort or a
 // condition asks about that no index names. A field whose least or greatest index text is not
 // a 13-digit number (strings, arrays, booleans, short numbers) is refuted from the index first.
+// What a process knew when it closed cleanly is read back by the next one instead
+// (acs_sort_keep.go).
 
 // acsPlainField is a top-level field name that can be spelled inside a JSON path as it is.
 var acsPlainField = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
@@ -245,6 +247,8 @@ func acsProve(ctx context.Context, db *fsql.DB, dbName string, meta *metadata.Co
 	for i := range open {
 		dest[i] = &broken[i]
 	}
+
+	acsProofScans.Add(1)
 
 	if err := db.QueryRowContext(ctx, acsProofQuery(meta.TableName, open)).Scan(dest...); err != nil {
 		// not proven this time (a cancelled query, a dropped database); the next sort tries again
