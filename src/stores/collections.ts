@@ -14,6 +14,7 @@ export const COLLECTIONS = {
   deviceSearch: 'device_search',
   deviceMacs: 'device_macs',
   tasks: 'tasks',
+  taskAnnouncements: 'task_announcements',
   settings: 'settings',
   migrations: 'migrations',
   jobs: 'jobs',
@@ -138,4 +139,7 @@ export const SCHEMA: Readonly<Record<number, SchemaStep>> = {
   },
   // The device list sorted by last boot pages by keyset on (lastBootAt, _id), as step 2 does for the other sorts.
   10: { indexes: { devices: [{ key: { lastBootAt: 1, _id: 1 } }] } },
+  // Tasks the API stores already released, until their devices' queues name them
+  // (`TaskRepository.announcing`): small, read only by the reconciler and by `_id`.
+  11: { collections: ['taskAnnouncements'] },
 };
