@@ -49,6 +49,8 @@ export type CollectionKey = keyof typeof COLLECTIONS;
 export interface SchemaStep {
   collections?: CollectionKey[];
   indexes?: Partial<Record<CollectionKey, IndexDescription[]>>;
+  /** indexes, by name, that a later step made redundant (dropped where they exist) */
+  dropIndexes?: Partial<Record<CollectionKey, string[]>>;
 }
 
 /**
@@ -142,4 +144,14 @@ export const SCHEMA: Readonly<Record<number, SchemaStep>> = {
   // Tasks the API stores already released, until their devices' queues name them
   // (`TaskRepository.announcing`): small, read only by the reconciler and by `_id`.
   11: { collections: ['taskAnnouncements'] },
+  // Step 1's single-field device indexes are prefixes of step 2's (field, _id) ones, which
+  // serve every query they served (MongoDB: an index that is the prefix of a compound index
+  // is redundant unless unique or sparse; SQLite the same). Every write of a device paid for
+  // them: on FerretDB an update recomputes every index's expression, a quarter of the
+  // device announcement's cost (bench/RESULTS.md, issue 17 item 3).
+  12: {
+    dropIndexes: {
+      devices: ['deviceId.productClass_1', 'deviceId.oui_1', 'deviceId.serialNumber_1', 'softwareVersion_1', 'lastInformAt_1', 'registeredAt_1', 'tags_1'],
+    },
+  },
 };
