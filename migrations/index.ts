@@ -9,6 +9,8 @@ import syslog from './007-syslog';
 import retailAccounts from './008-retail-accounts';
 import consoleFleet from './009-console-fleet';
 import deviceBootOrder from './010-device-boot-order';
+import taskAnnouncements from './011-task-announcements';
+import dropRedundantDeviceIndexes from './012-drop-redundant-device-indexes';
 
 /** Every migration, in the order they apply. Append new ones; never edit or reorder applied ones. */
-export const MIGRATIONS: readonly Migration[] = [initial, apiAndJobs, filesAndProvisioning, profilesAndFirmware, sessionTraces, consoleMigration, syslog, retailAccounts, consoleFleet, deviceBootOrder];
+export const MIGRATIONS: readonly Migration[] = [initial, apiAndJobs, filesAndProvisioning, profilesAndFirmware, sessionTraces, consoleMigration, syslog, retailAccounts, consoleFleet, deviceBootOrder, taskAnnouncements, dropRedundantDeviceIndexes];

@@ -17,12 +17,14 @@ export interface DispatchOptions {
 const BATCH = 1000;
 
 /**
- * Tasks an operator queues. Each is persisted first (held), then announced on the device's
- * queue, then marked released; a crash in between leaves a held task that the reconciler
- * announces. A connection request, if asked, is queued last: if Redis does not take it, the
- * task records it as queued and the reconciler sends it. Tasks queued one by one at the same
- * time share those writes (a group commit), so a burst of single requests costs the store a
- * few bulk writes rather than four round trips each.
+ * Tasks an operator queues. Each is stored already released, after a record naming it
+ * (`TaskRepository.announcing`), then announced on the device's queue, and the record deleted;
+ * a crash in between leaves the record, from which the reconciler announces what it names
+ * (`announceStored`). Marking each task released after its announcement would be one more
+ * write per task. A connection request, if asked, is queued last: if Redis does not take it,
+ * the task records it as queued and the reconciler sends it. Tasks queued one by one at the
+ * same time share those writes (a group commit), so a burst of single requests costs the
+ * store a few bulk writes rather than several round trips each.
  */
 export class TaskDispatcher {
   private readonly singles = new GroupCommit<TaskDoc, TaskDoc | UnknownDeviceError>((tasks) => this.queueBatch(tasks));
@@ -49,25 +51,38 @@ export class TaskDispatcher {
   }
 
   /**
-   * Persists, announces and releases new tasks in bulk; per task, the task as stored or the
-   * error naming its unknown device. Only when fewer devices took their tasks than were asked
-   * is it read which exist.
+   * Stores and announces new tasks in bulk; per task, the task as stored or the error naming
+   * its unknown device.
    */
-  private async queueBatch(tasks: TaskDoc[]): Promise<Array<TaskDoc | UnknownDeviceError>> {
+  private async queueBatch(batch: TaskDoc[]): Promise<Array<TaskDoc | UnknownDeviceError>> {
+    const now = new Date();
+    const tasks = batch.map((t) => ({ ...t, releasedAt: now, updatedAt: now }));
+    const record = await this.deps.tasks.announcing(
+      tasks.map((t) => t._id),
+      now,
+    );
     await this.deps.tasks.insertNew(tasks);
+    const missing = await this.announceStored(tasks);
+    await this.wake(tasks.filter((t) => !missing.has(t.deviceId)));
+    await this.deps.tasks.announced(record);
+    return tasks.map((t) => (missing.has(t.deviceId) ? new UnknownDeviceError(t.deviceId) : t));
+  }
+
+  /**
+   * Announces stored tasks on their devices' queues and deletes those of devices that do not
+   * exist; returns those devices. Only when fewer devices took their tasks than were asked is
+   * it read which exist. Idempotent: also the reconciler's, for what a crash left unannounced.
+   */
+  async announceStored(tasks: TaskDoc[]): Promise<Set<string>> {
     const entries = byDevice(tasks);
-    let missing = new Set<string>();
     const matched = await this.deps.devices.announceMany(entries);
-    if (matched < entries.length) {
-      const existing = await this.deps.devices.existing(entries.map((e) => e.deviceId));
-      missing = new Set(entries.filter((e) => !existing.has(e.deviceId)).map((e) => e.deviceId));
-      // A device created meanwhile may exist unannounced: announcing again changes nothing for the rest.
-      if (matched < existing.size) await this.deps.devices.announceMany(entries.filter((e) => existing.has(e.deviceId)));
-      await this.deps.tasks.dropHeld(tasks.filter((t) => missing.has(t.deviceId)).map((t) => t._id));
-    }
-    const announced = tasks.filter((t) => !missing.has(t.deviceId));
-    const now = await this.release(announced);
-    return tasks.map((t) => (missing.has(t.deviceId) ? new UnknownDeviceError(t.deviceId) : { ...t, releasedAt: now, updatedAt: now }));
+    if (matched === entries.length) return new Set();
+    const existing = await this.deps.devices.existing(entries.map((e) => e.deviceId));
+    // A device created meanwhile may exist unannounced: announcing again changes nothing for the rest.
+    if (matched < existing.size) await this.deps.devices.announceMany(entries.filter((e) => existing.has(e.deviceId)));
+    const missing = new Set(entries.filter((e) => !existing.has(e.deviceId)).map((e) => e.deviceId));
+    await this.deps.tasks.dropUndeliverable(tasks.filter((t) => missing.has(t.deviceId)).map((t) => t._id));
+    return missing;
   }
 
   /** Queues a faulted task again; null when it is not in fault. */
@@ -91,21 +106,25 @@ export class TaskDispatcher {
 
   /**
    * Marks announced tasks released and queues the connection requests they ask for. Also the
-   * reconciler's way to finish what a crash interrupted. Returns the time recorded.
+   * reconciler's way to finish what a crash interrupted (tasks held by a retry, or stored
+   * held by an ACS older than `announcing`).
    */
-  async release(tasks: TaskDoc[]): Promise<Date> {
-    const now = new Date();
+  async release(tasks: TaskDoc[]): Promise<void> {
     await this.deps.tasks.markReleased(
       tasks.map((t) => t._id),
-      now,
+      new Date(),
     );
+    await this.wake(tasks);
+  }
+
+  /** Queues the connection requests these announced tasks ask for. */
+  private async wake(tasks: TaskDoc[]): Promise<void> {
     const wake = tasks.filter((t) => t.connectionRequest?.status === 'queued');
     try {
       await this.deps.queues.wakeDevices(wake.map((t) => ({ key: wakeKey(t), deviceId: t.deviceId, taskIds: [t._id] })));
     } catch (err) {
       this.deps.log.warn({ event: 'task.wake_not_queued', err: (err as Error).message, tasks: wake.length }, 'connection request not queued; the reconciler will send it');
     }
-    return now;
   }
 }
 

@@ -15,7 +15,7 @@ export interface JobsReport {
 export interface SweepReport {
   /** pending tasks whose expiry passed */
   expired: number;
-  /** tasks announced that a crash had left held */
+  /** tasks announced that a crash had left held or unannounced */
   announced: number;
   /** connection requests queued again */
   wakes: number;
@@ -84,17 +84,19 @@ export class Reconciler {
    * Pending tasks that need a hand, found in one query of the tasks collection for all three:
    * expired ones are expired; tasks for one device whose announcement a crash interrupted are
    * announced; connection requests recorded as queued that no worker took for a while are
-   * queued again.
+   * queued again. Before that, the tasks of API requests that a crash interrupted between
+   * storing and announcing them (their `announcing` record is still there) are announced.
    */
   async sweepTasks(now = new Date()): Promise<SweepReport> {
     const stale = new Date(now.getTime() - this.staleMs);
+    const unannounced = await this.announceRecorded(stale);
     const found = await this.deps.tasks.needingSweep(now, stale, BATCH);
     const expired = found.filter((t) => t.expiresAt && t.expiresAt <= now);
     const live = found.filter((t) => !expired.includes(t));
     const held = live.filter((t) => !t.jobId && !t.releasedAt);
     return {
       expired: await this.expire(expired, now),
-      announced: await this.announce(held),
+      announced: unannounced + (await this.announce(held)),
       wakes: await this.wakeAgain(live.filter((t) => t.releasedAt && t.connectionRequest?.status === 'queued')),
     };
   }
@@ -107,6 +109,18 @@ export class Reconciler {
     await this.deps.devices.dequeueMany([...byDevice].map(([deviceId, taskIds]) => ({ deviceId, taskIds })));
     await Promise.all([...byDevice].flatMap(([deviceId, ids]) => ids.map((_id) => this.deps.taskEnded({ _id, deviceId, status: 'expired' }, now))));
     return [...byDevice.values()].reduce((n, ids) => n + ids.length, 0);
+  }
+
+  /** What stale `announcing` records name that is still pending: announced, or dropped if its device is gone. */
+  private async announceRecorded(stale: Date): Promise<number> {
+    let announced = 0;
+    for (const record of await this.deps.tasks.unannounced(stale, BATCH)) {
+      const tasks = await this.deps.tasks.pendingOf(record.taskIds);
+      const missing = await this.dispatcher.announceStored(tasks);
+      announced += tasks.filter((t) => !missing.has(t.deviceId)).length;
+      await this.deps.tasks.announced(record._id);
+    }
+    return announced;
   }
 
   private async announce(held: TaskDoc[]): Promise<number> {

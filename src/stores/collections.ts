@@ -14,6 +14,7 @@ export const COLLECTIONS = {
   deviceSearch: 'device_search',
   deviceMacs: 'device_macs',
   tasks: 'tasks',
+  taskAnnouncements: 'task_announcements',
   settings: 'settings',
   migrations: 'migrations',
   jobs: 'jobs',
@@ -48,6 +49,8 @@ export type CollectionKey = keyof typeof COLLECTIONS;
 export interface SchemaStep {
   collections?: CollectionKey[];
   indexes?: Partial<Record<CollectionKey, IndexDescription[]>>;
+  /** indexes, by name, that a later step made redundant (dropped where they exist) */
+  dropIndexes?: Partial<Record<CollectionKey, string[]>>;
 }
 
 /**
@@ -138,4 +141,17 @@ export const SCHEMA: Readonly<Record<number, SchemaStep>> = {
   },
   // The device list sorted by last boot pages by keyset on (lastBootAt, _id), as step 2 does for the other sorts.
   10: { indexes: { devices: [{ key: { lastBootAt: 1, _id: 1 } }] } },
+  // Tasks the API stores already released, until their devices' queues name them
+  // (`TaskRepository.announcing`): small, read only by the reconciler and by `_id`.
+  11: { collections: ['taskAnnouncements'] },
+  // Step 1's single-field device indexes are prefixes of step 2's (field, _id) ones, which
+  // serve every query they served (MongoDB: an index that is the prefix of a compound index
+  // is redundant unless unique or sparse; SQLite the same). Every write of a device paid for
+  // them: on FerretDB an update recomputes every index's expression, a quarter of the
+  // device announcement's cost (bench/RESULTS.md, issue 17 item 3).
+  12: {
+    dropIndexes: {
+      devices: ['deviceId.productClass_1', 'deviceId.oui_1', 'deviceId.serialNumber_1', 'softwareVersion_1', 'lastInformAt_1', 'registeredAt_1', 'tags_1'],
+    },
+  },
 };

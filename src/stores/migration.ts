@@ -45,6 +45,18 @@ export async function applySchema(db: Db, id: number): Promise<void> {
     if (ttl.length < indexes.length) await collection.createIndexes(indexes.filter((i) => i.expireAfterSeconds === undefined));
     if (ttl.length) await collection.createIndexes(ttl).catch(unlessNotImplemented);
   }
+  for (const [key, names] of Object.entries(step.dropIndexes ?? {}) as Array<[keyof typeof COLLECTIONS, string[]]>) {
+    const collection = db.collection(COLLECTIONS[key]);
+    const present = new Set((await collection.indexes()).map((i) => i.name));
+    // another replica running the same step may drop it first
+    for (const name of names.filter((n) => present.has(n))) await collection.dropIndex(name).catch(unlessIndexNotFound);
+  }
+}
+
+const INDEX_NOT_FOUND = 27;
+
+function unlessIndexNotFound(err: unknown): void {
+  if (!(err instanceof MongoServerError && err.code === INDEX_NOT_FOUND)) throw err;
 }
 
 function unlessNotImplemented(err: unknown): void {

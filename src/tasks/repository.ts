@@ -10,6 +10,13 @@ import { COLLECTIONS } from '../stores/collections';
 const DUPLICATE_KEY = 11000;
 const RELEASE_BATCH = 1000;
 
+/** Tasks stored released whose announcement on their devices' queues may not have happened yet. */
+export interface AnnouncementDoc {
+  _id: string;
+  taskIds: string[];
+  createdAt: Date;
+}
+
 export class UnknownDeviceError extends Error {
   constructor(readonly deviceId: string) {
     super(`unknown device ${deviceId}`);
@@ -25,12 +32,14 @@ export class UnknownDeviceError extends Error {
  */
 export class TaskRepository {
   private readonly collection: Collection<TaskDoc>;
+  private readonly announcements: Collection<AnnouncementDoc>;
   private readonly devices: DeviceRepository;
   /** sessions' final answers, group-committed */
   private readonly settles: WriteBatcher<TaskDoc>;
 
   constructor(db: Db, devices?: DeviceRepository) {
     this.collection = db.collection<TaskDoc>(COLLECTIONS.tasks);
+    this.announcements = db.collection<AnnouncementDoc>(COLLECTIONS.taskAnnouncements);
     this.settles = new WriteBatcher(this.collection);
     this.devices = devices ?? new DeviceRepository(db);
   }
@@ -157,9 +166,35 @@ export class TaskRepository {
     }
   }
 
-  /** Deletes held tasks that could not be announced (their device does not exist). */
-  async dropHeld(ids: string[]): Promise<void> {
-    if (ids.length) await this.collection.deleteMany({ _id: { $in: ids }, releasedAt: { $exists: false } });
+  /**
+   * Records, before they are stored, tasks that are stored already released and announced
+   * next (the API's): until `announced`, the reconciler can find what a crash left unannounced
+   * without a write to every task (`unannounced`). Returns the record's id.
+   */
+  async announcing(taskIds: string[], now: Date): Promise<string> {
+    const _id = new ObjectId().toHexString();
+    await this.announcements.insertOne({ _id, taskIds, createdAt: now });
+    return _id;
+  }
+
+  /** The tasks of an `announcing` record are on their devices' queues (or deleted). */
+  async announced(id: string): Promise<void> {
+    await this.announcements.deleteOne({ _id: id });
+  }
+
+  /** `announcing` records older than `stale`: a crash may have left their tasks unannounced. */
+  unannounced(stale: Date, limit: number): Promise<AnnouncementDoc[]> {
+    return this.announcements.find({ createdAt: { $lt: stale } }).limit(limit).toArray();
+  }
+
+  /** Which of these tasks are still pending (as stored). */
+  pendingOf(ids: string[]): Promise<TaskDoc[]> {
+    return ids.length ? this.collection.find({ _id: { $in: ids }, status: 'pending' }).toArray() : Promise.resolve([]);
+  }
+
+  /** Deletes pending tasks whose device does not exist (they could not be announced). */
+  async dropUndeliverable(ids: string[]): Promise<void> {
+    if (ids.length) await this.collection.deleteMany({ _id: { $in: ids }, status: 'pending' });
   }
 
   /**
