@@ -14,13 +14,12 @@ import { readFileSync } from 'node:fs';
 
 const HTTP_PACKAGES = 'koa|koa-compose|delegates|on-finished|ee-first|raw-body|statuses|http-errors|content-type|type-is|mime-types|cookies|depd|vary|encodeurl|escape-html|fresh|accepts|negotiator|only|destroy|iconv-lite|bytes|unpipe';
 
-/** Each component's frames; the parts of one library (the driver and BSON, sax and xml2js) apart. */
+/** Each component's frames; the parts of one library (the driver and BSON) apart. */
 const COMPONENTS: Array<[string, RegExp]> = [
   ['MongoDB driver', /node_modules\/mongodb\//],
   ['BSON', /node_modules\/bson\//],
   ['Redis client (ioredis)', /node_modules\/(ioredis|@ioredis|standard-as-callback|redis-parser|denque|cluster-key-slot)\//],
-  ['XML: sax', /node_modules\/sax\//],
-  ['XML: xml2js', /node_modules\/xml2js\//],
+  ['XML: saxes', /node_modules\/(saxes|xmlchars)\//],
   ['SOAP codec (src/cwmp/soap)', /dist\/src\/cwmp\/soap\//],
   ['Digest + crypto', /dist\/src\/cwmp\/auth\/|node:internal\/crypto/],
   ['HTTP: Koa, body, the CWMP endpoint', new RegExp(`node_modules\\/(${HTTP_PACKAGES})\\/|dist\\/src\\/cwmp\\/http\\/|dist\\/src\\/http\\/`)],

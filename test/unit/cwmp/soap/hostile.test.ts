@@ -265,3 +265,24 @@ test('any corruption of a valid envelope decodes or fails with a CwmpDecodeError
     { numRuns: 500 },
   );
 });
+
+describe('C0 controls XML 1.0 forbids', () => {
+  // A device with one in a parameter value keeps its sessions; the decoder sees the value as sent.
+  it('are read as text where they stand, in values and attributes, and nothing else changes', () => {
+    const value = 'a\u0000b\u0001c\u001fd\u000be';
+    const xml = inEnvelope(
+      '<cwmp:GetParameterValuesResponse><ParameterList soap-enc:arrayType="cwmp:ParameterValueStruct[1]" xmlns:soap-enc="http://schemas.xmlsoap.org/soap/encoding/">' +
+        `<ParameterValueStruct><Name>Device.X.Name</Name><Value xsi:type="xsd:string" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">${value}\uf701</Value></ParameterValueStruct>` +
+        '</ParameterList></cwmp:GetParameterValuesResponse>',
+    );
+    const body = decodeEnvelope(xml).body as { parameterList: Array<{ name: string; value: unknown }> };
+    // a private-use character of the document is given back as the control it stands for only when the document held raw controls
+    expect(body.parameterList).toEqual([expect.objectContaining({ name: 'Device.X.Name', value: `${value}\u0001` })]);
+    const plain = decodeEnvelope(xml.replace(value, 'v')).body as { parameterList: Array<{ value: unknown }> };
+    expect(plain.parameterList[0]!.value).toBe('v\uf701');
+  });
+
+  it('in a tag name are still not well-formed', () => {
+    expectKind(inEnvelope('<cwmp:Get\u0001ParameterNames/>'), 'malformed');
+  });
+});
