@@ -45,18 +45,27 @@ const DECLARATION = /<!(?:DOCTYPE|ENTITY)/i;
 const LEADING_SPACE = /^[ \t\r\n]+/;
 
 /**
- * The C0 controls XML 1.0 forbids (all but tab, LF and CR). saxes refuses a document holding
- * one; sax read them as text, and the decoder then judged where they stood (fault 8003 in a
- * DeviceId, a value kept elsewhere). A device that puts one in some parameter value must not
- * be locked out of every session by it, so they stand in as private-use characters while
- * saxes reads and are given back in texts and attribute values.
+ * The characters XML 1.0 forbids that a UTF-8 body can carry: C0 controls but tab, LF and CR,
+ * and U+FFFE, U+FFFF (a lone surrogate cannot come out of UTF-8 decoding). saxes refuses a
+ * document holding one; sax read them as text, and the decoder then judged where they stood
+ * (fault 8003 in a DeviceId, a value kept elsewhere). A device that puts one in some parameter
+ * value must not be locked out of every session by it, so they stand in as private-use
+ * characters while saxes reads and are given back in texts and attribute values (a private-use
+ * character that such a document held itself is given back too).
  */
-const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
-const FORBIDDEN_CONTROLS = new RegExp(FORBIDDEN_CONTROL.source, 'g');
-const STAND_INS = /[\uF700-\uF71F]/g;
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+const FORBIDDEN_ALL = new RegExp(FORBIDDEN.source, 'g');
+const STAND_INS = /[\uF700-\uF721]/g;
 const STAND_IN_BASE = 0xf700;
-const standIn = (c: string) => String.fromCharCode(STAND_IN_BASE + c.charCodeAt(0));
-const giveBack = (c: string) => String.fromCharCode(c.charCodeAt(0) - STAND_IN_BASE);
+const NONCHARACTER_STAND_INS = 0xf720;
+const standIn = (c: string) => {
+  const code = c.charCodeAt(0);
+  return String.fromCharCode(code < 0x20 ? STAND_IN_BASE + code : NONCHARACTER_STAND_INS + code - 0xfffe);
+};
+const giveBack = (c: string) => {
+  const code = c.charCodeAt(0);
+  return String.fromCharCode(code < NONCHARACTER_STAND_INS ? code - STAND_IN_BASE : 0xfffe + code - NONCHARACTER_STAND_INS);
+};
 
 /**
  * Parses a document; returns the root element's name and node.
@@ -71,8 +80,8 @@ export function parseXml(xml: string, maxDepth: number): { name: string; node: X
   if (DECLARATION.test(xml)) throw new CwmpDecodeError('doctype', 'DOCTYPE and ENTITY declarations are refused');
   let text = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
   if (LEADING_SPACE.test(text)) text = text.replace(LEADING_SPACE, '');
-  const controls = FORBIDDEN_CONTROL.test(text);
-  if (controls) text = text.replace(FORBIDDEN_CONTROLS, standIn);
+  const controls = FORBIDDEN.test(text);
+  if (controls) text = text.replace(FORBIDDEN_ALL, standIn);
   // One parser per document: after an error a parser is left mid-document.
   const parser = new SaxesParser({ position: false, xmlns: false });
   const open: OpenElement[] = [];
