@@ -136,11 +136,6 @@ export class FleetStats {
     this.state = { due: k('checked'), busy: k('rebuilding'), checked: k('checked-at') };
   }
 
-  /** Counts one Inform. */
-  async informed(f: InformFacts): Promise<void> {
-    await this.apply([{ inform: f }], '');
-  }
-
   /**
    * Counts the Informs of `updates` and publishes their messages on `channel`, in order, in one
    * script call: the console feed sends those of many sessions together.

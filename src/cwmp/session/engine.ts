@@ -158,16 +158,19 @@ export class SessionEngine {
 
   /** Stores the state, with the nonce count its request was verified with. */
   private saveState(state: SessionState, previousInflight: string | undefined): Promise<boolean> {
-    const count = this.unrecorded.get(state);
-    this.unrecorded.delete(state);
-    return this.d.sessions.save(state, previousInflight, count);
+    return this.withCount(state, (count) => this.d.sessions.save(state, previousInflight, count));
   }
 
   /** Ends the session, recording the nonce count as saveState does. */
   private endState(state: SessionState, previousInflight: string | undefined): Promise<void> {
-    const count = this.unrecorded.get(state);
+    return this.withCount(state, (count) => this.d.sessions.end({ ...state, phase: 'ended', inflight: undefined, reconcile: undefined }, previousInflight, count));
+  }
+
+  /** A write that records the request's nonce count: forgotten once it succeeded, else recordLeftover still records it. */
+  private async withCount<T>(state: SessionState, write: (count: NonceCount | undefined) => Promise<T>): Promise<T> {
+    const result = await write(this.unrecorded.get(state));
     this.unrecorded.delete(state);
-    return this.d.sessions.end({ ...state, phase: 'ended', inflight: undefined, reconcile: undefined }, previousInflight, count);
+    return result;
   }
 
   /** Cuts FaultStrings to the configured length, so a device cannot store a megabyte of text. */

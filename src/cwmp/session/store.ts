@@ -150,20 +150,27 @@ export class SessionStore implements SessionStates, InflightRecord {
   }
 
   /**
+   * A nonce count as the session scripts take it: the counter's key (without a count the key is
+   * never touched, and the lock's name stands in for it), nc and ttl ('' for none). On a
+   * cluster the counter lives in another slot than the device's keys (a nonce is not tied to a
+   * device), so there the count is recorded first by a round trip of its own; `fresh` is false
+   * when that found it replayed.
+   */
+  private async countArgs(deviceId: string, count: NonceCount | undefined): Promise<{ key: string; nc: number | ''; ttlMs: number | ''; fresh: boolean }> {
+    const none = { key: this.lockKey(deviceId), nc: '' as const, ttlMs: '' as const };
+    if (!count) return { ...none, fresh: true };
+    if (this.redis instanceof Cluster) return { ...none, fresh: await acceptNonceCount(this.redis, this.keys.nonceCount(count.nonce), count) };
+    return { key: this.keys.nonceCount(count.nonce), nc: count.nc, ttlMs: count.ttlMs, fresh: true };
+  }
+
+  /**
    * Records the nonce count, takes the device's lock and stores the new session, in one
-   * script; otherwise the ms the lock still holds. On a cluster the nonce's counter lives in
-   * another slot than the device's keys (a nonce is not tied to a device), so there the count
-   * takes a round trip of its own first.
+   * script; otherwise the ms the lock still holds.
    */
   async open(state: SessionState, nonceCount?: NonceCount): Promise<OpenResult> {
-    let count = nonceCount;
-    if (count && this.redis instanceof Cluster) {
-      if (!(await acceptNonceCount(this.redis, this.keys.nonceCount(count.nonce), count))) return { ok: false, replayed: true };
-      count = undefined;
-    }
-    // Without a count the script's third key is never touched: the lock's name stands in for it.
-    const nonceKey = count ? this.keys.nonceCount(count.nonce) : this.lockKey(state.deviceId);
-    const r = await this.redis.acsOpenSession(this.lockKey(state.deviceId), this.sessionKey(state.id), nonceKey, state.id, JSON.stringify(state), this.ttlMs, count?.nc ?? '', count?.ttlMs ?? '');
+    const count = await this.countArgs(state.deviceId, nonceCount);
+    if (!count.fresh) return { ok: false, replayed: true };
+    const r = await this.redis.acsOpenSession(this.lockKey(state.deviceId), this.sessionKey(state.id), count.key, state.id, JSON.stringify(state), this.ttlMs, count.nc, count.ttlMs);
     if (r === -2) return { ok: false, replayed: true };
     if (r >= 0) return { ok: false, retryAfterMs: r };
     await replicated(this.redis);
@@ -171,40 +178,28 @@ export class SessionStore implements SessionStates, InflightRecord {
   }
 
   /**
-   * The nonce counter's key for a script that also writes the device's keys, or undefined
-   * when the count had to be recorded on its own: on a cluster the nonce's counter lives in
-   * another slot (a nonce is not tied to a device).
-   */
-  private async countKey(count: NonceCount | undefined): Promise<string | undefined> {
-    if (!count) return undefined;
-    if (!(this.redis instanceof Cluster)) return this.keys.nonceCount(count.nonce);
-    await acceptNonceCount(this.redis, this.keys.nonceCount(count.nonce), count);
-    return undefined;
-  }
-
-  /**
    * Stores the state and extends the lock; false when the session lost its lock. `previous`
    * is the in-flight task of the state as loaded, so the sweeper's record follows the state.
-   * `nonceCount`: one the request was verified with, recorded in the same step.
+   * `nonceCount`: one the request was verified with, recorded in the same step (a replayed one
+   * is not refused there: the session's cookie and address authenticate the request).
    */
   async save(state: SessionState, previousInflightTask?: string, nonceCount?: NonceCount): Promise<boolean> {
     const add = state.inflight?.taskId ? inflightMember(state.inflight.taskId, state.id) : '';
     const remove = previousInflightTask && previousInflightTask !== state.inflight?.taskId ? inflightMember(previousInflightTask, state.id) : '';
-    const countKey = await this.countKey(nonceCount);
+    const count = await this.countArgs(state.deviceId, nonceCount);
     const r = await this.redis.acsSaveSession(
       this.lockKey(state.deviceId),
       this.sessionKey(state.id),
       this.inflightKey(state.id),
-      // without a count the fourth key is never touched: the lock's name stands in for it
-      countKey ?? this.lockKey(state.deviceId),
+      count.key,
       state.id,
       JSON.stringify(state),
       this.ttlMs,
       add,
       this.clock() + this.ttlMs,
       remove,
-      countKey ? nonceCount!.nc : '',
-      countKey ? nonceCount!.ttlMs : '',
+      count.nc,
+      count.ttlMs,
     );
     // A state the next master may not have is as good as lost: the caller sends no task on it.
     return r === 1 && (await replicated(this.redis));
@@ -213,19 +208,8 @@ export class SessionStore implements SessionStates, InflightRecord {
   /** Releases the lock; the ended state stays readable for one more timeout. `nonceCount` as in save. */
   async end(state: SessionState, previousInflightTask?: string, nonceCount?: NonceCount): Promise<void> {
     const remove = previousInflightTask ? inflightMember(previousInflightTask, state.id) : '';
-    const countKey = await this.countKey(nonceCount);
-    await this.redis.acsEndSession(
-      this.lockKey(state.deviceId),
-      this.sessionKey(state.id),
-      this.inflightKey(state.id),
-      countKey ?? this.lockKey(state.deviceId),
-      state.id,
-      JSON.stringify(state),
-      this.ttlMs,
-      remove,
-      countKey ? nonceCount!.nc : '',
-      countKey ? nonceCount!.ttlMs : '',
-    );
+    const count = await this.countArgs(state.deviceId, nonceCount);
+    await this.redis.acsEndSession(this.lockKey(state.deviceId), this.sessionKey(state.id), this.inflightKey(state.id), count.key, state.id, JSON.stringify(state), this.ttlMs, remove, count.nc, count.ttlMs);
     await replicated(this.redis);
   }
 

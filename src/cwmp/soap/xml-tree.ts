@@ -93,14 +93,15 @@ export function parseXml(xml: string, maxDepth: number): { name: string; node: X
     if (open.length >= maxDepth)
       throw new CwmpDecodeError('too-deep', `XML nesting deeper than ${maxDepth} elements`);
     const node: OpenElement['node'] = Object.create(null);
+    // saxes's attribute object is null-prototype and the tag's own: kept as it is.
+    const attributes = tag.attributes;
     let structured = false;
-    for (const _ in tag.attributes) {
-      // saxes's attribute object is null-prototype and the tag's own: kept as it is.
-      if (controls) for (const key in tag.attributes) tag.attributes[key] = tag.attributes[key]!.replace(STAND_INS, giveBack);
-      node[ATTRS] = tag.attributes;
+    for (const key in attributes) {
       structured = true;
-      break;
+      if (!controls) break;
+      attributes[key] = attributes[key]!.replace(STAND_INS, giveBack);
     }
+    if (structured) node[ATTRS] = attributes;
     open.push({ node, structured, text: '' });
   });
   const addText = (chunk: string) => {

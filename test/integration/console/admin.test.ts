@@ -42,7 +42,7 @@ it('reports roles and their readiness, queue depths and the session rate; admins
   const wake = new Queue(QUEUES.wake, { connection: bullConnection(acs.ctx.config), prefix: bullPrefix(acs.ctx.config) });
   try {
     await wake.add('probe', { deviceId: 'd', taskIds: [] }, { delay: 3_600_000 });
-    await new FleetStats(acs.ctx.redis, acs.ctx.config.redisPrefix).informed({ deviceId: 'health-probe-device', at: new Date(), productClass: 'CP-8851', bootstrap: false });
+    await new FleetStats(acs.ctx.redis, acs.ctx.config.redisPrefix).apply([{ inform: { deviceId: 'health-probe-device', at: new Date(), productClass: 'CP-8851', bootstrap: false } }], '');
     const health = await eventually(
       () => admin.get('/admin/health'),
       (r) => r.status === 200 && r.body.processes.some((p: { pid: number }) => p.pid === process.pid),

@@ -14,7 +14,7 @@ afterAll(async () => stores?.close());
 it('rebuilds the counters of more devices than one script call carries, replacing what the counters held, and forgets a device', async () => {
   const stats = new FleetStats(stores.redis, stores.redisPrefix);
   // counters that disagree with MongoDB: a device it does not hold
-  await stats.informed({ deviceId: 'ghost', at: new Date(), productClass: 'GHOST', bootstrap: true });
+  await stats.apply([{ inform: { deviceId: 'ghost', at: new Date(), productClass: 'GHOST', bootstrap: true } }], '');
   const at = new Date(Date.now() - 10 * 60_000);
   const ids = await seedDevices(stores.db, [
     ...Array.from({ length: 700 }, (_, i) => ({ serialNumber: `FSA${i}`, lastInformAt: at })),

@@ -112,6 +112,23 @@ describe('SessionEngine: authentication', () => {
     expect(await h.sessions.load(cpe.cookie!)).toMatchObject({ identity: { username: 'own', ownCredential: true } });
   });
 
+  it("records an in-session request's nonce count even when the session write that carried it failed", async () => {
+    const { h, cpe } = digestEngine();
+    await cpe.inform();
+    const header = cpe.authorization()!;
+    const end = h.sessions.end.bind(h.sessions);
+    let failures = 0;
+    h.sessions.end = async (...args) => {
+      if (failures++ === 0) throw new Error('Redis went away');
+      return end(...args);
+    };
+    expect((await cpe.post('', { authorization: header })).reply.status).toBe(500);
+    // the header seen in that session opens nothing
+    const again = await cpe.post(cpe.envelope(cpe.device.buildInform()), { sessionId: undefined, authorization: header });
+    expect(again.reply.status).toBe(401);
+    expect(await h.authState.failures(cpe.source)).toBe(0);
+  });
+
   it('refuses a request of the session with a wrong password (401), and keeps the session', async () => {
     const { h, cpe } = digestEngine();
     await cpe.inform();
