@@ -26,6 +26,8 @@ const STEPS = [
     about: 'npm ci (about 1-3 minutes on a cold npm cache)',
     inputs: ['package.json', 'package-lock.json'],
     outputs: ['node_modules/.package-lock.json'],
+    // npm ci empties node_modules first, and through a symlink that is another checkout's
+    writesInto: 'node_modules',
     command: [NPM, 'ci', '--no-audit', '--no-fund'],
   },
   {
@@ -100,6 +102,21 @@ function run(command, cwd) {
   });
 }
 
+/** A step that rewrites a folder never runs when that folder is a symlink: it would rewrite the folder linked to. */
+function refuseLinkedTarget(step, root) {
+  if (!step.writesInto) return;
+  const target = path.join(root, step.writesInto);
+  let linked;
+  try {
+    linked = fs.lstatSync(target).isSymbolicLink();
+  } catch {
+    return;
+  }
+  if (linked) {
+    throw new Error(`${step.name}: ${step.writesInto} is a symlink to ${fs.readlinkSync(target)}; running the step would rewrite that folder. Run it there, or replace the link with a folder of its own`);
+  }
+}
+
 /** Runs the steps that need it; `log` gets one line per step (and a heartbeat while it runs). */
 async function build({ steps = STEPS, root = ROOT, stamps = STAMPS, log = (line) => process.stderr.write(`${line}\n`), force = false } = {}) {
   for (const step of steps) {
@@ -108,6 +125,7 @@ async function build({ steps = STEPS, root = ROOT, stamps = STAMPS, log = (line)
       log(`build: ${step.name} up to date`);
       continue;
     }
+    refuseLinkedTarget(step, root);
     const started = Date.now();
     log(`build: ${step.name}: ${step.about} ...`);
     const heartbeat = setInterval(() => log(`build: ${step.name} still running (${Math.round((Date.now() - started) / 1000)} s)`), 15_000);

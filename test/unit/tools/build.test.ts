@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -8,6 +8,7 @@ interface Step {
   inputs: string[];
   extensions?: string[];
   outputs: string[];
+  writesInto?: string;
   command: string[];
 }
 // Plain JavaScript: the driver runs before node_modules (and TypeScript) exist.
@@ -73,6 +74,21 @@ describe('tools/build.js', () => {
     writeFileSync(path.join(f.root, 'src', 'console', 'app', 'main.ts'), 'export {};\n');
     await f.run();
     expect(f.runs()).toBe(2);
+  });
+
+  it('refuses to run a step whose folder is a symlink, leaving the folder linked to untouched', async () => {
+    const f = fixture();
+    const elsewhere = mkdtempSync(path.join(tmpdir(), 'acs-build-linked-'));
+    writeFileSync(path.join(elsewhere, 'keep'), 'x');
+    symlinkSync(elsewhere, path.join(f.root, 'deps'));
+    const wipe = { name: 'deps', about: 'rewrites deps', inputs: ['src'], outputs: ['deps/done'], writesInto: 'deps', command: [process.execPath, '-e', "require('fs').rmSync('deps/keep')"] };
+    await expect(driver.build({ steps: [wipe], root: f.root, stamps: path.join(f.root, 'stamps'), log: () => undefined })).rejects.toThrow(`deps is a symlink to ${elsewhere}`);
+    expect(existsSync(path.join(elsewhere, 'keep'))).toBe(true);
+    rmSync(path.join(f.root, 'deps'));
+    await driver.build({ steps: [{ ...wipe, command: [process.execPath, '-e', "require('fs').mkdirSync('deps');require('fs').writeFileSync('deps/done','')"] }], root: f.root, stamps: path.join(f.root, 'stamps'), log: () => undefined });
+    expect(existsSync(path.join(f.root, 'deps', 'done'))).toBe(true);
+    rmSync(elsewhere, { recursive: true });
+    rmSync(f.root, { recursive: true });
   });
 
   it('a failing step fails the build and leaves no stamp', async () => {
