@@ -6,7 +6,7 @@ import lockfile from 'proper-lockfile';
 import { StoreError } from '../../../src/stores/errors';
 import { buildCacheDir, ferretdbModuleDir } from '../paths';
 import { findExecutable, runCommand, type StoreLog } from '../process';
-import { applyPatch, FERRETDB_OVERLAY_DIR, FERRETDB_PATCHES } from './patches';
+import { applyPatch, FERRETDB_OVERLAY_DIR, FERRETDB_PATCHES, LIBC_MODULE, LIBC_PATCHES, type SourcePatch } from './patches';
 
 const MODULE = 'github.com/FerretDB/FerretDB';
 /** `go install` names the binary after the last element of the wrapper's module path. */
@@ -32,7 +32,7 @@ async function overlayFiles(moduleDir: string): Promise<string[]> {
 async function inputsHash(moduleDir: string): Promise<string> {
   const hash = createHash('sha256');
   for (const file of WRAPPER_FILES) hash.update(file).update(await readFile(path.join(moduleDir, file)));
-  hash.update(JSON.stringify(FERRETDB_PATCHES));
+  hash.update(JSON.stringify(FERRETDB_PATCHES)).update(JSON.stringify(LIBC_PATCHES));
   for (const file of await overlayFiles(moduleDir)) hash.update(file).update(await readFile(path.join(moduleDir, FERRETDB_OVERLAY_DIR, file)));
   return hash.digest('hex');
 }
@@ -44,21 +44,30 @@ async function makeWritable(dir: string): Promise<void> {
   }
 }
 
-/** Copies the FerretDB module out of the read-only module cache, patches it and adds the overlay. */
-async function preparePatchedSource(go: string, moduleDir: string, buildDir: string): Promise<string> {
-  const info = JSON.parse(await runCommand(go, ['mod', 'download', '-json', MODULE], { cwd: moduleDir })) as { Dir?: string; Error?: string };
-  if (!info.Dir) throw new Error(`go mod download ${MODULE} gave no directory${info.Error ? `: ${info.Error}` : ''}`);
-  const source = path.join(buildDir, 'ferretdb-src');
+/**
+ * Copies a module (the version go.mod selects) out of the read-only module cache into
+ * buildDir and applies its patches; returns the copy's directory.
+ */
+async function patchedModule(go: string, moduleDir: string, buildDir: string, module: string, patches: readonly SourcePatch[]): Promise<string> {
+  const info = JSON.parse(await runCommand(go, ['mod', 'download', '-json', module], { cwd: moduleDir })) as { Dir?: string; Error?: string };
+  if (!info.Dir) throw new Error(`go mod download ${module} gave no directory${info.Error ? `: ${info.Error}` : ''}`);
+  const source = path.join(buildDir, `${path.basename(module).toLowerCase()}-src`);
   if (existsSync(source)) {
     await makeWritable(source);
     await rm(source, { recursive: true });
   }
   await cp(info.Dir, source, { recursive: true });
   await makeWritable(source);
-  for (const patch of FERRETDB_PATCHES) {
+  for (const patch of patches) {
     const file = path.join(source, patch.file);
     await writeFile(file, applyPatch(await readFile(file, 'utf8'), patch));
   }
+  return source;
+}
+
+/** The patched FerretDB module, with the overlay's files added. */
+async function preparePatchedSource(go: string, moduleDir: string, buildDir: string): Promise<string> {
+  const source = await patchedModule(go, moduleDir, buildDir, MODULE, FERRETDB_PATCHES);
   for (const file of await overlayFiles(moduleDir)) {
     const target = path.join(source, file);
     if (existsSync(target)) throw new Error(`FerretDB overlay file ${file} would replace a file of FerretDB`);
@@ -99,9 +108,10 @@ export async function ensureFerretdbBinary(log: StoreLog, cacheDir: string = bui
     log('ferretdb build: building patched FerretDB 1.24.2 (about a minute on a cold Go cache) ...');
     const started = Date.now();
     const source = await preparePatchedSource(go, moduleDir, buildDir);
+    const libc = await patchedModule(go, moduleDir, buildDir, LIBC_MODULE, LIBC_PATCHES);
     const modFile = path.join(buildDir, 'go.patched.mod');
     const goMod = await readFile(path.join(moduleDir, 'go.mod'), 'utf8');
-    await writeFile(modFile, `${goMod.trimEnd()}\n\nreplace ${MODULE} => ${source}\n`);
+    await writeFile(modFile, `${goMod.trimEnd()}\n\nreplace ${MODULE} => ${source}\n\nreplace ${LIBC_MODULE} => ${libc}\n`);
     await copyFile(path.join(moduleDir, 'go.sum'), path.join(buildDir, 'go.patched.sum'));
     let compiled = 0;
     await runCommand(go, ['install', '-v', `-modfile=${modFile}`, '.'], {

@@ -1,7 +1,7 @@
 /**
- * Source patches applied to FerretDB v1.24.2 before it is built for the local stores. Each
- * one is an exact text replacement that must match exactly once, so a different FerretDB
- * version fails the build loudly instead of running unpatched.
+ * Source patches applied to FerretDB v1.24.2, and to the C library its SQLite runs on, before
+ * it is built for the local stores. Each one is an exact text replacement that must match
+ * exactly once, so a different version fails the build loudly instead of running unpatched.
  */
 export interface SourcePatch {
   /** path inside the FerretDB module */
@@ -540,6 +540,69 @@ export const FERRETDB_PATCHES: readonly SourcePatch[] = [
     why: WRITE_LOCK_WHY,
   },
 ];
+
+const MEMCMP_WHY =
+  'SQLite compares byte strings with memcmp: each JSON function call looks its argument up in a ' +
+  'cache of parsed documents by comparing texts of equal length (the sjson of documents of one ' +
+  'shape, tasks or devices, share their long schema prefix), and B-tree keys are compared with ' +
+  'it. modernc.org/libc translates memcmp to a loop over single bytes: 12 % of FerretDB\'s CPU ' +
+  'while the ACS queued 10,000 tasks in one request (bench/RESULTS.md, queuing tasks). It is now ' +
+  'Go\'s comparison of strings, which the runtime vectorises; same sign, so the same order.';
+
+const XMEMCMP_ORIGINAL =
+  'func Xmemcmp(tls *TLS, vl uintptr, vr uintptr, n Tsize_t) (r1 int32) {\n' +
+  '\tif __ccgo_strace {\n' +
+  '\t\ttrc("tls=%v vl=%v vr=%v n=%v, (%v:)", tls, vl, vr, n, origin(2))\n' +
+  '\t\tdefer func() { trc("-> %v", r1) }()\n' +
+  '\t}\n' +
+  '\tvar l, r uintptr\n' +
+  '\tvar v2 int32\n' +
+  '\t_, _, _ = l, r, v2\n' +
+  '\tl = vl\n' +
+  '\tr = vr\n' +
+  '\tfor {\n' +
+  '\t\tif !(n != 0 && int32(*(*uint8)(unsafe.Pointer(l))) == int32(*(*uint8)(unsafe.Pointer(r)))) {\n' +
+  '\t\t\tbreak\n' +
+  '\t\t}\n' +
+  '\t\tgoto _1\n' +
+  '\t_1:\n' +
+  '\t\t;\n' +
+  '\t\tn--\n' +
+  '\t\tl++\n' +
+  '\t\tr++\n' +
+  '\t}\n' +
+  '\tif n != 0 {\n' +
+  '\t\tv2 = int32(*(*uint8)(unsafe.Pointer(l))) - int32(*(*uint8)(unsafe.Pointer(r)))\n' +
+  '\t} else {\n' +
+  '\t\tv2 = 0\n' +
+  '\t}\n' +
+  '\treturn v2\n' +
+  '}\n';
+
+/** The module of SQLite's C library as Go, and the patches applied to it for the same build. */
+export const LIBC_MODULE = 'modernc.org/libc';
+
+/** Each Linux architecture's translation of the C library holds the same memcmp. */
+export const LIBC_PATCHES: readonly SourcePatch[] = ['amd64', 'arm64', 'loong64'].map((arch) => ({
+  file: `ccgo_linux_${arch}.go`,
+  original: XMEMCMP_ORIGINAL,
+  replacement:
+    'func Xmemcmp(tls *TLS, vl uintptr, vr uintptr, n Tsize_t) (r1 int32) {\n' +
+    '\t// patched for the ACS\'s local FerretDB (tools/local-stores/ferretdb/patches.ts): Go\'s\n' +
+    '\t// comparison of strings, vectorised, instead of a loop over bytes\n' +
+    '\tl := unsafe.String((*byte)(unsafe.Pointer(vl)), n)\n' +
+    '\tr := unsafe.String((*byte)(unsafe.Pointer(vr)), n)\n' +
+    '\tswitch {\n' +
+    '\tcase l == r:\n' +
+    '\t\treturn 0\n' +
+    '\tcase l < r:\n' +
+    '\t\treturn -1\n' +
+    '\tdefault:\n' +
+    '\t\treturn 1\n' +
+    '\t}\n' +
+    '}\n',
+  why: MEMCMP_WHY,
+}));
 
 /** Applies one patch to a file's text; throws unless the original occurs exactly once. */
 export function applyPatch(text: string, patch: SourcePatch): string {
