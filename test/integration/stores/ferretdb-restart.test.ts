@@ -11,17 +11,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { MongoClient, type Collection } from 'mongodb';
-import { ensureFerretdbBinary } from '../../../tools/local-stores/ferretdb/build';
-import { SQLITE_PARAMS } from '../../../tools/local-stores';
-import { findExecutable, freePort, startService, waitUntilReady, type Service } from '../../../tools/local-stores/process';
-import { mongoAnswers } from '../../../src/stores/mongo';
+import type { Collection, MongoClient } from 'mongodb';
+import { findExecutable, type Service } from '../../../tools/local-stores/process';
+import { ownFerretdb, startOwnFerretdb } from '../../support/ferretdb';
 
-const quiet = () => undefined;
-
-/** Only where the test run's own store is the patched FerretDB (no MONGODB_URL, no mongod). */
-const ferretdb = !process.env.MONGODB_URL && !findExecutable('mongod');
-const describeFerretdb = ferretdb ? describe : describe.skip;
+const describeFerretdb = ownFerretdb ? describe : describe.skip;
 /** The sqlite3 shell, another program writing FerretDB's file (a developer tool; its test is skipped without it). */
 const sqlite3 = findExecutable('sqlite3');
 
@@ -42,22 +36,8 @@ interface Running {
 }
 
 async function start(dir: string): Promise<Running> {
-  const binary = await ensureFerretdbBinary(quiet);
-  const [port, metricsPort] = [await freePort(), await freePort()];
-  const args = ['-listen-addr', `127.0.0.1:${port}`, '-sqlite-dir', dir, '-sqlite-params', SQLITE_PARAMS, '-log-level', 'error', '-pprof-addr', `127.0.0.1:${metricsPort}`];
-  const service = startService('ferretdb', binary, args, dir, quiet);
-  const url = `mongodb://127.0.0.1:${port}/restart`;
-  await waitUntilReady(service, () => mongoAnswers(url), 60_000);
-  const client = await new MongoClient(url).connect();
-  return {
-    service,
-    client,
-    coll: (name) => client.db().collection<Doc>(name),
-    async scans() {
-      const vars = (await (await fetch(`http://127.0.0.1:${metricsPort}/debug/vars`)).json()) as { acs_sort_proof_scans: number };
-      return vars.acs_sort_proof_scans;
-    },
-  };
+  const { service, client, counter } = await startOwnFerretdb(dir, 'restart');
+  return { service, client, coll: (name) => client.db().collection<Doc>(name), scans: () => counter('acs_sort_proof_scans') };
 }
 
 /** SIGTERM, and FerretDB's own clean exit (not the SIGKILL after the grace period). */

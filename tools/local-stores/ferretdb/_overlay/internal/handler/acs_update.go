@@ -33,7 +33,31 @@ func (h *Handler) acsUpdateStatements(ctx context.Context, db backends.Database,
 	segments := &acsSegments{ctx: ctx, batch: batch, db: params.DB, collection: params.Collection, single: len(params.Updates) == 1}
 	defer segments.abandon()
 
+	inPlace := make([]bool, len(params.Updates))
+	tried := 0
+
 	for i, u := range params.Updates {
+		if i >= tried && !h.DisablePushdown {
+			if group := acsAppendGroup(params.Updates, i, params.Ordered); group != nil {
+				tried = i + len(group)
+
+				// on error, the statements run as below, which report it as theirs
+				_ = segments.run(&u, func(ctx, _ context.Context) error {
+					done, err := h.acsAppendInPlace(ctx, db, params.Collection, group)
+					copy(inPlace[i:], done)
+
+					return err
+				})
+			}
+		}
+
+		if inPlace[i] {
+			matched++
+			modified++
+
+			continue
+		}
+
 		var result *common.UpdateResult
 
 		err := segments.run(&u, func(ctx, readCtx context.Context) error {
@@ -197,3 +221,4 @@ func (s *acsSegments) release() {
 		s.unlock = nil
 	}
 }
+
