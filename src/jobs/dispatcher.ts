@@ -15,6 +15,11 @@ export interface DispatchOptions {
 
 /** Most tasks one store round trip of `queueMany` carries. */
 const BATCH = 1000;
+/**
+ * Batches of one `queueMany` in flight at once: while the store writes one, the next is
+ * prepared and sent, so the ACS's work and the store's overlap.
+ */
+const BATCHES_IN_FLIGHT = 2;
 
 /**
  * Tasks an operator queues. Each is stored already released, after a record naming it
@@ -39,13 +44,18 @@ export class TaskDispatcher {
 
   /** One task per device for one RPC; the tasks queued, and the devices that do not exist. */
   async queueMany(deviceIds: string[], rpc: AcsRequest, options: DispatchOptions): Promise<{ queued: TaskDoc[]; unknown: string[] }> {
-    const out: { queued: TaskDoc[]; unknown: string[] } = { queued: [], unknown: [] };
-    for (let i = 0; i < deviceIds.length; i += BATCH) {
-      const results = await this.queueBatch(deviceIds.slice(i, i + BATCH).map((deviceId) => newTask(deviceId, rpc, options)));
-      for (const r of results) {
-        if (r instanceof UnknownDeviceError) out.unknown.push(r.deviceId);
-        else out.queued.push(r);
+    const batches: Array<Array<TaskDoc | UnknownDeviceError>> = [];
+    let next = 0;
+    const worker = async () => {
+      for (let b = next++; b * BATCH < deviceIds.length; b = next++) {
+        batches[b] = await this.queueBatch(deviceIds.slice(b * BATCH, (b + 1) * BATCH).map((deviceId) => newTask(deviceId, rpc, options)));
       }
+    };
+    await Promise.all(Array.from({ length: BATCHES_IN_FLIGHT }, worker));
+    const out: { queued: TaskDoc[]; unknown: string[] } = { queued: [], unknown: [] };
+    for (const r of batches.flat()) {
+      if (r instanceof UnknownDeviceError) out.unknown.push(r.deviceId);
+      else out.queued.push(r);
     }
     return out;
   }

@@ -62,6 +62,18 @@ it('queues exactly one task per listed device, reports unknown devices and audit
   expect(audit.body.items[0]).toMatchObject({ actor: expect.objectContaining({ name: 'bulk-operator' }), details: { method: 'GetParameterValues', queued: 250, unknownDevices: 2 } });
 });
 
+it('keeps the order of the request across the store batches written side by side', async () => {
+  // 2,600 ids, unknown ones among the known in every batch of 1,000
+  const known = ids.slice(270, 300);
+  const deviceIds = Array.from({ length: 2600 }, (_, i) => (i % 87 === 0 && i / 87 < known.length ? known[i / 87] : `00562B-CP%2D8851%2D3PCC-ORDER${i}`));
+  const res = await api.post('/tasks', { deviceIds, rpc: RPC });
+  expect(res.status).toBe(201);
+  expect(res.body.items.map((i: { deviceId: string }) => i.deviceId)).toEqual(known);
+  expect(res.body.unknownDevices).toEqual(deviceIds.filter((id) => !known.includes(id)));
+  for (const [n, id] of known.entries()) expect(await queueOf(id)).toEqual([res.body.items[n].taskId]);
+  expect(await tasks().countDocuments({ deviceId: { $regex: 'ORDER' } })).toBe(0);
+});
+
 it('single POSTs sent together each get their own task, the unknown device a 404', async () => {
   const targets = ids.slice(250, 270);
   const replies = await Promise.all([
