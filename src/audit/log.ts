@@ -1,6 +1,7 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 import type { Actor, AnonymousActor, DeviceActor } from '../auth';
 import { COLLECTIONS } from '../stores/collections';
+import { GroupCommit } from '../tasks/group-commit';
 
 /** One operator action: who, what, when, on what, and how it ended. */
 export interface AuditDoc {
@@ -35,21 +36,26 @@ export interface AuditQuery {
 
 const TOKEN_ID = /^[0-9a-f]{16}$/;
 
+/** Most entries one store write carries. */
+const WRITE_BATCH = 500;
+
 /**
  * The audit log in MongoDB. Entries are written before the API answers, never updated, and
- * read newest first.
+ * read newest first. Entries of requests answered together share one `insertMany`.
  */
 export class AuditLog {
   readonly collection: Collection<AuditDoc>;
+  private readonly writes = new GroupCommit(async (docs: AuditDoc[]) => {
+    await this.collection.insertMany(docs);
+    return docs;
+  }, WRITE_BATCH);
 
   constructor(db: Db) {
     this.collection = db.collection<AuditDoc>(COLLECTIONS.audit);
   }
 
-  async record(entry: Omit<AuditDoc, '_id' | 'at'>, now = new Date()): Promise<AuditDoc> {
-    const doc: AuditDoc = { _id: new ObjectId().toHexString(), at: now, ...entry };
-    await this.collection.insertOne(doc);
-    return doc;
+  record(entry: Omit<AuditDoc, '_id' | 'at'>, now = new Date()): Promise<AuditDoc> {
+    return this.writes.add({ _id: new ObjectId().toHexString(), at: now, ...entry });
   }
 
   /** A page, newest first; `limit + 1` rows are read so the caller knows whether more follow. */

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
+import { GroupCommit } from '../tasks/group-commit';
 import type { Actor } from './actor';
 import type { ApiRole } from './roles';
 import { COLLECTIONS } from '../stores/collections';
@@ -35,8 +36,16 @@ function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
+/** Most token ids one shared lookup carries. */
+const LOOKUP_BATCH = 100;
+
 export class TokenRepository {
   private readonly collection: Collection<TokenDoc>;
+  /**
+   * Every request's lookup reads the store (a revoked token is refused at once, by every
+   * process); requests arriving together share one `find` (`_id` $in), one at a time.
+   */
+  private readonly lookups = new GroupCommit((ids: string[]) => this.lookup(ids), LOOKUP_BATCH, 1);
 
   constructor(db: Db) {
     this.collection = db.collection<TokenDoc>(COLLECTIONS.apiTokens);
@@ -60,12 +69,20 @@ export class TokenRepository {
   async verify(token: string): Promise<Actor | undefined> {
     const parsed = parseToken(token);
     if (!parsed) return undefined;
-    const doc = await this.collection.findOne({ _id: parsed.id });
+    const doc = await this.lookups.add(parsed.id);
     if (!doc || doc.revokedAt) return undefined;
     const presented = Buffer.from(hashSecret(parsed.secret), 'hex');
     const stored = Buffer.from(doc.hash, 'hex');
     if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) return undefined;
     return { kind: 'token', tokenId: doc._id, name: doc.name, role: doc.role };
+  }
+
+  /** The documents of these ids, in order (null for an unknown one). */
+  private async lookup(ids: string[]): Promise<Array<TokenDoc | null>> {
+    const unique = [...new Set(ids)];
+    const docs = await this.collection.find({ _id: unique.length === 1 ? unique[0]! : { $in: unique } }).toArray();
+    const byId = new Map(docs.map((d) => [d._id, d]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
   async list(): Promise<TokenView[]> {
