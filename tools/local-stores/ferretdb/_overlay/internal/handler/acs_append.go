@@ -10,7 +10,6 @@ import (
 	"github.com/FerretDB/FerretDB/internal/backends"
 	"github.com/FerretDB/FerretDB/internal/handler/common"
 	"github.com/FerretDB/FerretDB/internal/types"
-	"github.com/FerretDB/FerretDB/internal/util/lazyerrors"
 	"github.com/FerretDB/FerretDB/internal/util/must"
 )
 
@@ -64,9 +63,10 @@ func acsAppendGroup(updates []common.Update, i int, ordered bool) []*acsAppend {
 
 // acsAppendInPlace runs the group's appends in place; see backends.ACSAppend.
 func (h *Handler) acsAppendInPlace(ctx context.Context, db backends.Database, collection string, group []*acsAppend) ([]bool, error) {
+	// an invalid name is the statements' to report, as they do
 	c, err := db.Collection(collection)
 	if err != nil {
-		return nil, lazyerrors.Error(err)
+		return nil, nil
 	}
 
 	params := &backends.ACSAppendParams{Field: group[0].field, Unique: group[0].unique, Docs: make([]backends.ACSAppendDoc, len(group))}

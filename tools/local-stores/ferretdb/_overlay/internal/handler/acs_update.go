@@ -41,13 +41,17 @@ func (h *Handler) acsUpdateStatements(ctx context.Context, db backends.Database,
 			if group := acsAppendGroup(params.Updates, i, params.Ordered); group != nil {
 				tried = i + len(group)
 
-				// on error, the statements run as below, which report it as theirs
-				_ = segments.run(&u, func(ctx, _ context.Context) error {
+				// not a statement's own error (an append in place has none): it ends the command
+				err := segments.run(&u, func(ctx, _ context.Context) error {
 					done, err := h.acsAppendInPlace(ctx, db, params.Collection, group)
 					copy(inPlace[i:], done)
 
 					return err
 				})
+				if err != nil {
+					_ = segments.end()
+					return matched, modified, err
+				}
 			}
 		}
 
