@@ -1,7 +1,7 @@
 import { ObjectId, type Collection, type Db, type Filter } from 'mongodb';
 import type { Actor, AnonymousActor, DeviceActor } from '../auth';
 import { COLLECTIONS } from '../stores/collections';
-import { GroupCommit } from '../tasks/group-commit';
+import { GroupCommit } from '../stores/group-commit';
 
 /** One operator action: who, what, when, on what, and how it ended. */
 export interface AuditDoc {

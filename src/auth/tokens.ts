@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
-import { GroupCommit } from '../tasks/group-commit';
+import { GroupCommit } from '../stores/group-commit';
 import type { Actor } from './actor';
 import type { ApiRole } from './roles';
 import { COLLECTIONS } from '../stores/collections';

@@ -6,7 +6,7 @@ import { mergeGroups, mergedSet } from './param-writes';
 import { mergeNames, parsePath, subtree } from './params';
 import type { DeviceCredentials, DeviceDoc, DeviceParamsDoc, DeviceWithParams, ParamTree } from './types';
 import { WriteBatcher } from './write-batcher';
-import { GroupCommit } from '../tasks/group-commit';
+import { GroupCommit } from '../stores/group-commit';
 
 /** Most sessions' device reads one `find` carries. */
 const VIEW_BATCH = 100;

@@ -1,5 +1,5 @@
 import type { AcsRequest } from '../cwmp/soap/types';
-import { GroupCommit } from '../tasks/group-commit';
+import { GroupCommit } from '../stores/group-commit';
 import { newTask } from '../tasks/new-task';
 import { UnknownDeviceError } from '../tasks/repository';
 import type { TaskDoc } from '../tasks/types';

@@ -1,4 +1,4 @@
-import { GroupCommit } from '../../../src/tasks/group-commit';
+import { GroupCommit } from '../../../src/stores/group-commit';
 
 describe('GroupCommit', () => {
   it('sends items added in one turn as one batch and gives each caller its own result', async () => {
