@@ -46,12 +46,19 @@ export class TaskDispatcher {
   async queueMany(deviceIds: string[], rpc: AcsRequest, options: DispatchOptions): Promise<{ queued: TaskDoc[]; unknown: string[] }> {
     const batches: Array<Array<TaskDoc | UnknownDeviceError>> = [];
     let next = 0;
+    let failure: { err: unknown } | undefined;
+    // after a failed batch no other starts, and the request ends only once the one in flight has
     const worker = async () => {
-      for (let b = next++; b * BATCH < deviceIds.length; b = next++) {
-        batches[b] = await this.queueBatch(deviceIds.slice(b * BATCH, (b + 1) * BATCH).map((deviceId) => newTask(deviceId, rpc, options)));
+      for (let b = next++; !failure && b * BATCH < deviceIds.length; b = next++) {
+        try {
+          batches[b] = await this.queueBatch(deviceIds.slice(b * BATCH, (b + 1) * BATCH).map((deviceId) => newTask(deviceId, rpc, options)));
+        } catch (err) {
+          failure ??= { err };
+        }
       }
     };
     await Promise.all(Array.from({ length: BATCHES_IN_FLIGHT }, worker));
+    if (failure) throw failure.err;
     const out: { queued: TaskDoc[]; unknown: string[] } = { queued: [], unknown: [] };
     for (const r of batches.flat()) {
       if (r instanceof UnknownDeviceError) out.unknown.push(r.deviceId);

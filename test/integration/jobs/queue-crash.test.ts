@@ -64,3 +64,23 @@ it('a request that completes leaves no record for the reconciler', async () => {
   expect(await queueOf(ids[0])).toEqual([out.queued[0]._id]);
   expect(await stores.db.collection('task_announcements').countDocuments({})).toBe(0);
 });
+
+it('a bulk request whose store batch fails starts no batch after it and ends once the one beside it has', async () => {
+  const ids = await seedDevices(stores.db, [{ serialNumber: 'FAIL0' }]);
+  // four batches of 1,000: the first two go together, the second fails while the first waits
+  const deviceIds = [ids[0], ...Array.from({ length: 3999 }, (_, i) => `00562B-CP%2D8851%2D3PCC-FAILNONE${i}`)];
+  let inserts = 0;
+  let failed!: () => void;
+  const failedOnce = new Promise<void>((resolve) => (failed = resolve));
+  const insertNew = (batch: TaskDoc[]) => {
+    inserts += 1;
+    if (batch[0]!.deviceId !== deviceIds[1000]) return failedOnce.then(() => deps.tasks.insertNew(batch));
+    failed();
+    return Promise.reject(new Error('store lost'));
+  };
+  const tasks = Object.create(deps.tasks, { insertNew: { value: insertNew } }) as TaskRepository;
+  await expect(new TaskDispatcher({ ...deps, tasks }).queueMany(deviceIds, RPC, { expiresAt: new Date(Date.now() + 3_600_000), connectionRequest: false, createdBy: 'test' })).rejects.toThrow('store lost');
+  expect(inserts).toBe(2);
+  // the batch beside the failed one was finished, not left half done
+  expect(await queueOf(ids[0])).toHaveLength(1);
+});
