@@ -1,21 +1,18 @@
 import { ObjectId } from 'mongodb';
-import { DeviceRepository } from '../../../src/devices/repository';
 import { cancelJob } from '../../../src/jobs/canceller';
 import type { JobDeps } from '../../../src/jobs/deps';
 import { TaskDispatcher } from '../../../src/jobs/dispatcher';
 import { jobTaskId } from '../../../src/jobs/ids';
 import { planJob } from '../../../src/jobs/planner';
 import { JobCounter, jobCounts, jobProgress } from '../../../src/jobs/progress';
-import { JobQueues } from '../../../src/jobs/queues';
 import { Reconciler } from '../../../src/jobs/reconciler';
 import { Releaser } from '../../../src/jobs/releaser';
 import { JobRepository } from '../../../src/jobs/repository';
 import type { JobDoc } from '../../../src/jobs/types';
-import { createLogger } from '../../../src/log';
-import { TaskRepository } from '../../../src/tasks/repository';
 import type { TaskDoc } from '../../../src/tasks/types';
 import { seedDevices } from '../../support/seed';
-import { openTestStores, type TestStores } from '../../support/stores';
+import { openJobTestStores, type JobTestStores } from '../../support/jobs';
+import type { TestStores } from '../../support/stores';
 
 /**
  * A job's tasks are stored only as its devices are released: the plan is the chunks alone.
@@ -24,7 +21,7 @@ import { openTestStores, type TestStores } from '../../support/stores';
  */
 let stores: TestStores;
 let deps: JobDeps;
-let queues: JobQueues;
+let jobStores: JobTestStores;
 const DEVICES = 5;
 const RPCS = [{ method: 'Reboot' as const, commandKey: '' }, { method: 'GetRPCMethods' as const }];
 /** two devices per tick: rate × 200 ms */
@@ -37,16 +34,10 @@ const RATE = 10;
 const notLate = () => Date.now() + 3_600_000;
 
 beforeAll(async () => {
-  stores = await openTestStores();
-  const log = createLogger('silent');
-  const devices = new DeviceRepository(stores.db);
-  queues = new JobQueues(stores.config(), log);
-  deps = { jobs: new JobRepository(stores.db), tasks: new TaskRepository(stores.db, devices), devices, queues, log, taskEnded: async () => undefined };
+  jobStores = await openJobTestStores();
+  ({ stores, deps } = jobStores);
 });
-afterAll(async () => {
-  await queues?.close();
-  await stores?.close();
-});
+afterAll(async () => jobStores?.close());
 
 const tasksOf = (jobId: string) => stores.db.collection<TaskDoc>('tasks').find({ jobId }).toArray();
 const counts = async (job: JobDoc, now?: Date) => jobCounts(job, await deps.tasks.countByStatus(job._id), now);

@@ -1,14 +1,12 @@
 import { DeviceRepository } from '../../../src/devices/repository';
 import type { JobDeps } from '../../../src/jobs/deps';
 import { TaskDispatcher } from '../../../src/jobs/dispatcher';
-import { JobQueues } from '../../../src/jobs/queues';
 import { Reconciler } from '../../../src/jobs/reconciler';
-import { JobRepository } from '../../../src/jobs/repository';
-import { createLogger } from '../../../src/log';
 import { TaskRepository } from '../../../src/tasks/repository';
 import type { TaskDoc } from '../../../src/tasks/types';
 import { seedDevices } from '../../support/seed';
-import { openTestStores, type TestStores } from '../../support/stores';
+import { openJobTestStores, type JobTestStores } from '../../support/jobs';
+import type { TestStores } from '../../support/stores';
 
 /**
  * Operator tasks are stored already released, then announced: a crash in between must not
@@ -16,21 +14,15 @@ import { openTestStores, type TestStores } from '../../support/stores';
  */
 let stores: TestStores;
 let deps: JobDeps;
-let queues: JobQueues;
+let jobStores: JobTestStores;
 const STALE_MS = 60_000;
 const RPC = { method: 'GetRPCMethods' as const };
 
 beforeAll(async () => {
-  stores = await openTestStores();
-  const log = createLogger('silent');
-  const devices = new DeviceRepository(stores.db);
-  queues = new JobQueues(stores.config(), log);
-  deps = { jobs: new JobRepository(stores.db), tasks: new TaskRepository(stores.db, devices), devices, queues, log, taskEnded: async () => undefined };
+  jobStores = await openJobTestStores();
+  ({ stores, deps } = jobStores);
 });
-afterAll(async () => {
-  await queues?.close();
-  await stores?.close();
-});
+afterAll(async () => jobStores?.close());
 
 const queueOf = async (id: string) => (await deps.devices.get(id, { taskQueue: 1 }))?.taskQueue ?? [];
 

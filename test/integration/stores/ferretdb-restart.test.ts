@@ -88,6 +88,10 @@ async function seed(coll: Collection<Doc>, docs: Doc[]): Promise<void> {
   await coll.insertMany(docs);
 }
 
+/** SQL giving one device a 13-digit number where its date was: only the schema type says it is no date. */
+const numberWhereDate = (table: string, id: string) =>
+  `UPDATE "${table}" SET _ferretdb_sjson = json_set(_ferretdb_sjson, '$.at', 1750000000000, '$."$s".p.at.t', 'double') WHERE _ferretdb_sjson->'_id' = '${JSON.stringify(id)}'`;
+
 describeFerretdb('local FerretDB sort proofs across restarts', () => {
   let dir: string;
   let running: Running | undefined;
@@ -100,6 +104,16 @@ describeFerretdb('local FerretDB sort proofs across restarts', () => {
     running = undefined;
     await rm(dir, { recursive: true, force: true });
   });
+
+  /** Devices seeded, their sort proven, FerretDB stopped cleanly. */
+  async function provenThenStopped(prefix: string): Promise<Doc[]> {
+    running = await start(dir);
+    const docs = devices(prefix);
+    await seed(running.coll('devices'), docs);
+    expect(await sorted(running.coll('devices'), 1)).toEqual(mongoOrder(docs, 1));
+    await stopCleanly(running);
+    return docs;
+  }
 
   it('serves the first sorted page after a clean restart from the kept proof, without a scan', async () => {
     running = await start(dir);
@@ -140,16 +154,10 @@ describeFerretdb('local FerretDB sort proofs across restarts', () => {
   });
 
   (sqlite3 ? it : it.skip)('trusts no proof of a table another program wrote while FerretDB was stopped', async () => {
-    running = await start(dir);
-    const docs = devices('w');
-    await seed(running.coll('devices'), docs);
-    expect(await sorted(running.coll('devices'), 1)).toEqual(mongoOrder(docs, 1));
-    await stopCleanly(running);
+    const docs = await provenThenStopped('w');
 
-    // a 13-digit number where a date was: only its schema type says it is no date
     const table = await sqlite(dir, `SELECT table_name FROM _ferretdb_collections WHERE name = 'devices'`);
-    const id = JSON.stringify(docs[11]._id);
-    await sqlite(dir, `UPDATE "${table}" SET _ferretdb_sjson = json_set(_ferretdb_sjson, '$.at', 1750000000000, '$."$s".p.at.t', 'double') WHERE _ferretdb_sjson->'_id' = '${id}'`);
+    await sqlite(dir, numberWhereDate(table, docs[11]._id));
     docs[11].at = 1_750_000_000_000;
 
     running = await start(dir);
@@ -161,22 +169,13 @@ describeFerretdb('local FerretDB sort proofs across restarts', () => {
   });
 
   (sqlite3 ? it : it.skip)('trusts no proof of a table another program created again while FerretDB was stopped', async () => {
-    running = await start(dir);
-    const docs = devices('n');
-    await seed(running.coll('devices'), docs);
-    expect(await sorted(running.coll('devices'), 1)).toEqual(mongoOrder(docs, 1));
-    await stopCleanly(running);
+    const docs = await provenThenStopped('n');
 
     // the same rows in a table of the same name, created anew (without the old one's triggers),
     // then one of them given a 13-digit number where a date was
     const table = await sqlite(dir, `SELECT table_name FROM _ferretdb_collections WHERE name = 'devices'`);
     const create = await sqlite(dir, `SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = '${table}'`);
-    const id = JSON.stringify(docs[5]._id);
-    await sqlite(
-      dir,
-      `ALTER TABLE "${table}" RENAME TO old; ${create}; INSERT INTO "${table}" SELECT * FROM old; DROP TABLE old; ` +
-        `UPDATE "${table}" SET _ferretdb_sjson = json_set(_ferretdb_sjson, '$.at', 1750000000000, '$."$s".p.at.t', 'double') WHERE _ferretdb_sjson->'_id' = '${id}'`,
-    );
+    await sqlite(dir, `ALTER TABLE "${table}" RENAME TO old; ${create}; INSERT INTO "${table}" SELECT * FROM old; DROP TABLE old; ${numberWhereDate(table, docs[5]._id)}`);
     docs[5].at = 1_750_000_000_000;
 
     running = await start(dir);
@@ -185,11 +184,7 @@ describeFerretdb('local FerretDB sort proofs across restarts', () => {
   });
 
   it('trusts nothing kept after a crash: the proof is made again by a scan', async () => {
-    running = await start(dir);
-    const docs = devices('c');
-    await seed(running.coll('devices'), docs);
-    expect(await sorted(running.coll('devices'), 1)).toEqual(mongoOrder(docs, 1));
-    await stopCleanly(running);
+    const docs = await provenThenStopped('c');
 
     // restored, then a write this process checks (the field refuted in its memory), then a crash
     running = await start(dir);
