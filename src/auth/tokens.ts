@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { GroupCommit } from '../stores/group-commit';
+import { readByIds } from '../stores/read-by-ids';
 import type { Actor } from './actor';
 import type { ApiRole } from './roles';
 import { COLLECTIONS } from '../stores/collections';
@@ -45,7 +46,7 @@ export class TokenRepository {
    * Every request's lookup reads the store (a revoked token is refused at once, by every
    * process); requests arriving together share one `find` (`_id` $in), one at a time.
    */
-  private readonly lookups = new GroupCommit((ids: string[]) => this.lookup(ids), LOOKUP_BATCH, 1);
+  private readonly lookups = new GroupCommit((ids: string[]) => readByIds(this.collection, ids), LOOKUP_BATCH, 1);
 
   constructor(db: Db) {
     this.collection = db.collection<TokenDoc>(COLLECTIONS.apiTokens);
@@ -75,14 +76,6 @@ export class TokenRepository {
     const stored = Buffer.from(doc.hash, 'hex');
     if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) return undefined;
     return { kind: 'token', tokenId: doc._id, name: doc.name, role: doc.role };
-  }
-
-  /** The documents of these ids, in order (null for an unknown one). */
-  private async lookup(ids: string[]): Promise<Array<TokenDoc | null>> {
-    const unique = [...new Set(ids)];
-    const docs = await this.collection.find({ _id: unique.length === 1 ? unique[0]! : { $in: unique } }).toArray();
-    const byId = new Map(docs.map((d) => [d._id, d]));
-    return ids.map((id) => byId.get(id) ?? null);
   }
 
   async list(): Promise<TokenView[]> {

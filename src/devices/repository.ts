@@ -7,6 +7,7 @@ import { mergeNames, parsePath, subtree } from './params';
 import type { DeviceCredentials, DeviceDoc, DeviceParamsDoc, DeviceWithParams, ParamTree } from './types';
 import { WriteBatcher } from './write-batcher';
 import { GroupCommit } from '../stores/group-commit';
+import { readByIds } from '../stores/read-by-ids';
 
 /** Most sessions' device reads one `find` carries. */
 const VIEW_BATCH = 100;
@@ -58,27 +59,10 @@ export class DeviceRepository {
     if (!reads) {
       const projection: Record<string, 1> = { taskQueue: 1, credentials: 1, informDigest: 1, eventTimes: 1, mac: 1 };
       for (const f of extraFields) projection[f] = 1;
-      reads = new GroupCommit((ids: string[]) => this.readViews(ids, projection), VIEW_BATCH, 1);
+      reads = new GroupCommit((ids: string[]) => readByIds(this.collection, ids, projection), VIEW_BATCH, 1);
       this.sessionReads.set(key, reads);
     }
     return reads.add(id) as Promise<(DeviceSessionView & Partial<DeviceDoc>) | null>;
-  }
-
-  /** One document (or null) per id, in order; an id asked twice gets its own copy. */
-  private async readViews(ids: string[], projection: Record<string, 1>): Promise<Array<DeviceDoc | null>> {
-    const unique = [...new Set(ids)];
-    const docs = await this.collection.find({ _id: unique.length === 1 ? unique[0]! : { $in: unique } }, { projection }).toArray();
-    const byId = new Map(docs.map((d) => [d._id, d]));
-    const given = new Set<string>();
-    return ids.map((id) => {
-      const doc = byId.get(id);
-      if (!doc) return null;
-      if (!given.has(id)) {
-        given.add(id);
-        return doc;
-      }
-      return structuredClone(doc);
-    });
   }
 
   get(id: string, projection?: Record<string, 0 | 1>): Promise<DeviceDoc | null> {
