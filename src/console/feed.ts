@@ -90,7 +90,7 @@ export class ConsoleFeed implements SessionObserver {
     batch.loose = [];
     batch.sessions.push(e.sessionId);
     this.counting.set(e.sessionId, batch);
-    this.added(1);
+    this.added();
   }
 
   /** Resolves once the session's Inform is counted: the session is over for everyone. */
@@ -130,12 +130,12 @@ export class ConsoleFeed implements SessionObserver {
 
   private publish(event: LiveEvent): void {
     this.current.loose.push(JSON.stringify(event));
-    this.added(1);
+    this.added();
   }
 
-  private added(n: number): void {
+  private added(): void {
     const batch = this.current;
-    batch.size += n;
+    batch.size += 1;
     if (this.closed) batch.due = true;
     if (batch.size >= MAX_BATCH) {
       batch.due = true;
