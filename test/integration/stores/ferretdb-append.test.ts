@@ -124,6 +124,20 @@ describeFerretdb('local FerretDB appends in place', () => {
     expect(await coll.findOne({ _id: 'a' })).toEqual({ _id: 'a', at: ['x'] });
   });
 
+  it('runs as before while an oplog is kept, which records the whole document written', async () => {
+    const local = store.client.db('local');
+    await local.createCollection('oplog.rs', { capped: true, size: 1 << 20 });
+    try {
+      await coll.insertOne({ _id: 'a', q: ['x'] });
+      expect(await inPlace(() => coll.updateOne({ _id: 'a' }, { $addToSet: { q: 'y' } }))).toBe(0);
+      expect(await coll.findOne({ _id: 'a' })).toEqual({ _id: 'a', q: ['x', 'y'] });
+      const entry = await local.collection('oplog.rs').findOne({ op: 'u', ns: `append.${coll.collectionName}` });
+      expect(entry?.o).toMatchObject({ $set: { _id: 'a', q: ['x', 'y'] } });
+    } finally {
+      await local.dropCollection('oplog.rs');
+    }
+  });
+
   it('appends in place across many documents of one unordered command, in groups', async () => {
     const ids = Array.from({ length: 450 }, (_, i) => `d${String(i).padStart(3, '0')}`);
     await coll.insertMany(ids.map((_id) => ({ _id, q: [] })));
