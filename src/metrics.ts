@@ -69,9 +69,14 @@ export const metrics = {
     labelNames: ['role', 'use', 'subject', 'serial'] as const,
     registers: [registry],
   }),
+  mongoRequests: new Counter({
+    name: 'acs_mongo_requests_total',
+    help: 'Requests the ACS sent to MongoDB (each command or getMore; not the driver\'s own monitoring)',
+    registers: [registry],
+  }),
   mongoCommands: new Counter({
     name: 'acs_mongo_commands_total',
-    help: 'MongoDB commands sent, by command name',
+    help: 'MongoDB commands sent, by command name (only with ACS_MONGO_COMMAND_METRICS=true)',
     labelNames: ['command'] as const,
     registers: [registry],
   }),

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { freePort } from '../../tools/local-stores/process';
-import { metricBy, metricSum } from './metrics';
+import { metricSum } from './metrics';
 import { PROBE_QUESTION, type ProbeQuestion, type ProbeSample } from './probe';
 import type { Cleanup } from './run';
 import type { BenchStores } from './stores';
@@ -33,8 +33,6 @@ export interface AcsChild {
   sample(options?: { gc?: boolean }): Promise<ProbeSample>;
   /** the process's Prometheus metrics */
   metrics(): Promise<string>;
-  /** MongoDB commands so far, by command name (acs_mongo_commands_total) */
-  mongoCommands(): Promise<Record<string, number>>;
   /** sum of one metric's samples (those with `label`, if given) */
   metric(name: string, label?: string): Promise<number>;
   /** SIGTERM, and waits for the exit (a CPU profile is written then) */
@@ -87,7 +85,6 @@ export async function startAcs(cleanup: Cleanup, options: AcsChildOptions): Prom
     metricsUrl,
     sample: (o) => ask(child, { question: PROBE_QUESTION, gc: o?.gc }),
     metrics,
-    mongoCommands: async () => metricBy(await metrics(), 'acs_mongo_commands_total', 'command'),
     metric: async (name, label) => metricSum(await metrics(), name, label),
     stop,
   };

@@ -5,4 +5,5 @@ export { flags, positiveInt } from './options';
 export type { ProbeSample } from './probe';
 export { machine, percentile, report, reproduce, round, tableHeader } from './report';
 export { Cleanup, runBench } from './run';
+export { storeCommandCounter } from './store-commands';
 export { startStores, type BenchStores } from './stores';

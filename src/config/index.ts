@@ -21,6 +21,8 @@ export interface Config {
   workerPort: number;
   /** internal Prometheus port of this process, whatever roles it runs */
   metricsPort: number;
+  /** count MongoDB commands by name, through the driver's command monitoring */
+  mongoCommandMetrics: boolean;
   syslog: {
     port: number;
     maxMessageBytes: number;
@@ -235,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fsPort: n('ACS_FS_PORT'),
     workerPort: n('ACS_WORKER_PORT'),
     metricsPort: n('ACS_METRICS_PORT'),
+    mongoCommandMetrics: b('ACS_MONGO_COMMAND_METRICS'),
     syslog: {
       port: n('ACS_SYSLOG_PORT'),
       maxMessageBytes: n('ACS_SYSLOG_MAX_MESSAGE'),

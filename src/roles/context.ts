@@ -18,8 +18,11 @@ export interface OpenOptions {
 }
 
 export async function openContext(config: Config, log: Logger, options: OpenOptions): Promise<AppContext> {
-  const { client, db } = await connectMongo(config.mongodbUrl, { monitorCommands: true, log });
-  client.on('commandStarted', (e) => metrics.mongoCommands.inc({ command: e.commandName }));
+  // Command monitoring decodes each reply a second time for its event: names are opt-in, the
+  // pool's checkouts (one per command sent) count every request for next to nothing.
+  const { client, db } = await connectMongo(config.mongodbUrl, { monitorCommands: config.mongoCommandMetrics, log });
+  client.on('connectionCheckedOut', () => metrics.mongoRequests.inc());
+  if (config.mongoCommandMetrics) client.on('commandStarted', (e) => metrics.mongoCommands.inc({ command: e.commandName }));
   const redis = connectRedis(config.redisUrl, { name: 'acs' });
   redis.on('error', (err) => log.warn({ event: 'redis.error', err: err.message }, 'Redis connection error'));
   try {

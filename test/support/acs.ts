@@ -55,6 +55,8 @@ export async function startTestAcs(overrides: Record<string, string> = {}, optio
     ACS_TFTP_PORT: '0',
     ACS_CWMP_USERNAME: CPE_USERNAME,
     ACS_CWMP_PASSWORD: CPE_PASSWORD,
+    // Tests count the ACS's MongoDB commands by name, from the driver's command events.
+    ACS_MONGO_COMMAND_METRICS: 'true',
     ...(options.logs ? { LOG_LEVEL: 'info' } : {}),
     ...overrides,
   });
