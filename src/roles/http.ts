@@ -64,13 +64,14 @@ function servedFiles(tls: TlsFiles): ServedFile[] {
   return [{ use: 'server', file: tls.certFile }, ...(tls.clientCaFile ? [{ use: 'client-ca' as const, file: tls.clientCaFile }] : [])];
 }
 
-/** Serves a Koa app over HTTP or HTTPS and closes it gracefully. */
-export async function listen(name: string, app: Koa, options: ListenOptions): Promise<RunningRole & { server: http.Server }> {
+/** Serves a Koa app (or a plain request listener) over HTTP or HTTPS and closes it gracefully. */
+export async function listen(name: string, app: Koa | http.RequestListener, options: ListenOptions): Promise<RunningRole & { server: http.Server }> {
+  const handler = typeof app === 'function' ? app : app.callback();
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const timeouts = { headersTimeout, requestTimeout, connectionsCheckingInterval: connectionsCheckingInterval(Math.min(headersTimeout, requestTimeout)) };
   const tls = options.tls;
-  const server = tls ? https.createServer({ ...timeouts, ...secureContext(tls, options.crlFile) }, app.callback()) : http.createServer(timeouts, app.callback());
+  const server = tls ? https.createServer({ ...timeouts, ...secureContext(tls, options.crlFile) }, handler) : http.createServer(timeouts, handler);
   const watch =
     tls && options.watch
       ? new CertificateWatch({

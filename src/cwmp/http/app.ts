@@ -1,11 +1,11 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import Koa from 'koa';
 import type { Config } from '../../config';
 import { clientAddress } from '../../http/client-address';
 import type { ClientCertificates } from '../../http/client-certificates';
 import { inNetworks } from '../../http/networks';
-import { observability } from '../../http/observability';
-import { requestId } from '../../http/request-id';
+import { probeReply } from '../../http/observability';
+import { requestIdOf } from '../../http/request-id';
 import type { Logger } from '../../log';
 import { metrics } from '../../metrics';
 import type { CwmpReply, SessionEngine } from '../session/engine';
@@ -28,9 +28,12 @@ export interface CwmpAppDeps {
  * The CWMP endpoint: POST on any path. Transport concerns only (limits, decompression,
  * charsets, cookies, overload); the protocol is the engine's. No request can take the process
  * down: anything unexpected is logged once and answered 500.
+ *
+ * A plain node request listener, not a Koa app as the operator-facing roles are: every
+ * periodic session of a fleet passes here twice, and one POST route needs none of what a
+ * framework's context and middleware chain cost on each request.
  */
-export function createCwmpApp(deps: CwmpAppDeps): Koa {
-  const app = new Koa();
+export function createCwmpApp(deps: CwmpAppDeps): RequestListener {
   let inflight = 0;
   // CPEs that ignore cookies keep one connection for the whole session (TR-069 asks for
   // persistent connections); the socket then identifies their session on this process. Not
@@ -47,64 +50,92 @@ export function createCwmpApp(deps: CwmpAppDeps): Koa {
     }
     return known;
   };
-  app.use(requestId());
-  app.use(observability(deps.ready));
-  app.use(async (ctx) => {
-    if (ctx.method !== 'POST') {
-      ctx.status = 405;
-      ctx.set('Allow', 'POST');
-      ctx.body = 'CWMP endpoint: POST only\n';
-      return;
+
+  const serve = async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> => {
+    if (req.method !== 'POST') {
+      const probe = await probeReply(req.method, pathOf(req.url), deps.ready);
+      if (probe) return end(res, probe.status, JSON.stringify(probe.body), 'application/json; charset=utf-8');
+      res.setHeader('Allow', 'POST');
+      return end(res, 405, 'CWMP endpoint: POST only\n');
     }
-    const sessionId = sessionCookie(ctx.get('Cookie') || undefined);
-    const connection = connectionOf(ctx.req.socket);
-    const forwardedFor = ctx.get('X-Forwarded-For') || undefined;
+    const headers = req.headers;
+    const sessionId = sessionCookie(headers.cookie || undefined);
+    const connection = connectionOf(req.socket);
+    const forwardedFor = header(headers['x-forwarded-for']);
     const source = forwardedFor ? clientAddress(connection.peer, forwardedFor, deps.config.trustedProxies) : connection.address;
-    const proxied = !!(forwardedFor || ctx.get('Forwarded')) || connection.trustedPeer;
-    const connectionSessionId = proxied ? undefined : socketSessions.get(ctx.req.socket);
+    const proxied = !!(forwardedFor || header(headers.forwarded)) || connection.trustedPeer;
+    const connectionSessionId = proxied ? undefined : socketSessions.get(req.socket);
     // Shed new sessions, never running ones: a device in session holds a lock and tasks.
     if (!sessionId && inflight >= deps.config.maxConcurrent) {
       metrics.cwmpSessions.inc({ outcome: 'overloaded' });
-      ctx.status = 503;
-      ctx.set('Retry-After', '60');
-      ctx.body = 'ACS overloaded, retry later\n';
-      return;
+      res.setHeader('Retry-After', '60');
+      return end(res, 503, 'ACS overloaded, retry later\n');
     }
     inflight += 1;
     metrics.cwmpInflightRequests.inc();
     try {
-      const body = await readCwmpBody(ctx.req, deps.config.maxBodyBytes);
+      const body = await readCwmpBody(req, deps.config.maxBodyBytes);
       const reply = await deps.engine.handle({
         body,
         sessionId,
         connectionSessionId,
-        authorization: ctx.get('Authorization') || undefined,
-        uri: ctx.url,
+        authorization: headers.authorization || undefined,
+        uri: req.url ?? '/',
         source,
-        clientCertificate: trusted(deps.certificates, ctx.req.socket),
+        clientCertificate: trusted(deps.certificates, req.socket),
       });
-      if (reply.setSession) socketSessions.set(ctx.req.socket, reply.setSession);
+      if (reply.setSession) socketSessions.set(req.socket, reply.setSession);
       // 204 ends the session: the next request on this connection opens a new one.
-      if (reply.status === 204) socketSessions.delete(ctx.req.socket);
-      send(ctx, reply, deps.secure);
+      if (reply.status === 204) socketSessions.delete(req.socket);
+      send(res, reply, deps.secure);
     } catch (err) {
       if (err instanceof BodyError) {
         metrics.cwmpRequests.inc({ kind: 'rejected' });
         deps.log.warn({ event: 'cwmp.bad_body', status: err.status, reason: err.message, source }, 'CWMP body refused');
-        ctx.status = err.status;
-        ctx.body = `${err.message}\n`;
-        ctx.set('Connection', 'close');
-        return;
+        res.setHeader('Connection', 'close');
+        return end(res, err.status, `${err.message}\n`);
       }
-      deps.log.error({ event: 'cwmp.internal_error', err, source, requestId: ctx.state.requestId }, 'CWMP request failed');
-      ctx.status = 500;
-      ctx.body = 'Internal error\n';
+      deps.log.error({ event: 'cwmp.internal_error', err, source, requestId }, 'CWMP request failed');
+      end(res, 500, 'Internal error\n');
     } finally {
       inflight -= 1;
       metrics.cwmpInflightRequests.dec();
     }
-  });
-  return app;
+  };
+
+  return (req, res) => {
+    const requestId = requestIdOf(header(req.headers['x-request-id']) ?? '');
+    res.setHeader('X-Request-Id', requestId);
+    serve(req, res, requestId).catch((err: unknown) => {
+      deps.log.error({ event: 'cwmp.internal_error', err, requestId }, 'CWMP request failed');
+      if (!res.headersSent) end(res, 500, 'Internal error\n');
+      else res.destroy();
+    });
+  };
+}
+
+/** A header node gives as a string, or the first of a repeated one it gives as a list. */
+function header(value: string | string[] | undefined): string | undefined {
+  return (Array.isArray(value) ? value[0] : value) || undefined;
+}
+
+function pathOf(url: string | undefined): string {
+  const q = (url ?? '/').indexOf('?');
+  return q < 0 ? (url ?? '/') : url!.slice(0, q);
+}
+
+/** Ends the response with a body (with its length; text is UTF-8 unless the type says otherwise), or none. */
+function end(res: ServerResponse, status: number, body?: string, type = 'text/plain; charset=utf-8'): void {
+  res.statusCode = status;
+  if (body === undefined || status === 204 || status === 304) {
+    res.removeHeader('Content-Type');
+    if (status !== 204 && status !== 304) res.setHeader('Content-Length', 0);
+    res.end();
+    return;
+  }
+  res.setHeader('Content-Type', /;\s*charset=/i.test(type) ? type : `${type}; charset=utf-8`);
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 /** The connection's client certificate, when it is one the ACS believes. */
@@ -113,17 +144,11 @@ function trusted(certificates: ClientCertificates | undefined, socket: Socket) {
   return verdict?.status === 'trusted' ? verdict.certificate : undefined;
 }
 
-function send(ctx: Koa.Context, reply: CwmpReply, secure: boolean): void {
-  ctx.status = reply.status;
-  for (const [name, value] of Object.entries(reply.headers ?? {})) ctx.set(name, value);
-  if (reply.setSession) ctx.set('Set-Cookie', `session=${reply.setSession}; Path=/; HttpOnly${secure ? '; Secure' : ''}`);
+function send(res: ServerResponse, reply: CwmpReply, secure: boolean): void {
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  if (reply.setSession) res.setHeader('Set-Cookie', `session=${reply.setSession}; Path=/; HttpOnly${secure ? '; Secure' : ''}`);
   // The session is over; a device that drops the cookie spares the next Inform a state lookup.
-  else if (reply.status === 204) ctx.set('Set-Cookie', `session=; Path=/; Max-Age=0; HttpOnly${secure ? '; Secure' : ''}`);
-  if (reply.close) ctx.set('Connection', 'close');
-  if (reply.body !== undefined && reply.status !== 204) {
-    ctx.type = reply.contentType ?? 'text/plain';
-    ctx.body = reply.body;
-  } else {
-    ctx.body = null;
-  }
+  else if (reply.status === 204) res.setHeader('Set-Cookie', `session=; Path=/; Max-Age=0; HttpOnly${secure ? '; Secure' : ''}`);
+  if (reply.close) res.setHeader('Connection', 'close');
+  end(res, reply.status, reply.body, reply.contentType);
 }
