@@ -36,7 +36,8 @@ export function redisKeys(prefix: string) {
   const session = (group: string) => `${prefix}cwmp:{s${group}}:`;
   return {
     cwmp: {
-      lock: (deviceId: string) => `${session(sessionGroup(deviceId))}lock:${deviceId}`,
+      /** `group`: the device's, when a session id at hand already carries it (a hash saved) */
+      lock: (deviceId: string, group = sessionGroup(deviceId)) => `${session(group)}lock:${deviceId}`,
       session: (sessionId: string) => `${session(sessionId.slice(0, 2))}session:${sessionId}`,
       /** the group's in-flight tasks (zset of "taskId sessionId" by deadline) */
       inflight: (group: string) => `${session(group)}inflight`,

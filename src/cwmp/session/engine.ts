@@ -101,6 +101,20 @@ export class SessionEngine {
     let loaded: SessionState | null = null;
     let namespace: CwmpNamespace | undefined;
     try {
+      const empty = req.body.trim() === '';
+      const idle = empty ? this.idleState(req) : undefined;
+      if (idle) {
+        loaded = idle;
+        // What binds a request to its session never changes in a session: a refusal holds whatever the store has now.
+        const refused = await this.checkBinding(idle, req);
+        session = refused ? null : idle;
+        const reply = refused ?? (await this.endIdle(idle));
+        if (reply) {
+          metrics.cwmpRequests.inc({ kind: 'empty' });
+          return reply;
+        }
+        session = null;
+      }
       const cookieState = req.sessionId ? await this.d.sessions.load(req.sessionId) : null;
       // A cookie, even a stale one, names the session; the connection only speaks for CPEs that
       // send no cookie at all.
@@ -112,7 +126,7 @@ export class SessionEngine {
         if (!refused) session = state;
         return refused;
       };
-      if (req.body.trim() === '') {
+      if (empty) {
         metrics.cwmpRequests.inc({ kind: 'empty' });
         return (await bound()) || (await this.onEmpty(state, req));
       }
@@ -163,7 +177,38 @@ export class SessionEngine {
 
   /** Ends the session, recording the nonce count as saveState does. */
   private endState(state: SessionState, previousInflight: string | undefined): Promise<void> {
-    return this.withCount(state, (count) => this.d.sessions.end({ ...state, phase: 'ended', inflight: undefined, reconcile: undefined }, previousInflight, count));
+    return this.withCount(state, (count) => this.d.sessions.end(endedState(state), previousInflight, count));
+  }
+
+  /**
+   * For the empty POST that ends a session with nothing to do (most periodic sessions): the
+   * state this process stored at the Inform, when it leaves nothing to do, so that the request
+   * is answered without reading it back (endIdle).
+   */
+  private idleState(req: CwmpRequest): SessionState | undefined {
+    const id = req.sessionId || req.connectionSessionId;
+    const state = id ? this.d.sessions.peek(id) : undefined;
+    return state && state.phase === 'cpe' && !state.inflight && !state.queue.length && state.reconcile === undefined ? state : undefined;
+  }
+
+  /**
+   * Ends the session of idleState, provided the store still holds that state. Undefined when
+   * it moved on (another replica served the session meanwhile), with nothing done or counted:
+   * the request is then served as any other, from the state read.
+   */
+  private async endIdle(state: SessionState): Promise<CwmpReply | undefined> {
+    state.phase = 'acs';
+    if (!(await this.withCount(state, (count) => this.d.sessions.endUnchanged(endedState(state), count)))) return undefined;
+    this.d.trace.end(state, 'completed');
+    return this.completed(state);
+  }
+
+  /** What follows the end of a session that did all it had to: the observers, the metrics, 204. */
+  private async completed(state: SessionState): Promise<CwmpReply> {
+    await this.observe((o) => o.sessionEnded({ deviceId: state.deviceId, sessionId: state.id, at: new Date() }));
+    metrics.cwmpSessions.inc({ outcome: 'completed' });
+    metrics.cwmpSessionSeconds.observe((Date.now() - state.startedAt) / 1000);
+    return { status: 204 };
   }
 
   /** A write that records the request's nonce count: forgotten once it succeeded, else recordLeftover still records it. */
@@ -544,10 +589,7 @@ export class SessionEngine {
     }
     this.d.trace.end(state, 'completed');
     await this.endState(state, previousInflight);
-    await this.observe((o) => o.sessionEnded({ deviceId: state.deviceId, sessionId: state.id, at: new Date() }));
-    metrics.cwmpSessions.inc({ outcome: 'completed' });
-    metrics.cwmpSessionSeconds.observe((Date.now() - state.startedAt) / 1000);
-    return { status: 204 };
+    return this.completed(state);
   }
 
   /**
@@ -700,4 +742,9 @@ function reportedSoftwareVersion(inform: Inform): string | undefined {
 
 function isCpeResponse(msg: CwmpMessage): msg is CpeResponse {
   return CPE_RESPONSE_METHODS.has(msg.method);
+}
+
+/** The state an ended session leaves behind (readable for one more timeout). */
+function endedState(state: SessionState): SessionState {
+  return { ...state, phase: 'ended', inflight: undefined, reconcile: undefined };
 }

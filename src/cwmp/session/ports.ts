@@ -79,6 +79,17 @@ export interface SessionStates {
   end(state: SessionState, previousInflightTask?: string, nonceCount?: NonceCount): Promise<void>;
   /** re-takes the lock of an ended session, unless another session took it */
   reopen(state: SessionState): Promise<boolean>;
+  /**
+   * The state this process last stored for the session (open, save, reopen), unconfirmed:
+   * another process may have stored a newer one since. Undefined when it stored none that
+   * may still hold, or ended the session.
+   */
+  peek(id: string): SessionState | undefined;
+  /**
+   * Ends the session as `end` does (no in-flight task), provided the store still holds the
+   * state `peek` gave; false, with nothing changed, when it holds another or none.
+   */
+  endUnchanged(state: SessionState, nonceCount?: NonceCount): Promise<boolean>;
 }
 
 /** What the in-flight sweeper reads and clears besides the states. */

@@ -34,6 +34,7 @@ export interface SessionIdentity {
 }
 
 export interface SessionState {
+  /** newSessionId(deviceId): it starts with the device's session group */
   id: string;
   deviceId: string;
   namespace: CwmpNamespace;

@@ -22,6 +22,17 @@ const RECORD_COUNT = `
     if tonumber(nc) > tonumber(redis.call('GET', key) or '-1') then redis.call('SET', key, nc, 'PX', ttl) end
   end`;
 
+/** Lua, the end of a session (KEYS and ARGV of acsEndSession). */
+const END_SESSION = `
+  recordCount(KEYS[4], ARGV[5], ARGV[6])
+  if ARGV[4] ~= '' then redis.call('ZREM', KEYS[3], ARGV[4]) end
+  if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+  redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+  return 1`;
+
+/** The most states a process remembers having written (a few seconds of sessions at any rate). */
+const WRITTEN_MAX = 10_000;
+
 const SCRIPTS = declareRedisScripts({
   /**
    * KEYS: lock, session, and the Digest nonce counter when ARGV[4] is not ''. ARGV: sid, state,
@@ -65,11 +76,14 @@ const SCRIPTS = declareRedisScripts({
   acsEndSession: {
     numberOfKeys: 4,
     lua: `${RECORD_COUNT}
-      recordCount(KEYS[4], ARGV[5], ARGV[6])
-      if ARGV[4] ~= '' then redis.call('ZREM', KEYS[3], ARGV[4]) end
-      if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-      redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
-      return 1`,
+      ${END_SESSION}`,
+  },
+  /** As acsEndSession, ARGV[7] the state the session must still hold; else 0, and nothing is touched. */
+  acsEndUnchangedSession: {
+    numberOfKeys: 4,
+    lua: `${RECORD_COUNT}
+      if redis.call('GET', KEYS[2]) ~= ARGV[7] then return 0 end
+      ${END_SESSION}`,
   },
   /** KEYS: lock, session. ARGV: sid, state, ttlMs. Re-takes the lock of an ended session. */
   acsReopenSession: {
@@ -120,6 +134,11 @@ export function inflightMember(taskId: string, sessionId: string): string {
 export class SessionStore implements SessionStates, InflightRecord {
   private readonly redis: ScriptRedis;
   private readonly keys: ReturnType<typeof redisKeys>['cwmp'];
+  /**
+   * The state this process last wrote for each session, as written, while its lock may hold:
+   * what `peek` offers and `endUnchanged` proves Redis still holds. Oldest first.
+   */
+  private readonly written = new Map<string, { json: string; until: number }>();
 
   constructor(
     redis: RedisClient,
@@ -135,8 +154,9 @@ export class SessionStore implements SessionStates, InflightRecord {
   private sessionKey(id: string) {
     return this.keys.session(id);
   }
-  lockKey(deviceId: string) {
-    return this.keys.lock(deviceId);
+  /** The device's lock, in the group its session id starts with (the device's: see newSessionId). */
+  private lockKey(state: SessionState) {
+    return this.keys.lock(state.deviceId, state.id.slice(0, 2));
   }
   /** The in-flight index of the session's group (the same as its device's: see newSessionId). */
   private inflightKey(sessionId: string) {
@@ -149,6 +169,26 @@ export class SessionStore implements SessionStates, InflightRecord {
     return raw ? (JSON.parse(raw) as SessionState) : null;
   }
 
+  private remember(id: string, json: string): void {
+    const now = this.clock();
+    this.written.delete(id);
+    this.written.set(id, { json, until: now + this.ttlMs });
+    for (const [oldest, { until }] of this.written) {
+      if (until > now && this.written.size <= WRITTEN_MAX) break;
+      this.written.delete(oldest);
+    }
+  }
+
+  peek(id: string): SessionState | undefined {
+    const known = this.written.get(id);
+    if (!known) return undefined;
+    if (known.until <= this.clock()) {
+      this.written.delete(id);
+      return undefined;
+    }
+    return JSON.parse(known.json) as SessionState;
+  }
+
   /**
    * A nonce count as the session scripts take it: the counter's key (without a count the key is
    * never touched, and the lock's name stands in for it), nc and ttl ('' for none). On a
@@ -156,8 +196,8 @@ export class SessionStore implements SessionStates, InflightRecord {
    * device), so there the count is recorded first by a round trip of its own; `fresh` is false
    * when that found it replayed.
    */
-  private async countArgs(deviceId: string, count: NonceCount | undefined): Promise<{ key: string; nc: number | ''; ttlMs: number | ''; fresh: boolean }> {
-    const none = { key: this.lockKey(deviceId), nc: '' as const, ttlMs: '' as const };
+  private async countArgs(lockKey: string, count: NonceCount | undefined): Promise<{ key: string; nc: number | ''; ttlMs: number | ''; fresh: boolean }> {
+    const none = { key: lockKey, nc: '' as const, ttlMs: '' as const };
     if (!count) return { ...none, fresh: true };
     if (this.redis instanceof Cluster) return { ...none, fresh: await acceptNonceCount(this.redis, this.keys.nonceCount(count.nonce), count) };
     return { key: this.keys.nonceCount(count.nonce), nc: count.nc, ttlMs: count.ttlMs, fresh: true };
@@ -168,12 +208,15 @@ export class SessionStore implements SessionStates, InflightRecord {
    * script; otherwise the ms the lock still holds.
    */
   async open(state: SessionState, nonceCount?: NonceCount): Promise<OpenResult> {
-    const count = await this.countArgs(state.deviceId, nonceCount);
+    const lock = this.lockKey(state);
+    const count = await this.countArgs(lock, nonceCount);
     if (!count.fresh) return { ok: false, replayed: true };
-    const r = await this.redis.acsOpenSession(this.lockKey(state.deviceId), this.sessionKey(state.id), count.key, state.id, JSON.stringify(state), this.ttlMs, count.nc, count.ttlMs);
+    const json = JSON.stringify(state);
+    const r = await this.redis.acsOpenSession(lock, this.sessionKey(state.id), count.key, state.id, json, this.ttlMs, count.nc, count.ttlMs);
     if (r === -2) return { ok: false, replayed: true };
     if (r >= 0) return { ok: false, retryAfterMs: r };
     await replicated(this.redis);
+    this.remember(state.id, json);
     return { ok: true };
   }
 
@@ -186,14 +229,16 @@ export class SessionStore implements SessionStates, InflightRecord {
   async save(state: SessionState, previousInflightTask?: string, nonceCount?: NonceCount): Promise<boolean> {
     const add = state.inflight?.taskId ? inflightMember(state.inflight.taskId, state.id) : '';
     const remove = previousInflightTask && previousInflightTask !== state.inflight?.taskId ? inflightMember(previousInflightTask, state.id) : '';
-    const count = await this.countArgs(state.deviceId, nonceCount);
+    const lock = this.lockKey(state);
+    const count = await this.countArgs(lock, nonceCount);
+    const json = JSON.stringify(state);
     const r = await this.redis.acsSaveSession(
-      this.lockKey(state.deviceId),
+      lock,
       this.sessionKey(state.id),
       this.inflightKey(state.id),
       count.key,
       state.id,
-      JSON.stringify(state),
+      json,
       this.ttlMs,
       add,
       this.clock() + this.ttlMs,
@@ -202,20 +247,39 @@ export class SessionStore implements SessionStates, InflightRecord {
       count.ttlMs,
     );
     // A state the next master may not have is as good as lost: the caller sends no task on it.
-    return r === 1 && (await replicated(this.redis));
+    const saved = r === 1 && (await replicated(this.redis));
+    if (saved) this.remember(state.id, json);
+    else this.written.delete(state.id);
+    return saved;
   }
 
   /** Releases the lock; the ended state stays readable for one more timeout. `nonceCount` as in save. */
   async end(state: SessionState, previousInflightTask?: string, nonceCount?: NonceCount): Promise<void> {
+    this.written.delete(state.id);
     const remove = previousInflightTask ? inflightMember(previousInflightTask, state.id) : '';
-    const count = await this.countArgs(state.deviceId, nonceCount);
-    await this.redis.acsEndSession(this.lockKey(state.deviceId), this.sessionKey(state.id), this.inflightKey(state.id), count.key, state.id, JSON.stringify(state), this.ttlMs, remove, count.nc, count.ttlMs);
+    const lock = this.lockKey(state);
+    const count = await this.countArgs(lock, nonceCount);
+    await this.redis.acsEndSession(lock, this.sessionKey(state.id), this.inflightKey(state.id), count.key, state.id, JSON.stringify(state), this.ttlMs, remove, count.nc, count.ttlMs);
     await replicated(this.redis);
   }
 
+  async endUnchanged(state: SessionState, nonceCount?: NonceCount): Promise<boolean> {
+    const expected = this.written.get(state.id)?.json;
+    this.written.delete(state.id);
+    if (expected === undefined) return false;
+    const lock = this.lockKey(state);
+    const count = await this.countArgs(lock, nonceCount);
+    const r = await this.redis.acsEndUnchangedSession(lock, this.sessionKey(state.id), this.inflightKey(state.id), count.key, state.id, JSON.stringify(state), this.ttlMs, '', count.nc, count.ttlMs, expected);
+    if (r !== 1) return false;
+    await replicated(this.redis);
+    return true;
+  }
+
   async reopen(state: SessionState): Promise<boolean> {
-    const ok = (await this.redis.acsReopenSession(this.lockKey(state.deviceId), this.sessionKey(state.id), state.id, JSON.stringify(state), this.ttlMs)) === 1;
+    const json = JSON.stringify(state);
+    const ok = (await this.redis.acsReopenSession(this.lockKey(state), this.sessionKey(state.id), state.id, json, this.ttlMs)) === 1;
     if (ok) await replicated(this.redis);
+    if (ok) this.remember(state.id, json);
     return ok;
   }
 

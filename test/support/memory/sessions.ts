@@ -13,16 +13,27 @@ export class MemorySessions implements SessionStates, InflightRecord {
   private readonly states: Expiring<string, string>;
   private readonly locks: Expiring<string, string>;
   /** member -> deadline */
-  private readonly inflight = new Map<string, number>();
+  private readonly inflight: Map<string, number>;
+  /** the JSON this instance (one process) last stored per session, as SessionStore remembers it */
+  private readonly written: Expiring<string, string>;
 
   constructor(
     readonly ttlMs: number,
     private readonly clock: () => number,
     /** where `open` records nonce counts (the Redis store keeps them beside the authentication state) */
     private readonly nonces?: Pick<AuthState, 'acceptNonceCount'>,
+    /** the store of another instance, for a replica of it */
+    shared?: { states: Expiring<string, string>; locks: Expiring<string, string>; inflight: Map<string, number> },
   ) {
-    this.states = new Expiring(clock);
-    this.locks = new Expiring(clock);
+    this.states = shared?.states ?? new Expiring(clock);
+    this.locks = shared?.locks ?? new Expiring(clock);
+    this.inflight = shared?.inflight ?? new Map();
+    this.written = new Expiring(clock);
+  }
+
+  /** Another process on the same store: what it stored itself is its own. */
+  replica(): MemorySessions {
+    return new MemorySessions(this.ttlMs, this.clock, this.nonces, { states: this.states, locks: this.locks, inflight: this.inflight });
   }
 
   async load(id: string): Promise<SessionState | null> {
@@ -39,8 +50,14 @@ export class MemorySessions implements SessionStates, InflightRecord {
     const left = this.locks.ttl(state.deviceId);
     if (left !== undefined) return { ok: false, retryAfterMs: Math.max(1, left) };
     this.locks.set(state.deviceId, state.id, this.ttlMs);
-    this.states.set(state.id, JSON.stringify(state), this.ttlMs);
+    this.store(state);
     return { ok: true };
+  }
+
+  private store(state: SessionState): void {
+    const json = JSON.stringify(state);
+    this.states.set(state.id, json, this.ttlMs);
+    this.written.set(state.id, json, this.ttlMs);
   }
 
   /** an in-session count: the highest wins, a lower one changes nothing */
@@ -52,9 +69,12 @@ export class MemorySessions implements SessionStates, InflightRecord {
 
   async save(state: SessionState, previousInflightTask?: string, nonceCount?: NonceCount): Promise<boolean> {
     await this.record(nonceCount);
-    if (this.locks.get(state.deviceId) !== state.id) return false;
+    if (this.locks.get(state.deviceId) !== state.id) {
+      this.written.delete(state.id);
+      return false;
+    }
     this.locks.expire(state.deviceId, this.ttlMs);
-    this.states.set(state.id, JSON.stringify(state), this.ttlMs);
+    this.store(state);
     const current = state.inflight?.taskId;
     if (previousInflightTask && previousInflightTask !== current) this.inflight.delete(inflightMember(previousInflightTask, state.id));
     if (current) this.inflight.set(inflightMember(current, state.id), this.clock() + this.ttlMs);
@@ -62,6 +82,7 @@ export class MemorySessions implements SessionStates, InflightRecord {
   }
 
   async end(state: SessionState, previousInflightTask?: string, nonceCount?: NonceCount): Promise<void> {
+    this.written.delete(state.id);
     await this.record(nonceCount);
     if (previousInflightTask) this.inflight.delete(inflightMember(previousInflightTask, state.id));
     if (this.locks.get(state.deviceId) === state.id) this.locks.delete(state.deviceId);
@@ -72,7 +93,20 @@ export class MemorySessions implements SessionStates, InflightRecord {
     const holder = this.locks.get(state.deviceId);
     if (holder !== undefined && holder !== state.id) return false;
     this.locks.set(state.deviceId, state.id, this.ttlMs);
-    this.states.set(state.id, JSON.stringify(state), this.ttlMs);
+    this.store(state);
+    return true;
+  }
+
+  peek(id: string): SessionState | undefined {
+    const json = this.written.get(id);
+    return json === undefined ? undefined : (JSON.parse(json) as SessionState);
+  }
+
+  async endUnchanged(state: SessionState, nonceCount?: NonceCount): Promise<boolean> {
+    const expected = this.written.get(state.id);
+    this.written.delete(state.id);
+    if (expected === undefined || this.states.get(state.id) !== expected) return false;
+    await this.end(state, undefined, nonceCount);
     return true;
   }
 

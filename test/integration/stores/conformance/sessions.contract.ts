@@ -2,10 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { AuthState, InflightRecord, SessionStates } from '../../../../src/cwmp/session/ports';
 import type { SessionState } from '../../../../src/cwmp/session/state';
 import { CWMP_NAMESPACES } from '../../../../src/cwmp/soap/types';
+import { newSessionId } from '../../../../src/stores/redis-keys';
 
 /** The session store on a clock the case advances. */
 export interface SessionsFixture {
   sessions: SessionStates & InflightRecord;
+  /** the same store as another process (replica) sees it */
+  replica(): SessionStates;
   /** the nonce counts `open` records into */
   nonces: AuthState;
   now(): number;
@@ -16,9 +19,11 @@ export const SESSION_TTL_MS = 30_000;
 
 let devices = 0;
 export function sessionState(fields: Partial<SessionState> = {}): SessionState {
+  const deviceId = fields.deviceId ?? `dev-${devices++}`;
   return {
-    id: randomBytes(16).toString('hex'),
-    deviceId: `dev-${devices++}`,
+    // as the engine makes it: the device's session group, then random bits
+    id: newSessionId(deviceId),
+    deviceId,
     namespace: CWMP_NAMESPACES['1.2'],
     cwmpVersion: '1.2',
     remoteAddress: '10.0.0.1',
@@ -177,5 +182,55 @@ export function sessionsContract(fixture: () => SessionsFixture): void {
     await sessions.end({ ...c, phase: 'ended' }, 'c1');
     await advance(SESSION_TTL_MS + 1000);
     expect((await sessions.overdueInflight(now(), 10)).map((r) => r.taskId)).toEqual(['a2', 'b1']);
+  });
+
+  it('peek gives the state this process last stored, until the session ends or its timeout passes', async () => {
+    const { sessions, advance } = fixture();
+    const a = sessionState();
+    expect(sessions.peek(a.id)).toBeUndefined();
+    await sessions.open(a);
+    expect(sessions.peek(a.id)).toEqual(JSON.parse(JSON.stringify(a)));
+    await sessions.save({ ...a, phase: 'acs', rpcCount: 1 });
+    expect(sessions.peek(a.id)).toMatchObject({ phase: 'acs', rpcCount: 1 });
+    await sessions.end({ ...a, phase: 'ended' });
+    expect(sessions.peek(a.id)).toBeUndefined();
+    const b = sessionState();
+    await sessions.open(b);
+    await advance(SESSION_TTL_MS + 1000);
+    expect(sessions.peek(b.id)).toBeUndefined();
+  });
+
+  it('endUnchanged ends the session as end does, with its nonce count, while the store holds the state peek gave', async () => {
+    const { sessions, nonces, replica } = fixture();
+    const nonce = randomBytes(8).toString('hex');
+    const a = sessionState();
+    await sessions.open(a);
+    expect(await sessions.endUnchanged({ ...sessions.peek(a.id)!, phase: 'ended' }, { nonce, nc: 4, ttlMs: 60_000 })).toBe(true);
+    expect(await sessions.load(a.id)).toMatchObject({ phase: 'ended' });
+    expect(sessions.peek(a.id)).toBeUndefined();
+    expect(await nonces.acceptNonceCount(nonce, 4, 60_000)).toBe(false);
+    expect(await sessions.open(sessionState({ deviceId: a.deviceId }))).toEqual({ ok: true });
+    // a state this process never stored is no proof of anything
+    const b = sessionState();
+    await replica().open(b);
+    expect(await sessions.endUnchanged({ ...b, phase: 'ended' })).toBe(false);
+    expect(await sessions.load(b.id)).toMatchObject({ phase: 'cpe' });
+  });
+
+  it('endUnchanged changes nothing, not even the nonce count, once another replica stored a newer state', async () => {
+    const { sessions, nonces, replica } = fixture();
+    const nonce = randomBytes(8).toString('hex');
+    const a = sessionState();
+    await sessions.open(a);
+    const other = replica();
+    const seen = (await other.load(a.id))!;
+    expect(await other.save({ ...seen, phase: 'acs', rpcCount: 1 })).toBe(true);
+    const stale = sessions.peek(a.id)!;
+    expect(stale).toMatchObject({ phase: 'cpe', rpcCount: 0 });
+    expect(await sessions.endUnchanged({ ...stale, phase: 'ended' }, { nonce, nc: 9, ttlMs: 60_000 })).toBe(false);
+    expect(await sessions.load(a.id)).toMatchObject({ phase: 'acs', rpcCount: 1 });
+    expect((await sessions.open(sessionState({ deviceId: a.deviceId }))).ok).toBe(false);
+    expect(await nonces.acceptNonceCount(nonce, 9, 60_000)).toBe(true);
+    expect(sessions.peek(a.id)).toBeUndefined();
   });
 }

@@ -11,12 +11,14 @@ contract<SessionsFixture>(
     inMemory(() => {
       const clock = new ManualClock();
       const nonces = new MemoryAuthState(clock.now);
-      return { sessions: new MemorySessions(SESSION_TTL_MS, clock.now, nonces), nonces, now: clock.now, advance: async (ms) => clock.advance(ms) };
+      const sessions = new MemorySessions(SESSION_TTL_MS, clock.now, nonces);
+      return { sessions, replica: () => sessions.replica(), nonces, now: clock.now, advance: async (ms) => clock.advance(ms) };
     }),
     onStores('SessionStore on Redis', (stores) => {
       const prefix = casePrefix(stores);
       const clock = new RedisClock(stores.redis, prefix);
-      return { sessions: new SessionStore(stores.redis, prefix, SESSION_TTL_MS, clock.now), nonces: new AuthStore(stores.redis, prefix), now: clock.now, advance: (ms) => clock.advance(ms) };
+      const store = () => new SessionStore(stores.redis, prefix, SESSION_TTL_MS, clock.now);
+      return { sessions: store(), replica: store, nonces: new AuthStore(stores.redis, prefix), now: clock.now, advance: (ms) => clock.advance(ms) };
     }),
   ],
   sessionsContract,
