@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { aptInstall } from './apt';
 
 /**
  * A real headless Chromium for the console's end-to-end tests: Debian's `chromium` package
@@ -12,16 +13,10 @@ export const CHROMIUM = '/usr/bin/chromium';
 const ROOT = resolve(__dirname, '../..');
 export const SCREENSHOTS = join(ROOT, 'test-output/console');
 
-function sh(command: string, args: string[]): boolean {
-  return spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
-}
-
 export function ensureChromium(): void {
   if (existsSync(CHROMIUM)) return;
   if (process.getuid?.() !== 0) throw new Error(`${CHROMIUM} is missing: run \`apt-get install -y chromium\` as root`);
-  if (!sh('apt-get', ['install', '-y', 'chromium']) && !(sh('apt-get', ['update']) && sh('apt-get', ['install', '-y', 'chromium']))) {
-    throw new Error('could not install Debian\'s chromium package with apt-get');
-  }
+  if (!aptInstall(['chromium'])) throw new Error('could not install Debian\'s chromium package with apt-get');
 }
 
 const BUILD_LOCK = join(ROOT, 'dist/.console-build.lock');

@@ -4,6 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { aptInstall } from './apt';
 
 /**
  * Real Redis deployments for the Sentinel and Cluster tests: `redis-server` processes on free
@@ -16,10 +17,7 @@ const has = (bin: string) => spawnSync('sh', ['-c', `command -v ${bin}`]).status
 /** Why these tests cannot run here, or undefined once the binaries are present. */
 export function redisServersBlocker(): string | undefined {
   const missing = Object.entries(PACKAGES).filter(([bin]) => !has(bin)).map(([, pkg]) => pkg);
-  if (missing.length && process.getuid?.() === 0) {
-    const sh = (args: string[]) => spawnSync('apt-get', args, { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 300_000 }).status === 0;
-    if (!sh(['install', '-y', ...missing])) sh(['update']) && sh(['install', '-y', ...missing]);
-  }
+  if (missing.length && process.getuid?.() === 0) aptInstall(missing, { quiet: true });
   // redis-sentinel is redis-server under another name: `redis-server --sentinel` does without it
   const still = ['redis-server', 'redis-cli'].filter((bin) => !has(bin));
   return still.length ? `${still.join(' and ')} missing and not installable with apt-get (run \`apt-get install -y redis-server redis-tools\` as root)` : undefined;

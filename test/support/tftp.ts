@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { decode, encodeRequest, type Packet } from '../../src/tftp/packet';
+import { aptInstall } from './apt';
 
 /**
  * Real TFTP clients for the tftp role's tests: Debian's tftp-hpa (`tftp`) and atftp (which
@@ -15,8 +16,7 @@ export function ensureTftpClients(): void {
   const missing = Object.entries(CLIENTS).filter(([bin]) => spawnSync('test', ['-x', bin]).status !== 0).map(([, pkg]) => pkg);
   if (!missing.length) return;
   if (process.getuid?.() !== 0) throw new Error(`${missing.join(', ')} missing: run \`apt-get install -y ${missing.join(' ')}\` as root`);
-  const sh = (args: string[]) => spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
-  if (!sh(['install', '-y', ...missing]) && !(sh(['update']) && sh(['install', '-y', ...missing]))) throw new Error(`could not install ${missing.join(', ')} with apt-get`);
+  if (!aptInstall(missing)) throw new Error(`could not install ${missing.join(', ')} with apt-get`);
 }
 
 export interface Fetched {
