@@ -119,17 +119,19 @@ function header(value: string | string[] | undefined): string | undefined {
   return (Array.isArray(value) ? value[0] : value) || undefined;
 }
 
-function pathOf(url: string | undefined): string {
-  const q = (url ?? '/').indexOf('?');
-  return q < 0 ? (url ?? '/') : url!.slice(0, q);
+/** The request-target without its query, as the probes match it. */
+function pathOf(url = '/'): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
 }
 
 /** Ends the response with a body (with its length; text is UTF-8 unless the type says otherwise), or none. */
 function end(res: ServerResponse, status: number, body?: string, type = 'text/plain; charset=utf-8'): void {
   res.statusCode = status;
-  if (body === undefined || status === 204 || status === 304) {
+  if (body === undefined || status === 204) {
     res.removeHeader('Content-Type');
-    if (status !== 204 && status !== 304) res.setHeader('Content-Length', 0);
+    // A 204 carries no length at all (RFC 9110 8.6); any other empty reply says 0.
+    if (status !== 204) res.setHeader('Content-Length', 0);
     res.end();
     return;
   }
