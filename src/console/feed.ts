@@ -84,7 +84,8 @@ export class ConsoleFeed implements SessionObserver {
     const batch = this.current;
     // What waits already happened before this Inform: it goes first, in the same group.
     batch.updates.push({
-      inform: { deviceId: e.deviceId, at: e.at, productClass: e.productClass, softwareVersion: e.softwareVersion, bootstrap: e.events.includes('0 BOOTSTRAP') },
+      // the session tells us once MongoDB holds the Inform: a deletion from now on wins over this count
+      inform: { deviceId: e.deviceId, at: e.at, productClass: e.productClass, softwareVersion: e.softwareVersion, bootstrap: e.events.includes('0 BOOTSTRAP'), storedAt: Date.now() },
       messages: [...batch.loose, JSON.stringify(event)],
     });
     batch.loose = [];

@@ -14,6 +14,11 @@ export interface InformFacts {
   softwareVersion?: string;
   /** the Inform carried 0 BOOTSTRAP */
   bootstrap: boolean;
+  /**
+   * When MongoDB acknowledged the device's Inform (epoch ms): a deletion of the device after
+   * it wins over this count, which may reach Redis later. Absent: counted whatever was deleted.
+   */
+  storedAt?: number;
 }
 
 export interface VersionCount {
@@ -45,10 +50,14 @@ export interface FleetUpdate {
 /*
  * KEYS: seen (zset id -> last Inform ms), pc (hash id -> product class), pcn (hash class -> count),
  * sv, svn (the same for software versions), boot (set of ids whose last Inform was a BOOTSTRAP),
- * pcsv, pcsvn (the same for the pair "product class TAB software version")
- * ARGV: channel ('' = publish nothing), then groups of: id ('' = no device), ms ('' = forget the
- * device), product class, software version, bootstrap 0/1, n, then n messages to publish.
+ * pcsv, pcsvn (the same for the pair "product class TAB software version"), gone (zset id ->
+ * ms of its deletion, kept GONE_KEEP_MS)
+ * ARGV: channel ('' = publish nothing), then groups of: id ('' = no device), ms (negative: the
+ * device was deleted at -ms), product class, software version, bootstrap 0/1, stored ms ('' = do
+ * not look at deletions), n, then n messages to publish.
  * Groups are applied in order, so the messages leave in the order the process produced them.
+ * An Inform stored before its device's deletion is not counted: sessions send their counts in
+ * batches, so a count can reach Redis after the deletion has forgotten the device.
  */
 const UPDATE = `
 local id
@@ -65,52 +74,68 @@ local function track(mapKey, countKey, value)
     redis.call('HINCRBY', countKey, value, 1)
   end
 end
+local function deletedSince(stored)
+  if stored == '' then return false end
+  local gone = redis.call('ZSCORE', KEYS[9], id)
+  -- within the same ms the deletion wins: a device left out comes back at its next Inform, a ghost would not
+  return gone and tonumber(gone) >= tonumber(stored)
+end
 local channel = ARGV[1]
-local i = 2
+local keep = tonumber(ARGV[2])
+local i = 3
 local groups = 0
 while i <= #ARGV do
   id = ARGV[i]
-  if id ~= '' and ARGV[i + 1] == '' then
+  local ms = tonumber(ARGV[i + 1])
+  if id ~= '' and ms < 0 then
     redis.call('ZREM', KEYS[1], id)
     track(KEYS[2], KEYS[3], '')
     track(KEYS[4], KEYS[5], '')
     redis.call('SREM', KEYS[6], id)
     track(KEYS[7], KEYS[8], '')
-  elseif id ~= '' then
+    redis.call('ZADD', KEYS[9], -ms, id)
+    redis.call('ZREMRANGEBYSCORE', KEYS[9], '-inf', -ms - keep)
+  elseif id ~= '' and not deletedSince(ARGV[i + 5]) then
     redis.call('ZADD', KEYS[1], ARGV[i + 1], id)
     track(KEYS[2], KEYS[3], ARGV[i + 2])
     track(KEYS[4], KEYS[5], ARGV[i + 3])
     if ARGV[i + 4] == '1' then redis.call('SADD', KEYS[6], id) else redis.call('SREM', KEYS[6], id) end
     track(KEYS[7], KEYS[8], ARGV[i + 2] .. '\t' .. ARGV[i + 3])
   end
-  local n = tonumber(ARGV[i + 5])
+  local n = tonumber(ARGV[i + 6])
   if channel ~= '' then
-    for m = i + 6, i + 5 + n do redis.call('PUBLISH', channel, ARGV[m]) end
+    for m = i + 7, i + 6 + n do redis.call('PUBLISH', channel, ARGV[m]) end
   end
-  i = i + 6 + n
+  i = i + 7 + n
   groups = groups + 1
 end
 return groups
 `;
 
+/**
+ * How long a deletion is remembered. A count waits at most a feed batch (25 ms) plus a Redis
+ * call before it arrives; an hour also covers a process that stalled in between.
+ */
+const GONE_KEEP_MS = 3_600_000;
+
 /** The script's arguments for `updates`, after the channel. */
 function updateArgs(updates: readonly FleetUpdate[]): string[] {
-  const args: string[] = [];
+  const args: string[] = [String(GONE_KEEP_MS)];
   for (const { inform: f, messages = [] } of updates) {
-    if (f) args.push(f.deviceId, String(f.at.getTime()), f.productClass, f.softwareVersion ?? '', f.bootstrap ? '1' : '0');
-    else args.push('', '', '', '', '0');
+    if (f) args.push(f.deviceId, String(f.at.getTime()), f.productClass, f.softwareVersion ?? '', f.bootstrap ? '1' : '0', f.storedAt === undefined ? '' : String(f.storedAt));
+    else args.push('', '0', '', '', '0', '');
     args.push(String(messages.length), ...messages);
   }
   return args;
 }
 
-/** Devices a rebuild sends in one script call (each group is 7 arguments, held in Redis at once). */
+/** Devices a rebuild sends in one script call (each group is 8 arguments, held in Redis at once). */
 const REBUILD_BATCH = 500;
 
 const HOUR = 3_600_000;
 
 /** UPDATE as a command of the client: EVALSHA, so a session sends the hash, not the script. */
-const FLEET_SCRIPTS = declareRedisScripts({ acsFleetUpdate: { numberOfKeys: 8, lua: UPDATE } });
+const FLEET_SCRIPTS = declareRedisScripts({ acsFleetUpdate: { numberOfKeys: 9, lua: UPDATE } });
 
 /**
  * Fleet counters for the console's overview, kept in Redis by the sessions themselves: one
@@ -120,6 +145,7 @@ const FLEET_SCRIPTS = declareRedisScripts({ acsFleetUpdate: { numberOfKeys: 8, l
  * `rebuild` reads every device once and replaces them.
  */
 export class FleetStats {
+  /** the counters (the eight a rebuild replaces), then the deletions remembered */
   private readonly keys: string[];
   private readonly scripts: ReturnType<typeof withRedisScripts<keyof typeof FLEET_SCRIPTS>>;
   /** due: set for `everySeconds` when a check starts; busy: while it runs; checked: ms of the last good check */
@@ -132,7 +158,7 @@ export class FleetStats {
     // one hash tag for all: the update script and the rebuild's MULTI touch them together
     this.scripts = withRedisScripts(redis, FLEET_SCRIPTS);
     const k = redisKeys(prefix).console.fleet;
-    this.keys = [k('seen'), k('pc'), k('pcn'), k('sv'), k('svn'), k('boot'), k('pcsv'), k('pcsvn')];
+    this.keys = [k('seen'), k('pc'), k('pcn'), k('sv'), k('svn'), k('boot'), k('pcsv'), k('pcsvn'), k('gone')];
     this.state = { due: k('checked'), busy: k('rebuilding'), checked: k('checked-at') };
   }
 
@@ -144,9 +170,12 @@ export class FleetStats {
     await this.scripts.acsFleetUpdate(...this.keys, channel, ...updateArgs(updates));
   }
 
-  /** Forgets a deleted device. */
-  async forget(deviceId: string): Promise<void> {
-    await this.scripts.acsFleetUpdate(...this.keys, '', deviceId, '', '', '', '0', '0');
+  /**
+   * Forgets a device MongoDB no longer holds; call it after the deletion was acknowledged. A
+   * count of an Inform stored before `deletedAt` that arrives later is dropped.
+   */
+  async forget(deviceId: string, deletedAt = Date.now()): Promise<void> {
+    await this.scripts.acsFleetUpdate(...this.keys, '', String(GONE_KEEP_MS), deviceId, String(-deletedAt), '', '', '0', '', '0');
   }
 
   /** Devices whose last Inform came after `since` (epoch ms): a session rate over that window. */
@@ -199,11 +228,12 @@ export class FleetStats {
    * repairs its entry.
    */
   async rebuild(devices: FleetDevices): Promise<number> {
-    const fresh = this.keys.map((k) => `${k}:rebuild`);
+    // MongoDB is the truth here: deletions are not looked at (the devices carry no storedAt)
+    const fresh = this.keys.slice(0, 8).map((k) => `${k}:rebuild`);
     await this.redis.del(...fresh);
     let n = 0;
     const batch: FleetUpdate[] = [];
-    const send = () => this.scripts.acsFleetUpdate(...fresh, '', ...updateArgs(batch.splice(0)));
+    const send = () => this.scripts.acsFleetUpdate(...fresh, this.keys[8]!, '', ...updateArgs(batch.splice(0)));
     for await (const d of devices.find({}, { projection: { 'deviceId.productClass': 1, softwareVersion: 1, lastInformAt: 1, lastEvents: 1 }, batchSize: 1000 })) {
       const bootstrap = d.lastEvents?.some((e) => e.eventCode === '0 BOOTSTRAP') ?? false;
       batch.push({ inform: { deviceId: d._id, at: d.lastInformAt ?? new Date(0), productClass: d.deviceId?.productClass ?? '', softwareVersion: d.softwareVersion, bootstrap } });

@@ -151,6 +151,28 @@ describe('ConsoleFeed', () => {
     }
   });
 
+  it('does not count an Inform whose device was deleted while its count waited, and counts the device again once it informs after the deletion', async () => {
+    const fleet = redisKeys(stores.redisPrefix).console.fleet;
+    const stats = new FleetStats(stores.redis, stores.redisPrefix);
+    const feed = new ConsoleFeed(stores.redis, stores.redisPrefix, () => undefined);
+    await feed.informed({ ...inform('deleted', 'del1'), productClass: 'DELETED' });
+    // the API deletes the device now: its count still waits in the feed's batch
+    await stats.forget('deleted');
+    const deletedAt = Date.now();
+    await feed.sessionEnded({ deviceId: 'deleted', sessionId: 'del1', at });
+    expect(await stores.redis.zscore(fleet('seen'), 'deleted')).toBeNull();
+    expect((await stats.read()).byProductClass.DELETED).toBeUndefined();
+    expect(await heard(2)).toEqual(['del1 started', 'del1 ended']);
+
+    // the phone informs again and is stored anew, in a later millisecond than the deletion
+    while (Date.now() <= deletedAt) await new Promise((resolve) => setImmediate(resolve));
+    await feed.informed({ ...inform('deleted', 'del2'), productClass: 'DELETED' });
+    await feed.sessionEnded({ deviceId: 'deleted', sessionId: 'del2', at });
+    expect(await stores.redis.zscore(fleet('seen'), 'deleted')).toBe(String(at.getTime()));
+    expect((await stats.read()).byProductClass.DELETED).toBe(1);
+    await feed.close();
+  });
+
   it('logs a failed call and still ends the sessions that waited for it, rejecting nothing', async () => {
     const broken = connectRedis(stores.redisUrl, { lazyConnect: true });
     broken.disconnect();

@@ -39,3 +39,28 @@ it('rebuilds the counters of more devices than one script call carries, replacin
   );
   expect(await stats.byClassAndVersion()).toHaveLength(2);
 });
+
+it('drops a count stored before its device was deleted, keeps one stored after or without a time, and forgets deletions after an hour', async () => {
+  const stats = new FleetStats(stores.redis, stores.redisPrefix);
+  const now = Date.now();
+  const count = (deviceId: string, storedAt?: number) => stats.apply([{ inform: { deviceId, at: new Date(now), productClass: 'GONE-TEST', bootstrap: false, storedAt } }], '');
+  const counted = async () => (await stats.read()).byProductClass['GONE-TEST'] ?? 0;
+
+  await stats.forget('late', now);
+  await count('late', now - 5); // stored, then deleted: the count arrived late
+  expect(await counted()).toBe(0);
+  await count('late', now); // the same millisecond: the deletion wins
+  expect(await counted()).toBe(0);
+  await count('late', now + 5); // informed again after the deletion
+  expect(await counted()).toBe(1);
+
+  await stats.forget('unchecked', now);
+  await count('unchecked'); // no storing time: counted whatever was deleted
+  expect(await counted()).toBe(2);
+
+  // a deletion older than an hour is trimmed by the next one
+  await stats.forget('old', now - 2 * 3_600_000);
+  await stats.forget('someone-else', now);
+  await count('old', now - 3 * 3_600_000);
+  expect(await counted()).toBe(3);
+});
