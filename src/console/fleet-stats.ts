@@ -17,6 +17,8 @@ export interface InformFacts {
   /**
    * When MongoDB acknowledged the device's Inform (epoch ms): a deletion of the device after
    * it wins over this count, which may reach Redis later. Absent: counted whatever was deleted.
+   * The session's clock is compared with the deleting process's: an Inform within their skew of
+   * the deletion may go either way, which its next Inform or the counters' check puts right.
    */
   storedAt?: number;
 }
