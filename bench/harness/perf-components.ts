@@ -6,7 +6,8 @@
  * frame, from the leaf, of a known package or `src/` folder; others by what V8 was doing.
  *
  *   perf record -F 999 -g -p <child pid> -o acs.data -- sleep 6
- *   perf script -i acs.data > acs.txt && npm run build && node dist/bench/harness/perf-components.js acs.txt [ACS CPU ms per session]
+ *   npm run build && node dist/bench/harness/perf-map.js /tmp/perf-<child pid>.map   (once the child ended)
+ *   perf script -i acs.data > acs.txt && node dist/bench/harness/perf-components.js acs.txt [ACS CPU ms per session]
  *
  * With the bench's ACS CPU per session of the same run, each share is also given in µs per session.
  */
