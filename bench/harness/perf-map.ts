@@ -13,9 +13,10 @@
  */
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 
+/** Addresses of user space (47 bits on x86-64) are exact in a double. */
 interface Entry {
-  start: bigint;
-  end: bigint;
+  start: number;
+  end: number;
   line: string;
 }
 
@@ -25,8 +26,8 @@ export function newestEntries(map: string): string[] {
   for (const line of map.split('\n')) {
     const m = /^([0-9a-f]+) ([0-9a-f]+) /i.exec(line);
     if (!m) continue;
-    const start = BigInt(`0x${m[1]}`);
-    entries.push({ start, end: start + BigInt(`0x${m[2]}`), line });
+    const start = parseInt(m[1]!, 16);
+    entries.push({ start, end: start + parseInt(m[2]!, 16), line });
   }
   // From the newest back: an entry stays only where nothing newer already holds its addresses.
   const kept: Entry[] = [];
@@ -40,7 +41,7 @@ export function newestEntries(map: string): string[] {
 }
 
 /** Index of the first of the sorted, disjoint `entries` that ends after `address`. */
-function firstEndingAfter(entries: Entry[], address: bigint): number {
+function firstEndingAfter(entries: Entry[], address: number): number {
   let lo = 0;
   let hi = entries.length;
   while (lo < hi) {
@@ -53,10 +54,16 @@ function firstEndingAfter(entries: Entry[], address: bigint): number {
 
 if (require.main === module) {
   const file = process.argv[2];
-  if (!file) throw new Error('usage: perf-map.js /tmp/perf-<pid>.map');
-  const map = readFileSync(file, 'utf8');
-  copyFileSync(file, `${file}.orig`);
+  let map: string;
+  try {
+    if (!file) throw new Error('usage: perf-map.js /tmp/perf-<pid>.map');
+    map = readFileSync(file, 'utf8');
+  } catch (err) {
+    process.stderr.write(`perf-map: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
   const lines = newestEntries(map);
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  process.stdout.write(`${file}: ${map.split('\n').filter(Boolean).length} entries, ${lines.length} kept\n`);
+  copyFileSync(file, `${file}.orig`);
+  writeFileSync(file, lines.length ? `${lines.join('\n')}\n` : '');
+  process.stdout.write(`${file}: ${map.split('\n').filter(Boolean).length} lines, ${lines.length} entries kept\n`);
 }

@@ -15,9 +15,14 @@ describe('newestEntries (perf map of a V8 process)', () => {
     ]);
   });
 
-  it('keeps entries that only touch, and drops an older one that a newer one covers in part at its end', () => {
-    const map = ['100 10 old', '110 10 next to it', '10a 2 newest, inside old'].join('\n');
-    expect(newestEntries(map)).toEqual(['10a 2 newest, inside old', '110 10 next to it']);
+  it('keeps two entries that only touch', () => {
+    expect(newestEntries('100 10 first\n110 10 right after it')).toEqual(['100 10 first', '110 10 right after it']);
+  });
+
+  it('drops an older entry that a newer one overlaps at either end or covers', () => {
+    expect(newestEntries('100 10 old\n10c 10 overlaps its end')).toEqual(['10c 10 overlaps its end']);
+    expect(newestEntries('100 10 old\nfc 8 overlaps its start')).toEqual(['fc 8 overlaps its start']);
+    expect(newestEntries('100 10 old\nf0 40 covers it')).toEqual(['f0 40 covers it']);
   });
 
   it('ignores lines that are not entries', () => {
